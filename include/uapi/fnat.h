@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * fnat: the FNAT generic-netlink family.
+ *
+ * This header is the API specification shared by fnat.ko and fnatadm.
+ *
+ * Transport
+ * ---------
+ * Generic netlink family FNAT_GENL_NAME, version FNAT_GENL_VERSION.
+ * Every command validates strictly: unknown attributes, attributes of the
+ * wrong type or length, values out of range and trailing garbage are
+ * rejected with -EINVAL and an extended-ACK message naming the problem.
+ * Commands that change state (NEW_*, SET_*, DEL_*, FLUSH) need
+ * CAP_NET_ADMIN in the user namespace owning the network namespace of the
+ * socket; reads (GET_*) are open to everyone. All state is per network
+ * namespace.
+ *
+ * Addresses
+ * ---------
+ * An address is always a family (u16, AF_INET or AF_INET6) plus 16 bytes
+ * of address in network byte order. IPv4 addresses use the first 4 bytes;
+ * the remaining 12 must be zero. Ports are u16 in network byte order
+ * (NLA_BE16). IPv6 is not supported yet: such requests fail with
+ * -EAFNOSUPPORT and an extack message saying so.
+ *
+ * Attribute tree
+ * --------------
+ * FNAT_A_SERVICE (nested, FNAT_SVC_A_*)
+ *	FAMILY	u16	AF_INET | AF_INET6		key
+ *	PROTOCOL u8	IPPROTO_TCP | IPPROTO_UDP	key
+ *	ADDR	16 bytes				key
+ *	PORT	be16					key
+ *	SCHED_NAME string, NUL-terminated, at most FNAT_SCHED_NAME_MAX
+ *		bytes with the NUL; default "wlc" on NEW
+ *	FLAGS	u32	FNAT_SVC_F_* (only the bits in FNAT_SVC_F_ALL)
+ *	TIMEOUT	u32	persistence timeout in seconds, 1..FNAT_PERSIST_MAX;
+ *			used when FNAT_SVC_F_PERSISTENT is set
+ *	NETMASK	u8	persistence granularity as a prefix length
+ *			(0..32 for IPv4, 0..128 for IPv6); default 32/128
+ *	NUM_DESTS u32	(replies only) number of destinations
+ *
+ * FNAT_A_DEST (nested, FNAT_DEST_A_*)
+ *	FAMILY	u16	must equal the service's family
+ *	ADDR	16 bytes				key
+ *	PORT	be16					key; DR and TUN
+ *			cannot change the port, so the kernel stores the
+ *			service's port for them
+ *	FWD_METHOD u8	enum fnat_fwd_method; default FNAT_FWD_DR on NEW
+ *	WEIGHT	u32	0..FNAT_WEIGHT_MAX; 0 quiesces; default 1 on NEW
+ *	U_THRESH u32	upper connection threshold, 0 = none
+ *	L_THRESH u32	lower connection threshold, 0 = none; must not exceed
+ *			U_THRESH when U_THRESH is set
+ *	ACTIVE_CONNS, INACT_CONNS, PERSIST_CONNS u32 (replies only)
+ *
+ * FNAT_A_INFO (nested, FNAT_INFO_A_*, replies only)
+ *	VERSION		u32	(major << 16) | (minor << 8) | patch
+ *	CONN_TAB_SIZE	u32	buckets in the connection hash table
+ *	NUM_SERVICES	u32	services in this network namespace
+ *
+ * Commands
+ * --------
+ * FNAT_CMD_NEW_SERVICE	SERVICE{keys, [SCHED_NAME, FLAGS, TIMEOUT, NETMASK]}
+ *	-EEXIST "Service already exists"; -ENOENT "Scheduler not found"
+ * FNAT_CMD_SET_SERVICE	SERVICE{keys, [SCHED_NAME, FLAGS, TIMEOUT, NETMASK]}
+ *	changes only the attributes present;
+ *	-ESRCH "No such service"; -ENOENT "Scheduler not found"
+ * FNAT_CMD_DEL_SERVICE	SERVICE{keys}		-ESRCH "No such service"
+ * FNAT_CMD_GET_SERVICE	doit: SERVICE{keys} -> one service;
+ *			dump: every service, in creation order
+ * FNAT_CMD_NEW_DEST	SERVICE{keys} DEST{keys, [FWD_METHOD, WEIGHT,
+ *			U_THRESH, L_THRESH]}
+ *	-ESRCH "Service not defined"; -EEXIST "Destination already exists"
+ * FNAT_CMD_SET_DEST	as NEW_DEST, changes only the attributes present;
+ *	-ESRCH "Service not defined"; -ENOENT "No such destination"
+ * FNAT_CMD_DEL_DEST	SERVICE{keys} DEST{keys}
+ *	-ESRCH "Service not defined"; -ENOENT "No such destination"
+ * FNAT_CMD_GET_DEST	dump only: SERVICE{keys} -> the service's dests,
+ *			in creation order; -ESRCH "No such service"
+ * FNAT_CMD_FLUSH	no attributes: deletes every service and dest
+ * FNAT_CMD_GET_INFO	no attributes -> INFO{...}
+ *
+ * Replies to GET_SERVICE carry FNAT_A_SERVICE with every attribute
+ * (SCHED_NAME, FLAGS, TIMEOUT and NETMASK included); replies to GET_DEST
+ * carry FNAT_A_DEST with every attribute.
+ */
+#ifndef _UAPI_FNAT_H
+#define _UAPI_FNAT_H
+
+#define FNAT_GENL_NAME		"FNAT"
+#define FNAT_GENL_VERSION	1
+
+#define FNAT_VERSION_MAJOR	0
+#define FNAT_VERSION_MINOR	1
+#define FNAT_VERSION_PATCH	0
+#define FNAT_VERSION_CODE	((FNAT_VERSION_MAJOR << 16) | \
+				 (FNAT_VERSION_MINOR << 8) | \
+				 FNAT_VERSION_PATCH)
+
+#define FNAT_ADDR_LEN		16
+#define FNAT_SCHED_NAME_MAX	16	/* including the terminating NUL */
+#define FNAT_WEIGHT_MAX		65535
+#define FNAT_PERSIST_MAX	(31 * 24 * 3600)	/* seconds */
+#define FNAT_PERSIST_DEFAULT	300	/* seconds, as ipvsadm's -p */
+
+enum fnat_cmd {
+	FNAT_CMD_UNSPEC,
+	FNAT_CMD_NEW_SERVICE,
+	FNAT_CMD_SET_SERVICE,
+	FNAT_CMD_DEL_SERVICE,
+	FNAT_CMD_GET_SERVICE,
+	FNAT_CMD_NEW_DEST,
+	FNAT_CMD_SET_DEST,
+	FNAT_CMD_DEL_DEST,
+	FNAT_CMD_GET_DEST,
+	FNAT_CMD_FLUSH,
+	FNAT_CMD_GET_INFO,
+	__FNAT_CMD_MAX,
+};
+#define FNAT_CMD_MAX (__FNAT_CMD_MAX - 1)
+
+enum fnat_attr {
+	FNAT_A_UNSPEC,
+	FNAT_A_SERVICE,		/* nested FNAT_SVC_A_* */
+	FNAT_A_DEST,		/* nested FNAT_DEST_A_* */
+	FNAT_A_INFO,		/* nested FNAT_INFO_A_*, replies only */
+	__FNAT_A_MAX,
+};
+#define FNAT_A_MAX (__FNAT_A_MAX - 1)
+
+enum fnat_svc_attr {
+	FNAT_SVC_A_UNSPEC,
+	FNAT_SVC_A_FAMILY,
+	FNAT_SVC_A_PROTOCOL,
+	FNAT_SVC_A_ADDR,
+	FNAT_SVC_A_PORT,
+	FNAT_SVC_A_SCHED_NAME,
+	FNAT_SVC_A_FLAGS,
+	FNAT_SVC_A_TIMEOUT,
+	FNAT_SVC_A_NETMASK,
+	FNAT_SVC_A_NUM_DESTS,
+	__FNAT_SVC_A_MAX,
+};
+#define FNAT_SVC_A_MAX (__FNAT_SVC_A_MAX - 1)
+
+/* Service flags (FNAT_SVC_A_FLAGS). */
+#define FNAT_SVC_F_PERSISTENT	(1U << 0)
+#define FNAT_SVC_F_ALL		(FNAT_SVC_F_PERSISTENT)
+
+enum fnat_dest_attr {
+	FNAT_DEST_A_UNSPEC,
+	FNAT_DEST_A_FAMILY,
+	FNAT_DEST_A_ADDR,
+	FNAT_DEST_A_PORT,
+	FNAT_DEST_A_FWD_METHOD,
+	FNAT_DEST_A_WEIGHT,
+	FNAT_DEST_A_U_THRESH,
+	FNAT_DEST_A_L_THRESH,
+	FNAT_DEST_A_ACTIVE_CONNS,
+	FNAT_DEST_A_INACT_CONNS,
+	FNAT_DEST_A_PERSIST_CONNS,
+	__FNAT_DEST_A_MAX,
+};
+#define FNAT_DEST_A_MAX (__FNAT_DEST_A_MAX - 1)
+
+/* Forwarding methods (FNAT_DEST_A_FWD_METHOD). */
+enum fnat_fwd_method {
+	FNAT_FWD_UNSPEC,
+	FNAT_FWD_DR,		/* direct routing: rewrite L2 only ("Route") */
+	FNAT_FWD_TUN,		/* IPIP tunnel ("Tunnel") */
+	FNAT_FWD_NAT,		/* masquerading ("Masq") */
+	FNAT_FWD_FULLNAT,	/* source and destination NAT ("FullNat") */
+	__FNAT_FWD_MAX,
+};
+#define FNAT_FWD_MAX (__FNAT_FWD_MAX - 1)
+
+enum fnat_info_attr {
+	FNAT_INFO_A_UNSPEC,
+	FNAT_INFO_A_VERSION,
+	FNAT_INFO_A_CONN_TAB_SIZE,
+	FNAT_INFO_A_NUM_SERVICES,
+	__FNAT_INFO_A_MAX,
+};
+#define FNAT_INFO_A_MAX (__FNAT_INFO_A_MAX - 1)
+
+#endif /* _UAPI_FNAT_H */

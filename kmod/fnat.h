@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fnat: core types shared by every part of the module.
+ *
+ * Configuration (services and their destinations) is per network
+ * namespace, written under fnat_netns.lock and read under RCU: the data
+ * path never takes the mutex.
+ */
+#ifndef _FNAT_H
+#define _FNAT_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/atomic.h>
+#include <linux/netfilter.h>
+#include <uapi/fnat.h>
+
+struct net;
+struct netlink_ext_ack;
+struct fnat_scheduler;
+struct fnat_dest_set;
+
+/* Buckets of the per-netns service hash; services are few, lookups hot. */
+#define FNAT_SVC_TAB_BITS	8
+#define FNAT_SVC_TAB_SIZE	BIT(FNAT_SVC_TAB_BITS)
+
+/* What identifies a service: family, protocol, address, port. */
+struct fnat_svc_key {
+	u16			af;
+	u8			protocol;
+	__be16			port;
+	union nf_inet_addr	addr;
+};
+
+/* What identifies a destination within its service. */
+struct fnat_dest_key {
+	u16			af;
+	__be16			port;
+	union nf_inet_addr	addr;
+};
+
+/*
+ * Settings of a service a writer may change. On SET only the fields whose
+ * has_* bit is set are applied; on NEW the unset ones take defaults.
+ */
+struct fnat_svc_conf {
+	char		sched_name[FNAT_SCHED_NAME_MAX];
+	u32		flags;
+	u32		timeout;
+	u8		netmask;
+	bool		has_sched;
+	bool		has_flags;
+	bool		has_timeout;
+	bool		has_netmask;
+};
+
+struct fnat_dest_conf {
+	u8		fwd_method;
+	u32		weight;
+	u32		u_thresh;
+	u32		l_thresh;
+	bool		has_fwd_method;
+	bool		has_weight;
+	bool		has_u_thresh;
+	bool		has_l_thresh;
+};
+
+/* Dest flags (fnat_dest.flags bits). */
+enum {
+	FNAT_DEST_F_OVERLOAD,	/* over its upper threshold: skip when scheduling */
+};
+
+struct fnat_dest {
+	struct list_head	list;		/* in svc->dests, RCU */
+	struct fnat_dest_key	key;
+	u8			fwd_method;
+	atomic_t		weight;
+	u32			u_thresh;
+	u32			l_thresh;
+	unsigned long		flags;
+	atomic_t		active_conns;
+	atomic_t		inact_conns;
+	atomic_t		persist_conns;
+	struct rcu_head		rcu;
+};
+
+struct fnat_service {
+	struct hlist_node	hnode;		/* in fn->svc_table, RCU */
+	struct list_head	list;		/* in fn->svc_list, RCU */
+	struct fnat_svc_key	key;
+	u32			flags;
+	u32			timeout;	/* persistence, seconds */
+	u8			netmask;	/* persistence prefix length */
+	const struct fnat_scheduler *sched;	/* under fn->lock */
+	struct list_head	dests;		/* creation order, RCU */
+	unsigned int		num_dests;
+	/* What the data path schedules from; rebuilt on every change. */
+	struct fnat_dest_set __rcu *dset;
+	struct rcu_head		rcu;
+};
+
+/* Per network namespace state. */
+struct fnat_netns {
+	struct mutex		lock;		/* serialises writers */
+	struct hlist_head	svc_table[FNAT_SVC_TAB_SIZE];
+	struct list_head	svc_list;	/* creation order, RCU */
+	unsigned int		num_services;
+	/* Bumped on every change so dumps can flag an inconsistent view. */
+	unsigned int		gen;
+};
+
+/* fnat_netns.c */
+struct fnat_netns *fnat_netns(const struct net *net);
+void fnat_netns_state_init(struct fnat_netns *fn);
+void fnat_netns_state_destroy(struct fnat_netns *fn);
+int fnat_netns_register(void);
+void fnat_netns_unregister(void);
+
+/* fnat_service.c: callers hold fn->lock for writes, RCU for lookups. */
+int fnat_addr_check(u16 af, const union nf_inet_addr *addr,
+		    struct netlink_ext_ack *extack);
+int fnat_svc_key_check(const struct fnat_svc_key *key,
+		       struct netlink_ext_ack *extack);
+struct fnat_service *fnat_svc_lookup(struct fnat_netns *fn,
+				     const struct fnat_svc_key *key);
+struct fnat_service *fnat_svc_find(struct fnat_netns *fn,
+				   const struct fnat_svc_key *key,
+				   bool for_dest,
+				   struct netlink_ext_ack *extack);
+int fnat_svc_add(struct fnat_netns *fn, const struct fnat_svc_key *key,
+		 const struct fnat_svc_conf *conf,
+		 struct netlink_ext_ack *extack);
+int fnat_svc_edit(struct fnat_netns *fn, const struct fnat_svc_key *key,
+		  const struct fnat_svc_conf *conf,
+		  struct netlink_ext_ack *extack);
+int fnat_svc_del(struct fnat_netns *fn, const struct fnat_svc_key *key,
+		 struct netlink_ext_ack *extack);
+void fnat_svc_flush(struct fnat_netns *fn);
+
+/* fnat_dest.c: callers hold fn->lock for writes, RCU for lookups. */
+struct fnat_dest *fnat_dest_lookup(const struct fnat_service *svc,
+				   const struct fnat_dest_key *key);
+int fnat_dest_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
+		  const struct fnat_dest_key *dkey,
+		  const struct fnat_dest_conf *conf,
+		  struct netlink_ext_ack *extack);
+int fnat_dest_edit(struct fnat_netns *fn, const struct fnat_svc_key *skey,
+		   const struct fnat_dest_key *dkey,
+		   const struct fnat_dest_conf *conf,
+		   struct netlink_ext_ack *extack);
+int fnat_dest_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
+		  const struct fnat_dest_key *dkey,
+		  struct netlink_ext_ack *extack);
+void fnat_dest_free_all(struct fnat_service *svc);
+bool fnat_dest_available(const struct fnat_dest *dest);
+
+/* fnat_genl.c */
+int fnat_genl_register(void);
+void fnat_genl_unregister(void);
+
+/* fnat_main.c */
+unsigned int fnat_conn_tab_size(void);
+
+static inline bool fnat_addr_equal(u16 af, const union nf_inet_addr *a,
+				   const union nf_inet_addr *b)
+{
+	if (af == AF_INET)
+		return a->ip == b->ip;
+	return !memcmp(a, b, sizeof(*a));
+}
+
+#endif /* _FNAT_H */

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fnat: destinations (real servers) of a service.
+ *
+ * Dests hang off their service in creation order. Every change publishes
+ * a new dest set for the scheduler before anything can be freed, so the
+ * data path never sees a dest that is gone.
+ */
+#include <linux/netlink.h>
+#include <linux/slab.h>
+#include "fnat.h"
+#include "fnat_sched.h"
+
+bool fnat_dest_available(const struct fnat_dest *dest)
+{
+	return atomic_read(&dest->weight) > 0 &&
+	       !test_bit(FNAT_DEST_F_OVERLOAD, &dest->flags);
+}
+
+static bool fnat_dest_key_equal(const struct fnat_dest_key *a,
+				const struct fnat_dest_key *b)
+{
+	return a->af == b->af && a->port == b->port &&
+	       fnat_addr_equal(a->af, &a->addr, &b->addr);
+}
+
+struct fnat_dest *fnat_dest_lookup(const struct fnat_service *svc,
+				   const struct fnat_dest_key *key)
+{
+	struct fnat_dest *dest;
+
+	list_for_each_entry_rcu(dest, &svc->dests, list, true)
+		if (fnat_dest_key_equal(&dest->key, key))
+			return dest;
+	return NULL;
+}
+
+/* DR and TUN deliver the packet unchanged, so they cannot map the port. */
+static bool fnat_fwd_keeps_port(u8 fwd_method)
+{
+	return fwd_method == FNAT_FWD_DR || fwd_method == FNAT_FWD_TUN;
+}
+
+static int fnat_dest_key_check(const struct fnat_service *svc,
+			       const struct fnat_dest_key *key,
+			       struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (key->af != svc->key.af) {
+		NL_SET_ERR_MSG(extack,
+			       "Destination address family must match the service's");
+		return -EAFNOSUPPORT;
+	}
+	err = fnat_addr_check(key->af, &key->addr, extack);
+	if (err)
+		return err;
+	if (key->af == AF_INET && ipv4_is_zeronet(key->addr.ip)) {
+		NL_SET_ERR_MSG(extack, "Address must be unicast");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The settings a dest would have after @conf: validated as a whole before
+ * anything is changed.
+ */
+static int fnat_dest_conf_check(u8 fwd_method, u32 u_thresh, u32 l_thresh,
+				struct netlink_ext_ack *extack)
+{
+	if (fwd_method < FNAT_FWD_DR || fwd_method > FNAT_FWD_MAX) {
+		NL_SET_ERR_MSG(extack, "Unknown forwarding method");
+		return -EINVAL;
+	}
+	if (u_thresh && l_thresh > u_thresh) {
+		NL_SET_ERR_MSG(extack,
+			       "Lower threshold must not exceed the upper threshold");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int fnat_dest_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
+		  const struct fnat_dest_key *dkey,
+		  const struct fnat_dest_conf *conf,
+		  struct netlink_ext_ack *extack)
+{
+	u8 fwd = conf->has_fwd_method ? conf->fwd_method : FNAT_FWD_DR;
+	u32 u_thresh = conf->has_u_thresh ? conf->u_thresh : 0;
+	u32 l_thresh = conf->has_l_thresh ? conf->l_thresh : 0;
+	struct fnat_dest_key key = *dkey;
+	struct fnat_service *svc;
+	struct fnat_dest *dest;
+	int err;
+
+	lockdep_assert_held(&fn->lock);
+	svc = fnat_svc_find(fn, skey, true, extack);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	err = fnat_dest_key_check(svc, &key, extack);
+	if (err)
+		return err;
+	err = fnat_dest_conf_check(fwd, u_thresh, l_thresh, extack);
+	if (err)
+		return err;
+	if (fnat_fwd_keeps_port(fwd))
+		key.port = svc->key.port;
+	if (fnat_dest_lookup(svc, &key)) {
+		NL_SET_ERR_MSG(extack, "Destination already exists");
+		return -EEXIST;
+	}
+
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	if (!dest)
+		return -ENOMEM;
+	dest->key = key;
+	dest->fwd_method = fwd;
+	atomic_set(&dest->weight, conf->has_weight ? conf->weight : 1);
+	dest->u_thresh = u_thresh;
+	dest->l_thresh = l_thresh;
+
+	list_add_tail_rcu(&dest->list, &svc->dests);
+	err = fnat_sched_rebuild(svc, svc->sched, NULL);
+	if (err) {
+		list_del_rcu(&dest->list);
+		kfree_rcu(dest, rcu);
+		return err;
+	}
+	svc->num_dests++;
+	fn->gen++;
+	return 0;
+}
+
+/*
+ * Finds the service and the dest a command names. For DR and TUN the port
+ * is the service's whatever was asked, as on add.
+ */
+static struct fnat_dest *fnat_dest_find(struct fnat_netns *fn,
+					const struct fnat_svc_key *skey,
+					const struct fnat_dest_key *dkey,
+					const struct fnat_dest_conf *conf,
+					struct fnat_service **svcp,
+					struct netlink_ext_ack *extack)
+{
+	struct fnat_dest_key key = *dkey;
+	struct fnat_service *svc;
+	struct fnat_dest *dest;
+	int err;
+
+	svc = fnat_svc_find(fn, skey, true, extack);
+	if (IS_ERR(svc))
+		return ERR_CAST(svc);
+	err = fnat_dest_key_check(svc, &key, extack);
+	if (err)
+		return ERR_PTR(err);
+	if (conf && conf->has_fwd_method && fnat_fwd_keeps_port(conf->fwd_method))
+		key.port = svc->key.port;
+	dest = fnat_dest_lookup(svc, &key);
+	if (!dest) {
+		NL_SET_ERR_MSG(extack, "No such destination");
+		return ERR_PTR(-ENOENT);
+	}
+	*svcp = svc;
+	return dest;
+}
+
+int fnat_dest_edit(struct fnat_netns *fn, const struct fnat_svc_key *skey,
+		   const struct fnat_dest_key *dkey,
+		   const struct fnat_dest_conf *conf,
+		   struct netlink_ext_ack *extack)
+{
+	struct fnat_service *svc;
+	struct fnat_dest *dest;
+	u32 u_thresh, l_thresh;
+	u8 fwd;
+	int err;
+
+	lockdep_assert_held(&fn->lock);
+	dest = fnat_dest_find(fn, skey, dkey, conf, &svc, extack);
+	if (IS_ERR(dest))
+		return PTR_ERR(dest);
+
+	fwd = conf->has_fwd_method ? conf->fwd_method : dest->fwd_method;
+	u_thresh = conf->has_u_thresh ? conf->u_thresh : dest->u_thresh;
+	l_thresh = conf->has_l_thresh ? conf->l_thresh : dest->l_thresh;
+	err = fnat_dest_conf_check(fwd, u_thresh, l_thresh, extack);
+	if (err)
+		return err;
+	if (fnat_fwd_keeps_port(fwd) && dest->key.port != svc->key.port) {
+		NL_SET_ERR_MSG(extack,
+			       "Direct routing and tunnelling need the destination port to equal the service port");
+		return -EINVAL;
+	}
+
+	if (conf->has_weight &&
+	    conf->weight != (u32)atomic_read(&dest->weight)) {
+		int old = atomic_read(&dest->weight);
+
+		/* wrr precomputes from weights: publish a fresh set. */
+		atomic_set(&dest->weight, conf->weight);
+		err = fnat_sched_rebuild(svc, svc->sched, NULL);
+		if (err) {
+			atomic_set(&dest->weight, old);
+			return err;
+		}
+	}
+	WRITE_ONCE(dest->fwd_method, fwd);
+	WRITE_ONCE(dest->u_thresh, u_thresh);
+	WRITE_ONCE(dest->l_thresh, l_thresh);
+	fn->gen++;
+	return 0;
+}
+
+int fnat_dest_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
+		  const struct fnat_dest_key *dkey,
+		  struct netlink_ext_ack *extack)
+{
+	struct fnat_service *svc;
+	struct fnat_dest *dest;
+	int err;
+
+	lockdep_assert_held(&fn->lock);
+	dest = fnat_dest_find(fn, skey, dkey, NULL, &svc, extack);
+	if (IS_ERR(dest))
+		return PTR_ERR(dest);
+	err = fnat_sched_rebuild(svc, svc->sched, dest);
+	if (err)
+		return err;
+	list_del_rcu(&dest->list);
+	kfree_rcu(dest, rcu);
+	svc->num_dests--;
+	fn->gen++;
+	return 0;
+}
+
+/* For a service being deleted, after its dest set was released. */
+void fnat_dest_free_all(struct fnat_service *svc)
+{
+	struct fnat_dest *dest, *tmp;
+
+	list_for_each_entry_safe(dest, tmp, &svc->dests, list) {
+		list_del_rcu(&dest->list);
+		kfree_rcu(dest, rcu);
+	}
+	svc->num_dests = 0;
+}

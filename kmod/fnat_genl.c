@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fnat: the FNAT generic-netlink family (see include/uapi/fnat.h).
+ *
+ * Validation is strict by construction: resv_start_op stays 0 so the core
+ * validates every command strictly, each command has a policy that admits
+ * only the attributes it uses (reply-only attributes have no policy entry
+ * and are refused), and commands without attributes have no policy at all,
+ * which makes the core refuse any attribute sent to them.
+ */
+#include <linux/in.h>
+#include <linux/socket.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include "fnat.h"
+#include "fnat_compat.h"
+#include "fnat_sched.h"
+
+static struct genl_family fnat_genl_family;
+
+static struct netlink_range_validation fnat_timeout_range = {
+	.min = 1,
+	.max = FNAT_PERSIST_MAX,
+};
+
+static struct netlink_range_validation fnat_weight_range = {
+	.min = 0,
+	.max = FNAT_WEIGHT_MAX,
+};
+
+static const struct nla_policy fnat_svc_policy[FNAT_SVC_A_MAX + 1] = {
+	[FNAT_SVC_A_FAMILY]	= { .type = NLA_U16 },
+	[FNAT_SVC_A_PROTOCOL]	= { .type = NLA_U8 },
+	[FNAT_SVC_A_ADDR]	= NLA_POLICY_EXACT_LEN(FNAT_ADDR_LEN),
+	[FNAT_SVC_A_PORT]	= { .type = NLA_BE16 },
+	[FNAT_SVC_A_SCHED_NAME]	= { .type = NLA_NUL_STRING,
+				    .len = FNAT_SCHED_NAME_MAX - 1 },
+	[FNAT_SVC_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, FNAT_SVC_F_ALL),
+	[FNAT_SVC_A_TIMEOUT]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&fnat_timeout_range),
+	[FNAT_SVC_A_NETMASK]	= NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy fnat_dest_policy[FNAT_DEST_A_MAX + 1] = {
+	[FNAT_DEST_A_FAMILY]	 = { .type = NLA_U16 },
+	[FNAT_DEST_A_ADDR]	 = NLA_POLICY_EXACT_LEN(FNAT_ADDR_LEN),
+	[FNAT_DEST_A_PORT]	 = { .type = NLA_BE16 },
+	[FNAT_DEST_A_FWD_METHOD] = NLA_POLICY_RANGE(NLA_U8, FNAT_FWD_DR,
+						    FNAT_FWD_MAX),
+	[FNAT_DEST_A_WEIGHT]	 = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &fnat_weight_range),
+	[FNAT_DEST_A_U_THRESH]	 = { .type = NLA_U32 },
+	[FNAT_DEST_A_L_THRESH]	 = { .type = NLA_U32 },
+};
+
+/* Commands on a service take only FNAT_A_SERVICE. */
+static const struct nla_policy fnat_svc_cmd_policy[FNAT_A_SERVICE + 1] = {
+	[FNAT_A_SERVICE]	= NLA_POLICY_NESTED(fnat_svc_policy),
+};
+
+/* Commands on a dest take its service and the dest. */
+static const struct nla_policy fnat_dest_cmd_policy[FNAT_A_DEST + 1] = {
+	[FNAT_A_SERVICE]	= NLA_POLICY_NESTED(fnat_svc_policy),
+	[FNAT_A_DEST]		= NLA_POLICY_NESTED(fnat_dest_policy),
+};
+
+static int fnat_genl_parse_nest(struct nlattr **top, int type, int maxtype,
+				const struct nla_policy *policy,
+				struct nlattr **tb,
+				struct netlink_ext_ack *extack)
+{
+	if (!top[type]) {
+		if (type == FNAT_A_SERVICE)
+			NL_SET_ERR_MSG(extack, "Missing service attribute");
+		else
+			NL_SET_ERR_MSG(extack, "Missing destination attribute");
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, maxtype, top[type], policy, extack);
+}
+
+static int fnat_genl_require(struct nlattr *nest, struct nlattr **tb,
+			     const int *types, unsigned int n,
+			     struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!tb[types[i]]) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "Missing address family, address or port");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int fnat_genl_svc_key(struct nlattr **top, struct fnat_svc_key *key,
+			     struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	static const int keys[] = { FNAT_SVC_A_FAMILY, FNAT_SVC_A_PROTOCOL,
+				    FNAT_SVC_A_ADDR, FNAT_SVC_A_PORT };
+	int err;
+
+	err = fnat_genl_parse_nest(top, FNAT_A_SERVICE, FNAT_SVC_A_MAX,
+				   fnat_svc_policy, tb, extack);
+	if (err)
+		return err;
+	if (!tb[FNAT_SVC_A_PROTOCOL]) {
+		NL_SET_ERR_MSG_ATTR(extack, top[FNAT_A_SERVICE],
+				    "Missing protocol");
+		return -EINVAL;
+	}
+	err = fnat_genl_require(top[FNAT_A_SERVICE], tb, keys,
+				ARRAY_SIZE(keys), extack);
+	if (err)
+		return err;
+	memset(key, 0, sizeof(*key));
+	key->af = nla_get_u16(tb[FNAT_SVC_A_FAMILY]);
+	key->protocol = nla_get_u8(tb[FNAT_SVC_A_PROTOCOL]);
+	nla_memcpy(&key->addr, tb[FNAT_SVC_A_ADDR], sizeof(key->addr));
+	key->port = nla_get_be16(tb[FNAT_SVC_A_PORT]);
+	return fnat_svc_key_check(key, extack);
+}
+
+static void fnat_genl_svc_conf(struct nlattr **tb, struct fnat_svc_conf *conf)
+{
+	memset(conf, 0, sizeof(*conf));
+	if (tb[FNAT_SVC_A_SCHED_NAME]) {
+		nla_strscpy(conf->sched_name, tb[FNAT_SVC_A_SCHED_NAME],
+			    sizeof(conf->sched_name));
+		conf->has_sched = true;
+	}
+	if (tb[FNAT_SVC_A_FLAGS]) {
+		conf->flags = nla_get_u32(tb[FNAT_SVC_A_FLAGS]);
+		conf->has_flags = true;
+	}
+	if (tb[FNAT_SVC_A_TIMEOUT]) {
+		conf->timeout = nla_get_u32(tb[FNAT_SVC_A_TIMEOUT]);
+		conf->has_timeout = true;
+	}
+	if (tb[FNAT_SVC_A_NETMASK]) {
+		conf->netmask = nla_get_u8(tb[FNAT_SVC_A_NETMASK]);
+		conf->has_netmask = true;
+	}
+}
+
+static int fnat_genl_dest_key(struct nlattr **top, struct fnat_dest_key *key,
+			      struct nlattr **tb,
+			      struct netlink_ext_ack *extack)
+{
+	static const int keys[] = { FNAT_DEST_A_FAMILY, FNAT_DEST_A_ADDR,
+				    FNAT_DEST_A_PORT };
+	int err;
+
+	err = fnat_genl_parse_nest(top, FNAT_A_DEST, FNAT_DEST_A_MAX,
+				   fnat_dest_policy, tb, extack);
+	if (err)
+		return err;
+	err = fnat_genl_require(top[FNAT_A_DEST], tb, keys, ARRAY_SIZE(keys),
+				extack);
+	if (err)
+		return err;
+	memset(key, 0, sizeof(*key));
+	key->af = nla_get_u16(tb[FNAT_DEST_A_FAMILY]);
+	nla_memcpy(&key->addr, tb[FNAT_DEST_A_ADDR], sizeof(key->addr));
+	key->port = nla_get_be16(tb[FNAT_DEST_A_PORT]);
+	return 0;
+}
+
+static void fnat_genl_dest_conf(struct nlattr **tb,
+				struct fnat_dest_conf *conf)
+{
+	memset(conf, 0, sizeof(*conf));
+	if (tb[FNAT_DEST_A_FWD_METHOD]) {
+		conf->fwd_method = nla_get_u8(tb[FNAT_DEST_A_FWD_METHOD]);
+		conf->has_fwd_method = true;
+	}
+	if (tb[FNAT_DEST_A_WEIGHT]) {
+		conf->weight = nla_get_u32(tb[FNAT_DEST_A_WEIGHT]);
+		conf->has_weight = true;
+	}
+	if (tb[FNAT_DEST_A_U_THRESH]) {
+		conf->u_thresh = nla_get_u32(tb[FNAT_DEST_A_U_THRESH]);
+		conf->has_u_thresh = true;
+	}
+	if (tb[FNAT_DEST_A_L_THRESH]) {
+		conf->l_thresh = nla_get_u32(tb[FNAT_DEST_A_L_THRESH]);
+		conf->has_l_thresh = true;
+	}
+}
+
+static struct fnat_netns *fnat_genl_netns(struct genl_info *info)
+{
+	return fnat_netns(genl_info_net(info));
+}
+
+static int fnat_genl_svc_write(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fnat_netns *fn = fnat_genl_netns(info);
+	struct nlattr *tb[FNAT_SVC_A_MAX + 1];
+	struct fnat_svc_conf conf;
+	struct fnat_svc_key key;
+	u8 cmd = info->genlhdr->cmd;
+	int err;
+
+	err = fnat_genl_svc_key(info->attrs, &key, tb, info->extack);
+	if (err)
+		return err;
+	fnat_genl_svc_conf(tb, &conf);
+
+	mutex_lock(&fn->lock);
+	if (cmd == FNAT_CMD_NEW_SERVICE)
+		err = fnat_svc_add(fn, &key, &conf, info->extack);
+	else if (cmd == FNAT_CMD_SET_SERVICE)
+		err = fnat_svc_edit(fn, &key, &conf, info->extack);
+	else
+		err = fnat_svc_del(fn, &key, info->extack);
+	mutex_unlock(&fn->lock);
+	return err;
+}
+
+static int fnat_genl_dest_write(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fnat_netns *fn = fnat_genl_netns(info);
+	struct nlattr *stb[FNAT_SVC_A_MAX + 1];
+	struct nlattr *dtb[FNAT_DEST_A_MAX + 1];
+	struct fnat_dest_conf conf;
+	struct fnat_svc_key skey;
+	struct fnat_dest_key dkey;
+	u8 cmd = info->genlhdr->cmd;
+	int err;
+
+	err = fnat_genl_svc_key(info->attrs, &skey, stb, info->extack);
+	if (err)
+		return err;
+	err = fnat_genl_dest_key(info->attrs, &dkey, dtb, info->extack);
+	if (err)
+		return err;
+	fnat_genl_dest_conf(dtb, &conf);
+
+	mutex_lock(&fn->lock);
+	if (cmd == FNAT_CMD_NEW_DEST)
+		err = fnat_dest_add(fn, &skey, &dkey, &conf, info->extack);
+	else if (cmd == FNAT_CMD_SET_DEST)
+		err = fnat_dest_edit(fn, &skey, &dkey, &conf, info->extack);
+	else
+		err = fnat_dest_del(fn, &skey, &dkey, info->extack);
+	mutex_unlock(&fn->lock);
+	return err;
+}
+
+static int fnat_genl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fnat_netns *fn = fnat_genl_netns(info);
+
+	mutex_lock(&fn->lock);
+	fnat_svc_flush(fn);
+	mutex_unlock(&fn->lock);
+	return 0;
+}
+
+static int fnat_genl_put_addr(struct sk_buff *skb, int type,
+			      const union nf_inet_addr *addr)
+{
+	return nla_put(skb, type, FNAT_ADDR_LEN, addr);
+}
+
+/* Fills one FNAT_A_SERVICE reply; caller is in an RCU read section. */
+static int fnat_genl_fill_svc(struct sk_buff *skb,
+			      const struct fnat_service *svc,
+			      u32 portid, u32 seq, int flags,
+			      struct netlink_callback *cb)
+{
+	const struct fnat_scheduler *sched = READ_ONCE(svc->sched);
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &fnat_genl_family, flags,
+			  FNAT_CMD_GET_SERVICE);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	nest = nla_nest_start(skb, FNAT_A_SERVICE);
+	if (!nest)
+		goto cancel;
+	if (nla_put_u16(skb, FNAT_SVC_A_FAMILY, svc->key.af) ||
+	    nla_put_u8(skb, FNAT_SVC_A_PROTOCOL, svc->key.protocol) ||
+	    fnat_genl_put_addr(skb, FNAT_SVC_A_ADDR, &svc->key.addr) ||
+	    nla_put_be16(skb, FNAT_SVC_A_PORT, svc->key.port) ||
+	    nla_put_string(skb, FNAT_SVC_A_SCHED_NAME, sched->name) ||
+	    nla_put_u32(skb, FNAT_SVC_A_FLAGS, READ_ONCE(svc->flags)) ||
+	    nla_put_u32(skb, FNAT_SVC_A_TIMEOUT, READ_ONCE(svc->timeout)) ||
+	    nla_put_u8(skb, FNAT_SVC_A_NETMASK, READ_ONCE(svc->netmask)) ||
+	    nla_put_u32(skb, FNAT_SVC_A_NUM_DESTS, READ_ONCE(svc->num_dests)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int fnat_genl_fill_dest(struct sk_buff *skb,
+			       const struct fnat_dest *dest,
+			       u32 portid, u32 seq, int flags,
+			       struct netlink_callback *cb)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &fnat_genl_family, flags,
+			  FNAT_CMD_GET_DEST);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	nest = nla_nest_start(skb, FNAT_A_DEST);
+	if (!nest)
+		goto cancel;
+	if (nla_put_u16(skb, FNAT_DEST_A_FAMILY, dest->key.af) ||
+	    fnat_genl_put_addr(skb, FNAT_DEST_A_ADDR, &dest->key.addr) ||
+	    nla_put_be16(skb, FNAT_DEST_A_PORT, dest->key.port) ||
+	    nla_put_u8(skb, FNAT_DEST_A_FWD_METHOD, READ_ONCE(dest->fwd_method)) ||
+	    nla_put_u32(skb, FNAT_DEST_A_WEIGHT, atomic_read(&dest->weight)) ||
+	    nla_put_u32(skb, FNAT_DEST_A_U_THRESH, READ_ONCE(dest->u_thresh)) ||
+	    nla_put_u32(skb, FNAT_DEST_A_L_THRESH, READ_ONCE(dest->l_thresh)) ||
+	    nla_put_u32(skb, FNAT_DEST_A_ACTIVE_CONNS,
+			atomic_read(&dest->active_conns)) ||
+	    nla_put_u32(skb, FNAT_DEST_A_INACT_CONNS,
+			atomic_read(&dest->inact_conns)) ||
+	    nla_put_u32(skb, FNAT_DEST_A_PERSIST_CONNS,
+			atomic_read(&dest->persist_conns)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int fnat_genl_get_svc(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fnat_netns *fn = fnat_genl_netns(info);
+	struct nlattr *tb[FNAT_SVC_A_MAX + 1];
+	struct fnat_service *svc;
+	struct fnat_svc_key key;
+	struct sk_buff *msg;
+	int err;
+
+	err = fnat_genl_svc_key(info->attrs, &key, tb, info->extack);
+	if (err)
+		return err;
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	svc = fnat_svc_lookup(fn, &key);
+	if (!svc) {
+		rcu_read_unlock();
+		nlmsg_free(msg);
+		NL_SET_ERR_MSG(info->extack, "No such service");
+		return -ESRCH;
+	}
+	err = fnat_genl_fill_svc(msg, svc, info->snd_portid, info->snd_seq,
+				 0, NULL);
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Dumps resume by position (cb->args[0] entries already sent) and flag
+ * NLM_F_DUMP_INTR when the table changed between parts, so a reader can
+ * tell a torn listing from a true one.
+ */
+static int fnat_genl_dump_svc(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct fnat_netns *fn = fnat_netns(sock_net(skb->sk));
+	long skip = cb->args[0], idx = 0;
+	struct fnat_service *svc;
+
+	rcu_read_lock();
+	cb->seq = READ_ONCE(fn->gen);
+	list_for_each_entry_rcu(svc, &fn->svc_list, list) {
+		if (idx++ < skip)
+			continue;
+		if (fnat_genl_fill_svc(skb, svc, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI, cb)) {
+			idx--;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int fnat_genl_dump_dest_key(struct netlink_callback *cb,
+				   struct fnat_svc_key *key)
+{
+	struct nlattr *tb[FNAT_SVC_A_MAX + 1];
+
+	return fnat_genl_svc_key(fnat_genl_dump_attrs(cb), key, tb,
+				 cb->extack);
+}
+
+/* Refuses a dest dump for a service that does not exist with a real error. */
+static int fnat_genl_dump_dest_start(struct netlink_callback *cb)
+{
+	struct fnat_netns *fn = fnat_netns(sock_net(cb->skb->sk));
+	struct fnat_svc_key key;
+	bool found;
+	int err;
+
+	err = fnat_genl_dump_dest_key(cb, &key);
+	if (err)
+		return err;
+	rcu_read_lock();
+	found = fnat_svc_lookup(fn, &key);
+	rcu_read_unlock();
+	if (!found) {
+		NL_SET_ERR_MSG(cb->extack, "No such service");
+		return -ESRCH;
+	}
+	return 0;
+}
+
+static int fnat_genl_dump_dest(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	struct fnat_netns *fn = fnat_netns(sock_net(skb->sk));
+	long skip = cb->args[0], idx = 0;
+	struct fnat_service *svc;
+	struct fnat_dest *dest;
+	struct fnat_svc_key key;
+	int err;
+
+	err = fnat_genl_dump_dest_key(cb, &key);
+	if (err)
+		return err;
+	rcu_read_lock();
+	cb->seq = READ_ONCE(fn->gen);
+	svc = fnat_svc_lookup(fn, &key);
+	if (!svc) {
+		/*
+		 * Deleted since the dump started; the generation moved, so the
+		 * final message carries NLM_F_DUMP_INTR.
+		 */
+		rcu_read_unlock();
+		return 0;
+	}
+	list_for_each_entry_rcu(dest, &svc->dests, list) {
+		if (idx++ < skip)
+			continue;
+		if (fnat_genl_fill_dest(skb, dest, NETLINK_CB(cb->skb).portid,
+					cb->nlh->nlmsg_seq, NLM_F_MULTI, cb)) {
+			idx--;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int fnat_genl_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fnat_netns *fn = fnat_genl_netns(info);
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &fnat_genl_family, 0,
+				FNAT_CMD_GET_INFO);
+	if (!hdr)
+		goto nospace;
+	nest = nla_nest_start(msg, FNAT_A_INFO);
+	if (!nest ||
+	    nla_put_u32(msg, FNAT_INFO_A_VERSION, FNAT_VERSION_CODE) ||
+	    nla_put_u32(msg, FNAT_INFO_A_CONN_TAB_SIZE, fnat_conn_tab_size()) ||
+	    nla_put_u32(msg, FNAT_INFO_A_NUM_SERVICES,
+			READ_ONCE(fn->num_services)))
+		goto nospace;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+#define FNAT_OP(_cmd, _flags, _doit, _policy) {		\
+	.cmd		= (_cmd),					\
+	.flags		= (_flags),					\
+	.doit		= (_doit),					\
+	.policy		= (_policy),					\
+	.maxattr	= ARRAY_SIZE(_policy) - 1,			\
+}
+
+/* Writes need CAP_NET_ADMIN in the user namespace owning the netns. */
+#define FNAT_WRITE	GENL_UNS_ADMIN_PERM
+
+static const struct genl_ops fnat_genl_ops[] = {
+	FNAT_OP(FNAT_CMD_NEW_SERVICE, FNAT_WRITE, fnat_genl_svc_write,
+		fnat_svc_cmd_policy),
+	FNAT_OP(FNAT_CMD_SET_SERVICE, FNAT_WRITE, fnat_genl_svc_write,
+		fnat_svc_cmd_policy),
+	FNAT_OP(FNAT_CMD_DEL_SERVICE, FNAT_WRITE, fnat_genl_svc_write,
+		fnat_svc_cmd_policy),
+	{
+		.cmd	= FNAT_CMD_GET_SERVICE,
+		.doit	= fnat_genl_get_svc,
+		.dumpit	= fnat_genl_dump_svc,
+		.policy	= fnat_svc_cmd_policy,
+		.maxattr = ARRAY_SIZE(fnat_svc_cmd_policy) - 1,
+	},
+	FNAT_OP(FNAT_CMD_NEW_DEST, FNAT_WRITE, fnat_genl_dest_write,
+		fnat_dest_cmd_policy),
+	FNAT_OP(FNAT_CMD_SET_DEST, FNAT_WRITE, fnat_genl_dest_write,
+		fnat_dest_cmd_policy),
+	FNAT_OP(FNAT_CMD_DEL_DEST, FNAT_WRITE, fnat_genl_dest_write,
+		fnat_dest_cmd_policy),
+	{
+		.cmd	= FNAT_CMD_GET_DEST,
+		.start	= fnat_genl_dump_dest_start,
+		.dumpit	= fnat_genl_dump_dest,
+		.policy	= fnat_svc_cmd_policy,
+		.maxattr = ARRAY_SIZE(fnat_svc_cmd_policy) - 1,
+	},
+	/* No policy: the core then refuses any attribute. */
+	{
+		.cmd	= FNAT_CMD_FLUSH,
+		.flags	= FNAT_WRITE,
+		.doit	= fnat_genl_flush,
+	},
+	{
+		.cmd	= FNAT_CMD_GET_INFO,
+		.doit	= fnat_genl_get_info,
+	},
+};
+
+static struct genl_family fnat_genl_family __ro_after_init = {
+	.name		= FNAT_GENL_NAME,
+	.version	= FNAT_GENL_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= fnat_genl_ops,
+	.n_ops		= ARRAY_SIZE(fnat_genl_ops),
+	.resv_start_op	= 0,
+};
+
+int fnat_genl_register(void)
+{
+	return genl_register_family(&fnat_genl_family);
+}
+
+void fnat_genl_unregister(void)
+{
+	genl_unregister_family(&fnat_genl_family);
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Runs every test layer of fnat and ends with one summary line:
+#   check: N passed, M failed
+# where N and M add up the layers' own counts (KUnit cases, GoogleTest
+# cases, e2e scenarios in the VM, and the style checks). A layer that cannot
+# even build counts as one failure. Logs go to build/check/.
+#
+#   scripts/check.sh [--kver KVER] [layer...]     layers: style kunit unit e2e
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+kver=""
+layers=()
+while [ "$#" -gt 0 ]; do
+	case "$1" in
+	--kver) kver=$2; shift 2 ;;
+	--kver=*) kver=${1#*=}; shift ;;
+	-h|--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) layers+=("$1"); shift ;;
+	esac
+done
+[ "${#layers[@]}" -gt 0 ] || layers=(style kunit unit e2e)
+
+bash scripts/install-deps.sh || { echo "check: 0 passed, 1 failed"; exit 1; }
+[ -n "$kver" ] || kver=$(scripts/kver.sh)
+logs=build/check
+mkdir -p "$logs"
+
+passed=0
+failed=0
+summary=()
+
+# count LAYER LOG PATTERN: adds the "N passed, M failed" of the last line of
+# LOG matching PATTERN; a layer that printed no such line counts as failed.
+count() {
+	local layer=$1 log=$2 line p f
+	line=$(grep -E "^$layer: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		summary+=("$layer: no result (see $log)")
+		failed=$((failed + 1))
+		return
+	fi
+	p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
+	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	summary+=("$line")
+}
+
+# timed LAYER CMD...: runs CMD with output to the layer's log and the screen.
+timed() {
+	local layer=$1 start rc
+	shift
+	start=$(date +%s)
+	echo "=== $layer: $*"
+	"$@" 2>&1 | tee "$logs/$layer.log"
+	rc=${PIPESTATUS[0]}
+	echo "=== $layer: exit $rc after $(($(date +%s) - start)) s"
+	return "$rc"
+}
+
+build_ok=1
+if ! timed build make -s all KVER="$kver"; then
+	build_ok=0
+fi
+
+for layer in "${layers[@]}"; do
+	case "$layer" in
+	style)
+		timed style scripts/style.sh
+		count style "$logs/style.log"
+		;;
+	kunit)
+		timed kunit tests/kunit/run.sh
+		count kunit "$logs/kunit.log"
+		;;
+	unit)
+		if [ "$build_ok" = 1 ]; then
+			timed unit ctest --test-dir build/userspace --output-on-failure
+		fi
+		# ctest's own summary, restated in the common form.
+		line=$(grep -E '[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' \
+			"$logs/unit.log" 2>/dev/null | tail -n 1)
+		if [ -n "$line" ]; then
+			f=$(sed -E 's/.* ([0-9]+) tests failed.*/\1/' <<<"$line")
+			t=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+			echo "unit: $((t - f)) passed, $f failed" >>"$logs/unit.log"
+		fi
+		count unit "$logs/unit.log"
+		;;
+	e2e)
+		if [ "$build_ok" = 1 ]; then
+			timed e2e tests/vm/run-e2e.sh --kver "$kver" \
+				--module kmod/fnat.ko --bin build/userspace/fnatadm
+		fi
+		count e2e "$logs/e2e.log"
+		;;
+	*)
+		echo "check: unknown layer $layer" >&2
+		failed=$((failed + 1))
+		;;
+	esac
+done
+
+[ "$build_ok" = 1 ] || { summary+=("build: failed (see $logs/build.log)"); failed=$((failed + 1)); }
+echo
+printf '%s\n' "${summary[@]}"
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Usage: tests/vm/run-e2e.sh [--kver KVER] [--module PATH.ko]... [--bin PATH]...
+#            [--tests DIR] [--logdir DIR] [--smp N] [--mem MB] [--timeout SEC]
+#            [--verbose] [scenario...]
+#
+# Runs e2e scenarios, one VM boot each (tests/vm/run.sh), from one initramfs
+# built once: the named scenarios, or every DIR/*.sh (DIR defaults to
+# tests/e2e) except lib.sh and helpers whose name starts with "_".
+# Console logs go to DIR/NAME.log under --logdir (default build/e2e-logs/).
+# Prints one line per scenario and, last, exactly
+#   e2e: N passed, M failed
+# Exit status 0 only if M is 0 and N is not.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+usage() {
+	[ "$#" -eq 0 ] || echo "run-e2e: $*" >&2
+	sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+kver=
+extra=()
+vmopts=()
+tests=$root/tests/e2e
+logdir=$root/build/e2e-logs
+names=()
+while [ "$#" -gt 0 ]; do
+	case "$1" in
+	--kver) kver=${2:?--kver needs a value}; shift 2 ;;
+	--module | --bin) extra+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+	--smp | --mem | --timeout) vmopts+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+	--verbose) vmopts+=("$1"); shift ;;
+	--tests) tests=${2:?--tests needs a value}; shift 2 ;;
+	--logdir) logdir=${2:?--logdir needs a value}; shift 2 ;;
+	-h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) usage "unknown option '$1'" ;;
+	*) names+=("${1%.sh}"); shift ;;
+	esac
+done
+[ -d "$tests" ] || usage "no tests directory $tests"
+tests=$(cd "$tests" && pwd)
+[ -n "$kver" ] || kver=$("$root/scripts/kver.sh")
+
+if [ "${#names[@]}" -eq 0 ]; then
+	for f in "$tests"/*.sh; do
+		[ -e "$f" ] || continue
+		n=${f##*/}
+		n=${n%.sh}
+		case "$n" in lib | _*) continue ;; esac
+		names+=("$n")
+	done
+fi
+for n in "${names[@]}"; do
+	[ -f "$tests/$n.sh" ] || usage "no scenario $tests/$n.sh"
+done
+
+mkdir -p "$logdir"
+logdir=$(cd "$logdir" && pwd)
+initrd=$logdir/initramfs-$kver.cpio.gz
+echo "e2e: kernel $kver, ${#names[@]} scenario(s), logs in $logdir"
+passed=0
+failed=0
+if ! "$here/build-initramfs.sh" --kver "$kver" --out "$initrd" --tests "$tests" \
+	${extra[@]+"${extra[@]}"}; then
+	echo "e2e: initramfs build failed"
+	echo "e2e: 0 passed, ${#names[@]} failed"
+	exit 1
+fi
+
+failures=()
+for n in "${names[@]}"; do
+	start=$SECONDS
+	rc=0
+	line=$("$here/run.sh" --quiet --kver "$kver" --initrd "$initrd" --scenario "$n" \
+		--log "$logdir/$n.log" ${vmopts[@]+"${vmopts[@]}"} | tail -n 1) || rc=$?
+	[ -n "$line" ] || line="vm: $n FAIL (run.sh printed nothing)"
+	printf '%-60s %4ds  %s\n' "$line" "$((SECONDS - start))" "${logdir#"$root"/}/$n.log"
+	if [ "$rc" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures+=("$n")
+	fi
+done
+[ "$failed" -eq 0 ] || echo "e2e: failed: ${failures[*]}"
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

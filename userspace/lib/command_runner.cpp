@@ -1,0 +1,66 @@
+#include "lib/command_runner.h"
+
+#include <cerrno>
+#include <stdexcept>
+
+#include "lib/listing_format.h"
+#include "lib/netlink_error.h"
+#include "lib/request_builder.h"
+
+namespace fnat {
+
+Table read_table(FnatApi& api, const std::optional<ServiceKey>& only, bool sort) {
+    Table table;
+    table.info = api.get_info();
+    std::vector<Service> services;
+    if (only)
+        services.push_back(api.get_service(*only));
+    else
+        services = api.list_services();
+    for (auto& service : services) {
+        std::vector<Dest> dests;
+        try {
+            dests = api.list_dests(service.key);
+        } catch (const NetlinkError& error) {
+            // A service deleted between the two dumps is simply gone; when
+            // one service was asked for, its disappearance is the answer.
+            if (only || error.error() != ESRCH)
+                throw;
+            continue;
+        }
+        table.services.push_back(ServiceEntry{std::move(service), std::move(dests)});
+    }
+    if (sort)
+        sort_table(table);
+    return table;
+}
+
+void run_command(const Command& command, FnatApi& api, std::ostream& out) {
+    switch (command.kind) {
+    case CommandKind::List: {
+        Table table = read_table(api, command.service, command.sort);
+        if (command.json)
+            out << format_listing_json(table);
+        else
+            out << format_listing_text(table, !command.service.has_value());
+        return;
+    }
+    case CommandKind::Help:
+    case CommandKind::Version:
+        throw std::logic_error("run_command: help and version are handled by the caller");
+    default:
+        api.execute(build_request(command));
+        return;
+    }
+}
+
+std::string version_text(const std::optional<Info>& info, std::string_view unavailable_reason) {
+    std::string line = "fnatadm v" FNATADM_VERSION " (";
+    if (info)
+        line += "FNAT version " + version_string(info->version_code);
+    else
+        line += unavailable_reason;
+    return line + ")\n";
+}
+
+} // namespace fnat

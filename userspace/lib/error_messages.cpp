@@ -1,0 +1,76 @@
+#include "lib/error_messages.h"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <uapi/fnat.h>
+
+namespace fnat {
+namespace {
+
+struct CommandError {
+    std::uint8_t command;
+    int error;
+    const char* message;
+};
+
+// The messages of ipvsadm's libipvs (ipvs_strerror), mapped onto FNAT
+// commands; they match the extack texts include/uapi/fnat.h documents.
+constexpr std::array<CommandError, 15> kCommandErrors = {{
+    {FNAT_CMD_NEW_SERVICE, EEXIST, "Service already exists"},
+    {FNAT_CMD_NEW_SERVICE, ENOENT, "Scheduler not found"},
+    {FNAT_CMD_SET_SERVICE, ESRCH, "No such service"},
+    {FNAT_CMD_SET_SERVICE, ENOENT, "Scheduler not found"},
+    {FNAT_CMD_DEL_SERVICE, ESRCH, "No such service"},
+    {FNAT_CMD_GET_SERVICE, ESRCH, "No such service"},
+    {FNAT_CMD_NEW_DEST, ESRCH, "Service not defined"},
+    {FNAT_CMD_NEW_DEST, EEXIST, "Destination already exists"},
+    {FNAT_CMD_SET_DEST, ESRCH, "Service not defined"},
+    {FNAT_CMD_SET_DEST, ENOENT, "No such destination"},
+    {FNAT_CMD_DEL_DEST, ESRCH, "Service not defined"},
+    {FNAT_CMD_DEL_DEST, ENOENT, "No such destination"},
+    {FNAT_CMD_GET_DEST, ESRCH, "No such service"},
+    {FNAT_CMD_GET_DEST, ENOENT, "No such service"},
+    {FNAT_CMD_GET_SERVICE, ENOENT, "No such service"},
+}};
+
+struct GenericError {
+    int error;
+    const char* message;
+};
+
+constexpr std::array<GenericError, 7> kGenericErrors = {{
+    {EPERM, "Permission denied (you need CAP_NET_ADMIN)"},
+    {EINVAL, "Invalid operation (possibly a wrong fnat module version)"},
+    {ENOPROTOOPT, "Protocol not available"},
+    {ENOMEM, "Memory allocation problem"},
+    {EAFNOSUPPORT, "Address family not supported (IPv6 is not supported yet)"},
+    {EOPNOTSUPP, "Operation not supported"},
+    {EMSGSIZE, "Module is wrong version"},
+}};
+
+} // namespace
+
+std::string error_message(std::uint8_t command, int error) {
+    for (const auto& entry : kCommandErrors)
+        if (entry.command == command && entry.error == error)
+            return entry.message;
+    for (const auto& entry : kGenericErrors)
+        if (entry.error == error)
+            return entry.message;
+    return std::strerror(error);
+}
+
+std::string error_message(const NetlinkError& error) {
+    if (!error.extack().empty())
+        return error.extack();
+    return error_message(error.command(), error.error());
+}
+
+std::string module_not_loaded_message() {
+    return "Can't initialize fnat: Protocol not available\n"
+           "Is the fnat module loaded? (modprobe fnat)";
+}
+
+} // namespace fnat

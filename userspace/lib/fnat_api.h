@@ -1,0 +1,28 @@
+// The operations fnatadm needs from fnat.ko. NetlinkClient implements them
+// over generic netlink; tests implement them with an in-memory fake.
+#pragma once
+
+#include <vector>
+
+#include "lib/message_codec.h"
+#include "lib/model.h"
+
+namespace fnat {
+
+class FnatApi {
+public:
+    virtual ~FnatApi() = default;
+
+    // FNAT_CMD_GET_INFO.
+    virtual Info get_info() = 0;
+    // FNAT_CMD_GET_SERVICE dump: every service, in creation order.
+    virtual std::vector<Service> list_services() = 0;
+    // FNAT_CMD_GET_SERVICE doit: one service.
+    virtual Service get_service(const ServiceKey& key) = 0;
+    // FNAT_CMD_GET_DEST dump: a service's destinations, in creation order.
+    virtual std::vector<Dest> list_dests(const ServiceKey& key) = 0;
+    // A request that changes state (NEW_*, SET_*, DEL_*, FLUSH), acknowledged.
+    virtual void execute(const Request& request) = 0;
+};
+
+} // namespace fnat

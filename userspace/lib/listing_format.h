@@ -1,0 +1,36 @@
+// fnatadm -L output: ipvsadm's text layout, and a JSON document
+// (docs/fnatadm-json.md). Addresses are always numeric.
+#pragma once
+
+#include <string>
+
+#include "lib/model.h"
+
+namespace fnat {
+
+// "FNAT version 0.1.0 (size=4096)\n"
+std::string format_version_line(const Info& info);
+
+// The two column-title lines ipvsadm prints before the services.
+std::string format_title_lines();
+
+// "TCP  192.168.0.240:80 rr persistent 20\n" (ipvsadm: "%s  %s %s" + flags).
+std::string format_service_line(const Service& service);
+
+// "  -> 192.168.0.223:80             Route   1      0          0         \n"
+// (ipvsadm: "  -> %-28s %-7s %-6d %-10u %-10u").
+std::string format_dest_line(const Dest& dest);
+
+// The whole table as `ipvsadm -Ln` prints it; without the version line when
+// with_version_line is false (as `ipvsadm -Ln -t VIP:PORT` prints one service).
+std::string format_listing_text(const Table& table, bool with_version_line = true);
+
+// The whole table as JSON.
+std::string format_listing_json(const Table& table);
+
+// "Route", "Tunnel", "Masq", "FullNat" (ipvsadm's column names).
+std::string forward_name(ForwardMethod forward);
+// "route", "tunnel", "masq", "fullnat" (JSON).
+std::string forward_json_name(ForwardMethod forward);
+
+} // namespace fnat

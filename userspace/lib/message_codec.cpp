@@ -1,0 +1,380 @@
+#include "lib/message_codec.h"
+
+#include <arpa/inet.h>
+#include <array>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "lib/netlink_error.h"
+
+namespace fnat {
+namespace {
+
+// Large enough for the biggest request (service + dest nests, ~200 bytes).
+constexpr std::size_t kRequestBufferSize = 1024;
+
+std::size_t align4(std::size_t length) {
+    return (length + 3) & ~std::size_t{3};
+}
+
+class MessageWriter {
+public:
+    MessageWriter() : buffer_(kRequestBufferSize, 0) {
+        header_ = mnl_nlmsg_put_header(buffer_.data());
+    }
+
+    nlmsghdr* header() { return header_; }
+
+    void put_genl_header(std::uint8_t command, std::uint8_t version) {
+        auto* genl =
+            static_cast<genlmsghdr*>(mnl_nlmsg_put_extra_header(header_, sizeof(genlmsghdr)));
+        genl->cmd = command;
+        genl->version = version;
+    }
+
+    nlattr* begin_nest(std::uint16_t type) {
+        nlattr* nest = mnl_attr_nest_start_check(header_, buffer_.size(), type);
+        if (nest == nullptr)
+            overflow();
+        return nest;
+    }
+    void end_nest(nlattr* nest) { mnl_attr_nest_end(header_, nest); }
+
+    void put_u8(std::uint16_t type, std::uint8_t value) {
+        check(mnl_attr_put_u8_check(header_, buffer_.size(), type, value));
+    }
+    void put_u16(std::uint16_t type, std::uint16_t value) {
+        check(mnl_attr_put_u16_check(header_, buffer_.size(), type, value));
+    }
+    void put_be16(std::uint16_t type, std::uint16_t value) { put_u16(type, htons(value)); }
+    void put_u32(std::uint16_t type, std::uint32_t value) {
+        check(mnl_attr_put_u32_check(header_, buffer_.size(), type, value));
+    }
+    void put_strz(std::uint16_t type, const std::string& value) {
+        check(mnl_attr_put_strz_check(header_, buffer_.size(), type, value.c_str()));
+    }
+    void put_address(std::uint16_t type, const Address& address) {
+        check(mnl_attr_put_check(header_, buffer_.size(), type, address.bytes.size(),
+                                 address.bytes.data()));
+    }
+
+    std::vector<std::uint8_t> finish() && {
+        buffer_.resize(header_->nlmsg_len);
+        return std::move(buffer_);
+    }
+
+private:
+    static void check(bool ok) {
+        if (!ok)
+            overflow();
+    }
+    [[noreturn]] static void overflow() {
+        throw std::length_error("netlink request does not fit its buffer");
+    }
+
+    std::vector<std::uint8_t> buffer_;
+    nlmsghdr* header_;
+};
+
+void put_service(MessageWriter& writer, const ServiceSpec& spec) {
+    nlattr* nest = writer.begin_nest(FNAT_A_SERVICE);
+    writer.put_u16(FNAT_SVC_A_FAMILY, spec.key.address.family);
+    writer.put_u8(FNAT_SVC_A_PROTOCOL, spec.key.protocol);
+    writer.put_address(FNAT_SVC_A_ADDR, spec.key.address);
+    writer.put_be16(FNAT_SVC_A_PORT, spec.key.port);
+    if (spec.scheduler)
+        writer.put_strz(FNAT_SVC_A_SCHED_NAME, *spec.scheduler);
+    if (spec.flags)
+        writer.put_u32(FNAT_SVC_A_FLAGS, *spec.flags);
+    if (spec.timeout)
+        writer.put_u32(FNAT_SVC_A_TIMEOUT, *spec.timeout);
+    if (spec.netmask)
+        writer.put_u8(FNAT_SVC_A_NETMASK, *spec.netmask);
+    writer.end_nest(nest);
+}
+
+void put_dest(MessageWriter& writer, const DestSpec& spec) {
+    nlattr* nest = writer.begin_nest(FNAT_A_DEST);
+    writer.put_u16(FNAT_DEST_A_FAMILY, spec.key.address.family);
+    writer.put_address(FNAT_DEST_A_ADDR, spec.key.address);
+    writer.put_be16(FNAT_DEST_A_PORT, spec.key.port);
+    if (spec.forward)
+        writer.put_u8(FNAT_DEST_A_FWD_METHOD, static_cast<std::uint8_t>(*spec.forward));
+    if (spec.weight)
+        writer.put_u32(FNAT_DEST_A_WEIGHT, *spec.weight);
+    if (spec.u_threshold)
+        writer.put_u32(FNAT_DEST_A_U_THRESH, *spec.u_threshold);
+    if (spec.l_threshold)
+        writer.put_u32(FNAT_DEST_A_L_THRESH, *spec.l_threshold);
+    writer.end_nest(nest);
+}
+
+// --- decoding -------------------------------------------------------------
+
+enum class Kind { U8, U16, U32, Be16, Address, NulString, Nested };
+
+struct AttrRule {
+    Kind kind;
+    const char* name;
+};
+
+// Calls visit(attr) for each attribute in [data, data + length); throws on a
+// truncated or malformed attribute.
+template <typename Visit>
+void for_each_attribute(const void* data, std::size_t length, Visit&& visit) {
+    const auto* cursor = static_cast<const std::uint8_t*>(data);
+    std::size_t remaining = length;
+    while (remaining > 0) {
+        if (remaining < sizeof(nlattr))
+            throw DecodeError("truncated attribute header");
+        const auto* attr = reinterpret_cast<const nlattr*>(cursor);
+        if (attr->nla_len < sizeof(nlattr) || attr->nla_len > remaining)
+            throw DecodeError("attribute length " + std::to_string(attr->nla_len) +
+                              " is out of bounds");
+        visit(attr);
+        std::size_t step = align4(attr->nla_len);
+        if (step >= remaining)
+            break;
+        cursor += step;
+        remaining -= step;
+    }
+}
+
+bool length_ok(const nlattr* attr, Kind kind) {
+    std::uint16_t length = mnl_attr_get_payload_len(attr);
+    switch (kind) {
+    case Kind::U8:
+        return length == 1;
+    case Kind::U16:
+    case Kind::Be16:
+        return length == 2;
+    case Kind::U32:
+        return length == 4;
+    case Kind::Address:
+        return length == kAddressBytes;
+    case Kind::NulString:
+        return length >= 1 &&
+               static_cast<const char*>(mnl_attr_get_payload(attr))[length - 1] == '\0';
+    case Kind::Nested:
+        return true;
+    }
+    return false;
+}
+
+// Indexes the attributes of a nest (or a message payload) by type, checking
+// the length of every known one.
+template <std::size_t N>
+std::array<const nlattr*, N> collect(const void* data, std::size_t length,
+                                     const std::array<AttrRule, N>& rules) {
+    std::array<const nlattr*, N> table{};
+    for_each_attribute(data, length, [&](const nlattr* attr) {
+        std::uint16_t type = mnl_attr_get_type(attr);
+        if (type == 0 || type >= N)
+            return; // unknown to this version: skip
+        if (!length_ok(attr, rules[type].kind))
+            throw DecodeError(std::string(rules[type].name) + " has a bad length (" +
+                              std::to_string(mnl_attr_get_payload_len(attr)) + " bytes)");
+        table[type] = attr;
+    });
+    return table;
+}
+
+template <std::size_t N>
+std::array<const nlattr*, N> collect_nested(const nlattr* nest,
+                                            const std::array<AttrRule, N>& rules) {
+    return collect(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), rules);
+}
+
+template <std::size_t N>
+const nlattr* require(const std::array<const nlattr*, N>& table,
+                      const std::array<AttrRule, N>& rules, std::size_t type) {
+    if (table[type] == nullptr)
+        throw DecodeError(std::string("missing ") + rules[type].name);
+    return table[type];
+}
+
+std::uint16_t get_be16(const nlattr* attr) {
+    return ntohs(mnl_attr_get_u16(attr));
+}
+
+Address get_address(std::uint16_t family, const nlattr* attr) {
+    if (family != AF_INET && family != AF_INET6)
+        throw DecodeError("unknown address family " + std::to_string(family));
+    Address address;
+    address.family = family;
+    std::memcpy(address.bytes.data(), mnl_attr_get_payload(attr), address.bytes.size());
+    return address;
+}
+
+constexpr std::array<AttrRule, FNAT_SVC_A_MAX + 1> kServiceRules{{
+    {Kind::Nested, "FNAT_SVC_A_UNSPEC"},
+    {Kind::U16, "FNAT_SVC_A_FAMILY"},
+    {Kind::U8, "FNAT_SVC_A_PROTOCOL"},
+    {Kind::Address, "FNAT_SVC_A_ADDR"},
+    {Kind::Be16, "FNAT_SVC_A_PORT"},
+    {Kind::NulString, "FNAT_SVC_A_SCHED_NAME"},
+    {Kind::U32, "FNAT_SVC_A_FLAGS"},
+    {Kind::U32, "FNAT_SVC_A_TIMEOUT"},
+    {Kind::U8, "FNAT_SVC_A_NETMASK"},
+    {Kind::U32, "FNAT_SVC_A_NUM_DESTS"},
+}};
+
+constexpr std::array<AttrRule, FNAT_DEST_A_MAX + 1> kDestRules{{
+    {Kind::Nested, "FNAT_DEST_A_UNSPEC"},
+    {Kind::U16, "FNAT_DEST_A_FAMILY"},
+    {Kind::Address, "FNAT_DEST_A_ADDR"},
+    {Kind::Be16, "FNAT_DEST_A_PORT"},
+    {Kind::U8, "FNAT_DEST_A_FWD_METHOD"},
+    {Kind::U32, "FNAT_DEST_A_WEIGHT"},
+    {Kind::U32, "FNAT_DEST_A_U_THRESH"},
+    {Kind::U32, "FNAT_DEST_A_L_THRESH"},
+    {Kind::U32, "FNAT_DEST_A_ACTIVE_CONNS"},
+    {Kind::U32, "FNAT_DEST_A_INACT_CONNS"},
+    {Kind::U32, "FNAT_DEST_A_PERSIST_CONNS"},
+}};
+
+constexpr std::array<AttrRule, FNAT_INFO_A_MAX + 1> kInfoRules{{
+    {Kind::Nested, "FNAT_INFO_A_UNSPEC"},
+    {Kind::U32, "FNAT_INFO_A_VERSION"},
+    {Kind::U32, "FNAT_INFO_A_CONN_TAB_SIZE"},
+    {Kind::U32, "FNAT_INFO_A_NUM_SERVICES"},
+}};
+
+constexpr std::array<AttrRule, FNAT_A_MAX + 1> kTopRules{{
+    {Kind::Nested, "FNAT_A_UNSPEC"},
+    {Kind::Nested, "FNAT_A_SERVICE"},
+    {Kind::Nested, "FNAT_A_DEST"},
+    {Kind::Nested, "FNAT_A_INFO"},
+}};
+
+Service decode_service(const nlattr* nest) {
+    auto table = collect_nested(nest, kServiceRules);
+    Service service;
+    std::uint16_t family = mnl_attr_get_u16(require(table, kServiceRules, FNAT_SVC_A_FAMILY));
+    service.key.protocol = mnl_attr_get_u8(require(table, kServiceRules, FNAT_SVC_A_PROTOCOL));
+    service.key.address = get_address(family, require(table, kServiceRules, FNAT_SVC_A_ADDR));
+    service.key.port = get_be16(require(table, kServiceRules, FNAT_SVC_A_PORT));
+    service.netmask = service.key.address.max_prefix();
+    if (auto* attr = table[FNAT_SVC_A_SCHED_NAME])
+        service.scheduler = mnl_attr_get_str(attr);
+    if (auto* attr = table[FNAT_SVC_A_FLAGS])
+        service.flags = mnl_attr_get_u32(attr);
+    if (auto* attr = table[FNAT_SVC_A_TIMEOUT])
+        service.timeout = mnl_attr_get_u32(attr);
+    if (auto* attr = table[FNAT_SVC_A_NETMASK])
+        service.netmask = mnl_attr_get_u8(attr);
+    if (auto* attr = table[FNAT_SVC_A_NUM_DESTS])
+        service.num_dests = mnl_attr_get_u32(attr);
+    return service;
+}
+
+Dest decode_dest(const nlattr* nest) {
+    auto table = collect_nested(nest, kDestRules);
+    Dest dest;
+    std::uint16_t family = mnl_attr_get_u16(require(table, kDestRules, FNAT_DEST_A_FAMILY));
+    dest.key.address = get_address(family, require(table, kDestRules, FNAT_DEST_A_ADDR));
+    dest.key.port = get_be16(require(table, kDestRules, FNAT_DEST_A_PORT));
+    auto u32_or_zero = [&](std::size_t type) -> std::uint32_t {
+        return table[type] != nullptr ? mnl_attr_get_u32(table[type]) : 0;
+    };
+    if (auto* attr = table[FNAT_DEST_A_FWD_METHOD])
+        dest.forward = static_cast<ForwardMethod>(mnl_attr_get_u8(attr));
+    dest.weight = u32_or_zero(FNAT_DEST_A_WEIGHT);
+    dest.u_threshold = u32_or_zero(FNAT_DEST_A_U_THRESH);
+    dest.l_threshold = u32_or_zero(FNAT_DEST_A_L_THRESH);
+    dest.active_conns = u32_or_zero(FNAT_DEST_A_ACTIVE_CONNS);
+    dest.inactive_conns = u32_or_zero(FNAT_DEST_A_INACT_CONNS);
+    dest.persist_conns = u32_or_zero(FNAT_DEST_A_PERSIST_CONNS);
+    return dest;
+}
+
+Info decode_info(const nlattr* nest) {
+    auto table = collect_nested(nest, kInfoRules);
+    Info info;
+    info.version_code = mnl_attr_get_u32(require(table, kInfoRules, FNAT_INFO_A_VERSION));
+    info.conn_tab_size = mnl_attr_get_u32(require(table, kInfoRules, FNAT_INFO_A_CONN_TAB_SIZE));
+    if (auto* attr = table[FNAT_INFO_A_NUM_SERVICES])
+        info.num_services = mnl_attr_get_u32(attr);
+    return info;
+}
+
+const genlmsghdr* genl_header(const nlmsghdr* message) {
+    if (message->nlmsg_len < sizeof(nlmsghdr) + sizeof(genlmsghdr))
+        throw DecodeError("message too short for a generic netlink header");
+    return static_cast<const genlmsghdr*>(mnl_nlmsg_get_payload(message));
+}
+
+// Attributes of a generic-netlink message: after the aligned genlmsghdr.
+std::pair<const void*, std::size_t> genl_attributes(const nlmsghdr* message) {
+    const std::size_t offset = align4(sizeof(genlmsghdr));
+    const std::size_t payload = message->nlmsg_len - align4(sizeof(nlmsghdr));
+    if (payload < offset)
+        throw DecodeError("message too short for a generic netlink header");
+    return {mnl_nlmsg_get_payload_offset(message, offset), payload - offset};
+}
+
+} // namespace
+
+std::vector<std::uint8_t> encode_request(const Request& request, std::uint16_t family_id,
+                                         std::uint32_t seq) {
+    MessageWriter writer;
+    nlmsghdr* header = writer.header();
+    header->nlmsg_type = family_id;
+    header->nlmsg_flags =
+        static_cast<std::uint16_t>(NLM_F_REQUEST | (request.dump ? NLM_F_DUMP : NLM_F_ACK));
+    header->nlmsg_seq = seq;
+    writer.put_genl_header(request.command, FNAT_GENL_VERSION);
+    if (request.service)
+        put_service(writer, *request.service);
+    if (request.dest)
+        put_dest(writer, *request.dest);
+    return std::move(writer).finish();
+}
+
+std::vector<std::uint8_t> encode_get_family(std::string_view name, std::uint32_t seq) {
+    MessageWriter writer;
+    nlmsghdr* header = writer.header();
+    header->nlmsg_type = GENL_ID_CTRL;
+    header->nlmsg_flags = static_cast<std::uint16_t>(NLM_F_REQUEST | NLM_F_ACK);
+    header->nlmsg_seq = seq;
+    writer.put_genl_header(CTRL_CMD_GETFAMILY, 1);
+    writer.put_strz(CTRL_ATTR_FAMILY_NAME, std::string(name));
+    return std::move(writer).finish();
+}
+
+std::uint16_t decode_family_id(const nlmsghdr* message) {
+    genl_header(message);
+    auto [data, length] = genl_attributes(message);
+    std::optional<std::uint16_t> id;
+    for_each_attribute(data, length, [&](const nlattr* attr) {
+        if (mnl_attr_get_type(attr) != CTRL_ATTR_FAMILY_ID)
+            return;
+        if (mnl_attr_get_payload_len(attr) != sizeof(std::uint16_t))
+            throw DecodeError("CTRL_ATTR_FAMILY_ID has a bad length");
+        id = mnl_attr_get_u16(attr);
+    });
+    if (!id)
+        throw DecodeError("missing CTRL_ATTR_FAMILY_ID");
+    return *id;
+}
+
+Reply decode_reply(const nlmsghdr* message) {
+    Reply reply;
+    reply.command = genl_header(message)->cmd;
+    auto [data, length] = genl_attributes(message);
+    auto table = collect(data, length, kTopRules);
+    if (auto* attr = table[FNAT_A_SERVICE])
+        reply.service = decode_service(attr);
+    if (auto* attr = table[FNAT_A_DEST])
+        reply.dest = decode_dest(attr);
+    if (auto* attr = table[FNAT_A_INFO])
+        reply.info = decode_info(attr);
+    return reply;
+}
+
+} // namespace fnat

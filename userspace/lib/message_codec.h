@@ -1,0 +1,53 @@
+// Pure functions between the FNAT attribute tree (include/uapi/fnat.h) and
+// byte buffers holding netlink messages. No socket is involved, so everything
+// here is testable without a kernel.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <linux/netlink.h>
+
+#include "lib/model.h"
+
+namespace fnat {
+
+// One FNAT request: a command and the attributes it carries.
+struct Request {
+    std::uint8_t command = 0; // FNAT_CMD_*
+    bool dump = false;        // NLM_F_DUMP instead of NLM_F_ACK
+    std::optional<ServiceSpec> service;
+    std::optional<DestSpec> dest;
+
+    bool operator==(const Request&) const = default;
+};
+
+// Builds the netlink message for a request: nlmsghdr (type family_id,
+// NLM_F_REQUEST plus NLM_F_DUMP or NLM_F_ACK, sequence seq), genlmsghdr
+// (command, FNAT_GENL_VERSION), then FNAT_A_SERVICE and FNAT_A_DEST nests
+// holding only the attributes present in the specs.
+std::vector<std::uint8_t> encode_request(const Request& request, std::uint16_t family_id,
+                                         std::uint32_t seq);
+
+// Builds CTRL_CMD_GETFAMILY for a generic-netlink family name (with NLM_F_ACK).
+std::vector<std::uint8_t> encode_get_family(std::string_view name, std::uint32_t seq);
+
+// Reads CTRL_ATTR_FAMILY_ID from a CTRL_CMD_NEWFAMILY reply.
+std::uint16_t decode_family_id(const nlmsghdr* message);
+
+// The content of one FNAT reply message.
+struct Reply {
+    std::uint8_t command = 0;
+    std::optional<Service> service;
+    std::optional<Dest> dest;
+    std::optional<Info> info;
+};
+
+// Decodes an FNAT reply. Attributes this version does not know are skipped
+// (a newer module may add some); missing keys, wrong lengths and malformed
+// attributes throw DecodeError.
+Reply decode_reply(const nlmsghdr* message);
+
+} // namespace fnat

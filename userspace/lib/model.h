@@ -1,0 +1,122 @@
+// What fnat.ko holds: virtual services, their destinations (real servers) and
+// the module's global information, as fnatadm sees them; plus the request
+// specifications that create or change them.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <netinet/in.h>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <uapi/fnat.h>
+
+#include "lib/address.h"
+
+namespace fnat {
+
+// How a destination receives the packets (FNAT_DEST_A_FWD_METHOD). Values the
+// tool does not know (a newer module) are kept as they are.
+enum class ForwardMethod : std::uint8_t {
+    Unspec = FNAT_FWD_UNSPEC,
+    DirectRoute = FNAT_FWD_DR, // -g, "Route"
+    Tunnel = FNAT_FWD_TUN,     // -i, "Tunnel"
+    Masquerade = FNAT_FWD_NAT, // -m, "Masq"
+    FullNat = FNAT_FWD_FULLNAT // -b, "FullNat"
+};
+
+// Identifies a virtual service: protocol, address (with its family) and port.
+struct ServiceKey {
+    std::uint8_t protocol = IPPROTO_TCP; // IPPROTO_TCP or IPPROTO_UDP
+    Address address;
+    std::uint16_t port = 0; // host byte order
+
+    bool operator==(const ServiceKey&) const = default;
+};
+
+// A virtual service as the kernel reports it (FNAT_A_SERVICE in replies).
+struct Service {
+    ServiceKey key;
+    std::string scheduler;
+    std::uint32_t flags = 0;   // FNAT_SVC_F_*
+    std::uint32_t timeout = 0; // persistence timeout, seconds
+    std::uint8_t netmask = 32; // persistence granularity, prefix length
+    std::uint32_t num_dests = 0;
+
+    bool persistent() const { return (flags & FNAT_SVC_F_PERSISTENT) != 0; }
+};
+
+// Identifies a destination within a service.
+struct DestKey {
+    Address address;
+    std::uint16_t port = 0; // host byte order
+
+    bool operator==(const DestKey&) const = default;
+};
+
+// A destination (real server) as the kernel reports it (FNAT_A_DEST).
+struct Dest {
+    DestKey key;
+    ForwardMethod forward = ForwardMethod::DirectRoute;
+    std::uint32_t weight = 0;
+    std::uint32_t u_threshold = 0;
+    std::uint32_t l_threshold = 0;
+    std::uint32_t active_conns = 0;
+    std::uint32_t inactive_conns = 0;
+    std::uint32_t persist_conns = 0;
+};
+
+// Global information (FNAT_A_INFO).
+struct Info {
+    std::uint32_t version_code = 0; // (major << 16) | (minor << 8) | patch
+    std::uint32_t conn_tab_size = 0;
+    std::uint32_t num_services = 0;
+};
+
+// A service with the attributes a request sets; absent ones are not sent.
+struct ServiceSpec {
+    ServiceKey key;
+    std::optional<std::string> scheduler;
+    std::optional<std::uint32_t> flags;
+    std::optional<std::uint32_t> timeout;
+    std::optional<std::uint8_t> netmask;
+
+    bool operator==(const ServiceSpec&) const = default;
+};
+
+// A destination with the attributes a request sets; absent ones are not sent.
+struct DestSpec {
+    DestKey key;
+    std::optional<ForwardMethod> forward;
+    std::optional<std::uint32_t> weight;
+    std::optional<std::uint32_t> u_threshold;
+    std::optional<std::uint32_t> l_threshold;
+
+    bool operator==(const DestSpec&) const = default;
+};
+
+// One service and its destinations, for listings.
+struct ServiceEntry {
+    Service service;
+    std::vector<Dest> dests;
+};
+
+// Everything `fnatadm -L` shows.
+struct Table {
+    Info info;
+    std::vector<ServiceEntry> services;
+};
+
+// 0x000100 -> "0.1.0".
+std::string version_string(std::uint32_t version_code);
+
+// ipvsadm's listing order: family, protocol, address, port.
+bool service_order(const Service& a, const Service& b);
+// ipvsadm's listing order for destinations: address (family first), port.
+bool dest_order(const Dest& a, const Dest& b);
+
+// Sorts services and each service's destinations into ipvsadm's order.
+void sort_table(Table& table);
+
+} // namespace fnat

@@ -1,0 +1,39 @@
+// FnatApi over generic netlink: FNAT requests on a NetlinkSocket.
+//
+// Every failure is a NetlinkError carrying the errno, the kernel's extack
+// text and the FNAT command that failed; a reply that does not follow
+// include/uapi/fnat.h is a DecodeError. A dump interrupted by concurrent
+// changes (NLM_F_DUMP_INTR) is restarted a few times.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "lib/fnat_api.h"
+#include "lib/netlink_socket.h"
+
+namespace fnat {
+
+class NetlinkClient final : public FnatApi {
+public:
+    // Opens the socket and resolves the "FNAT" family. Throws FamilyNotFound
+    // when the module is not loaded, NetlinkError for any other failure.
+    NetlinkClient();
+
+    Info get_info() override;
+    std::vector<Service> list_services() override;
+    Service get_service(const ServiceKey& key) override;
+    std::vector<Dest> list_dests(const ServiceKey& key) override;
+    void execute(const Request& request) override;
+
+    std::uint16_t family_id() const { return family_id_; }
+
+private:
+    void request(const Request& request, const std::function<void(const Reply&)>& on_reply);
+
+    NetlinkSocket socket_;
+    std::uint16_t family_id_;
+};
+
+} // namespace fnat

@@ -1,0 +1,531 @@
+#include "lib/options.h"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <limits>
+#include <netinet/in.h>
+
+#include <CLI/CLI.hpp>
+
+#include "lib/address.h"
+
+namespace fnat {
+namespace {
+
+// ipvsadm's option classes, in the order ipvsadm checks them; the names are
+// the ones its messages use.
+enum class Opt : std::size_t {
+    Numeric,
+    Service,
+    Scheduler,
+    Persistent,
+    Netmask,
+    RealServer,
+    Forward,
+    Weight,
+    UThreshold,
+    LThreshold,
+    Exact,
+    Json,
+    Sort,
+    Count
+};
+constexpr std::size_t kOptCount = static_cast<std::size_t>(Opt::Count);
+
+constexpr std::array<const char*, kOptCount> kOptNames = {"numeric",
+                                                          "service-address",
+                                                          "scheduler",
+                                                          "persistent",
+                                                          "netmask",
+                                                          "real-server",
+                                                          "forwarding-method",
+                                                          "weight",
+                                                          "u-threshold",
+                                                          "l-threshold",
+                                                          "exact",
+                                                          "json",
+                                                          "sort"};
+
+// Commands that use the option table (Help and Version take no options).
+constexpr std::size_t kTableCommands = 8;
+constexpr std::array<const char*, kTableCommands> kCommandNames = {
+    "add-service", "edit-service", "delete-service", "flush",
+    "list",        "add-server",   "edit-server",    "delete-server"};
+
+// Per command, per option: 'x' illegal, ' ' optional, '+' required,
+// 'i' accepted and ignored (-s on -D, which a common how-to uses).
+constexpr std::array<std::array<char, kOptCount>, kTableCommands> kLegalOptions = {{
+    //        -n   svc  -s   -p   -M   -r   fwd  -w   -x   -y   exa  json sort
+    /* -A */ {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -E */ {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -D */ {'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -C */ {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -L */ {' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', ' ', ' '},
+    /* -a */ {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x'},
+    /* -e */ {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x'},
+    /* -d */ {'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+}};
+
+std::size_t index(Opt opt) {
+    return static_cast<std::size_t>(opt);
+}
+std::size_t index(CommandKind kind) {
+    return static_cast<std::size_t>(kind);
+}
+
+bool is_service_command(CommandKind kind) {
+    return kind == CommandKind::AddService || kind == CommandKind::EditService;
+}
+bool is_dest_change_command(CommandKind kind) {
+    return kind == CommandKind::AddDest || kind == CommandKind::EditDest;
+}
+
+// ipvsadm spellings that belong to features fnat does not have yet. They
+// are declared so that they parse, then refused with a clear message.
+struct Unsupported {
+    const char* names;
+    int max_values; // 0: a flag
+    const char* message;
+};
+
+constexpr std::array<Unsupported, 26> kUnsupported = {{
+    {"-Z,--zero", 0, "-Z (--zero): zeroing counters is not supported yet"},
+    {"-S,--save", 0, "-S (--save): saving rules is not supported yet"},
+    {"-R,--restore", 0, "-R (--restore): restoring rules is not supported yet"},
+    {"--set", 3, "--set: connection timeouts are not supported yet"},
+    {"--start-daemon", 1, "--start-daemon: connection synchronization is not supported yet"},
+    {"--stop-daemon", 1, "--stop-daemon: connection synchronization is not supported yet"},
+    {"--daemon", 0, "--daemon: connection synchronization is not supported yet"},
+    {"--mcast-interface", 1, "--mcast-interface: connection synchronization is not supported yet"},
+    {"--syncid", 1, "--syncid: connection synchronization is not supported yet"},
+    {"--mcast-group", 1, "--mcast-group: connection synchronization is not supported yet"},
+    {"--mcast-port", 1, "--mcast-port: connection synchronization is not supported yet"},
+    {"--mcast-ttl", 1, "--mcast-ttl: connection synchronization is not supported yet"},
+    {"--sync-maxlen", 1, "--sync-maxlen: connection synchronization is not supported yet"},
+    {"-c,--connection", 0, "-c (--connection): listing connections is not supported yet"},
+    {"--stats", 0, "--stats: statistics are not supported yet"},
+    {"--rate", 0, "--rate: rate statistics are not supported yet"},
+    {"--thresholds", 0, "--thresholds: the thresholds listing is not supported yet"},
+    {"--persistent-conn", 0,
+     "--persistent-conn: the persistent connections listing is not supported yet"},
+    {"-f,--fwmark-service", 1,
+     "-f (--fwmark-service): firewall-mark services are not supported yet"},
+    {"-6,--ipv6", 0, "-6 (--ipv6): firewall-mark services are not supported yet"},
+    {"--sctp-service", 1, "--sctp-service: SCTP services are not supported yet"},
+    {"-o,--ops", 0, "-o (--ops): one-packet scheduling is not supported yet"},
+    {"--pe", 1, "--pe: persistence engines are not supported yet"},
+    {"--sched-flags", 1, "--sched-flags: scheduler flags are not supported yet"},
+    {"--tun-type", 1, "--tun-type: tunnel options are not supported yet"},
+    {"--tun-port", 1, "--tun-port: tunnel options are not supported yet"},
+}};
+
+constexpr std::array<Unsupported, 3> kUnsupportedTunnelFlags = {{
+    {"--tun-nocsum", 0, "--tun-nocsum: tunnel options are not supported yet"},
+    {"--tun-csum", 0, "--tun-csum: tunnel options are not supported yet"},
+    {"--tun-remcsum", 0, "--tun-remcsum: tunnel options are not supported yet"},
+}};
+
+// Decimal number in [min, max], or nullopt.
+std::optional<std::uint32_t> parse_number(const std::string& text, std::uint32_t min,
+                                          std::uint32_t max) {
+    if (text.empty() || text.size() > 10 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    std::uint64_t value = std::stoull(text);
+    if (value < min || value > max)
+        return std::nullopt;
+    return static_cast<std::uint32_t>(value);
+}
+
+// "illegal weight specified (-w '70000': must be an integer 0..65535)"
+[[noreturn]] void illegal_value(const std::string& what, const char* option,
+                                const std::string& value, const std::string& reason) {
+    throw UsageError("illegal " + what + " specified (" + option + " '" + value + "': " + reason +
+                     ")");
+}
+
+std::uint32_t number_value(const std::string& what, const char* option, const std::string& value,
+                           std::uint32_t min, std::uint32_t max) {
+    auto number = parse_number(value, min, max);
+    if (!number)
+        illegal_value(what, option, value,
+                      "must be an integer " + std::to_string(min) + ".." + std::to_string(max));
+    return *number;
+}
+
+// The last value given to an option (each option may be given once, which
+// is checked before values are read).
+std::string value_of(const CLI::Option* option) {
+    const auto& results = option->results();
+    return results.empty() ? std::string() : results.back();
+}
+
+Command only(CommandKind kind) {
+    Command command;
+    command.kind = kind;
+    return command;
+}
+
+class CommandLine {
+public:
+    CommandLine() {
+        app_.set_help_flag();
+        app_.allow_extras();
+
+        commands_ = {{
+            {CommandKind::AddService, app_.add_flag("-A,--add-service")},
+            {CommandKind::EditService, app_.add_flag("-E,--edit-service")},
+            {CommandKind::DeleteService, app_.add_flag("-D,--delete-service")},
+            {CommandKind::Flush, app_.add_flag("-C,--clear")},
+            {CommandKind::List, app_.add_flag("-L,-l,--list")},
+            {CommandKind::AddDest, app_.add_flag("-a,--add-server")},
+            {CommandKind::EditDest, app_.add_flag("-e,--edit-server")},
+            {CommandKind::DeleteDest, app_.add_flag("-d,--delete-server")},
+            {CommandKind::Help, app_.add_flag("-h,--help")},
+            {CommandKind::Version, app_.add_flag("-v,--version")},
+        }};
+
+        // Every value is declared optional so that a missing one gets our
+        // message ("-t (--tcp-service) requires an argument") instead of
+        // CLI11's; -p and -b really are optional.
+        tcp_ = value("-t,--tcp-service");
+        udp_ = value("-u,--udp-service");
+        scheduler_ = value("-s,--scheduler");
+        persistent_ = value("-p,--persistent");
+        netmask_ = value("-M,--netmask");
+        real_server_ = value("-r,--real-server");
+        gatewaying_ = app_.add_flag("-g,--gatewaying");
+        ipip_ = app_.add_flag("-i,--ipip");
+        masquerading_ = app_.add_flag("-m,--masquerading");
+        fullnat_ = value("-b,--fullnat");
+        weight_ = value("-w,--weight");
+        u_threshold_ = value("-x,--u-threshold");
+        l_threshold_ = value("-y,--l-threshold");
+        numeric_ = app_.add_flag("-n,--numeric");
+        exact_ = app_.add_flag("--exact");
+        json_ = app_.add_flag("--json");
+        sort_ = app_.add_flag("--sort");
+        nosort_ = app_.add_flag("--nosort");
+
+        for (const auto& entry : kUnsupported)
+            unsupported_.emplace_back(declare(entry), entry.message);
+        for (const auto& entry : kUnsupportedTunnelFlags)
+            unsupported_.emplace_back(declare(entry), entry.message);
+    }
+
+    Command parse(const std::vector<std::string>& args) {
+        std::vector<const char*> argv{"fnatadm"};
+        for (const auto& arg : args)
+            argv.push_back(arg.c_str());
+        try {
+            app_.parse(static_cast<int>(argv.size()), argv.data());
+        } catch (const CLI::ParseError& error) {
+            if (std::find(args.begin(), args.end(), "-h") != args.end() ||
+                std::find(args.begin(), args.end(), "--help") != args.end())
+                return only(CommandKind::Help);
+            throw UsageError(error.what());
+        }
+        if (count(CommandKind::Help) > 0)
+            return only(CommandKind::Help);
+        if (count(CommandKind::Version) > 0)
+            return only(CommandKind::Version);
+
+        for (const auto& [option, message] : unsupported_)
+            if (option->count() > 0)
+                throw UsageError(message);
+
+        reject_extras();
+
+        Command command;
+        command.kind = select_command();
+
+        // -b on -A/-E is ipvsadm's --sched-flags; elsewhere it is --fullnat
+        // and takes no value.
+        if (fullnat_->count() > 0 && is_service_command(command.kind))
+            throw UsageError("-b (--sched-flags): scheduler flags are not supported yet");
+
+        std::array<std::size_t, kOptCount> given = count_options();
+        for (std::size_t opt = 0; opt < kOptCount; ++opt)
+            if (given[opt] > 1)
+                throw UsageError(std::string("multiple '") + kOptNames[opt] +
+                                 "' options specified");
+
+        read_values(command);
+        check_legality(command.kind, given);
+        resolve(command);
+        return command;
+    }
+
+private:
+    CLI::Option* value(const std::string& names) {
+        return app_.add_option(names)->expected(0, 1)->take_all();
+    }
+
+    CLI::Option* declare(const Unsupported& entry) {
+        if (entry.max_values == 0)
+            return app_.add_flag(entry.names);
+        return app_.add_option(entry.names)->expected(0, entry.max_values)->take_all();
+    }
+
+    std::size_t count(CommandKind kind) const {
+        for (const auto& [candidate, option] : commands_)
+            if (candidate == kind)
+                return option->count();
+        return 0;
+    }
+
+    CommandKind select_command() const {
+        std::size_t total = 0;
+        CommandKind kind = CommandKind::List;
+        for (const auto& [candidate, option] : commands_) {
+            if (option->count() > 0) {
+                total += option->count();
+                kind = candidate;
+            }
+        }
+        if (total > 1)
+            throw UsageError("multiple commands specified");
+        if (total == 0)
+            throw UsageError("no command specified (see fnatadm -h)");
+        return kind;
+    }
+
+    void reject_extras() const {
+        std::vector<std::string> extras = app_.remaining();
+        if (extras.empty())
+            return;
+        const std::string& first = extras.front();
+        if (first.size() > 1 && first[0] == '-')
+            throw UsageError("unknown option '" + first + "' (see fnatadm -h)");
+        throw UsageError("unexpected argument '" + first + "'");
+    }
+
+    std::array<std::size_t, kOptCount> count_options() const {
+        std::array<std::size_t, kOptCount> given{};
+        given[index(Opt::Numeric)] = numeric_->count();
+        given[index(Opt::Service)] = tcp_->count() + udp_->count();
+        given[index(Opt::Scheduler)] = scheduler_->count();
+        given[index(Opt::Persistent)] = persistent_->count();
+        given[index(Opt::Netmask)] = netmask_->count();
+        given[index(Opt::RealServer)] = real_server_->count();
+        given[index(Opt::Forward)] =
+            gatewaying_->count() + ipip_->count() + masquerading_->count() + fullnat_->count();
+        given[index(Opt::Weight)] = weight_->count();
+        given[index(Opt::UThreshold)] = u_threshold_->count();
+        given[index(Opt::LThreshold)] = l_threshold_->count();
+        given[index(Opt::Exact)] = exact_->count();
+        given[index(Opt::Json)] = json_->count();
+        given[index(Opt::Sort)] = sort_->count() + nosort_->count();
+        return given;
+    }
+
+    // A value option given without its value.
+    static std::string required_value(const CLI::Option* option, const char* spelling) {
+        std::string text = value_of(option);
+        if (text.empty())
+            throw UsageError(std::string(spelling) + " requires an argument");
+        return text;
+    }
+
+    void read_values(Command& command) {
+        if (tcp_->count() > 0 || udp_->count() > 0) {
+            const bool tcp = tcp_->count() > 0;
+            const char* spelling = tcp ? "-t" : "-u";
+            std::string text = required_value(tcp ? tcp_ : udp_,
+                                              tcp ? "-t (--tcp-service)" : "-u (--udp-service)");
+            Endpoint endpoint;
+            try {
+                endpoint = parse_endpoint(text);
+            } catch (const ParseError& error) {
+                illegal_value("virtual server address[:port]", spelling, text, error.what());
+            }
+            command.service = ServiceKey{static_cast<std::uint8_t>(tcp ? IPPROTO_TCP : IPPROTO_UDP),
+                                         endpoint.address, endpoint.port.value_or(0)};
+        }
+        if (scheduler_->count() > 0) {
+            std::string name = required_value(scheduler_, "-s (--scheduler)");
+            if (name.size() >= FNAT_SCHED_NAME_MAX)
+                illegal_value("scheduler name", "-s", name,
+                              "at most " + std::to_string(FNAT_SCHED_NAME_MAX - 1) + " characters");
+            command.scheduler = name;
+        }
+        if (persistent_->count() > 0) {
+            command.persistent = true;
+            std::string text = value_of(persistent_);
+            if (!text.empty())
+                command.timeout =
+                    number_value("timeout for persistent service", "-p", text, 1, FNAT_PERSIST_MAX);
+        }
+        if (command.service)
+            command.netmask = command.service->address.max_prefix();
+        if (netmask_->count() > 0) {
+            std::string text = required_value(netmask_, "-M (--netmask)");
+            std::uint16_t family = command.service ? command.service->address.family : AF_INET;
+            try {
+                command.netmask = parse_netmask(text, family);
+            } catch (const ParseError& error) {
+                illegal_value("persistent netmask", "-M", text, error.what());
+            }
+        }
+        if (real_server_->count() > 0) {
+            std::string text = required_value(real_server_, "-r (--real-server)");
+            Endpoint endpoint;
+            try {
+                endpoint = parse_endpoint(text);
+            } catch (const ParseError& error) {
+                illegal_value("real server address[:port]", "-r", text, error.what());
+            }
+            // Without a port the destination uses the service's (resolve()).
+            command.dest = DestKey{endpoint.address, endpoint.port.value_or(0)};
+            dest_port_given_ = endpoint.port.has_value();
+        }
+        if (ipip_->count() > 0)
+            command.forward = ForwardMethod::Tunnel;
+        else if (masquerading_->count() > 0)
+            command.forward = ForwardMethod::Masquerade;
+        else if (fullnat_->count() > 0)
+            command.forward = ForwardMethod::FullNat;
+        if (fullnat_->count() > 0 && !value_of(fullnat_).empty())
+            throw UsageError("unexpected argument '" + value_of(fullnat_) + "'");
+        if (weight_->count() > 0)
+            command.weight = number_value("weight", "-w", required_value(weight_, "-w (--weight)"),
+                                          0, FNAT_WEIGHT_MAX);
+        constexpr std::uint32_t kU32Max = std::numeric_limits<std::uint32_t>::max();
+        if (u_threshold_->count() > 0)
+            command.u_threshold =
+                number_value("u_threshold", "-x",
+                             required_value(u_threshold_, "-x (--u-threshold)"), 0, kU32Max);
+        if (l_threshold_->count() > 0)
+            command.l_threshold =
+                number_value("l_threshold", "-y",
+                             required_value(l_threshold_, "-y (--l-threshold)"), 0, kU32Max);
+        command.numeric = numeric_->count() > 0;
+        command.exact = exact_->count() > 0;
+        command.json = json_->count() > 0;
+        command.sort = nosort_->count() == 0;
+    }
+
+    static void check_legality(CommandKind kind, const std::array<std::size_t, kOptCount>& given) {
+        const auto& legal = kLegalOptions[index(kind)];
+        for (std::size_t opt = 0; opt < kOptCount; ++opt) {
+            if (given[opt] > 0 && legal[opt] == 'x')
+                throw UsageError(std::string("Illegal '") + kOptNames[opt] + "' option with the '" +
+                                 kCommandNames[index(kind)] + "' command");
+            if (given[opt] == 0 && legal[opt] == '+')
+                throw UsageError(std::string("You need to supply the '") + kOptNames[opt] +
+                                 "' option for the '" + kCommandNames[index(kind)] + "' command");
+        }
+    }
+
+    void resolve(Command& command) const {
+        if (is_service_command(command.kind) && command.service->port == 0 && !command.persistent)
+            throw UsageError("Zero port specified for non-persistent service");
+        if (command.dest && command.service) {
+            // As ipvsadm: the destination port defaults to the service port,
+            // and DR and TUN cannot change the port at all.
+            const bool keeps_port = command.forward == ForwardMethod::DirectRoute ||
+                                    command.forward == ForwardMethod::Tunnel;
+            if (!dest_port_given_ || (is_dest_change_command(command.kind) && keeps_port))
+                command.dest->port = command.service->port;
+        }
+    }
+
+    CLI::App app_{"fnatadm", "fnatadm"};
+    std::array<std::pair<CommandKind, CLI::Option*>, 10> commands_{};
+    CLI::Option* tcp_ = nullptr;
+    CLI::Option* udp_ = nullptr;
+    CLI::Option* scheduler_ = nullptr;
+    CLI::Option* persistent_ = nullptr;
+    CLI::Option* netmask_ = nullptr;
+    CLI::Option* real_server_ = nullptr;
+    CLI::Option* gatewaying_ = nullptr;
+    CLI::Option* ipip_ = nullptr;
+    CLI::Option* masquerading_ = nullptr;
+    CLI::Option* fullnat_ = nullptr;
+    CLI::Option* weight_ = nullptr;
+    CLI::Option* u_threshold_ = nullptr;
+    CLI::Option* l_threshold_ = nullptr;
+    CLI::Option* numeric_ = nullptr;
+    CLI::Option* exact_ = nullptr;
+    CLI::Option* json_ = nullptr;
+    CLI::Option* sort_ = nullptr;
+    CLI::Option* nosort_ = nullptr;
+    std::vector<std::pair<CLI::Option*, const char*>> unsupported_;
+    bool dest_port_given_ = false;
+};
+
+} // namespace
+
+Command parse_command_line(const std::vector<std::string>& args) {
+    if (args.empty())
+        return Command{}; // as ipvsadm: no arguments lists the table
+    CommandLine command_line;
+    return command_line.parse(args);
+}
+
+std::string usage_text() {
+    return "fnatadm v" FNATADM_VERSION R"( - configure the fnat load balancer
+Usage:
+  fnatadm -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask]
+  fnatadm -D virtual-service
+  fnatadm -C
+  fnatadm -a|e virtual-service -r server-address [-g|i|m|b] [-w weight]
+          [-x upper-threshold] [-y lower-threshold]
+  fnatadm -d virtual-service -r server-address
+  fnatadm -L|l [virtual-service] [-n] [--exact] [--json] [--nosort]
+  fnatadm -h
+  fnatadm -v
+
+Commands:
+Either long or short options are allowed.
+  --add-service     -A        add virtual service with options
+  --edit-service    -E        edit virtual service with options
+  --delete-service  -D        delete virtual service
+  --clear           -C        clear the whole table
+  --add-server      -a        add real server with options
+  --edit-server     -e        edit real server with options
+  --delete-server   -d        delete real server
+  --list            -L|-l     list the table
+  --help            -h        display this help message
+  --version         -v        display the tool and module versions
+
+virtual-service:
+  --tcp-service|-t  service-address   service-address is IP[:port]
+  --udp-service|-u  service-address   service-address is IP[:port]
+
+Options:
+  --scheduler    -s scheduler         scheduler name (e.g. rr, wrr, lc, wlc);
+                                      the default scheduler is wlc.
+  --persistent   -p [timeout]         persistent service, timeout in seconds
+                                      1..2678400 (default 300)
+  --netmask      -M netmask           persistent granularity mask: a dotted
+                                      IPv4 mask or a prefix length
+  --real-server  -r server-address    server-address is IP[:port]; the port
+                                      defaults to the service port
+  --gatewaying   -g                   gatewaying (direct routing) (default)
+  --ipip         -i                   ipip encapsulation (tunneling)
+  --masquerading -m                   masquerading (NAT)
+  --fullnat      -b                   full NAT (source and destination NAT);
+                                      -b only means this with -a and -e
+  --weight       -w weight            capacity of real server 0..65535
+                                      (default 1; 0 quiesces the server)
+  --u-threshold  -x uthreshold        upper threshold of connections
+  --l-threshold  -y lthreshold        lower threshold of connections
+  --numeric      -n                   numeric output of addresses and ports
+                                      (fnatadm never resolves names)
+  --exact                             expand numbers (display exact values)
+  --json                              list as a JSON document
+  --sort                              list sorted by address and port (default)
+  --nosort                            list in creation order instead
+
+Addresses are numeric: 192.168.0.1:80, [2001:db8::1]:80. Host and service
+names are not resolved.
+
+Not supported yet: -Z, -S, -R, --set, --start-daemon, --stop-daemon, -c,
+--stats, --rate, --thresholds, --persistent-conn, -f, --sctp-service, -o,
+--pe, --sched-flags (-b with -A/-E) and the tunnel options.
+)";
+}
+
+} // namespace fnat

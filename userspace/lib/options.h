@@ -1,0 +1,77 @@
+// The fnatadm command line, in ipvsadm's syntax, parsed into a Command.
+//
+// Parsing uses CLI11, which already handles ipvsadm's conventions: combined
+// short flags (-Ln, -nL, -ln), attached values (-p20, --persistent=20), free
+// option order, and an optional value for -p (taken when the next word does
+// not start with '-'). Two conventions need care after CLI11 has run:
+//  * -b means --fullnat on the destination commands but --sched-flags (with a
+//    value) on -A/-E, so -b is declared with an optional value and the
+//    command decides what it meant;
+//  * ipvsadm's per-command option table ("Illegal 'weight' option with the
+//    'add-service' command") is applied after parsing, like ipvsadm does.
+// Invoking fnatadm without arguments lists the table, as ipvsadm does.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <uapi/fnat.h>
+
+#include "lib/model.h"
+
+namespace fnat {
+
+enum class CommandKind {
+    AddService,    // -A
+    EditService,   // -E
+    DeleteService, // -D
+    Flush,         // -C
+    List,          // -L, -l
+    AddDest,       // -a
+    EditDest,      // -e
+    DeleteDest,    // -d
+    Help,          // -h
+    Version,       // -v
+};
+
+// A parsed command line. Defaults are ipvsadm's; dest.port is already
+// resolved (service port when -r has no port, and always for DR and TUN on
+// -a/-e).
+struct Command {
+    CommandKind kind = CommandKind::List;
+
+    std::optional<ServiceKey> service; // -t / -u
+    std::string scheduler = "wlc";     // -s
+    bool persistent = false;           // -p
+    std::uint32_t timeout = FNAT_PERSIST_DEFAULT;
+    std::uint8_t netmask = 32; // -M, as a prefix length (128 for IPv6 services)
+
+    std::optional<DestKey> dest; // -r
+    ForwardMethod forward = ForwardMethod::DirectRoute;
+    std::uint32_t weight = 1; // -w
+    std::uint32_t u_threshold = 0;
+    std::uint32_t l_threshold = 0;
+
+    bool numeric = false; // -n (output is always numeric)
+    bool exact = false;   // --exact
+    bool json = false;    // --json
+    bool sort = true;     // --nosort turns ipvsadm's sorted listing off
+};
+
+// A command line fnatadm refuses. The message is what ipvsadm would print
+// (or a clear equivalent); fnatadm prints it alone and exits with 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Parses the arguments after the program name. Throws UsageError.
+Command parse_command_line(const std::vector<std::string>& args);
+
+// The text -h prints.
+std::string usage_text();
+
+} // namespace fnat

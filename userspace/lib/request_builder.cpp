@@ -1,0 +1,56 @@
+#include "lib/request_builder.h"
+
+#include <stdexcept>
+
+namespace fnat {
+namespace {
+
+ServiceSpec full_service_spec(const Command& command) {
+    ServiceSpec spec;
+    spec.key = *command.service;
+    spec.scheduler = command.scheduler;
+    spec.flags = command.persistent ? FNAT_SVC_F_PERSISTENT : 0U;
+    // TIMEOUT is 1..FNAT_PERSIST_MAX and only meaningful when persistent.
+    if (command.persistent)
+        spec.timeout = command.timeout;
+    spec.netmask = command.netmask;
+    return spec;
+}
+
+ServiceSpec key_only(const Command& command) {
+    return ServiceSpec{*command.service, {}, {}, {}, {}};
+}
+
+DestSpec full_dest_spec(const Command& command) {
+    return DestSpec{*command.dest, command.forward, command.weight, command.u_threshold,
+                    command.l_threshold};
+}
+
+} // namespace
+
+Request build_request(const Command& command) {
+    switch (command.kind) {
+    case CommandKind::AddService:
+        return Request{FNAT_CMD_NEW_SERVICE, false, full_service_spec(command), {}};
+    case CommandKind::EditService:
+        return Request{FNAT_CMD_SET_SERVICE, false, full_service_spec(command), {}};
+    case CommandKind::DeleteService:
+        return Request{FNAT_CMD_DEL_SERVICE, false, key_only(command), {}};
+    case CommandKind::Flush:
+        return Request{FNAT_CMD_FLUSH, false, {}, {}};
+    case CommandKind::AddDest:
+        return Request{FNAT_CMD_NEW_DEST, false, key_only(command), full_dest_spec(command)};
+    case CommandKind::EditDest:
+        return Request{FNAT_CMD_SET_DEST, false, key_only(command), full_dest_spec(command)};
+    case CommandKind::DeleteDest:
+        return Request{FNAT_CMD_DEL_DEST, false, key_only(command),
+                       DestSpec{*command.dest, {}, {}, {}, {}}};
+    case CommandKind::List:
+    case CommandKind::Help:
+    case CommandKind::Version:
+        break;
+    }
+    throw std::logic_error("build_request: the command does not change state");
+}
+
+} // namespace fnat

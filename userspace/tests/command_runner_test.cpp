@@ -1,0 +1,205 @@
+#include <algorithm>
+#include <cerrno>
+#include <netinet/in.h>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "lib/command_runner.h"
+#include "lib/netlink_error.h"
+
+namespace fnat {
+namespace {
+
+// An in-memory fnat.ko: services and dests in creation order.
+class FakeApi : public FnatApi {
+public:
+    Info get_info() override { return Info{FNAT_VERSION_CODE, 4096, 0}; }
+
+    std::vector<Service> list_services() override {
+        ++dumps;
+        std::vector<Service> out;
+        for (const auto& entry : entries)
+            out.push_back(entry.service);
+        return out;
+    }
+
+    Service get_service(const ServiceKey& key) override {
+        ++gets;
+        for (const auto& entry : entries)
+            if (entry.service.key == key)
+                return entry.service;
+        NetlinkError error(ESRCH, "No such service");
+        error.set_command(FNAT_CMD_GET_SERVICE);
+        throw error;
+    }
+
+    std::vector<Dest> list_dests(const ServiceKey& key) override {
+        for (const auto& entry : entries)
+            if (entry.service.key == key)
+                return entry.dests;
+        throw NetlinkError(ESRCH, "No such service");
+    }
+
+    void execute(const Request& request) override { executed.push_back(request); }
+
+    std::vector<ServiceEntry> entries;
+    std::vector<Request> executed;
+    int dumps = 0;
+    int gets = 0;
+};
+
+Service make_service(std::uint8_t last_octet, std::uint16_t port,
+                     std::uint8_t protocol = IPPROTO_TCP) {
+    Service service;
+    service.key = ServiceKey{protocol, Address::ipv4(10, 0, 0, last_octet), port};
+    service.scheduler = "rr";
+    return service;
+}
+
+Dest make_dest(std::uint8_t last_octet, std::uint16_t port) {
+    Dest dest;
+    dest.key = DestKey{Address::ipv4(10, 0, 1, last_octet), port};
+    dest.forward = ForwardMethod::Masquerade;
+    dest.weight = 1;
+    return dest;
+}
+
+std::string run(FakeApi& api, std::vector<std::string> args) {
+    std::ostringstream out;
+    run_command(parse_command_line(args), api, out);
+    return out.str();
+}
+
+FakeApi unsorted_api() {
+    FakeApi api;
+    api.entries.push_back(
+        ServiceEntry{make_service(10, 80), {make_dest(20, 80), make_dest(3, 80)}});
+    api.entries.push_back(ServiceEntry{make_service(2, 443), {}});
+    api.entries.push_back(ServiceEntry{make_service(2, 53, IPPROTO_UDP), {}});
+    api.entries.push_back(ServiceEntry{make_service(2, 80), {}});
+    return api;
+}
+
+const char* const kHeader =
+    "FNAT version 0.1.0 (size=4096)\n"
+    "Prot LocalAddress:Port Scheduler Flags\n"
+    "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
+
+TEST(RunCommand, ListSortsLikeIpvsadm) {
+    FakeApi api = unsorted_api();
+    EXPECT_EQ(run(api, {"-Ln"}),
+              std::string(kHeader) +
+                  "TCP  10.0.0.2:80 rr\n"
+                  "TCP  10.0.0.2:443 rr\n"
+                  "TCP  10.0.0.10:80 rr\n"
+                  "  -> 10.0.1.3:80                  Masq    1      0          0         \n"
+                  "  -> 10.0.1.20:80                 Masq    1      0          0         \n"
+                  "UDP  10.0.0.2:53 rr\n");
+    EXPECT_EQ(api.dumps, 1);
+}
+
+TEST(RunCommand, NosortKeepsCreationOrder) {
+    FakeApi api = unsorted_api();
+    EXPECT_EQ(run(api, {"-L", "--nosort"}),
+              std::string(kHeader) +
+                  "TCP  10.0.0.10:80 rr\n"
+                  "  -> 10.0.1.20:80                 Masq    1      0          0         \n"
+                  "  -> 10.0.1.3:80                  Masq    1      0          0         \n"
+                  "TCP  10.0.0.2:443 rr\n"
+                  "UDP  10.0.0.2:53 rr\n"
+                  "TCP  10.0.0.2:80 rr\n");
+}
+
+TEST(RunCommand, ListOneServiceUsesGetService) {
+    FakeApi api = unsorted_api();
+    EXPECT_EQ(run(api, {"-L", "-n", "-t", "10.0.0.10:80"}),
+              "Prot LocalAddress:Port Scheduler Flags\n"
+              "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+              "TCP  10.0.0.10:80 rr\n"
+              "  -> 10.0.1.3:80                  Masq    1      0          0         \n"
+              "  -> 10.0.1.20:80                 Masq    1      0          0         \n");
+    EXPECT_EQ(api.gets, 1);
+    EXPECT_EQ(api.dumps, 0);
+}
+
+TEST(RunCommand, ListUnknownServiceFails) {
+    FakeApi api = unsorted_api();
+    try {
+        run(api, {"-L", "-t", "10.0.0.99:80"});
+        FAIL() << "listing an unknown service succeeded";
+    } catch (const NetlinkError& error) {
+        EXPECT_EQ(error.error(), ESRCH);
+        EXPECT_EQ(error.command(), FNAT_CMD_GET_SERVICE);
+    }
+}
+
+// A service deleted by someone else between GET_SERVICE and GET_DEST.
+class VanishingApi : public FakeApi {
+public:
+    std::vector<Dest> list_dests(const ServiceKey& key) override {
+        if (key.port == 443)
+            throw NetlinkError(ESRCH, "No such service");
+        if (key.port == 8443)
+            throw NetlinkError(ENOMEM, "");
+        return FakeApi::list_dests(key);
+    }
+};
+
+TEST(RunCommand, ServiceDeletedDuringTheListingIsLeftOut) {
+    VanishingApi api;
+    api.entries.push_back(ServiceEntry{make_service(1, 80), {}});
+    api.entries.push_back(ServiceEntry{make_service(1, 443), {}});
+    EXPECT_EQ(run(api, {"-Ln"}), std::string(kHeader) + "TCP  10.0.0.1:80 rr\n");
+    // Asked for by name, the vanished service is an error.
+    EXPECT_THROW(run(api, {"-Ln", "-t", "10.0.0.1:443"}), NetlinkError);
+    // Other errors are never swallowed.
+    api.entries.push_back(ServiceEntry{make_service(1, 8443), {}});
+    EXPECT_THROW(run(api, {"-Ln"}), NetlinkError);
+}
+
+TEST(RunCommand, ListJson) {
+    FakeApi api;
+    api.entries.push_back(ServiceEntry{make_service(1, 80), {}});
+    EXPECT_EQ(run(api, {"-L", "--json"}), R"({
+  "version": "0.1.0",
+  "conn_tab_size": 4096,
+  "services": [
+    {
+      "protocol": "tcp",
+      "address": "10.0.0.1",
+      "port": 80,
+      "scheduler": "rr",
+      "persistent": false,
+      "timeout": 0,
+      "netmask": 32,
+      "dests": []
+    }
+  ]
+}
+)");
+}
+
+TEST(RunCommand, ChangesGoToExecute) {
+    FakeApi api;
+    EXPECT_EQ(run(api, {"-A", "-t", "10.0.0.1:80", "-s", "rr"}), "");
+    EXPECT_EQ(run(api, {"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-m"}), "");
+    EXPECT_EQ(run(api, {"-C"}), "");
+    ASSERT_EQ(api.executed.size(), 3U);
+    EXPECT_EQ(api.executed[0].command, FNAT_CMD_NEW_SERVICE);
+    EXPECT_EQ(api.executed[1].command, FNAT_CMD_NEW_DEST);
+    EXPECT_EQ(api.executed[1].dest->forward, ForwardMethod::Masquerade);
+    EXPECT_EQ(api.executed[2].command, FNAT_CMD_FLUSH);
+}
+
+TEST(VersionText, WithAndWithoutModule) {
+    EXPECT_EQ(version_text(Info{0x000100, 4096, 0}, ""),
+              "fnatadm v" FNATADM_VERSION " (FNAT version 0.1.0)\n");
+    EXPECT_EQ(version_text(std::nullopt, "FNAT module not loaded"),
+              "fnatadm v" FNATADM_VERSION " (FNAT module not loaded)\n");
+}
+
+} // namespace
+} // namespace fnat

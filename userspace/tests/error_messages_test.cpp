@@ -1,0 +1,61 @@
+#include <cerrno>
+#include <cstring>
+
+#include <gtest/gtest.h>
+#include <uapi/fnat.h>
+
+#include "lib/error_messages.h"
+
+namespace fnat {
+namespace {
+
+NetlinkError failed(std::uint8_t command, int error, std::string extack = "") {
+    NetlinkError netlink_error(error, std::move(extack));
+    netlink_error.set_command(command);
+    return netlink_error;
+}
+
+TEST(ErrorMessages, ExtackWins) {
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DEST, EINVAL, "L_THRESH must not exceed U_THRESH")),
+              "L_THRESH must not exceed U_THRESH");
+    EXPECT_EQ(
+        error_message(failed(FNAT_CMD_NEW_SERVICE, EAFNOSUPPORT, "IPv6 is not supported yet")),
+        "IPv6 is not supported yet");
+}
+
+TEST(ErrorMessages, IpvsadmTextsByCommandAndErrno) {
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_SERVICE, EEXIST)), "Service already exists");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_SERVICE, ENOENT)), "Scheduler not found");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_SET_SERVICE, ESRCH)), "No such service");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_SET_SERVICE, ENOENT)), "Scheduler not found");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_DEL_SERVICE, ESRCH)), "No such service");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_GET_SERVICE, ESRCH)), "No such service");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DEST, ESRCH)), "Service not defined");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DEST, EEXIST)), "Destination already exists");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_SET_DEST, ESRCH)), "Service not defined");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_SET_DEST, ENOENT)), "No such destination");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_DEL_DEST, ESRCH)), "Service not defined");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_DEL_DEST, ENOENT)), "No such destination");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_GET_DEST, ESRCH)), "No such service");
+}
+
+TEST(ErrorMessages, GenericTexts) {
+    EXPECT_EQ(error_message(failed(FNAT_CMD_FLUSH, EPERM)),
+              "Permission denied (you need CAP_NET_ADMIN)");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DEST, EPERM)),
+              "Permission denied (you need CAP_NET_ADMIN)");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_SERVICE, EAFNOSUPPORT)),
+              "Address family not supported (IPv6 is not supported yet)");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_SERVICE, ENOMEM)), "Memory allocation problem");
+    // ENOENT means "Scheduler not found" only where the kernel says so.
+    EXPECT_EQ(error_message(failed(FNAT_CMD_FLUSH, ENOENT)), std::strerror(ENOENT));
+    EXPECT_EQ(error_message(failed(FNAT_CMD_FLUSH, EBUSY)), std::strerror(EBUSY));
+}
+
+TEST(ErrorMessages, ModuleNotLoaded) {
+    EXPECT_EQ(module_not_loaded_message(), "Can't initialize fnat: Protocol not available\n"
+                                           "Is the fnat module loaded? (modprobe fnat)");
+}
+
+} // namespace
+} // namespace fnat

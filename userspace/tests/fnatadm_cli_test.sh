@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The fnatadm binary's glue: what goes to stdout and stderr, and exit codes
+# (0 ok, 1 kernel or output error, 2 usage). Only paths that do not need
+# fnat.ko; -v works with or without the module.
+# Usage: fnatadm_cli_test.sh PATH/TO/fnatadm VERSION
+set -u
+fnatadm=$1
+version=$2
+failures=0
+errfile=$(mktemp)
+trap 'rm -f "$errfile"' EXIT
+
+# check NAME EXPECTED_RC EXPECTED_STDOUT_REGEX EXPECTED_STDERR -- ARGS...
+check() {
+    local name=$1 want_rc=$2 want_out=$3 want_err=$4
+    shift 5
+    local out err rc
+    out=$("$fnatadm" "$@" 2>"$errfile")
+    rc=$?
+    err=$(cat "$errfile")
+    if [[ $rc -ne $want_rc ]]; then
+        echo "FAIL $name: exit $rc, want $want_rc (stderr: $err)"
+        failures=$((failures + 1))
+    elif ! [[ $out =~ $want_out ]]; then
+        echo "FAIL $name: stdout '$out' does not match '$want_out'"
+        failures=$((failures + 1))
+    elif [[ $err != "$want_err" ]]; then
+        echo "FAIL $name: stderr '$err', want '$want_err'"
+        failures=$((failures + 1))
+    else
+        echo "ok   $name"
+    fi
+}
+
+check help 0 '^fnatadm v'"$version"' - .*Usage:' '' -- -h
+check help-long 0 'Commands:' '' -- --help
+check version 0 '^fnatadm v'"$version"' \((FNAT version [0-9]+\.[0-9]+\.[0-9]+|FNAT module not loaded)\)$' '' -- -v
+check unknown-option 2 '^$' "unknown option '--foo' (see fnatadm -h)" -- --foo
+check illegal-option 2 '^$' "Illegal 'weight' option with the 'add-service' command" \
+    -- -A -t 192.168.0.240:80 -w 2
+check zero-port 2 '^$' 'Zero port specified for non-persistent service' -- -A -t 192.168.0.240 -s rr
+check bad-value 2 '^$' "illegal weight specified (-w '70000': must be an integer 0..65535)" \
+    -- -a -t 192.168.0.240:80 -r 192.168.0.223 -w 70000
+check not-supported 2 '^$' '--set: connection timeouts are not supported yet' -- --set 30 5 60
+check connections 2 '^$' '-c (--connection): listing connections is not supported yet' -- -Lnc
+
+# A failed write to stdout is an error, not a silent success.
+if [[ -w /dev/full ]]; then
+    "$fnatadm" -h >/dev/full 2>"$errfile"
+    rc=$?
+    err=$(cat "$errfile")
+    if [[ $rc -eq 1 && $err == "Write error on standard output" ]]; then
+        echo "ok   write-error"
+    else
+        echo "FAIL write-error: exit $rc, stderr '$err'"
+        failures=$((failures + 1))
+    fi
+fi
+
+[[ $failures -eq 0 ]]

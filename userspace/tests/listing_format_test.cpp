@@ -1,0 +1,246 @@
+#include <netinet/in.h>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "lib/listing_format.h"
+
+namespace fnat {
+namespace {
+
+Info info_4096() {
+    return Info{FNAT_VERSION_CODE, 4096, 1};
+}
+
+Service service(ServiceKey key, std::string scheduler, std::uint32_t timeout = 0,
+                std::uint8_t netmask = 32) {
+    Service svc;
+    svc.key = key;
+    svc.scheduler = std::move(scheduler);
+    svc.flags = timeout > 0 ? FNAT_SVC_F_PERSISTENT : 0;
+    svc.timeout = timeout;
+    svc.netmask = netmask;
+    return svc;
+}
+
+Dest dest(Address address, std::uint16_t port, ForwardMethod forward, std::uint32_t weight = 1,
+          std::uint32_t active = 0, std::uint32_t inactive = 0) {
+    Dest d;
+    d.key = DestKey{address, port};
+    d.forward = forward;
+    d.weight = weight;
+    d.active_conns = active;
+    d.inactive_conns = inactive;
+    return d;
+}
+
+Table seed_table() {
+    Table table;
+    table.info = info_4096();
+    table.services.push_back(ServiceEntry{
+        service(ServiceKey{IPPROTO_TCP, Address::ipv4(192, 168, 0, 240), 80}, "rr", 20),
+        {dest(Address::ipv4(192, 168, 0, 223), 80, ForwardMethod::DirectRoute),
+         dest(Address::ipv4(192, 168, 0, 224), 80, ForwardMethod::DirectRoute)}});
+    return table;
+}
+
+TEST(ListingText, SeedPersistentDirectRouting) {
+    EXPECT_EQ(format_listing_text(seed_table()),
+              "FNAT version 0.1.0 (size=4096)\n"
+              "Prot LocalAddress:Port Scheduler Flags\n"
+              "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+              "TCP  192.168.0.240:80 rr persistent 20\n"
+              "  -> 192.168.0.223:80             Route   1      0          0         \n"
+              "  -> 192.168.0.224:80             Route   1      0          0         \n");
+}
+
+TEST(ListingText, SeedMasquerading) {
+    Table table;
+    table.info = info_4096();
+    table.services.push_back(
+        ServiceEntry{service(ServiceKey{IPPROTO_TCP, Address::ipv4(172, 16, 1, 134), 80}, "rr"),
+                     {dest(Address::ipv4(172, 16, 1, 135), 80, ForwardMethod::Masquerade),
+                      dest(Address::ipv4(172, 16, 1, 136), 80, ForwardMethod::Masquerade)}});
+    EXPECT_EQ(format_listing_text(table),
+              "FNAT version 0.1.0 (size=4096)\n"
+              "Prot LocalAddress:Port Scheduler Flags\n"
+              "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+              "TCP  172.16.1.134:80 rr\n"
+              "  -> 172.16.1.135:80              Masq    1      0          0         \n"
+              "  -> 172.16.1.136:80              Masq    1      0          0         \n");
+}
+
+TEST(ListingText, EmptyTable) {
+    Table table;
+    table.info = Info{FNAT_VERSION_CODE, 65536, 0};
+    EXPECT_EQ(format_listing_text(table),
+              "FNAT version 0.1.0 (size=65536)\n"
+              "Prot LocalAddress:Port Scheduler Flags\n"
+              "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+}
+
+TEST(ListingText, OneServiceHasNoVersionLine) {
+    EXPECT_EQ(format_listing_text(seed_table(), false),
+              "Prot LocalAddress:Port Scheduler Flags\n"
+              "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+              "TCP  192.168.0.240:80 rr persistent 20\n"
+              "  -> 192.168.0.223:80             Route   1      0          0         \n"
+              "  -> 192.168.0.224:80             Route   1      0          0         \n");
+}
+
+TEST(ListingText, EveryForwardName) {
+    const Address rip = Address::ipv4(10, 0, 0, 1);
+    EXPECT_EQ(format_dest_line(dest(rip, 80, ForwardMethod::DirectRoute)),
+              "  -> 10.0.0.1:80                  Route   1      0          0         \n");
+    EXPECT_EQ(format_dest_line(dest(rip, 80, ForwardMethod::Tunnel)),
+              "  -> 10.0.0.1:80                  Tunnel  1      0          0         \n");
+    EXPECT_EQ(format_dest_line(dest(rip, 80, ForwardMethod::Masquerade)),
+              "  -> 10.0.0.1:80                  Masq    1      0          0         \n");
+    EXPECT_EQ(format_dest_line(dest(rip, 80, ForwardMethod::FullNat)),
+              "  -> 10.0.0.1:80                  FullNat 1      0          0         \n");
+    EXPECT_EQ(format_dest_line(dest(rip, 80, static_cast<ForwardMethod>(9))),
+              "  -> 10.0.0.1:80                  Unknown 1      0          0         \n");
+}
+
+TEST(ListingText, WideNumbersKeepTheirColumnsStarts) {
+    EXPECT_EQ(format_dest_line(dest(Address::ipv4(10, 0, 0, 1), 65535, ForwardMethod::Masquerade,
+                                    65535, 4294967295U, 1234567)),
+              "  -> 10.0.0.1:65535               Masq    65535  4294967295 1234567   \n");
+}
+
+TEST(ListingText, PersistenceWithMask) {
+    EXPECT_EQ(format_service_line(service(ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 443},
+                                          "wlc", 300, 24)),
+              "TCP  10.0.0.1:443 wlc persistent 300 mask 255.255.255.0\n");
+    EXPECT_EQ(format_service_line(
+                  service(ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 0}, "sh", 1, 0)),
+              "TCP  10.0.0.1:0 sh persistent 1 mask 0.0.0.0\n");
+}
+
+TEST(ListingText, MaskIsShownOnlyForPersistentServices) {
+    EXPECT_EQ(format_service_line(
+                  service(ServiceKey{IPPROTO_UDP, Address::ipv4(10, 0, 0, 1), 53}, "rr", 0, 24)),
+              "UDP  10.0.0.1:53 rr\n");
+}
+
+TEST(ListingText, Ipv6UsesBracketsAndPrefixMask) {
+    Address vip = parse_endpoint("[2001:db8::1]").address;
+    EXPECT_EQ(format_service_line(service(ServiceKey{IPPROTO_TCP, vip, 80}, "rr", 60, 64)),
+              "TCP  [2001:db8::1]:80 rr persistent 60 mask 64\n");
+    EXPECT_EQ(format_service_line(service(ServiceKey{IPPROTO_TCP, vip, 80}, "rr", 60, 128)),
+              "TCP  [2001:db8::1]:80 rr persistent 60\n");
+    EXPECT_EQ(format_dest_line(
+                  dest(parse_endpoint("[2001:db8::a]").address, 8080, ForwardMethod::FullNat)),
+              "  -> [2001:db8::a]:8080           FullNat 1      0          0         \n");
+}
+
+TEST(ListingJson, SeedTable) {
+    Table table = seed_table();
+    table.services[0].dests[1].weight = 3;
+    table.services[0].dests[1].active_conns = 4;
+    table.services[0].dests[1].inactive_conns = 5;
+    table.services[0].dests[1].persist_conns = 6;
+    table.services[0].dests[1].u_threshold = 100;
+    table.services[0].dests[1].l_threshold = 50;
+    EXPECT_EQ(format_listing_json(table), R"({
+  "version": "0.1.0",
+  "conn_tab_size": 4096,
+  "services": [
+    {
+      "protocol": "tcp",
+      "address": "192.168.0.240",
+      "port": 80,
+      "scheduler": "rr",
+      "persistent": true,
+      "timeout": 20,
+      "netmask": 32,
+      "dests": [
+        {
+          "address": "192.168.0.223",
+          "port": 80,
+          "forward": "route",
+          "weight": 1,
+          "u_threshold": 0,
+          "l_threshold": 0,
+          "active_conns": 0,
+          "inactive_conns": 0,
+          "persist_conns": 0
+        },
+        {
+          "address": "192.168.0.224",
+          "port": 80,
+          "forward": "route",
+          "weight": 3,
+          "u_threshold": 100,
+          "l_threshold": 50,
+          "active_conns": 4,
+          "inactive_conns": 5,
+          "persist_conns": 6
+        }
+      ]
+    }
+  ]
+}
+)");
+}
+
+TEST(ListingJson, EmptyTable) {
+    Table table;
+    table.info = Info{0x010203, 256, 0};
+    EXPECT_EQ(format_listing_json(table), R"({
+  "version": "1.2.3",
+  "conn_tab_size": 256,
+  "services": []
+}
+)");
+}
+
+TEST(ListingJson, NonPersistentUdpServiceWithoutDests) {
+    Table table;
+    table.info = info_4096();
+    Service svc = service(ServiceKey{IPPROTO_UDP, Address::ipv4(10, 0, 0, 53), 53}, "wlc");
+    svc.timeout = 300; // kept by the kernel, but not in effect
+    table.services.push_back(ServiceEntry{svc, {}});
+    EXPECT_EQ(format_listing_json(table), R"({
+  "version": "0.1.0",
+  "conn_tab_size": 4096,
+  "services": [
+    {
+      "protocol": "udp",
+      "address": "10.0.0.53",
+      "port": 53,
+      "scheduler": "wlc",
+      "persistent": false,
+      "timeout": 0,
+      "netmask": 32,
+      "dests": []
+    }
+  ]
+}
+)");
+}
+
+TEST(ListingJson, ForwardNamesAndIpv6) {
+    EXPECT_EQ(forward_json_name(ForwardMethod::DirectRoute), "route");
+    EXPECT_EQ(forward_json_name(ForwardMethod::Tunnel), "tunnel");
+    EXPECT_EQ(forward_json_name(ForwardMethod::Masquerade), "masq");
+    EXPECT_EQ(forward_json_name(ForwardMethod::FullNat), "fullnat");
+    Table table;
+    table.info = info_4096();
+    table.services.push_back(ServiceEntry{
+        service(ServiceKey{IPPROTO_TCP, parse_endpoint("[2001:db8::1]").address, 80}, "rr", 0, 128),
+        {dest(parse_endpoint("[2001:db8::2]").address, 80, ForwardMethod::FullNat)}});
+    std::string json = format_listing_json(table);
+    EXPECT_NE(json.find(R"("address": "2001:db8::1",)"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("netmask": 128,)"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("forward": "fullnat",)"), std::string::npos) << json;
+}
+
+TEST(VersionLine, FromInfo) {
+    EXPECT_EQ(format_version_line(Info{0x000100, 4096, 0}), "FNAT version 0.1.0 (size=4096)\n");
+    EXPECT_EQ(format_version_line(Info{0x020a03, 1048576, 0}),
+              "FNAT version 2.10.3 (size=1048576)\n");
+}
+
+} // namespace
+} // namespace fnat

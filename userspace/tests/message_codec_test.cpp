@@ -1,0 +1,384 @@
+#include <arpa/inet.h>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "lib/message_codec.h"
+#include "lib/netlink_error.h"
+#include "tests/test_netlink.h"
+
+namespace fnat {
+namespace {
+
+constexpr std::uint16_t kFamily = 0x1c;
+constexpr std::uint32_t kSeq = 7;
+constexpr std::uint32_t kPortid = 4242;
+
+const nlmsghdr* header_of(const std::vector<std::uint8_t>& bytes) {
+    return reinterpret_cast<const nlmsghdr*>(bytes.data());
+}
+
+const genlmsghdr* genl_of(const std::vector<std::uint8_t>& bytes) {
+    return static_cast<const genlmsghdr*>(mnl_nlmsg_get_payload(header_of(bytes)));
+}
+
+std::uint16_t be16_of(const nlattr* attr) {
+    return ntohs(mnl_attr_get_u16(attr));
+}
+
+const ServiceKey kVip{IPPROTO_TCP, Address::ipv4(192, 168, 0, 240), 80};
+
+// Host-order helpers to spell expected bytes.
+void append_u16(std::vector<std::uint8_t>& out, std::uint16_t value) {
+    std::uint8_t bytes[2];
+    std::memcpy(bytes, &value, 2);
+    out.insert(out.end(), bytes, bytes + 2);
+}
+void append_u32(std::vector<std::uint8_t>& out, std::uint32_t value) {
+    std::uint8_t bytes[4];
+    std::memcpy(bytes, &value, 4);
+    out.insert(out.end(), bytes, bytes + 4);
+}
+void append_attr_header(std::vector<std::uint8_t>& out, std::uint16_t length, std::uint16_t type) {
+    append_u16(out, length);
+    append_u16(out, type);
+}
+
+TEST(EncodeRequest, NewServiceByteForByte) {
+    Request request{
+        FNAT_CMD_NEW_SERVICE, false, ServiceSpec{kVip, "rr", FNAT_SVC_F_PERSISTENT, 20U, 24}, {}};
+    std::vector<std::uint8_t> expected;
+    append_u32(expected, 100);                       // nlmsg_len
+    append_u16(expected, kFamily);                   // nlmsg_type
+    append_u16(expected, NLM_F_REQUEST | NLM_F_ACK); // nlmsg_flags
+    append_u32(expected, kSeq);                      // nlmsg_seq
+    append_u32(expected, 0);                         // nlmsg_pid
+    expected.insert(expected.end(), {FNAT_CMD_NEW_SERVICE, FNAT_GENL_VERSION, 0, 0});
+    append_attr_header(expected, 80, NLA_F_NESTED | FNAT_A_SERVICE);
+    append_attr_header(expected, 6, FNAT_SVC_A_FAMILY);
+    append_u16(expected, AF_INET);
+    expected.insert(expected.end(), {0, 0});
+    append_attr_header(expected, 5, FNAT_SVC_A_PROTOCOL);
+    expected.insert(expected.end(), {IPPROTO_TCP, 0, 0, 0});
+    append_attr_header(expected, 20, FNAT_SVC_A_ADDR);
+    expected.insert(expected.end(), {192, 168, 0, 240, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    append_attr_header(expected, 6, FNAT_SVC_A_PORT);
+    expected.insert(expected.end(), {0, 80, 0, 0}); // big endian 80
+    append_attr_header(expected, 7, FNAT_SVC_A_SCHED_NAME);
+    expected.insert(expected.end(), {'r', 'r', 0, 0});
+    append_attr_header(expected, 8, FNAT_SVC_A_FLAGS);
+    append_u32(expected, FNAT_SVC_F_PERSISTENT);
+    append_attr_header(expected, 8, FNAT_SVC_A_TIMEOUT);
+    append_u32(expected, 20);
+    append_attr_header(expected, 5, FNAT_SVC_A_NETMASK);
+    expected.insert(expected.end(), {24, 0, 0, 0});
+    ASSERT_EQ(expected.size(), 100U);
+
+    EXPECT_EQ(encode_request(request, kFamily, kSeq), expected);
+}
+
+TEST(EncodeRequest, NewDestStructure) {
+    Request request{FNAT_CMD_NEW_DEST, false, ServiceSpec{kVip, {}, {}, {}, {}},
+                    DestSpec{DestKey{Address::ipv4(10, 0, 0, 7), 8080}, ForwardMethod::Masquerade,
+                             5U, 100U, 10U}};
+    std::vector<std::uint8_t> bytes = encode_request(request, kFamily, kSeq);
+    const nlmsghdr* header = header_of(bytes);
+    EXPECT_EQ(header->nlmsg_len, bytes.size());
+    EXPECT_EQ(header->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+    EXPECT_EQ(genl_of(bytes)->cmd, FNAT_CMD_NEW_DEST);
+    EXPECT_EQ(genl_of(bytes)->version, FNAT_GENL_VERSION);
+
+    auto top = test::genl_attributes(header);
+    ASSERT_EQ(top.size(), 2U);
+    ASSERT_TRUE(top.count(FNAT_A_SERVICE));
+    ASSERT_TRUE(top.count(FNAT_A_DEST));
+    EXPECT_TRUE(top[FNAT_A_SERVICE]->nla_type & NLA_F_NESTED);
+    EXPECT_TRUE(top[FNAT_A_DEST]->nla_type & NLA_F_NESTED);
+
+    // The service carries its keys only.
+    EXPECT_EQ(test::nested_types(top[FNAT_A_SERVICE]),
+              (std::vector<std::uint16_t>{FNAT_SVC_A_FAMILY, FNAT_SVC_A_PROTOCOL, FNAT_SVC_A_ADDR,
+                                          FNAT_SVC_A_PORT}));
+
+    auto dest = test::nested_attributes(top[FNAT_A_DEST]);
+    EXPECT_EQ(test::nested_types(top[FNAT_A_DEST]),
+              (std::vector<std::uint16_t>{FNAT_DEST_A_FAMILY, FNAT_DEST_A_ADDR, FNAT_DEST_A_PORT,
+                                          FNAT_DEST_A_FWD_METHOD, FNAT_DEST_A_WEIGHT,
+                                          FNAT_DEST_A_U_THRESH, FNAT_DEST_A_L_THRESH}));
+    EXPECT_EQ(mnl_attr_get_u16(dest[FNAT_DEST_A_FAMILY]), AF_INET);
+    ASSERT_EQ(mnl_attr_get_payload_len(dest[FNAT_DEST_A_ADDR]), FNAT_ADDR_LEN);
+    const auto* address =
+        static_cast<const std::uint8_t*>(mnl_attr_get_payload(dest[FNAT_DEST_A_ADDR]));
+    EXPECT_EQ(std::vector<std::uint8_t>(address, address + 4),
+              (std::vector<std::uint8_t>{10, 0, 0, 7}));
+    EXPECT_EQ(be16_of(dest[FNAT_DEST_A_PORT]), 8080);
+    EXPECT_EQ(mnl_attr_get_payload_len(dest[FNAT_DEST_A_FWD_METHOD]), 1U);
+    EXPECT_EQ(mnl_attr_get_u8(dest[FNAT_DEST_A_FWD_METHOD]), FNAT_FWD_NAT);
+    EXPECT_EQ(mnl_attr_get_u32(dest[FNAT_DEST_A_WEIGHT]), 5U);
+    EXPECT_EQ(mnl_attr_get_u32(dest[FNAT_DEST_A_U_THRESH]), 100U);
+    EXPECT_EQ(mnl_attr_get_u32(dest[FNAT_DEST_A_L_THRESH]), 10U);
+}
+
+TEST(EncodeRequest, AbsentAttributesAreNotSent) {
+    Request request{FNAT_CMD_SET_SERVICE, false, ServiceSpec{kVip, "wrr", {}, {}, {}}, {}};
+    std::vector<std::uint8_t> bytes = encode_request(request, kFamily, kSeq);
+    auto top = test::genl_attributes(header_of(bytes));
+    EXPECT_EQ(test::nested_types(top[FNAT_A_SERVICE]),
+              (std::vector<std::uint16_t>{FNAT_SVC_A_FAMILY, FNAT_SVC_A_PROTOCOL, FNAT_SVC_A_ADDR,
+                                          FNAT_SVC_A_PORT, FNAT_SVC_A_SCHED_NAME}));
+    EXPECT_STREQ(
+        mnl_attr_get_str(test::nested_attributes(top[FNAT_A_SERVICE])[FNAT_SVC_A_SCHED_NAME]),
+        "wrr");
+}
+
+TEST(EncodeRequest, DumpRequestsUseNlmFDump) {
+    std::vector<std::uint8_t> services =
+        encode_request(Request{FNAT_CMD_GET_SERVICE, true, {}, {}}, kFamily, kSeq);
+    EXPECT_EQ(header_of(services)->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+    EXPECT_EQ(services.size(), sizeof(nlmsghdr) + sizeof(genlmsghdr));
+
+    std::vector<std::uint8_t> dests = encode_request(
+        Request{FNAT_CMD_GET_DEST, true, ServiceSpec{kVip, {}, {}, {}, {}}, {}}, kFamily, kSeq);
+    EXPECT_EQ(header_of(dests)->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+    EXPECT_EQ(genl_of(dests)->cmd, FNAT_CMD_GET_DEST);
+    auto top = test::genl_attributes(header_of(dests));
+    EXPECT_EQ(top.size(), 1U);
+    EXPECT_EQ(test::nested_types(top[FNAT_A_SERVICE]).size(), 4U);
+}
+
+TEST(EncodeRequest, FlushHasNoAttributes) {
+    std::vector<std::uint8_t> bytes =
+        encode_request(Request{FNAT_CMD_FLUSH, false, {}, {}}, kFamily, 99);
+    EXPECT_EQ(bytes.size(), sizeof(nlmsghdr) + sizeof(genlmsghdr));
+    EXPECT_EQ(header_of(bytes)->nlmsg_seq, 99U);
+    EXPECT_EQ(header_of(bytes)->nlmsg_type, kFamily);
+    EXPECT_EQ(genl_of(bytes)->cmd, FNAT_CMD_FLUSH);
+}
+
+TEST(EncodeRequest, Ipv6AddressUsesAllSixteenBytes) {
+    ServiceKey key{IPPROTO_UDP, parse_endpoint("[2001:db8::1]").address, 53};
+    std::vector<std::uint8_t> bytes = encode_request(
+        Request{FNAT_CMD_DEL_SERVICE, false, ServiceSpec{key, {}, {}, {}, {}}, {}}, kFamily, kSeq);
+    auto service = test::nested_attributes(test::genl_attributes(header_of(bytes))[FNAT_A_SERVICE]);
+    EXPECT_EQ(mnl_attr_get_u16(service[FNAT_SVC_A_FAMILY]), AF_INET6);
+    EXPECT_EQ(mnl_attr_get_u8(service[FNAT_SVC_A_PROTOCOL]), IPPROTO_UDP);
+    EXPECT_EQ(
+        std::memcmp(mnl_attr_get_payload(service[FNAT_SVC_A_ADDR]), key.address.bytes.data(), 16),
+        0);
+}
+
+TEST(EncodeGetFamily, AsksTheControllerByName) {
+    std::vector<std::uint8_t> bytes = encode_get_family("FNAT", 3);
+    const nlmsghdr* header = header_of(bytes);
+    EXPECT_EQ(header->nlmsg_type, GENL_ID_CTRL);
+    EXPECT_EQ(header->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+    EXPECT_EQ(header->nlmsg_seq, 3U);
+    EXPECT_EQ(genl_of(bytes)->cmd, CTRL_CMD_GETFAMILY);
+    auto top = test::genl_attributes(header);
+    ASSERT_TRUE(top.count(CTRL_ATTR_FAMILY_NAME));
+    EXPECT_EQ(mnl_attr_get_payload_len(top[CTRL_ATTR_FAMILY_NAME]), 5U); // "FNAT\0"
+    EXPECT_STREQ(mnl_attr_get_str(top[CTRL_ATTR_FAMILY_NAME]), "FNAT");
+}
+
+TEST(DecodeFamilyId, ReadsTheId) {
+    test::MessageBuilder reply(GENL_ID_CTRL, 0, kSeq, kPortid);
+    reply.genl(CTRL_CMD_NEWFAMILY, 2)
+        .strz(CTRL_ATTR_FAMILY_NAME, "FNAT")
+        .u16(CTRL_ATTR_FAMILY_ID, 0x27)
+        .u32(CTRL_ATTR_VERSION, 1);
+    EXPECT_EQ(decode_family_id(reply.header()), 0x27);
+}
+
+TEST(DecodeFamilyId, MissingIdIsAnError) {
+    test::MessageBuilder reply(GENL_ID_CTRL, 0, kSeq, kPortid);
+    reply.genl(CTRL_CMD_NEWFAMILY, 2).strz(CTRL_ATTR_FAMILY_NAME, "FNAT");
+    EXPECT_THROW(decode_family_id(reply.header()), DecodeError);
+}
+
+Service sample_service() {
+    Service service;
+    service.key = kVip;
+    service.scheduler = "rr";
+    service.flags = FNAT_SVC_F_PERSISTENT;
+    service.timeout = 20;
+    service.netmask = 24;
+    service.num_dests = 2;
+    return service;
+}
+
+TEST(DecodeReply, Service) {
+    std::vector<std::uint8_t> bytes = test::service_reply(kFamily, kSeq, kPortid, sample_service());
+    Reply reply = decode_reply(header_of(bytes));
+    EXPECT_EQ(reply.command, FNAT_CMD_GET_SERVICE);
+    ASSERT_TRUE(reply.service.has_value());
+    EXPECT_FALSE(reply.dest.has_value());
+    EXPECT_FALSE(reply.info.has_value());
+    const Service& service = *reply.service;
+    EXPECT_EQ(service.key, kVip);
+    EXPECT_EQ(service.scheduler, "rr");
+    EXPECT_TRUE(service.persistent());
+    EXPECT_EQ(service.timeout, 20U);
+    EXPECT_EQ(service.netmask, 24);
+    EXPECT_EQ(service.num_dests, 2U);
+}
+
+TEST(DecodeReply, Dest) {
+    Dest dest;
+    dest.key = DestKey{Address::ipv4(192, 168, 0, 223), 8080};
+    dest.forward = ForwardMethod::FullNat;
+    dest.weight = 7;
+    dest.u_threshold = 1000;
+    dest.l_threshold = 800;
+    dest.active_conns = 12;
+    dest.inactive_conns = 34;
+    dest.persist_conns = 5;
+    std::vector<std::uint8_t> bytes = test::dest_reply(kFamily, kSeq, kPortid, dest);
+    Reply reply = decode_reply(header_of(bytes));
+    ASSERT_TRUE(reply.dest.has_value());
+    EXPECT_EQ(reply.dest->key, dest.key);
+    EXPECT_EQ(reply.dest->forward, ForwardMethod::FullNat);
+    EXPECT_EQ(reply.dest->weight, 7U);
+    EXPECT_EQ(reply.dest->u_threshold, 1000U);
+    EXPECT_EQ(reply.dest->l_threshold, 800U);
+    EXPECT_EQ(reply.dest->active_conns, 12U);
+    EXPECT_EQ(reply.dest->inactive_conns, 34U);
+    EXPECT_EQ(reply.dest->persist_conns, 5U);
+}
+
+TEST(DecodeReply, Info) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_INFO);
+    nlattr* nest = message.begin_nest(FNAT_A_INFO);
+    message.u32(FNAT_INFO_A_VERSION, FNAT_VERSION_CODE)
+        .u32(FNAT_INFO_A_CONN_TAB_SIZE, 4096)
+        .u32(FNAT_INFO_A_NUM_SERVICES, 3)
+        .end_nest(nest);
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.info.has_value());
+    EXPECT_EQ(reply.info->version_code, 0x000100U);
+    EXPECT_EQ(reply.info->conn_tab_size, 4096U);
+    EXPECT_EQ(reply.info->num_services, 3U);
+}
+
+TEST(DecodeReply, UnknownAttributesAreSkipped) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_SERVICE);
+    nlattr* nest = message.begin_nest(FNAT_A_SERVICE);
+    message.u16(FNAT_SVC_A_FAMILY, AF_INET)
+        .u8(FNAT_SVC_A_PROTOCOL, IPPROTO_UDP)
+        .u32(FNAT_SVC_A_MAX + 7, 0xdeadbeef) // a newer module's attribute
+        .address(FNAT_SVC_A_ADDR, Address::ipv4(10, 1, 2, 3))
+        .be16(FNAT_SVC_A_PORT, 53)
+        .end_nest(nest);
+    message.u32(FNAT_A_MAX + 3, 1); // and a newer top-level one
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.service.has_value());
+    EXPECT_EQ(reply.service->key, (ServiceKey{IPPROTO_UDP, Address::ipv4(10, 1, 2, 3), 53}));
+    // Attributes the reply lacks keep their defaults.
+    EXPECT_EQ(reply.service->scheduler, "");
+    EXPECT_FALSE(reply.service->persistent());
+    EXPECT_EQ(reply.service->netmask, 32);
+}
+
+TEST(DecodeReply, Ipv6ServiceDefaultsToHostMask) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_SERVICE);
+    nlattr* nest = message.begin_nest(FNAT_A_SERVICE);
+    Address address = parse_endpoint("[2001:db8::7]").address;
+    message.u16(FNAT_SVC_A_FAMILY, AF_INET6)
+        .u8(FNAT_SVC_A_PROTOCOL, IPPROTO_TCP)
+        .address(FNAT_SVC_A_ADDR, address)
+        .be16(FNAT_SVC_A_PORT, 443)
+        .end_nest(nest);
+    Reply reply = decode_reply(message.header());
+    EXPECT_EQ(reply.service->key.address, address);
+    EXPECT_EQ(reply.service->netmask, 128);
+}
+
+std::string decode_error(const test::MessageBuilder& message) {
+    std::vector<std::uint8_t> bytes = message.bytes();
+    try {
+        decode_reply(header_of(bytes));
+    } catch (const DecodeError& error) {
+        return error.what();
+    }
+    return "(decoded)";
+}
+
+TEST(DecodeReply, MissingKeyIsAnError) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_SERVICE);
+    nlattr* nest = message.begin_nest(FNAT_A_SERVICE);
+    message.u16(FNAT_SVC_A_FAMILY, AF_INET)
+        .u8(FNAT_SVC_A_PROTOCOL, IPPROTO_TCP)
+        .address(FNAT_SVC_A_ADDR, Address::ipv4(10, 1, 2, 3))
+        .end_nest(nest);
+    EXPECT_EQ(decode_error(message), "missing FNAT_SVC_A_PORT");
+}
+
+TEST(DecodeReply, WrongLengthIsAnError) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_DEST);
+    nlattr* nest = message.begin_nest(FNAT_A_DEST);
+    message.u16(FNAT_DEST_A_FAMILY, AF_INET)
+        .address(FNAT_DEST_A_ADDR, Address::ipv4(10, 1, 2, 3))
+        .u32(FNAT_DEST_A_PORT, 80)
+        .end_nest(nest);
+    EXPECT_EQ(decode_error(message), "FNAT_DEST_A_PORT has a bad length (4 bytes)");
+}
+
+TEST(DecodeReply, UnterminatedSchedulerNameIsAnError) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_SERVICE);
+    nlattr* nest = message.begin_nest(FNAT_A_SERVICE);
+    message.raw(FNAT_SVC_A_SCHED_NAME, "wlc", 3).end_nest(nest);
+    EXPECT_EQ(decode_error(message), "FNAT_SVC_A_SCHED_NAME has a bad length (3 bytes)");
+}
+
+TEST(DecodeReply, UnknownFamilyIsAnError) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_DEST);
+    nlattr* nest = message.begin_nest(FNAT_A_DEST);
+    message.u16(FNAT_DEST_A_FAMILY, 99)
+        .address(FNAT_DEST_A_ADDR, Address::ipv4(10, 1, 2, 3))
+        .be16(FNAT_DEST_A_PORT, 80)
+        .end_nest(nest);
+    EXPECT_EQ(decode_error(message), "unknown address family 99");
+}
+
+TEST(DecodeReply, AttributeOverrunningTheNestIsAnError) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_INFO);
+    nlattr* nest = message.begin_nest(FNAT_A_INFO);
+    message.u32(FNAT_INFO_A_VERSION, 1).end_nest(nest);
+    // Corrupt the inner attribute's length so it claims more than the nest.
+    auto* inner = static_cast<nlattr*>(mnl_attr_get_payload(nest));
+    inner->nla_len = 64;
+    EXPECT_EQ(decode_error(message), "attribute length 64 is out of bounds");
+}
+
+TEST(DecodeReply, MessageWithoutGenlHeaderIsAnError) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    EXPECT_EQ(decode_error(message), "message too short for a generic netlink header");
+}
+
+TEST(DecodeReply, DecodesWhatEncodeRequestBuilt) {
+    Request request{
+        FNAT_CMD_SET_SERVICE, false, ServiceSpec{kVip, "sh", FNAT_SVC_F_PERSISTENT, 3600U, 16}, {}};
+    std::vector<std::uint8_t> bytes = encode_request(request, kFamily, kSeq);
+    Reply reply = decode_reply(header_of(bytes));
+    EXPECT_EQ(reply.command, FNAT_CMD_SET_SERVICE);
+    ASSERT_TRUE(reply.service.has_value());
+    EXPECT_EQ(reply.service->key, kVip);
+    EXPECT_EQ(reply.service->scheduler, "sh");
+    EXPECT_EQ(reply.service->flags, FNAT_SVC_F_PERSISTENT);
+    EXPECT_EQ(reply.service->timeout, 3600U);
+    EXPECT_EQ(reply.service->netmask, 16);
+}
+
+} // namespace
+} // namespace fnat

@@ -1,0 +1,527 @@
+#include <netinet/in.h>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "lib/options.h"
+
+namespace fnat {
+namespace {
+
+Command parse(std::vector<std::string> args) {
+    return parse_command_line(args);
+}
+
+std::string error_of(std::vector<std::string> args) {
+    try {
+        parse_command_line(args);
+    } catch (const UsageError& error) {
+        return error.what();
+    }
+    return "(accepted)";
+}
+
+ServiceKey tcp(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d, std::uint16_t port) {
+    return ServiceKey{IPPROTO_TCP, Address::ipv4(a, b, c, d), port};
+}
+
+// --- the seed documents' commands -------------------------------------------
+
+TEST(Options, SeedAddPersistentService) {
+    Command command = parse({"-A", "-t", "192.168.0.240:80", "-s", "rr", "-p", "20"});
+    EXPECT_EQ(command.kind, CommandKind::AddService);
+    EXPECT_EQ(command.service, tcp(192, 168, 0, 240, 80));
+    EXPECT_EQ(command.scheduler, "rr");
+    EXPECT_TRUE(command.persistent);
+    EXPECT_EQ(command.timeout, 20U);
+    EXPECT_EQ(command.netmask, 32);
+}
+
+TEST(Options, SeedAddServiceOnAnyAddress) {
+    Command command = parse({"-A", "-t", "0.0.0.0:80", "-s", "wlc"});
+    EXPECT_EQ(command.service, tcp(0, 0, 0, 0, 80));
+    EXPECT_FALSE(command.persistent);
+}
+
+TEST(Options, SeedAddDirectRoutingServer) {
+    Command command =
+        parse({"-a", "-t", "192.168.0.240:80", "-r", "192.168.0.223:80", "-g", "-w", "1"});
+    EXPECT_EQ(command.kind, CommandKind::AddDest);
+    EXPECT_EQ(command.service, tcp(192, 168, 0, 240, 80));
+    ASSERT_TRUE(command.dest.has_value());
+    EXPECT_EQ(command.dest->address, Address::ipv4(192, 168, 0, 223));
+    EXPECT_EQ(command.dest->port, 80);
+    EXPECT_EQ(command.forward, ForwardMethod::DirectRoute);
+    EXPECT_EQ(command.weight, 1U);
+}
+
+TEST(Options, SeedForwardingMethodBeforeRealServer) {
+    Command command = parse({"-a", "-t", "172.16.1.134:80", "-m", "-r", "172.16.1.135:80"});
+    EXPECT_EQ(command.forward, ForwardMethod::Masquerade);
+    EXPECT_EQ(command.dest->address, Address::ipv4(172, 16, 1, 135));
+    EXPECT_EQ(command.dest->port, 80);
+}
+
+TEST(Options, SeedRealServerWithoutPortUsesServicePort) {
+    Command command = parse({"-a", "-t", "192.168.56.34:80", "-r", "192.168.142.137", "-m"});
+    EXPECT_EQ(command.dest->port, 80);
+    EXPECT_EQ(command.forward, ForwardMethod::Masquerade);
+}
+
+TEST(Options, SeedTunnelServerWithWeight) {
+    Command command = parse({"-a", "-t", "192.168.1.3:80", "-r", "192.168.1.10", "-i", "-w", "1"});
+    EXPECT_EQ(command.forward, ForwardMethod::Tunnel);
+    EXPECT_EQ(command.dest->port, 80);
+    EXPECT_EQ(command.weight, 1U);
+}
+
+TEST(Options, SeedEditServiceScheduler) {
+    Command command = parse({"-E", "-t", "172.16.1.134:80", "-s", "wrr"});
+    EXPECT_EQ(command.kind, CommandKind::EditService);
+    EXPECT_EQ(command.scheduler, "wrr");
+    EXPECT_FALSE(command.persistent);
+}
+
+TEST(Options, SeedEditServerWeight) {
+    Command command =
+        parse({"-e", "-t", "172.16.1.134:80", "-m", "-r", "172.16.1.135:80", "-w", "2"});
+    EXPECT_EQ(command.kind, CommandKind::EditDest);
+    EXPECT_EQ(command.forward, ForwardMethod::Masquerade);
+    EXPECT_EQ(command.weight, 2U);
+}
+
+TEST(Options, SeedDeleteServiceAcceptsAndIgnoresScheduler) {
+    Command command = parse({"-D", "-t", "192.168.0.240:80", "-s", "rr"});
+    EXPECT_EQ(command.kind, CommandKind::DeleteService);
+    EXPECT_EQ(command.service, tcp(192, 168, 0, 240, 80));
+}
+
+TEST(Options, SeedDeleteServer) {
+    Command command = parse({"-d", "-t", "192.168.0.240:80", "-r", "192.168.0.223:80"});
+    EXPECT_EQ(command.kind, CommandKind::DeleteDest);
+    EXPECT_EQ(command.dest->address, Address::ipv4(192, 168, 0, 223));
+    EXPECT_EQ(command.dest->port, 80);
+}
+
+TEST(Options, SeedClear) {
+    EXPECT_EQ(parse({"-C"}).kind, CommandKind::Flush);
+}
+
+// --- listing --------------------------------------------------------------
+
+TEST(Options, NoArgumentsLists) {
+    Command command = parse({});
+    EXPECT_EQ(command.kind, CommandKind::List);
+    EXPECT_FALSE(command.service.has_value());
+}
+
+class ListForms : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(ListForms, ListNumeric) {
+    Command command = parse(GetParam());
+    EXPECT_EQ(command.kind, CommandKind::List);
+    EXPECT_TRUE(command.numeric);
+    EXPECT_FALSE(command.service.has_value());
+    EXPECT_FALSE(command.json);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    CombinedAndSeparate, ListForms,
+    ::testing::Values(std::vector<std::string>{"-Ln"}, std::vector<std::string>{"-L", "-n"},
+                      std::vector<std::string>{"-ln"}, std::vector<std::string>{"-nL"},
+                      std::vector<std::string>{"-l", "-n"}, std::vector<std::string>{"-nl"},
+                      std::vector<std::string>{"--list", "--numeric"},
+                      std::vector<std::string>{"-n", "--list"}));
+
+TEST(Options, ListWithoutNumeric) {
+    for (const char* spelling : {"-L", "-l", "--list"}) {
+        Command command = parse({spelling});
+        EXPECT_EQ(command.kind, CommandKind::List) << spelling;
+        EXPECT_FALSE(command.numeric) << spelling;
+    }
+}
+
+TEST(Options, ListOneService) {
+    Command command = parse({"-L", "-n", "-t", "192.168.0.240:80"});
+    EXPECT_EQ(command.kind, CommandKind::List);
+    EXPECT_EQ(command.service, tcp(192, 168, 0, 240, 80));
+    Command combined = parse({"-Lnt", "192.168.0.240:80"});
+    EXPECT_EQ(combined.service, tcp(192, 168, 0, 240, 80));
+    EXPECT_TRUE(combined.numeric);
+}
+
+TEST(Options, ListFlags) {
+    Command command = parse({"-L", "--exact", "--json", "--nosort"});
+    EXPECT_TRUE(command.exact);
+    EXPECT_TRUE(command.json);
+    EXPECT_FALSE(command.sort);
+    EXPECT_TRUE(parse({"-L", "--sort"}).sort);
+    EXPECT_TRUE(parse({"-L"}).sort);
+}
+
+TEST(Options, HelpAndVersion) {
+    EXPECT_EQ(parse({"-h"}).kind, CommandKind::Help);
+    EXPECT_EQ(parse({"--help"}).kind, CommandKind::Help);
+    EXPECT_EQ(parse({"-L", "-h"}).kind, CommandKind::Help);
+    EXPECT_EQ(parse({"-v"}).kind, CommandKind::Version);
+    EXPECT_EQ(parse({"--version"}).kind, CommandKind::Version);
+    // Help wins over anything else on the line, as in ipvsadm.
+    EXPECT_EQ(parse({"-A", "-h", "--foo", "-w", "abc"}).kind, CommandKind::Help);
+    EXPECT_EQ(parse({"-Z", "-v"}).kind, CommandKind::Version);
+}
+
+// --- service options -------------------------------------------------------
+
+TEST(Options, DefaultsOnAddService) {
+    Command command = parse({"-A", "-t", "10.0.0.1:80"});
+    EXPECT_EQ(command.scheduler, "wlc");
+    EXPECT_FALSE(command.persistent);
+    EXPECT_EQ(command.netmask, 32);
+}
+
+TEST(Options, EditServiceDefaultsToWlcLikeIpvsadm) {
+    EXPECT_EQ(parse({"-E", "-t", "10.0.0.1:80"}).scheduler, "wlc");
+}
+
+TEST(Options, UdpService) {
+    Command command = parse({"-A", "-u", "10.0.0.1:53", "-s", "rr"});
+    EXPECT_EQ(command.service->protocol, IPPROTO_UDP);
+    EXPECT_EQ(command.service->port, 53);
+}
+
+TEST(Options, PersistentWithoutValueDefaultsTo300) {
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-p"}).timeout, 300U);
+    Command before_option = parse({"-A", "-p", "-t", "10.0.0.1:80", "-s", "rr"});
+    EXPECT_TRUE(before_option.persistent);
+    EXPECT_EQ(before_option.timeout, 300U);
+    EXPECT_EQ(before_option.scheduler, "rr");
+}
+
+TEST(Options, PersistentValueSpellings) {
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-p", "20"}).timeout, 20U);
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-p20"}).timeout, 20U);
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "--persistent=20"}).timeout, 20U);
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "--persistent", "20"}).timeout, 20U);
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-p", "1"}).timeout, 1U);
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-p", "2678400"}).timeout, 2678400U);
+}
+
+TEST(Options, NetmaskDottedOrPrefix) {
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-p", "-M", "255.255.255.0"}).netmask, 24);
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-p", "-M", "16"}).netmask, 16);
+    EXPECT_EQ(parse({"-A", "-M", "255.255.0.0", "-t", "10.0.0.1:80", "-p"}).netmask, 16);
+}
+
+TEST(Options, ZeroPortAllowedWithPersistence) {
+    Command command = parse({"-A", "-t", "10.0.0.1", "-p"});
+    EXPECT_EQ(command.service->port, 0);
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:0", "-p", "60"}).service->port, 0);
+    EXPECT_EQ(parse({"-E", "-t", "10.0.0.1:0", "-p", "60"}).service->port, 0);
+}
+
+TEST(Options, LongSpellings) {
+    Command command = parse({"--add-service", "--tcp-service", "10.0.0.1:80", "--scheduler", "rr",
+                             "--persistent", "60", "--netmask", "255.255.0.0"});
+    EXPECT_EQ(command.kind, CommandKind::AddService);
+    EXPECT_EQ(command.scheduler, "rr");
+    EXPECT_EQ(command.timeout, 60U);
+    EXPECT_EQ(command.netmask, 16);
+
+    Command dest =
+        parse({"--add-server", "--udp-service", "10.0.0.1:53", "--real-server", "10.0.1.1:5353",
+               "--masquerading", "--weight", "0", "--u-threshold", "100", "--l-threshold", "10"});
+    EXPECT_EQ(dest.kind, CommandKind::AddDest);
+    EXPECT_EQ(dest.forward, ForwardMethod::Masquerade);
+    EXPECT_EQ(dest.dest->port, 5353);
+    EXPECT_EQ(dest.weight, 0U);
+    EXPECT_EQ(dest.u_threshold, 100U);
+    EXPECT_EQ(dest.l_threshold, 10U);
+
+    EXPECT_EQ(parse({"--edit-service", "-t", "10.0.0.1:80"}).kind, CommandKind::EditService);
+    EXPECT_EQ(parse({"--delete-service", "-t", "10.0.0.1:80"}).kind, CommandKind::DeleteService);
+    EXPECT_EQ(parse({"--clear"}).kind, CommandKind::Flush);
+    EXPECT_EQ(parse({"--edit-server", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--gatewaying"}).kind,
+              CommandKind::EditDest);
+    EXPECT_EQ(parse({"--delete-server", "-t", "10.0.0.1:80", "-r", "10.0.1.1"}).kind,
+              CommandKind::DeleteDest);
+    EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--ipip"}).forward,
+              ForwardMethod::Tunnel);
+    EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--fullnat"}).forward,
+              ForwardMethod::FullNat);
+}
+
+TEST(Options, Ipv6ServiceParsesWithHostMask) {
+    Command command = parse({"-A", "-t", "[2001:db8::1]:80"});
+    EXPECT_TRUE(command.service->address.is_ipv6());
+    EXPECT_EQ(command.netmask, 128);
+    EXPECT_EQ(parse({"-A", "-t", "[2001:db8::1]:80", "-p", "-M", "64"}).netmask, 64);
+}
+
+// --- destination options ---------------------------------------------------
+
+TEST(Options, FullNatOnDestinationCommands) {
+    Command command = parse({"-a", "-t", "10.0.0.1:80", "-b", "-r", "10.0.1.1:8080"});
+    EXPECT_EQ(command.forward, ForwardMethod::FullNat);
+    EXPECT_EQ(command.dest->port, 8080);
+    EXPECT_EQ(parse({"-e", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-b"}).forward,
+              ForwardMethod::FullNat);
+}
+
+TEST(Options, DirectRoutingAndTunnelUseTheServicePort) {
+    EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1:8080"}).dest->port, 80);
+    EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1:8080", "-g"}).dest->port, 80);
+    EXPECT_EQ(parse({"-e", "-t", "10.0.0.1:80", "-i", "-r", "10.0.1.1:8080"}).dest->port, 80);
+}
+
+TEST(Options, NatKeepsTheGivenPort) {
+    EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1:8080", "-m"}).dest->port, 8080);
+    EXPECT_EQ(parse({"-e", "-t", "10.0.0.1:80", "-r", "10.0.1.1:8080", "-b"}).dest->port, 8080);
+}
+
+TEST(Options, DeleteServerKeepsTheGivenPortLikeIpvsadm) {
+    EXPECT_EQ(parse({"-d", "-t", "10.0.0.1:80", "-r", "10.0.1.1:8080"}).dest->port, 8080);
+    EXPECT_EQ(parse({"-d", "-t", "10.0.0.1:80", "-r", "10.0.1.1"}).dest->port, 80);
+}
+
+TEST(Options, DestinationDefaults) {
+    Command command = parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1"});
+    EXPECT_EQ(command.forward, ForwardMethod::DirectRoute);
+    EXPECT_EQ(command.weight, 1U);
+    EXPECT_EQ(command.u_threshold, 0U);
+    EXPECT_EQ(command.l_threshold, 0U);
+}
+
+TEST(Options, WeightBounds) {
+    EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-w", "0"}).weight, 0U);
+    EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-w", "65535"}).weight, 65535U);
+    EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-x", "4294967295"}).u_threshold,
+              4294967295U);
+}
+
+// --- rejections -------------------------------------------------------------
+
+struct Rejection {
+    std::vector<std::string> args;
+    std::string message;
+};
+
+void PrintTo(const Rejection& rejection, std::ostream* out) {
+    for (const auto& arg : rejection.args)
+        *out << arg << ' ';
+}
+
+class Rejections : public ::testing::TestWithParam<Rejection> {};
+
+TEST_P(Rejections, ExactMessage) {
+    EXPECT_EQ(error_of(GetParam().args), GetParam().message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    IllegalOptions, Rejections,
+    ::testing::Values(
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-w", "2"},
+                  "Illegal 'weight' option with the 'add-service' command"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-r", "10.0.1.1"},
+                  "Illegal 'real-server' option with the 'add-service' command"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-n"},
+                  "Illegal 'numeric' option with the 'add-service' command"},
+        Rejection{{"-E", "-t", "10.0.0.1:80", "-m"},
+                  "Illegal 'forwarding-method' option with the 'edit-service' command"},
+        Rejection{{"-D", "-t", "10.0.0.1:80", "-p"},
+                  "Illegal 'persistent' option with the 'delete-service' command"},
+        Rejection{{"-C", "-t", "10.0.0.1:80"},
+                  "Illegal 'service-address' option with the 'flush' command"},
+        Rejection{{"-L", "-s", "rr"}, "Illegal 'scheduler' option with the 'list' command"},
+        Rejection{{"-L", "-r", "10.0.1.1"}, "Illegal 'real-server' option with the 'list' command"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-s", "rr"},
+                  "Illegal 'scheduler' option with the 'add-server' command"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--json"},
+                  "Illegal 'json' option with the 'add-server' command"},
+        Rejection{{"-e", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-M", "24"},
+                  "Illegal 'netmask' option with the 'edit-server' command"},
+        Rejection{{"-d", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-w", "2"},
+                  "Illegal 'weight' option with the 'delete-server' command"},
+        Rejection{{"-d", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-m"},
+                  "Illegal 'forwarding-method' option with the 'delete-server' command"},
+        Rejection{{"-L", "-b"}, "Illegal 'forwarding-method' option with the 'list' command"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    MissingOptions, Rejections,
+    ::testing::Values(
+        Rejection{{"-A", "-s", "rr"},
+                  "You need to supply the 'service-address' option for the 'add-service' command"},
+        Rejection{{"-D"},
+                  "You need to supply the 'service-address' option for the 'delete-service' "
+                  "command"},
+        Rejection{{"-a", "-t", "10.0.0.1:80"},
+                  "You need to supply the 'real-server' option for the 'add-server' command"},
+        Rejection{{"-d", "-r", "10.0.1.1"},
+                  "You need to supply the 'service-address' option for the 'delete-server' "
+                  "command"},
+        Rejection{{"-A", "-t"}, "-t (--tcp-service) requires an argument"},
+        Rejection{{"-A", "-u"}, "-u (--udp-service) requires an argument"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-s"}, "-s (--scheduler) requires an argument"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-p", "-M"}, "-M (--netmask) requires an argument"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "-m"},
+                  "-r (--real-server) requires an argument"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-w"},
+                  "-w (--weight) requires an argument"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-x"},
+                  "-x (--u-threshold) requires an argument"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-y"},
+                  "-y (--l-threshold) requires an argument"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    CommandAndRepetition, Rejections,
+    ::testing::Values(Rejection{{"-A", "-t", "10.0.0.1:80", "-L"}, "multiple commands specified"},
+                      Rejection{{"-A", "-A", "-t", "10.0.0.1:80"}, "multiple commands specified"},
+                      Rejection{{"-Ln", "-C"}, "multiple commands specified"},
+                      Rejection{{"-t", "10.0.0.1:80"}, "no command specified (see fnatadm -h)"},
+                      Rejection{{"-n"}, "no command specified (see fnatadm -h)"},
+                      Rejection{{"-A", "-t", "10.0.0.1:80", "-u", "10.0.0.1:80"},
+                                "multiple 'service-address' options specified"},
+                      Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-g", "-m"},
+                                "multiple 'forwarding-method' options specified"},
+                      Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-w", "1", "-w", "2"},
+                                "multiple 'weight' options specified"},
+                      Rejection{{"-L", "-n", "-n"}, "multiple 'numeric' options specified"},
+                      Rejection{{"-L", "--sort", "--nosort"},
+                                "multiple 'sort' options specified"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    BadValues, Rejections,
+    ::testing::Values(
+        Rejection{{"-A", "-t", "300.1.1.1:80"},
+                  "illegal virtual server address[:port] specified (-t '300.1.1.1:80': octet 300 "
+                  "is out of range 0..255)"},
+        Rejection{{"-A", "-u", "10.0.0.1:65536"},
+                  "illegal virtual server address[:port] specified (-u '10.0.0.1:65536': port "
+                  "65536 is out of range 0..65535)"},
+        Rejection{{"-A", "-t", "lb.example.com:80"},
+                  "illegal virtual server address[:port] specified (-t 'lb.example.com:80': host "
+                  "names are not supported, use a numeric IP address)"},
+        Rejection{{"-A", "-t", "10.0.0.1:http"},
+                  "illegal virtual server address[:port] specified (-t '10.0.0.1:http': service "
+                  "names are not supported, use a numeric port)"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "web1:80"},
+                  "illegal real server address[:port] specified (-r 'web1:80': host names are "
+                  "not supported, use a numeric IP address)"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-w", "70000"},
+                  "illegal weight specified (-w '70000': must be an integer 0..65535)"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-w", "abc"},
+                  "illegal weight specified (-w 'abc': must be an integer 0..65535)"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-w", "-1"},
+                  "illegal weight specified (-w '-1': must be an integer 0..65535)"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-x", "4294967296"},
+                  "illegal u_threshold specified (-x '4294967296': must be an integer "
+                  "0..4294967295)"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-y", "1e3"},
+                  "illegal l_threshold specified (-y '1e3': must be an integer 0..4294967295)"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-p", "0"},
+                  "illegal timeout for persistent service specified (-p '0': must be an integer "
+                  "1..2678400)"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-p", "2678401"},
+                  "illegal timeout for persistent service specified (-p '2678401': must be an "
+                  "integer 1..2678400)"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-p", "-M", "255.0.255.0"},
+                  "illegal persistent netmask specified (-M '255.0.255.0': netmask 255.0.255.0 "
+                  "is not contiguous)"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-p", "-M", "33"},
+                  "illegal persistent netmask specified (-M '33': prefix length 33 is out of "
+                  "range 0..32)"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-s", "averyveryverylongname"},
+                  "illegal scheduler name specified (-s 'averyveryverylongname': at most 15 "
+                  "characters)"},
+        Rejection{{"-A", "-t", "10.0.0.1", "-s", "rr"},
+                  "Zero port specified for non-persistent service"},
+        Rejection{{"-E", "-t", "10.0.0.1:0"}, "Zero port specified for non-persistent service"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-b", "extra"},
+                  "unexpected argument 'extra'"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    UnknownArguments, Rejections,
+    ::testing::Values(Rejection{{"--foo"}, "unknown option '--foo' (see fnatadm -h)"},
+                      Rejection{{"-Lq"}, "unknown option '-q' (see fnatadm -h)"},
+                      Rejection{{"-L", "foo"}, "unexpected argument 'foo'"},
+                      Rejection{{"-A", "-t", "10.0.0.1:80", "rr"}, "unexpected argument 'rr'"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    NotSupportedYet, Rejections,
+    ::testing::Values(
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-b", "sh-port"},
+                  "-b (--sched-flags): scheduler flags are not supported yet"},
+        Rejection{{"-E", "-t", "10.0.0.1:80", "-b"},
+                  "-b (--sched-flags): scheduler flags are not supported yet"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "--sched-flags", "sh-port"},
+                  "--sched-flags: scheduler flags are not supported yet"},
+        Rejection{{"-Z"}, "-Z (--zero): zeroing counters is not supported yet"},
+        Rejection{{"--zero", "-t", "10.0.0.1:80"},
+                  "-Z (--zero): zeroing counters is not supported yet"},
+        Rejection{{"-S", "-n"}, "-S (--save): saving rules is not supported yet"},
+        Rejection{{"--save"}, "-S (--save): saving rules is not supported yet"},
+        Rejection{{"-R"}, "-R (--restore): restoring rules is not supported yet"},
+        Rejection{{"--set", "30", "5", "60"}, "--set: connection timeouts are not supported yet"},
+        Rejection{{"--start-daemon", "master"},
+                  "--start-daemon: connection synchronization is not supported yet"},
+        Rejection{{"--start-daemon", "master", "--mcast-interface", "eth0", "--syncid", "1"},
+                  "--start-daemon: connection synchronization is not supported yet"},
+        Rejection{{"--stop-daemon", "backup"},
+                  "--stop-daemon: connection synchronization is not supported yet"},
+        Rejection{{"-L", "--daemon"}, "--daemon: connection synchronization is not supported yet"},
+        Rejection{{"-Lnc"}, "-c (--connection): listing connections is not supported yet"},
+        Rejection{{"-lnc"}, "-c (--connection): listing connections is not supported yet"},
+        Rejection{{"-L", "-n", "--stats"}, "--stats: statistics are not supported yet"},
+        Rejection{{"-L", "--rate"}, "--rate: rate statistics are not supported yet"},
+        Rejection{{"-L", "--thresholds"},
+                  "--thresholds: the thresholds listing is not supported yet"},
+        Rejection{{"-L", "--persistent-conn"},
+                  "--persistent-conn: the persistent connections listing is not supported yet"},
+        Rejection{{"-A", "-f", "1"},
+                  "-f (--fwmark-service): firewall-mark services are not supported yet"},
+        Rejection{{"-A", "-f", "1", "-6"},
+                  "-f (--fwmark-service): firewall-mark services are not supported yet"},
+        Rejection{{"-A", "--sctp-service", "10.0.0.1:80"},
+                  "--sctp-service: SCTP services are not supported yet"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-o"},
+                  "-o (--ops): one-packet scheduling is not supported yet"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-p", "--pe", "sip"},
+                  "--pe: persistence engines are not supported yet"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-i", "--tun-type", "gue"},
+                  "--tun-type: tunnel options are not supported yet"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-i", "--tun-nocsum"},
+                  "--tun-nocsum: tunnel options are not supported yet"}));
+
+TEST(Usage, ListsEveryOption) {
+    const std::string text = usage_text();
+    for (const char* option : {"--add-service",    "-A",
+                               "--edit-service",   "-E",
+                               "--delete-service", "-D",
+                               "--clear",          "-C",
+                               "--add-server",     "-a",
+                               "--edit-server",    "-e",
+                               "--delete-server",  "-d",
+                               "--list",           "-L|-l",
+                               "--help",           "-h",
+                               "--version",        "-v",
+                               "--tcp-service|-t", "--udp-service|-u",
+                               "--scheduler",      "-s",
+                               "--persistent",     "-p",
+                               "--netmask",        "-M",
+                               "--real-server",    "-r",
+                               "--gatewaying",     "-g",
+                               "--ipip",           "-i",
+                               "--masquerading",   "-m",
+                               "--fullnat",        "-b",
+                               "--weight",         "-w",
+                               "--u-threshold",    "-x",
+                               "--l-threshold",    "-y",
+                               "--numeric",        "-n",
+                               "--exact",          "--json",
+                               "--sort",           "--nosort"})
+        EXPECT_NE(text.find(option), std::string::npos) << option;
+    EXPECT_EQ(text.rfind("fnatadm v" FNATADM_VERSION, 0), 0U);
+}
+
+} // namespace
+} // namespace fnat

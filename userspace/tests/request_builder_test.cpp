@@ -1,0 +1,84 @@
+#include <netinet/in.h>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "lib/request_builder.h"
+
+namespace fnat {
+namespace {
+
+Request request_for(std::vector<std::string> args) {
+    return build_request(parse_command_line(args));
+}
+
+const ServiceKey kVip{IPPROTO_TCP, Address::ipv4(192, 168, 0, 240), 80};
+const DestKey kRip{Address::ipv4(192, 168, 0, 223), 80};
+
+TEST(RequestBuilder, AddServiceSendsTheFullSpec) {
+    Request request = request_for({"-A", "-t", "192.168.0.240:80", "-s", "rr", "-p", "20"});
+    EXPECT_EQ(request.command, FNAT_CMD_NEW_SERVICE);
+    EXPECT_FALSE(request.dump);
+    ASSERT_TRUE(request.service.has_value());
+    EXPECT_EQ(*request.service, (ServiceSpec{kVip, "rr", FNAT_SVC_F_PERSISTENT, 20U, 32}));
+    EXPECT_FALSE(request.dest.has_value());
+}
+
+TEST(RequestBuilder, AddNonPersistentServiceSendsNoTimeout) {
+    Request request = request_for({"-A", "-t", "192.168.0.240:80"});
+    EXPECT_EQ(*request.service, (ServiceSpec{kVip, "wlc", 0U, std::nullopt, 32}));
+}
+
+TEST(RequestBuilder, EditServiceWithoutPersistenceClearsIt) {
+    // As ipvsadm: -E sends everything, so omitting -p makes it non-persistent.
+    Request request = request_for({"-E", "-t", "192.168.0.240:80", "-s", "wrr"});
+    EXPECT_EQ(request.command, FNAT_CMD_SET_SERVICE);
+    EXPECT_EQ(*request.service, (ServiceSpec{kVip, "wrr", 0U, std::nullopt, 32}));
+}
+
+TEST(RequestBuilder, EditServiceWithMask) {
+    Request request =
+        request_for({"-E", "-t", "192.168.0.240:80", "-p", "600", "-M", "255.255.255.0"});
+    EXPECT_EQ(*request.service, (ServiceSpec{kVip, "wlc", FNAT_SVC_F_PERSISTENT, 600U, 24}));
+}
+
+TEST(RequestBuilder, DeleteServiceSendsOnlyTheKey) {
+    Request request = request_for({"-D", "-t", "192.168.0.240:80", "-s", "rr"});
+    EXPECT_EQ(request,
+              (Request{FNAT_CMD_DEL_SERVICE, false, ServiceSpec{kVip, {}, {}, {}, {}}, {}}));
+}
+
+TEST(RequestBuilder, FlushSendsNothing) {
+    EXPECT_EQ(request_for({"-C"}), (Request{FNAT_CMD_FLUSH, false, {}, {}}));
+}
+
+TEST(RequestBuilder, AddServerSendsServiceKeyAndFullDest) {
+    Request request =
+        request_for({"-a", "-t", "192.168.0.240:80", "-r", "192.168.0.223:80", "-g", "-w", "1"});
+    EXPECT_EQ(request, (Request{FNAT_CMD_NEW_DEST, false, ServiceSpec{kVip, {}, {}, {}, {}},
+                                DestSpec{kRip, ForwardMethod::DirectRoute, 1U, 0U, 0U}}));
+}
+
+TEST(RequestBuilder, EditServerSendsTheFullDest) {
+    Request request = request_for({"-e", "-t", "192.168.0.240:80", "-r", "192.168.0.223:8080", "-b",
+                                   "-w", "3", "-x", "100", "-y", "50"});
+    EXPECT_EQ(request.command, FNAT_CMD_SET_DEST);
+    ASSERT_TRUE(request.dest.has_value());
+    EXPECT_EQ(*request.dest,
+              (DestSpec{DestKey{kRip.address, 8080}, ForwardMethod::FullNat, 3U, 100U, 50U}));
+}
+
+TEST(RequestBuilder, DeleteServerSendsOnlyKeys) {
+    Request request = request_for({"-d", "-t", "192.168.0.240:80", "-r", "192.168.0.223"});
+    EXPECT_EQ(request, (Request{FNAT_CMD_DEL_DEST, false, ServiceSpec{kVip, {}, {}, {}, {}},
+                                DestSpec{kRip, {}, {}, {}, {}}}));
+}
+
+TEST(RequestBuilder, ListIsNotAStateChange) {
+    EXPECT_THROW(request_for({"-L"}), std::logic_error);
+}
+
+} // namespace
+} // namespace fnat

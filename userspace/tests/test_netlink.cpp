@@ -1,0 +1,191 @@
+#include "tests/test_netlink.h"
+
+#include <arpa/inet.h>
+#include <cstring>
+
+#include <linux/genetlink.h>
+#include <uapi/fnat.h>
+
+namespace fnat::test {
+
+MessageBuilder::MessageBuilder(std::uint16_t type, std::uint16_t flags, std::uint32_t seq,
+                               std::uint32_t portid)
+    : buffer_(4096, 0) {
+    header_ = mnl_nlmsg_put_header(buffer_.data());
+    header_->nlmsg_type = type;
+    header_->nlmsg_flags = flags;
+    header_->nlmsg_seq = seq;
+    header_->nlmsg_pid = portid;
+}
+
+MessageBuilder& MessageBuilder::genl(std::uint8_t command, std::uint8_t version) {
+    auto* genl = static_cast<genlmsghdr*>(mnl_nlmsg_put_extra_header(header_, sizeof(genlmsghdr)));
+    genl->cmd = command;
+    genl->version = version;
+    return *this;
+}
+
+nlattr* MessageBuilder::begin_nest(std::uint16_t type) {
+    return mnl_attr_nest_start(header_, type);
+}
+
+MessageBuilder& MessageBuilder::end_nest(nlattr* nest) {
+    mnl_attr_nest_end(header_, nest);
+    return *this;
+}
+
+MessageBuilder& MessageBuilder::u8(std::uint16_t type, std::uint8_t value) {
+    mnl_attr_put_u8(header_, type, value);
+    return *this;
+}
+
+MessageBuilder& MessageBuilder::u16(std::uint16_t type, std::uint16_t value) {
+    mnl_attr_put_u16(header_, type, value);
+    return *this;
+}
+
+MessageBuilder& MessageBuilder::be16(std::uint16_t type, std::uint16_t value) {
+    mnl_attr_put_u16(header_, type, htons(value));
+    return *this;
+}
+
+MessageBuilder& MessageBuilder::u32(std::uint16_t type, std::uint32_t value) {
+    mnl_attr_put_u32(header_, type, value);
+    return *this;
+}
+
+MessageBuilder& MessageBuilder::strz(std::uint16_t type, const std::string& value) {
+    mnl_attr_put_strz(header_, type, value.c_str());
+    return *this;
+}
+
+MessageBuilder& MessageBuilder::raw(std::uint16_t type, const void* data, std::size_t length) {
+    mnl_attr_put(header_, type, length, data);
+    return *this;
+}
+
+MessageBuilder& MessageBuilder::address(std::uint16_t type, const Address& value) {
+    return raw(type, value.bytes.data(), value.bytes.size());
+}
+
+std::vector<std::uint8_t> MessageBuilder::bytes() const {
+    return std::vector<std::uint8_t>(buffer_.begin(), buffer_.begin() + header_->nlmsg_len);
+}
+
+std::vector<std::uint8_t> service_reply(std::uint16_t family_id, std::uint32_t seq,
+                                        std::uint32_t portid, const Service& service,
+                                        std::uint16_t flags) {
+    MessageBuilder message(family_id, flags, seq, portid);
+    message.genl(FNAT_CMD_GET_SERVICE);
+    nlattr* nest = message.begin_nest(FNAT_A_SERVICE);
+    message.u16(FNAT_SVC_A_FAMILY, service.key.address.family)
+        .u8(FNAT_SVC_A_PROTOCOL, service.key.protocol)
+        .address(FNAT_SVC_A_ADDR, service.key.address)
+        .be16(FNAT_SVC_A_PORT, service.key.port)
+        .strz(FNAT_SVC_A_SCHED_NAME, service.scheduler)
+        .u32(FNAT_SVC_A_FLAGS, service.flags)
+        .u32(FNAT_SVC_A_TIMEOUT, service.timeout)
+        .u8(FNAT_SVC_A_NETMASK, service.netmask)
+        .u32(FNAT_SVC_A_NUM_DESTS, service.num_dests)
+        .end_nest(nest);
+    return message.bytes();
+}
+
+std::vector<std::uint8_t> dest_reply(std::uint16_t family_id, std::uint32_t seq,
+                                     std::uint32_t portid, const Dest& dest, std::uint16_t flags) {
+    MessageBuilder message(family_id, flags, seq, portid);
+    message.genl(FNAT_CMD_GET_DEST);
+    nlattr* nest = message.begin_nest(FNAT_A_DEST);
+    message.u16(FNAT_DEST_A_FAMILY, dest.key.address.family)
+        .address(FNAT_DEST_A_ADDR, dest.key.address)
+        .be16(FNAT_DEST_A_PORT, dest.key.port)
+        .u8(FNAT_DEST_A_FWD_METHOD, static_cast<std::uint8_t>(dest.forward))
+        .u32(FNAT_DEST_A_WEIGHT, dest.weight)
+        .u32(FNAT_DEST_A_U_THRESH, dest.u_threshold)
+        .u32(FNAT_DEST_A_L_THRESH, dest.l_threshold)
+        .u32(FNAT_DEST_A_ACTIVE_CONNS, dest.active_conns)
+        .u32(FNAT_DEST_A_INACT_CONNS, dest.inactive_conns)
+        .u32(FNAT_DEST_A_PERSIST_CONNS, dest.persist_conns)
+        .end_nest(nest);
+    return message.bytes();
+}
+
+std::vector<std::uint8_t> error_message(int error, std::uint32_t seq, std::uint32_t portid,
+                                        const std::string& extack, bool capped,
+                                        const std::vector<std::uint8_t>& echoed_request) {
+    std::uint16_t flags = 0;
+    if (capped)
+        flags |= NLM_F_CAPPED;
+    if (!extack.empty())
+        flags |= NLM_F_ACK_TLVS;
+    MessageBuilder message(NLMSG_ERROR, flags, seq, portid);
+    nlmsghdr* header = message.header();
+    const std::size_t payload = capped ? sizeof(nlmsgerr) : sizeof(int) + echoed_request.size();
+    auto* err = static_cast<nlmsgerr*>(mnl_nlmsg_put_extra_header(header, payload));
+    err->error = -error;
+    if (capped || echoed_request.empty()) {
+        err->msg.nlmsg_len = sizeof(nlmsghdr);
+        err->msg.nlmsg_seq = seq;
+    } else {
+        std::memcpy(&err->msg, echoed_request.data(), echoed_request.size());
+    }
+    if (!extack.empty())
+        mnl_attr_put_strz(header, NLMSGERR_ATTR_MSG, extack.c_str());
+    return message.bytes();
+}
+
+std::vector<std::uint8_t> done_message(int error, std::uint32_t seq, std::uint32_t portid,
+                                       const std::string& extack) {
+    std::uint16_t flags = NLM_F_MULTI;
+    if (!extack.empty())
+        flags |= NLM_F_ACK_TLVS;
+    MessageBuilder message(NLMSG_DONE, flags, seq, portid);
+    nlmsghdr* header = message.header();
+    auto* code = static_cast<int*>(mnl_nlmsg_put_extra_header(header, sizeof(int)));
+    *code = -error;
+    if (!extack.empty())
+        mnl_attr_put_strz(header, NLMSGERR_ATTR_MSG, extack.c_str());
+    return message.bytes();
+}
+
+std::vector<std::uint8_t> join(std::initializer_list<std::vector<std::uint8_t>> parts) {
+    std::vector<std::uint8_t> out;
+    for (const auto& part : parts)
+        out.insert(out.end(), part.begin(), part.end());
+    return out;
+}
+
+namespace {
+
+int collect_cb(const nlattr* attr, void* data) {
+    auto* table = static_cast<std::map<std::uint16_t, const nlattr*>*>(data);
+    (*table)[mnl_attr_get_type(attr)] = attr;
+    return MNL_CB_OK;
+}
+
+int types_cb(const nlattr* attr, void* data) {
+    static_cast<std::vector<std::uint16_t>*>(data)->push_back(mnl_attr_get_type(attr));
+    return MNL_CB_OK;
+}
+
+} // namespace
+
+std::map<std::uint16_t, const nlattr*> genl_attributes(const nlmsghdr* message) {
+    std::map<std::uint16_t, const nlattr*> table;
+    mnl_attr_parse(message, sizeof(genlmsghdr), collect_cb, &table);
+    return table;
+}
+
+std::map<std::uint16_t, const nlattr*> nested_attributes(const nlattr* nest) {
+    std::map<std::uint16_t, const nlattr*> table;
+    mnl_attr_parse_nested(nest, collect_cb, &table);
+    return table;
+}
+
+std::vector<std::uint16_t> nested_types(const nlattr* nest) {
+    std::vector<std::uint16_t> types;
+    mnl_attr_parse_nested(nest, types_cb, &types);
+    return types;
+}
+
+} // namespace fnat::test
