@@ -410,27 +410,12 @@ static int fnat_genl_dump_dest_key(struct netlink_callback *cb,
 				 cb->extack);
 }
 
-/* Refuses a dest dump for a service that does not exist with a real error. */
-static int fnat_genl_dump_dest_start(struct netlink_callback *cb)
-{
-	struct fnat_netns *fn = fnat_netns(sock_net(cb->skb->sk));
-	struct fnat_svc_key key;
-	bool found;
-	int err;
-
-	err = fnat_genl_dump_dest_key(cb, &key);
-	if (err)
-		return err;
-	rcu_read_lock();
-	found = fnat_svc_lookup(fn, &key);
-	rcu_read_unlock();
-	if (!found) {
-		NL_SET_ERR_MSG(cb->extack, "No such service");
-		return -ESRCH;
-	}
-	return 0;
-}
-
+/*
+ * A dump of a service that does not exist fails in its first part, where
+ * the error and its extack message reach the reader (the core gives dump
+ * start callbacks no extack on 6.1). A service deleted between parts just
+ * ends the dump; the generation moved, so the end carries NLM_F_DUMP_INTR.
+ */
 static int fnat_genl_dump_dest(struct sk_buff *skb,
 			       struct netlink_callback *cb)
 {
@@ -448,13 +433,13 @@ static int fnat_genl_dump_dest(struct sk_buff *skb,
 	cb->seq = READ_ONCE(fn->gen);
 	svc = fnat_svc_lookup(fn, &key);
 	if (!svc) {
-		/*
-		 * Deleted since the dump started; the generation moved, so the
-		 * final message carries NLM_F_DUMP_INTR.
-		 */
 		rcu_read_unlock();
-		return 0;
+		if (cb->args[1])
+			return 0;
+		NL_SET_ERR_MSG(cb->extack, "No such service");
+		return -ESRCH;
 	}
+	cb->args[1] = 1;
 	list_for_each_entry_rcu(dest, &svc->dests, list) {
 		if (idx++ < skip)
 			continue;
@@ -531,7 +516,6 @@ static const struct genl_ops fnat_genl_ops[] = {
 		fnat_dest_cmd_policy),
 	{
 		.cmd	= FNAT_CMD_GET_DEST,
-		.start	= fnat_genl_dump_dest_start,
 		.dumpit	= fnat_genl_dump_dest,
 		.policy	= fnat_svc_cmd_policy,
 		.maxattr = ARRAY_SIZE(fnat_svc_cmd_policy) - 1,

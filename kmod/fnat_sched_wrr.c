@@ -11,7 +11,8 @@
  * weight. Weights and cw are multiples of the gcd, so jumping cw straight
  * to that weight gives the same sequence while bounding a pick to three
  * passes (the rest of the current one, an empty one, the picking one) even
- * when the heavy dests are overloaded.
+ * when the heavy dests are overloaded. When no dest is available the pick
+ * fails and leaves the position untouched.
  */
 #include <linux/gcd.h>
 #include "fnat_sched.h"
@@ -49,18 +50,20 @@ static struct fnat_dest *fnat_wrr_pick(struct fnat_dest_set *set,
 {
 	struct fnat_wrr_state *st = set->state;
 	struct fnat_dest *dest, *found = NULL;
-	int n = set->n, steps, w, below = 0;
+	int n = set->n, steps, w, below = 0, i0, cw0;
 	bool full_pass = false;
 
 	spin_lock_bh(&st->lock);
 	if (!st->mw)
 		goto out;
+	i0 = st->i;
+	cw0 = st->cw;
 	for (steps = 0; steps <= 3 * n; steps++) {
 		st->i = (st->i + 1) % n;
 		if (st->i == 0) {
 			if (full_pass) {
 				if (!below)
-					goto out;
+					break;
 				st->cw = below;
 			} else {
 				st->cw -= st->di;
@@ -79,6 +82,11 @@ static struct fnat_dest *fnat_wrr_pick(struct fnat_dest_set *set,
 			break;
 		}
 		below = max(below, w);
+	}
+	/* Nothing available: leave the position as if never asked. */
+	if (!found) {
+		st->i = i0;
+		st->cw = cw0;
 	}
 out:
 	spin_unlock_bh(&st->lock);

@@ -8,8 +8,11 @@
  * ---------
  * Generic netlink family FNAT_GENL_NAME, version FNAT_GENL_VERSION.
  * Every command validates strictly: unknown attributes, attributes of the
- * wrong type or length, values out of range and trailing garbage are
- * rejected with -EINVAL and an extended-ACK message naming the problem.
+ * wrong type or length, reply-only attributes, nests without NLA_F_NESTED,
+ * attributes on commands that take none, a non-zero genlmsghdr.reserved and
+ * trailing garbage are rejected with -EINVAL, values outside an attribute's
+ * range with -ERANGE, each with an extended-ACK message naming the problem.
+ * Nothing is changed by a request that fails.
  * Commands that change state (NEW_*, SET_*, DEL_*, FLUSH) need
  * CAP_NET_ADMIN in the user namespace owning the network namespace of the
  * socket; reads (GET_*) are open to everyone. All state is per network

@@ -149,7 +149,7 @@ static void fnat_wrr_uses_gcd(struct kunit *test)
 /*
  * LVS's interleaved wrr written as plainly as possible: step through the
  * dests, lower cw by the gcd at every wrap, pick the first available dest
- * whose weight reaches cw. Bounded only by a generous step count.
+ * whose weight reaches cw. Terminates because some dest is available.
  */
 struct ref_wrr {
 	int i, cw, mw, di;
@@ -158,11 +158,15 @@ struct ref_wrr {
 static int ref_wrr_pick(struct ref_wrr *s, const u32 *w, const bool *up,
 			int n)
 {
-	long steps;
+	int k;
 
-	if (!s->mw)
+	/* With nothing available the pick fails and nothing moves. */
+	for (k = 0; k < n; k++)
+		if (up[k] && w[k])
+			break;
+	if (k == n || !s->mw)
 		return -1;
-	for (steps = 0; steps < 1000000; steps++) {
+	for (;;) {
 		s->i = (s->i + 1) % n;
 		if (s->i == 0) {
 			s->cw -= s->di;
@@ -172,7 +176,6 @@ static int ref_wrr_pick(struct ref_wrr *s, const u32 *w, const bool *up,
 		if (up[s->i] && w[s->i] && w[s->i] >= (u32)s->cw)
 			return s->i;
 	}
-	return -1;
 }
 
 static void fnat_wrr_matches_reference(struct kunit *test)
