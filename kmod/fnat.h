@@ -111,12 +111,29 @@ struct fnat_netns {
 	unsigned int		num_services;
 	/* Bumped on every change so dumps can flag an inconsistent view. */
 	unsigned int		gen;
+	/* Connection timeouts, seconds; read locklessly by the data path. */
+	u32			timeout_tcp;
+	u32			timeout_tcp_fin;
+	u32			timeout_udp;
+};
+
+/* A timeout change: only the has_* ones apply. */
+struct fnat_timeout_conf {
+	u32	tcp;
+	u32	tcp_fin;
+	u32	udp;
+	bool	has_tcp;
+	bool	has_tcp_fin;
+	bool	has_udp;
 };
 
 /* fnat_netns.c */
 struct fnat_netns *fnat_netns(const struct net *net);
 void fnat_netns_state_init(struct fnat_netns *fn);
 void fnat_netns_state_destroy(struct fnat_netns *fn);
+int fnat_netns_set_timeouts(struct fnat_netns *fn,
+			    const struct fnat_timeout_conf *conf,
+			    struct netlink_ext_ack *extack);
 int fnat_netns_register(void);
 void fnat_netns_unregister(void);
 
@@ -163,7 +180,9 @@ int fnat_genl_register(void);
 void fnat_genl_unregister(void);
 
 /* fnat_main.c */
+struct fnat_conn_table;
 unsigned int fnat_conn_tab_size(void);
+struct fnat_conn_table *fnat_conns(void);
 
 static inline bool fnat_addr_equal(u16 af, const union nf_inet_addr *a,
 				   const union nf_inet_addr *b)

@@ -28,6 +28,25 @@ static struct netlink_range_validation fnat_weight_range = {
 	.max = FNAT_WEIGHT_MAX,
 };
 
+static struct netlink_range_validation fnat_conn_timeout_range = {
+	.min = 1,
+	.max = FNAT_TIMEOUT_MAX,
+};
+
+static const struct nla_policy fnat_timeout_policy[FNAT_TIMEOUT_A_MAX + 1] = {
+	[FNAT_TIMEOUT_A_TCP]	 = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &fnat_conn_timeout_range),
+	[FNAT_TIMEOUT_A_TCP_FIN] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &fnat_conn_timeout_range),
+	[FNAT_TIMEOUT_A_UDP]	 = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &fnat_conn_timeout_range),
+};
+
+/* FNAT_CMD_SET_TIMEOUT takes only FNAT_A_TIMEOUT. */
+static const struct nla_policy fnat_timeout_cmd_policy[FNAT_A_TIMEOUT + 1] = {
+	[FNAT_A_TIMEOUT]	= NLA_POLICY_NESTED(fnat_timeout_policy),
+};
+
 static const struct nla_policy fnat_svc_policy[FNAT_SVC_A_MAX + 1] = {
 	[FNAT_SVC_A_FAMILY]	= { .type = NLA_U16 },
 	[FNAT_SVC_A_PROTOCOL]	= { .type = NLA_U8 },
@@ -454,9 +473,11 @@ static int fnat_genl_dump_dest(struct sk_buff *skb,
 	return skb->len;
 }
 
-static int fnat_genl_get_info(struct sk_buff *skb, struct genl_info *info)
+/* Answers a GET with one nest of @attr filled by @fill. */
+static int fnat_genl_reply_nest(struct genl_info *info, u8 cmd, int attr,
+				int (*fill)(struct sk_buff *msg,
+					    const struct fnat_netns *fn))
 {
-	struct fnat_netns *fn = fnat_genl_netns(info);
 	struct nlattr *nest;
 	struct sk_buff *msg;
 	void *hdr;
@@ -464,16 +485,11 @@ static int fnat_genl_get_info(struct sk_buff *skb, struct genl_info *info)
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &fnat_genl_family, 0,
-				FNAT_CMD_GET_INFO);
+	hdr = genlmsg_put_reply(msg, info, &fnat_genl_family, 0, cmd);
 	if (!hdr)
 		goto nospace;
-	nest = nla_nest_start(msg, FNAT_A_INFO);
-	if (!nest ||
-	    nla_put_u32(msg, FNAT_INFO_A_VERSION, FNAT_VERSION_CODE) ||
-	    nla_put_u32(msg, FNAT_INFO_A_CONN_TAB_SIZE, fnat_conn_tab_size()) ||
-	    nla_put_u32(msg, FNAT_INFO_A_NUM_SERVICES,
-			READ_ONCE(fn->num_services)))
+	nest = nla_nest_start(msg, attr);
+	if (!nest || fill(msg, fnat_genl_netns(info)))
 		goto nospace;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -481,6 +497,72 @@ static int fnat_genl_get_info(struct sk_buff *skb, struct genl_info *info)
 nospace:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
+}
+
+static int fnat_genl_fill_info(struct sk_buff *msg,
+			       const struct fnat_netns *fn)
+{
+	return nla_put_u32(msg, FNAT_INFO_A_VERSION, FNAT_VERSION_CODE) ?:
+	       nla_put_u32(msg, FNAT_INFO_A_CONN_TAB_SIZE,
+			   fnat_conn_tab_size()) ?:
+	       nla_put_u32(msg, FNAT_INFO_A_NUM_SERVICES,
+			   READ_ONCE(fn->num_services));
+}
+
+static int fnat_genl_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	return fnat_genl_reply_nest(info, FNAT_CMD_GET_INFO, FNAT_A_INFO,
+				    fnat_genl_fill_info);
+}
+
+static int fnat_genl_fill_timeout(struct sk_buff *msg,
+				  const struct fnat_netns *fn)
+{
+	return nla_put_u32(msg, FNAT_TIMEOUT_A_TCP,
+			   READ_ONCE(fn->timeout_tcp)) ?:
+	       nla_put_u32(msg, FNAT_TIMEOUT_A_TCP_FIN,
+			   READ_ONCE(fn->timeout_tcp_fin)) ?:
+	       nla_put_u32(msg, FNAT_TIMEOUT_A_UDP,
+			   READ_ONCE(fn->timeout_udp));
+}
+
+static int fnat_genl_get_timeout(struct sk_buff *skb, struct genl_info *info)
+{
+	return fnat_genl_reply_nest(info, FNAT_CMD_GET_TIMEOUT, FNAT_A_TIMEOUT,
+				    fnat_genl_fill_timeout);
+}
+
+static int fnat_genl_set_timeout(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fnat_netns *fn = fnat_genl_netns(info);
+	struct nlattr *tb[FNAT_TIMEOUT_A_MAX + 1];
+	struct fnat_timeout_conf conf = {};
+	int err;
+
+	if (!info->attrs[FNAT_A_TIMEOUT]) {
+		NL_SET_ERR_MSG(info->extack, "Missing timeout attribute");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, FNAT_TIMEOUT_A_MAX, info->attrs[FNAT_A_TIMEOUT],
+			       fnat_timeout_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[FNAT_TIMEOUT_A_TCP]) {
+		conf.tcp = nla_get_u32(tb[FNAT_TIMEOUT_A_TCP]);
+		conf.has_tcp = true;
+	}
+	if (tb[FNAT_TIMEOUT_A_TCP_FIN]) {
+		conf.tcp_fin = nla_get_u32(tb[FNAT_TIMEOUT_A_TCP_FIN]);
+		conf.has_tcp_fin = true;
+	}
+	if (tb[FNAT_TIMEOUT_A_UDP]) {
+		conf.udp = nla_get_u32(tb[FNAT_TIMEOUT_A_UDP]);
+		conf.has_udp = true;
+	}
+	mutex_lock(&fn->lock);
+	err = fnat_netns_set_timeouts(fn, &conf, info->extack);
+	mutex_unlock(&fn->lock);
+	return err;
 }
 
 #define FNAT_OP(_cmd, _flags, _doit, _policy) {		\
@@ -529,6 +611,12 @@ static const struct genl_ops fnat_genl_ops[] = {
 	{
 		.cmd	= FNAT_CMD_GET_INFO,
 		.doit	= fnat_genl_get_info,
+	},
+	FNAT_OP(FNAT_CMD_SET_TIMEOUT, FNAT_WRITE, fnat_genl_set_timeout,
+		fnat_timeout_cmd_policy),
+	{
+		.cmd	= FNAT_CMD_GET_TIMEOUT,
+		.doit	= fnat_genl_get_timeout,
 	},
 };
 

@@ -5,10 +5,12 @@
  * Every service, dest and (later) connection belongs to one netns; a netns
  * going away takes its configuration with it, as does module unload.
  */
+#include <linux/netlink.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "fnat.h"
+#include "fnat_conn.h"
 
 static unsigned int fnat_net_id __read_mostly;
 
@@ -27,6 +29,28 @@ void fnat_netns_state_init(struct fnat_netns *fn)
 	INIT_LIST_HEAD(&fn->svc_list);
 	fn->num_services = 0;
 	fn->gen = 0;
+	fn->timeout_tcp = FNAT_TIMEOUT_TCP_DEFAULT;
+	fn->timeout_tcp_fin = FNAT_TIMEOUT_TCP_FIN_DEFAULT;
+	fn->timeout_udp = FNAT_TIMEOUT_UDP_DEFAULT;
+}
+
+/* Caller holds fn->lock. The netlink policy bounds each value. */
+int fnat_netns_set_timeouts(struct fnat_netns *fn,
+			    const struct fnat_timeout_conf *conf,
+			    struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&fn->lock);
+	if (!conf->has_tcp && !conf->has_tcp_fin && !conf->has_udp) {
+		NL_SET_ERR_MSG(extack, "No timeout given");
+		return -EINVAL;
+	}
+	if (conf->has_tcp)
+		WRITE_ONCE(fn->timeout_tcp, conf->tcp);
+	if (conf->has_tcp_fin)
+		WRITE_ONCE(fn->timeout_tcp_fin, conf->tcp_fin);
+	if (conf->has_udp)
+		WRITE_ONCE(fn->timeout_udp, conf->udp);
+	return 0;
 }
 
 void fnat_netns_state_destroy(struct fnat_netns *fn)
@@ -45,6 +69,7 @@ static int __net_init fnat_net_init(struct net *net)
 
 static void __net_exit fnat_net_exit(struct net *net)
 {
+	fnat_conn_flush_net(fnat_conns(), net);
 	fnat_netns_state_destroy(fnat_netns(net));
 }
 

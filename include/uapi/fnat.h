@@ -55,6 +55,14 @@
  *			U_THRESH when U_THRESH is set
  *	ACTIVE_CONNS, INACT_CONNS, PERSIST_CONNS u32 (replies only)
  *
+ * FNAT_A_TIMEOUT (nested, FNAT_TIMEOUT_A_*): connection timeouts of the
+ * netns, in seconds, 1..FNAT_TIMEOUT_MAX each
+ *	TCP	u32	established TCP connections (default
+ *			FNAT_TIMEOUT_TCP_DEFAULT)
+ *	TCP_FIN	u32	TCP connections after a FIN (default
+ *			FNAT_TIMEOUT_TCP_FIN_DEFAULT)
+ *	UDP	u32	UDP flows (default FNAT_TIMEOUT_UDP_DEFAULT)
+ *
  * FNAT_A_INFO (nested, FNAT_INFO_A_*, replies only)
  *	VERSION		u32	(major << 16) | (minor << 8) | patch
  *	CONN_TAB_SIZE	u32	buckets in the connection hash table
@@ -81,6 +89,12 @@
  *			in creation order; -ESRCH "No such service"
  * FNAT_CMD_FLUSH	no attributes: deletes every service and dest
  * FNAT_CMD_GET_INFO	no attributes -> INFO{...}
+ * FNAT_CMD_SET_TIMEOUT	TIMEOUT{[TCP, TCP_FIN, UDP]}: changes the timeouts
+ *			present (ipvsadm --set's 0 = unchanged is fnatadm's
+ *			job: it leaves the attribute out); an empty nest is
+ *			refused. New values apply to connections from their
+ *			next state change on.
+ * FNAT_CMD_GET_TIMEOUT	no attributes -> TIMEOUT{TCP, TCP_FIN, UDP}
  *
  * Replies to GET_SERVICE carry FNAT_A_SERVICE with every attribute
  * (SCHED_NAME, FLAGS, TIMEOUT and NETMASK included); replies to GET_DEST
@@ -117,6 +131,8 @@ enum fnat_cmd {
 	FNAT_CMD_GET_DEST,
 	FNAT_CMD_FLUSH,
 	FNAT_CMD_GET_INFO,
+	FNAT_CMD_SET_TIMEOUT,
+	FNAT_CMD_GET_TIMEOUT,
 	__FNAT_CMD_MAX,
 };
 #define FNAT_CMD_MAX (__FNAT_CMD_MAX - 1)
@@ -126,6 +142,7 @@ enum fnat_attr {
 	FNAT_A_SERVICE,		/* nested FNAT_SVC_A_* */
 	FNAT_A_DEST,		/* nested FNAT_DEST_A_* */
 	FNAT_A_INFO,		/* nested FNAT_INFO_A_*, replies only */
+	FNAT_A_TIMEOUT,		/* nested FNAT_TIMEOUT_A_* */
 	__FNAT_A_MAX,
 };
 #define FNAT_A_MAX (__FNAT_A_MAX - 1)
@@ -184,5 +201,25 @@ enum fnat_info_attr {
 	__FNAT_INFO_A_MAX,
 };
 #define FNAT_INFO_A_MAX (__FNAT_INFO_A_MAX - 1)
+
+enum fnat_timeout_attr {
+	FNAT_TIMEOUT_A_UNSPEC,
+	FNAT_TIMEOUT_A_TCP,
+	FNAT_TIMEOUT_A_TCP_FIN,
+	FNAT_TIMEOUT_A_UDP,
+	__FNAT_TIMEOUT_A_MAX,
+};
+#define FNAT_TIMEOUT_A_MAX (__FNAT_TIMEOUT_A_MAX - 1)
+
+/*
+ * Default timeouts, seconds. Established TCP outlives the Linux default
+ * keepalive idle time (7200 s) with room for a lost first probe, so an idle
+ * connection kept alive by its endpoints is never forgotten by the director
+ * (IPVS's 900 s default breaks such connections). FIN and UDP follow IPVS.
+ */
+#define FNAT_TIMEOUT_TCP_DEFAULT	7440
+#define FNAT_TIMEOUT_TCP_FIN_DEFAULT	120
+#define FNAT_TIMEOUT_UDP_DEFAULT	300
+#define FNAT_TIMEOUT_MAX		(31 * 24 * 3600)
 
 #endif /* _UAPI_FNAT_H */

@@ -187,7 +187,7 @@ std::vector<Probe> probes() {
     Probe reserved{"reserved genl header byte", FNAT_CMD_FLUSH, false, EINVAL, "", {}};
     reserved.reserved = 1;
     v.push_back(reserved);
-    v.push_back({"unknown command", FNAT_CMD_MAX + 1, false, EOPNOTSUPP, "", service()});
+    v.push_back({"unknown command", 200, false, EOPNOTSUPP, "", service()});
     v.push_back({"dest dump of a missing service", FNAT_CMD_GET_DEST, true, ESRCH,
                  "No such service", service({}, 81)});
     v.push_back(

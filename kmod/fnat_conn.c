@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fnat: the connection table (see fnat_conn.h for the model).
+ *
+ * An entry sits in two buckets, one per direction, so inserting and
+ * removing it takes two bucket locks; the stripes are always taken in index
+ * order. The table keeps one reference on each hashed entry; lookups take
+ * their own, and the memory goes back after the last reference and an RCU
+ * grace period.
+ */
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <net/netns/hash.h>
+#include "fnat_conn.h"
+
+/* Enough stripes that two CPUs rarely meet, few enough to stay cached. */
+#define FNAT_CONN_LOCK_BITS	10
+/* Expired entries a sweep frees per pass over one bucket. */
+#define FNAT_CONN_GC_BATCH	16
+
+static u32 fnat_tuple_hash(const struct fnat_conn_table *t,
+			   const struct net *net,
+			   const struct fnat_tuple *tp)
+{
+	u32 h;
+
+	h = jhash2(tp->saddr.all, 4, t->seed ^ net_hash_mix(net));
+	h = jhash2(tp->daddr.all, 4, h);
+	h = jhash_3words((__force u32)tp->sport, (__force u32)tp->dport,
+			 ((u32)tp->af << 8) | tp->protocol, h);
+	return hash_32(h, t->bits);
+}
+
+static bool fnat_tuple_equal(const struct fnat_tuple *a,
+			     const struct fnat_tuple *b)
+{
+	return a->sport == b->sport && a->dport == b->dport &&
+	       a->protocol == b->protocol && a->af == b->af &&
+	       fnat_addr_equal(a->af, &a->saddr, &b->saddr) &&
+	       fnat_addr_equal(a->af, &a->daddr, &b->daddr);
+}
+
+static struct fnat_conn *fnat_hnode_conn(struct fnat_conn_hnode *hn)
+{
+	return container_of(hn - hn->dir, struct fnat_conn, hnode[0]);
+}
+
+struct fnat_conn_table *fnat_conn_table_create(unsigned int bits,
+					       unsigned int max_conns)
+{
+	unsigned int i, nlocks = 1U << min(bits, FNAT_CONN_LOCK_BITS);
+	struct fnat_conn_table *t;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	t->bits = bits;
+	t->buckets = kvcalloc(1U << bits, sizeof(*t->buckets), GFP_KERNEL);
+	t->locks = kvcalloc(nlocks, sizeof(*t->locks), GFP_KERNEL);
+	if (!t->buckets || !t->locks) {
+		kvfree(t->buckets);
+		kvfree(t->locks);
+		kfree(t);
+		return NULL;
+	}
+	for (i = 0; i < (1U << bits); i++)
+		INIT_HLIST_HEAD(&t->buckets[i]);
+	for (i = 0; i < nlocks; i++)
+		spin_lock_init(&t->locks[i]);
+	t->lock_mask = nlocks - 1;
+	t->seed = get_random_u32();
+	t->max_conns = max_conns;
+	return t;
+}
+
+static void fnat_conn_lock2(struct fnat_conn_table *t, u32 h0, u32 h1)
+{
+	unsigned int a = h0 & t->lock_mask, b = h1 & t->lock_mask;
+
+	if (a > b)
+		swap(a, b);
+	spin_lock_bh(&t->locks[a]);
+	if (a != b)
+		spin_lock_nested(&t->locks[b], SINGLE_DEPTH_NESTING);
+}
+
+static void fnat_conn_unlock2(struct fnat_conn_table *t, u32 h0, u32 h1)
+{
+	unsigned int a = h0 & t->lock_mask, b = h1 & t->lock_mask;
+
+	if (a != b)
+		spin_unlock(&t->locks[max(a, b)]);
+	spin_unlock_bh(&t->locks[min(a, b)]);
+}
+
+/* Removes @c from both buckets; caller holds both stripes. */
+static bool fnat_conn_unhash_locked(struct fnat_conn_table *t,
+				    struct fnat_conn *c)
+{
+	if (!c->hashed)
+		return false;
+	hlist_del_rcu(&c->hnode[FNAT_DIR_ORIG].node);
+	hlist_del_rcu(&c->hnode[FNAT_DIR_REPLY].node);
+	c->hashed = false;
+	atomic_dec(&t->count);
+	return true;
+}
+
+/*
+ * Finds a hashed entry with tuple @tp in bucket @h; caller holds the
+ * bucket's stripe.
+ */
+static struct fnat_conn *fnat_conn_find_locked(struct fnat_conn_table *t,
+					       u32 h, const struct net *net,
+					       const struct fnat_tuple *tp)
+{
+	struct fnat_conn_hnode *hn;
+	struct fnat_conn *c;
+
+	hlist_for_each_entry(hn, &t->buckets[h], node) {
+		c = fnat_hnode_conn(hn);
+		if (net_eq(read_pnet(&c->net), net) &&
+		    fnat_tuple_equal(&c->tuple[hn->dir], tp))
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * Inserts a connection. Returns it with a reference for the caller, or
+ * ERR_PTR(-ENOSPC) when the table is full, -EEXIST when a live entry
+ * already has one of the tuples, -ENOMEM. An expired entry holding a tuple
+ * is replaced: that is how a client reusing a port gets a new connection
+ * at once.
+ */
+struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
+				   struct net *net,
+				   const struct fnat_tuple *orig,
+				   const struct fnat_tuple *reply,
+				   unsigned long expires, unsigned long now)
+{
+	struct fnat_conn *c, *old[FNAT_DIR_MAX];
+	u32 h0, h1;
+	int d;
+
+	if (t->max_conns &&
+	    atomic_inc_return(&t->count) > (int)t->max_conns) {
+		atomic_dec(&t->count);
+		atomic_long_inc(&t->drop_full);
+		return ERR_PTR(-ENOSPC);
+	}
+	if (!t->max_conns)
+		atomic_inc(&t->count);
+
+	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	if (!c) {
+		atomic_dec(&t->count);
+		return ERR_PTR(-ENOMEM);
+	}
+	c->tuple[FNAT_DIR_ORIG] = *orig;
+	c->tuple[FNAT_DIR_REPLY] = *reply;
+	c->hnode[FNAT_DIR_ORIG].dir = FNAT_DIR_ORIG;
+	c->hnode[FNAT_DIR_REPLY].dir = FNAT_DIR_REPLY;
+	write_pnet(&c->net, net);
+	refcount_set(&c->refcnt, 2);
+	c->expires = expires;
+
+	h0 = fnat_tuple_hash(t, net, orig);
+	h1 = fnat_tuple_hash(t, net, reply);
+	fnat_conn_lock2(t, h0, h1);
+	old[FNAT_DIR_ORIG] = fnat_conn_find_locked(t, h0, net, orig);
+	old[FNAT_DIR_REPLY] = fnat_conn_find_locked(t, h1, net, reply);
+	for (d = 0; d < FNAT_DIR_MAX; d++) {
+		if (old[d] && !fnat_conn_expired(old[d], now)) {
+			fnat_conn_unlock2(t, h0, h1);
+			atomic_dec(&t->count);
+			atomic_long_inc(&t->drop_exists);
+			kfree(c);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+	/*
+	 * Expired holders go; their other buckets' stripes may not be held,
+	 * so defer the unhash of those to fnat_conn_unlink below.
+	 */
+	hlist_add_head_rcu(&c->hnode[FNAT_DIR_ORIG].node, &t->buckets[h0]);
+	hlist_add_head_rcu(&c->hnode[FNAT_DIR_REPLY].node, &t->buckets[h1]);
+	c->hashed = true;
+	for (d = 0; d < FNAT_DIR_MAX; d++)
+		if (old[d] && (d == 0 || old[1] != old[0]))
+			refcount_inc(&old[d]->refcnt);
+	fnat_conn_unlock2(t, h0, h1);
+
+	for (d = 0; d < FNAT_DIR_MAX; d++) {
+		if (old[d] && (d == 0 || old[1] != old[0])) {
+			fnat_conn_unlink(t, old[d]);
+			fnat_conn_put(old[d]);
+		}
+	}
+	return c;
+}
+
+/*
+ * Finds the live connection a packet with tuple @tp belongs to, and in
+ * which direction it travels. Returns it with a reference, or NULL.
+ */
+struct fnat_conn *fnat_conn_lookup(struct fnat_conn_table *t,
+				   const struct net *net,
+				   const struct fnat_tuple *tp,
+				   unsigned long now,
+				   enum fnat_conn_dir *dir)
+{
+	struct fnat_conn_hnode *hn;
+	struct fnat_conn *c;
+	u32 h = fnat_tuple_hash(t, net, tp);
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(hn, &t->buckets[h], node) {
+		c = fnat_hnode_conn(hn);
+		if (!net_eq(read_pnet(&c->net), net) ||
+		    !fnat_tuple_equal(&c->tuple[hn->dir], tp) ||
+		    fnat_conn_expired(c, now))
+			continue;
+		if (!refcount_inc_not_zero(&c->refcnt))
+			continue;
+		*dir = hn->dir;
+		rcu_read_unlock();
+		return c;
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+void fnat_conn_put(struct fnat_conn *c)
+{
+	if (refcount_dec_and_test(&c->refcnt))
+		kfree_rcu(c, rcu);
+}
+
+/* Takes @c out of the table (idempotent); the caller's reference stays. */
+void fnat_conn_unlink(struct fnat_conn_table *t, struct fnat_conn *c)
+{
+	const struct net *net = read_pnet(&c->net);
+	u32 h0 = fnat_tuple_hash(t, net, &c->tuple[FNAT_DIR_ORIG]);
+	u32 h1 = fnat_tuple_hash(t, net, &c->tuple[FNAT_DIR_REPLY]);
+	bool was_hashed;
+
+	fnat_conn_lock2(t, h0, h1);
+	was_hashed = fnat_conn_unhash_locked(t, c);
+	fnat_conn_unlock2(t, h0, h1);
+	if (was_hashed)
+		fnat_conn_put(c);	/* the table's reference */
+}
+
+/* What a sweep frees. */
+enum fnat_sweep {
+	FNAT_SWEEP_EXPIRED,
+	FNAT_SWEEP_NET,
+	FNAT_SWEEP_ALL,
+};
+
+static bool fnat_sweep_wants(const struct fnat_conn *c, enum fnat_sweep what,
+			     unsigned long now, const struct net *net)
+{
+	switch (what) {
+	case FNAT_SWEEP_EXPIRED:
+		return fnat_conn_expired(c, now);
+	case FNAT_SWEEP_NET:
+		return net_eq(read_pnet(&c->net), net);
+	default:
+		return true;
+	}
+}
+
+/*
+ * Sweeps up to @budget buckets from where the last sweep stopped and frees
+ * the entries found there that @what selects. Entries are collected under
+ * RCU with a reference and unlinked afterwards, because unlinking takes
+ * the stripes of both of an entry's buckets. Returns how many were freed.
+ */
+static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
+				    enum fnat_sweep what, unsigned long now,
+				    const struct net *net, unsigned int budget)
+{
+	struct fnat_conn *batch[FNAT_CONN_GC_BATCH];
+	unsigned int freed = 0, n, i, size = 1U << t->bits;
+	struct fnat_conn_hnode *hn;
+	struct fnat_conn *c;
+	bool more;
+
+	budget = min(budget, size);
+	while (budget--) {
+		unsigned int b = t->gc_pos;
+
+		do {
+			n = 0;
+			more = false;
+			rcu_read_lock();
+			hlist_for_each_entry_rcu(hn, &t->buckets[b], node) {
+				c = fnat_hnode_conn(hn);
+				if (!fnat_sweep_wants(c, what, now, net) ||
+				    !READ_ONCE(c->hashed) ||
+				    !refcount_inc_not_zero(&c->refcnt))
+					continue;
+				batch[n++] = c;
+				if (n == ARRAY_SIZE(batch)) {
+					more = true;
+					break;
+				}
+			}
+			rcu_read_unlock();
+			for (i = 0; i < n; i++) {
+				if (READ_ONCE(batch[i]->hashed))
+					freed++;
+				fnat_conn_unlink(t, batch[i]);
+				fnat_conn_put(batch[i]);
+			}
+		} while (more);
+		t->gc_pos = (b + 1) & (size - 1);
+	}
+	return freed;
+}
+
+unsigned int fnat_conn_gc(struct fnat_conn_table *t, unsigned long now,
+			  unsigned int budget)
+{
+	return fnat_conn_sweep(t, FNAT_SWEEP_EXPIRED, now, NULL, budget);
+}
+
+/* Frees every entry of @net, e.g. when the netns goes away. */
+void fnat_conn_flush_net(struct fnat_conn_table *t, const struct net *net)
+{
+	fnat_conn_sweep(t, FNAT_SWEEP_NET, 0, net, 1U << t->bits);
+}
+
+/* No reader may remain: callers stop the data path first. */
+void fnat_conn_table_destroy(struct fnat_conn_table *t)
+{
+	fnat_conn_sweep(t, FNAT_SWEEP_ALL, 0, NULL, 1U << t->bits);
+	WARN_ON_ONCE(atomic_read(&t->count));
+	synchronize_rcu();
+	kvfree(t->buckets);
+	kvfree(t->locks);
+	kfree(t);
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fnat: the connection table.
+ *
+ * One entry per connection, hashed under both directions' tuples: the
+ * original one (client -> VIP) and the reply one (real server -> whatever
+ * the forwarding method makes the server answer to: the client for NAT,
+ * a local address and port for FULLNAT). One lookup therefore finds the
+ * connection and the direction of the packet.
+ *
+ * Readers use RCU and take a reference; writers lock striped bucket locks.
+ * Expiry is a time stamp, not a timer: a lookup treats an expired entry as
+ * gone at once (so a client reusing a port gets a new connection without
+ * waiting), and an incremental sweep frees expired entries later. Time is
+ * passed in by the caller (jiffies on the data path) so the table is
+ * testable with a simulated clock.
+ */
+#ifndef _FNAT_CONN_H
+#define _FNAT_CONN_H
+
+#include <linux/refcount.h>
+#include <net/net_namespace.h>
+#include "fnat.h"
+
+enum fnat_conn_dir {
+	FNAT_DIR_ORIG,		/* client -> director */
+	FNAT_DIR_REPLY,		/* real server -> director or client */
+	FNAT_DIR_MAX,
+};
+
+/* One direction of a connection, as a packet in that direction carries it. */
+struct fnat_tuple {
+	union nf_inet_addr	saddr;
+	union nf_inet_addr	daddr;
+	__be16			sport;
+	__be16			dport;
+	u16			af;
+	u8			protocol;
+};
+
+struct fnat_conn_hnode {
+	struct hlist_node	node;
+	u8			dir;
+};
+
+struct fnat_conn {
+	struct fnat_conn_hnode	hnode[FNAT_DIR_MAX];
+	struct fnat_tuple	tuple[FNAT_DIR_MAX];
+	possible_net_t		net;
+	refcount_t		refcnt;		/* the table holds one */
+	unsigned long		expires;	/* jiffies */
+	u8			fwd_method;
+	u8			state;
+	bool			hashed;		/* under the bucket locks */
+	struct rcu_head		rcu;
+};
+
+struct fnat_conn_table {
+	struct hlist_head	*buckets;
+	unsigned int		bits;
+	spinlock_t		*locks;		/* striped over the buckets */
+	unsigned int		lock_mask;
+	u32			seed;
+	atomic_t		count;
+	unsigned int		max_conns;	/* 0 = no limit */
+	unsigned int		gc_pos;		/* next bucket the sweep visits */
+	/* Counted refusals: the table was full, an entry already existed. */
+	atomic_long_t		drop_full;
+	atomic_long_t		drop_exists;
+};
+
+struct fnat_conn_table *fnat_conn_table_create(unsigned int bits,
+					       unsigned int max_conns);
+void fnat_conn_table_destroy(struct fnat_conn_table *t);
+
+struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
+				   struct net *net,
+				   const struct fnat_tuple *orig,
+				   const struct fnat_tuple *reply,
+				   unsigned long expires, unsigned long now);
+struct fnat_conn *fnat_conn_lookup(struct fnat_conn_table *t,
+				   const struct net *net,
+				   const struct fnat_tuple *tuple,
+				   unsigned long now,
+				   enum fnat_conn_dir *dir);
+void fnat_conn_put(struct fnat_conn *c);
+void fnat_conn_unlink(struct fnat_conn_table *t, struct fnat_conn *c);
+unsigned int fnat_conn_gc(struct fnat_conn_table *t, unsigned long now,
+			  unsigned int budget);
+void fnat_conn_flush_net(struct fnat_conn_table *t, const struct net *net);
+
+static inline bool fnat_conn_expired(const struct fnat_conn *c,
+				     unsigned long now)
+{
+	return time_after_eq(now, READ_ONCE(c->expires));
+}
+
+static inline void fnat_conn_set_expires(struct fnat_conn *c,
+					 unsigned long expires)
+{
+	WRITE_ONCE(c->expires, expires);
+}
+
+#endif /* _FNAT_CONN_H */
