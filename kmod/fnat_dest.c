@@ -73,7 +73,8 @@ static int fnat_dest_conf_check(u8 fwd_method, u32 u_thresh, u32 l_thresh,
 		NL_SET_ERR_MSG(extack, "Unknown forwarding method");
 		return -EINVAL;
 	}
-	if (u_thresh && l_thresh > u_thresh) {
+	/* No upper threshold (0) leaves nothing for a lower one to mean. */
+	if (l_thresh > u_thresh) {
 		NL_SET_ERR_MSG(extack,
 			       "Lower threshold must not exceed the upper threshold");
 		return -EINVAL;

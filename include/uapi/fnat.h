@@ -52,7 +52,7 @@
  *	WEIGHT	u32	0..FNAT_WEIGHT_MAX; 0 quiesces; default 1 on NEW
  *	U_THRESH u32	upper connection threshold, 0 = none
  *	L_THRESH u32	lower connection threshold, 0 = none; must not exceed
- *			U_THRESH when U_THRESH is set
+ *			U_THRESH (so it needs an upper threshold)
  *	ACTIVE_CONNS, INACT_CONNS, PERSIST_CONNS u32 (replies only)
  *
  * FNAT_A_TIMEOUT (nested, FNAT_TIMEOUT_A_*): connection timeouts of the
@@ -117,7 +117,7 @@
 #define FNAT_SCHED_NAME_MAX	16	/* including the terminating NUL */
 #define FNAT_WEIGHT_MAX		65535
 #define FNAT_PERSIST_MAX	(31 * 24 * 3600)	/* seconds */
-#define FNAT_PERSIST_DEFAULT	300	/* seconds, as ipvsadm's -p */
+#define FNAT_PERSIST_DEFAULT	360	/* seconds, what ipvsadm's bare -p sends */
 
 enum fnat_cmd {
 	FNAT_CMD_UNSPEC,

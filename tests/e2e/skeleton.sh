@@ -77,7 +77,7 @@ must fnatadm -A -u 10.0.0.53:53 -s wrr -p 60 -M 255.255.255.0
 must fnatadm -A -t 0.0.0.0:80 -s wlc
 must fnatadm -A -t 10.9.9.9:0 -s rr -p
 expect_contains "UDP  10.0.0.53:53 wrr persistent 60 mask 255.255.255.0" fnatadm -Ln
-expect_contains "TCP  10.9.9.9:0 rr persistent 300" fnatadm -Ln
+expect_contains "TCP  10.9.9.9:0 rr persistent 360" fnatadm -Ln
 
 step "bad commands fail with ipvsadm's words"
 must_fail "Service already exists" fnatadm -A -t $VIP:80 -s rr

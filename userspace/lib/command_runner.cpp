@@ -6,6 +6,7 @@
 #include "lib/listing_format.h"
 #include "lib/netlink_error.h"
 #include "lib/request_builder.h"
+#include "lib/save_format.h"
 
 namespace fnat {
 
@@ -38,6 +39,11 @@ Table read_table(FnatApi& api, const std::optional<ServiceKey>& only, bool sort)
 void run_command(const Command& command, FnatApi& api, std::ostream& out) {
     switch (command.kind) {
     case CommandKind::List: {
+        if (command.list_timeouts) {
+            const Timeouts timeouts = api.get_timeouts();
+            out << (command.json ? format_timeout_json(timeouts) : format_timeout_text(timeouts));
+            return;
+        }
         Table table = read_table(api, command.service, command.sort);
         if (command.json)
             out << format_listing_json(table);
@@ -45,10 +51,16 @@ void run_command(const Command& command, FnatApi& api, std::ostream& out) {
             out << format_listing_text(table, !command.service.has_value());
         return;
     }
+    case CommandKind::Save:
+        // As ipvsadm -S: always sorted, like -L.
+        out << format_save(read_table(api, std::nullopt, true));
+        return;
     case CommandKind::Help:
     case CommandKind::Version:
         throw std::logic_error("run_command: help and version are handled by the caller");
     default:
+        if (changes_nothing(command))
+            return; // --set 0 0 0, as ipvsadm: nothing changes
         api.execute(build_request(command));
         return;
     }

@@ -21,6 +21,8 @@ public:
     virtual Service get_service(const ServiceKey& key) = 0;
     // FNAT_CMD_GET_DEST dump: a service's destinations, in creation order.
     virtual std::vector<Dest> list_dests(const ServiceKey& key) = 0;
+    // FNAT_CMD_GET_TIMEOUT: the connection timeouts.
+    virtual Timeouts get_timeouts() = 0;
     // A request that changes state (NEW_*, SET_*, DEL_*, FLUSH), acknowledged.
     virtual void execute(const Request& request) = 0;
 };

@@ -174,4 +174,22 @@ std::string format_listing_json(const Table& table) {
     return json.str();
 }
 
+std::string format_timeout_text(const Timeouts& timeouts) {
+    return "Timeout (tcp tcpfin udp): " + std::to_string(timeouts.tcp) + " " +
+           std::to_string(timeouts.tcp_fin) + " " + std::to_string(timeouts.udp) + "\n";
+}
+
+std::string format_timeout_json(const Timeouts& timeouts) {
+    JsonWriter json;
+    json.begin_object();
+    json.key("tcp");
+    json.value(timeouts.tcp);
+    json.key("tcpfin");
+    json.value(timeouts.tcp_fin);
+    json.key("udp");
+    json.value(timeouts.udp);
+    json.end_object();
+    return json.str();
+}
+
 } // namespace fnat

@@ -1,5 +1,6 @@
 // fnatadm -L output: ipvsadm's text layout, and a JSON document
-// (docs/fnatadm-json.md). Addresses are always numeric.
+// (docs/fnatadm-json.md), for the table and for -L --timeout. Addresses are
+// always numeric.
 #pragma once
 
 #include <string>
@@ -27,6 +28,12 @@ std::string format_listing_text(const Table& table, bool with_version_line = tru
 
 // The whole table as JSON.
 std::string format_listing_json(const Table& table);
+
+// -L --timeout: "Timeout (tcp tcpfin udp): 7440 120 300\n" (ipvsadm's line).
+std::string format_timeout_text(const Timeouts& timeouts);
+
+// -L --timeout --json: {"tcp": 7440, "tcpfin": 120, "udp": 300}.
+std::string format_timeout_json(const Timeouts& timeouts);
 
 // "Route", "Tunnel", "Masq", "FullNat" (ipvsadm's column names).
 std::string forward_name(ForwardMethod forward);

@@ -114,6 +114,17 @@ void put_dest(MessageWriter& writer, const DestSpec& spec) {
     writer.end_nest(nest);
 }
 
+void put_timeout(MessageWriter& writer, const TimeoutSpec& spec) {
+    nlattr* nest = writer.begin_nest(FNAT_A_TIMEOUT);
+    if (spec.tcp)
+        writer.put_u32(FNAT_TIMEOUT_A_TCP, *spec.tcp);
+    if (spec.tcp_fin)
+        writer.put_u32(FNAT_TIMEOUT_A_TCP_FIN, *spec.tcp_fin);
+    if (spec.udp)
+        writer.put_u32(FNAT_TIMEOUT_A_UDP, *spec.udp);
+    writer.end_nest(nest);
+}
+
 // --- decoding -------------------------------------------------------------
 
 enum class Kind { U8, U16, U32, Be16, Address, NulString, Nested };
@@ -245,11 +256,19 @@ constexpr std::array<AttrRule, FNAT_INFO_A_MAX + 1> kInfoRules{{
     {Kind::U32, "FNAT_INFO_A_NUM_SERVICES"},
 }};
 
+constexpr std::array<AttrRule, FNAT_TIMEOUT_A_MAX + 1> kTimeoutRules{{
+    {Kind::Nested, "FNAT_TIMEOUT_A_UNSPEC"},
+    {Kind::U32, "FNAT_TIMEOUT_A_TCP"},
+    {Kind::U32, "FNAT_TIMEOUT_A_TCP_FIN"},
+    {Kind::U32, "FNAT_TIMEOUT_A_UDP"},
+}};
+
 constexpr std::array<AttrRule, FNAT_A_MAX + 1> kTopRules{{
     {Kind::Nested, "FNAT_A_UNSPEC"},
     {Kind::Nested, "FNAT_A_SERVICE"},
     {Kind::Nested, "FNAT_A_DEST"},
     {Kind::Nested, "FNAT_A_INFO"},
+    {Kind::Nested, "FNAT_A_TIMEOUT"},
 }};
 
 Service decode_service(const nlattr* nest) {
@@ -303,6 +322,14 @@ Info decode_info(const nlattr* nest) {
     return info;
 }
 
+Timeouts decode_timeouts(const nlattr* nest) {
+    auto table = collect_nested(nest, kTimeoutRules);
+    auto get = [&](std::size_t type) {
+        return mnl_attr_get_u32(require(table, kTimeoutRules, type));
+    };
+    return Timeouts{get(FNAT_TIMEOUT_A_TCP), get(FNAT_TIMEOUT_A_TCP_FIN), get(FNAT_TIMEOUT_A_UDP)};
+}
+
 const genlmsghdr* genl_header(const nlmsghdr* message) {
     if (message->nlmsg_len < sizeof(nlmsghdr) + sizeof(genlmsghdr))
         throw DecodeError("message too short for a generic netlink header");
@@ -333,6 +360,8 @@ std::vector<std::uint8_t> encode_request(const Request& request, std::uint16_t f
         put_service(writer, *request.service);
     if (request.dest)
         put_dest(writer, *request.dest);
+    if (request.timeout)
+        put_timeout(writer, *request.timeout);
     return std::move(writer).finish();
 }
 
@@ -374,6 +403,8 @@ Reply decode_reply(const nlmsghdr* message) {
         reply.dest = decode_dest(attr);
     if (auto* attr = table[FNAT_A_INFO])
         reply.info = decode_info(attr);
+    if (auto* attr = table[FNAT_A_TIMEOUT])
+        reply.timeouts = decode_timeouts(attr);
     return reply;
 }
 

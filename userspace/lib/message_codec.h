@@ -20,14 +20,15 @@ struct Request {
     bool dump = false;        // NLM_F_DUMP instead of NLM_F_ACK
     std::optional<ServiceSpec> service;
     std::optional<DestSpec> dest;
+    std::optional<TimeoutSpec> timeout = std::nullopt;
 
     bool operator==(const Request&) const = default;
 };
 
 // Builds the netlink message for a request: nlmsghdr (type family_id,
 // NLM_F_REQUEST plus NLM_F_DUMP or NLM_F_ACK, sequence seq), genlmsghdr
-// (command, FNAT_GENL_VERSION), then FNAT_A_SERVICE and FNAT_A_DEST nests
-// holding only the attributes present in the specs.
+// (command, FNAT_GENL_VERSION), then FNAT_A_SERVICE, FNAT_A_DEST and
+// FNAT_A_TIMEOUT nests holding only the attributes present in the specs.
 std::vector<std::uint8_t> encode_request(const Request& request, std::uint16_t family_id,
                                          std::uint32_t seq);
 
@@ -43,11 +44,12 @@ struct Reply {
     std::optional<Service> service;
     std::optional<Dest> dest;
     std::optional<Info> info;
+    std::optional<Timeouts> timeouts;
 };
 
 // Decodes an FNAT reply. Attributes this version does not know are skipped
-// (a newer module may add some); missing keys, wrong lengths and malformed
-// attributes throw DecodeError.
+// (a newer module may add some); missing keys, a timeout nest without all
+// three timeouts, wrong lengths and malformed attributes throw DecodeError.
 Reply decode_reply(const nlmsghdr* message);
 
 } // namespace fnat

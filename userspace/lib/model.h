@@ -1,6 +1,6 @@
-// What fnat.ko holds: virtual services, their destinations (real servers) and
-// the module's global information, as fnatadm sees them; plus the request
-// specifications that create or change them.
+// What fnat.ko holds: virtual services, their destinations (real servers),
+// the connection timeouts and the module's global information, as fnatadm
+// sees them; plus the request specifications that create or change them.
 #pragma once
 
 #include <compare>
@@ -74,6 +74,15 @@ struct Info {
     std::uint32_t num_services = 0;
 };
 
+// Connection timeouts of the network namespace (FNAT_A_TIMEOUT), seconds.
+struct Timeouts {
+    std::uint32_t tcp = 0;     // established TCP
+    std::uint32_t tcp_fin = 0; // TCP after a FIN
+    std::uint32_t udp = 0;
+
+    bool operator==(const Timeouts&) const = default;
+};
+
 // A service with the attributes a request sets; absent ones are not sent.
 struct ServiceSpec {
     ServiceKey key;
@@ -94,6 +103,16 @@ struct DestSpec {
     std::optional<std::uint32_t> l_threshold;
 
     bool operator==(const DestSpec&) const = default;
+};
+
+// The timeouts a request sets; absent ones are not sent (and stay as they are).
+struct TimeoutSpec {
+    std::optional<std::uint32_t> tcp;
+    std::optional<std::uint32_t> tcp_fin;
+    std::optional<std::uint32_t> udp;
+
+    bool empty() const { return !tcp && !tcp_fin && !udp; }
+    bool operator==(const TimeoutSpec&) const = default;
 };
 
 // One service and its destinations, for listings.

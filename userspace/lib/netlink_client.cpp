@@ -96,6 +96,17 @@ std::vector<Dest> NetlinkClient::list_dests(const ServiceKey& key) {
     return dests;
 }
 
+Timeouts NetlinkClient::get_timeouts() {
+    std::optional<Timeouts> timeouts;
+    request(Request{FNAT_CMD_GET_TIMEOUT, false, {}, {}}, [&](const Reply& reply) {
+        if (reply.timeouts)
+            timeouts = reply.timeouts;
+    });
+    if (!timeouts)
+        throw DecodeError("GET_TIMEOUT reply without FNAT_A_TIMEOUT");
+    return *timeouts;
+}
+
 void NetlinkClient::execute(const Request& request_to_send) {
     Request acknowledged = request_to_send;
     acknowledged.dump = false;

@@ -25,6 +25,7 @@ public:
     std::vector<Service> list_services() override;
     Service get_service(const ServiceKey& key) override;
     std::vector<Dest> list_dests(const ServiceKey& key) override;
+    Timeouts get_timeouts() override;
     void execute(const Request& request) override;
 
     std::uint16_t family_id() const { return family_id_; }

@@ -29,6 +29,8 @@ enum class Opt : std::size_t {
     Exact,
     Json,
     Sort,
+    Timeout,
+    TunnelType,
     Count
 };
 constexpr std::size_t kOptCount = static_cast<std::size_t>(Opt::Count);
@@ -45,27 +47,37 @@ constexpr std::array<const char*, kOptCount> kOptNames = {"numeric",
                                                           "l-threshold",
                                                           "exact",
                                                           "json",
-                                                          "sort"};
+                                                          "sort",
+                                                          "timeout",
+                                                          "tun-type"};
 
 // Commands that use the option table (Help and Version take no options).
-constexpr std::size_t kTableCommands = 8;
+constexpr std::size_t kTableCommands = 10;
 constexpr std::array<const char*, kTableCommands> kCommandNames = {
-    "add-service", "edit-service", "delete-service", "flush",
-    "list",        "add-server",   "edit-server",    "delete-server"};
+    "add-service", "edit-service", "delete-service", "flush", "list",
+    "add-server",  "edit-server",  "delete-server",  "set",   "save"};
 
 // Per command, per option: 'x' illegal, ' ' optional, '+' required,
+// '1' exclusive (at most one '1' option of the command may be given),
 // 'i' accepted and ignored (-s on -D, which a common how-to uses).
 constexpr std::array<std::array<char, kOptCount>, kTableCommands> kLegalOptions = {{
-    //        -n   svc  -s   -p   -M   -r   fwd  -w   -x   -y   exa  json sort
-    /* -A */ {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -E */ {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -D */ {'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -C */ {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -L */ {' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', ' ', ' '},
-    /* -a */ {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x'},
-    /* -e */ {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x'},
-    /* -d */ {'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    //           -n   svc  -s   -p   -M   -r   fwd  -w   -x   -y   exa  json sort tout ttyp
+    /* -A   */ {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -E   */ {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -D   */ {'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -C   */ {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -L   */ {' ', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', ' ', ' ', '1', 'x'},
+    /* -a   */ {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' '},
+    /* -e   */ {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' '},
+    /* -d   */ {'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* set  */ {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -S   */ {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
 }};
+
+// --set's values, in ipvsadm's order.
+constexpr std::size_t kSetValues = 3;
+constexpr std::array<const char*, kSetValues> kSetValueNames = {"tcp timeout", "tcpfin timeout",
+                                                                "udp timeout"};
 
 std::size_t index(Opt opt) {
     return static_cast<std::size_t>(opt);
@@ -89,11 +101,9 @@ struct Unsupported {
     const char* message;
 };
 
-constexpr std::array<Unsupported, 26> kUnsupported = {{
+constexpr std::array<Unsupported, 23> kUnsupported = {{
     {"-Z,--zero", 0, "-Z (--zero): zeroing counters is not supported yet"},
-    {"-S,--save", 0, "-S (--save): saving rules is not supported yet"},
     {"-R,--restore", 0, "-R (--restore): restoring rules is not supported yet"},
-    {"--set", 3, "--set: connection timeouts are not supported yet"},
     {"--start-daemon", 1, "--start-daemon: connection synchronization is not supported yet"},
     {"--stop-daemon", 1, "--stop-daemon: connection synchronization is not supported yet"},
     {"--daemon", 0, "--daemon: connection synchronization is not supported yet"},
@@ -116,7 +126,6 @@ constexpr std::array<Unsupported, 26> kUnsupported = {{
     {"-o,--ops", 0, "-o (--ops): one-packet scheduling is not supported yet"},
     {"--pe", 1, "--pe: persistence engines are not supported yet"},
     {"--sched-flags", 1, "--sched-flags: scheduler flags are not supported yet"},
-    {"--tun-type", 1, "--tun-type: tunnel options are not supported yet"},
     {"--tun-port", 1, "--tun-port: tunnel options are not supported yet"},
 }};
 
@@ -125,6 +134,11 @@ constexpr std::array<Unsupported, 3> kUnsupportedTunnelFlags = {{
     {"--tun-csum", 0, "--tun-csum: tunnel options are not supported yet"},
     {"--tun-remcsum", 0, "--tun-remcsum: tunnel options are not supported yet"},
 }};
+
+// A word of the command line that is a value, not an option: "30", "-1".
+bool is_value_word(const std::string& word) {
+    return word.size() < 2 || word[0] != '-' || (word[1] >= '0' && word[1] <= '9');
+}
 
 // Decimal number in [min, max], or nullopt.
 std::optional<std::uint32_t> parse_number(const std::string& text, std::uint32_t min,
@@ -182,6 +196,9 @@ public:
             {CommandKind::AddDest, app_.add_flag("-a,--add-server")},
             {CommandKind::EditDest, app_.add_flag("-e,--edit-server")},
             {CommandKind::DeleteDest, app_.add_flag("-d,--delete-server")},
+            // As in ipvsadm, --set's three values are the positional arguments.
+            {CommandKind::SetTimeout, app_.add_flag("--set")},
+            {CommandKind::Save, app_.add_flag("-S,--save")},
             {CommandKind::Help, app_.add_flag("-h,--help")},
             {CommandKind::Version, app_.add_flag("-v,--version")},
         }};
@@ -207,6 +224,8 @@ public:
         json_ = app_.add_flag("--json");
         sort_ = app_.add_flag("--sort");
         nosort_ = app_.add_flag("--nosort");
+        timeout_ = app_.add_flag("--timeout");
+        tun_type_ = value("--tun-type");
 
         for (const auto& entry : kUnsupported)
             unsupported_.emplace_back(declare(entry), entry.message);
@@ -235,7 +254,12 @@ public:
             if (option->count() > 0)
                 throw UsageError(message);
 
-        reject_extras();
+        std::vector<std::string> extras = app_.remaining();
+        if (count(CommandKind::SetTimeout) > 1)
+            throw UsageError("multiple commands specified");
+        if (count(CommandKind::SetTimeout) > 0)
+            take_set_values(extras);
+        reject_extras(extras);
 
         Command command;
         command.kind = select_command();
@@ -291,8 +315,16 @@ private:
         return kind;
     }
 
-    void reject_extras() const {
-        std::vector<std::string> extras = app_.remaining();
+    // Moves --set's values (the leading words that are not options, at most
+    // three) out of the extra arguments.
+    void take_set_values(std::vector<std::string>& extras) {
+        auto end = extras.begin();
+        while (end != extras.end() && set_values_.size() < kSetValues && is_value_word(*end))
+            set_values_.push_back(*end++);
+        extras.erase(extras.begin(), end);
+    }
+
+    static void reject_extras(const std::vector<std::string>& extras) {
         if (extras.empty())
             return;
         const std::string& first = extras.front();
@@ -317,6 +349,8 @@ private:
         given[index(Opt::Exact)] = exact_->count();
         given[index(Opt::Json)] = json_->count();
         given[index(Opt::Sort)] = sort_->count() + nosort_->count();
+        given[index(Opt::Timeout)] = timeout_->count();
+        given[index(Opt::TunnelType)] = tun_type_->count();
         return given;
     }
 
@@ -400,18 +434,45 @@ private:
             command.l_threshold =
                 number_value("l_threshold", "-y",
                              required_value(l_threshold_, "-y (--l-threshold)"), 0, kU32Max);
+        if (tun_type_->count() > 0) {
+            // fnat tunnels are IPIP, ipvsadm's default type; -S prints it.
+            std::string type = required_value(tun_type_, "--tun-type");
+            if (type == "gue" || type == "gre")
+                throw UsageError("--tun-type " + type + ": only ipip tunnels are supported yet");
+            if (type != "ipip")
+                illegal_value("tunnel type", "--tun-type", type, "must be ipip, gue or gre");
+        }
+        if (command.kind == CommandKind::SetTimeout) {
+            if (set_values_.size() < kSetValues)
+                throw UsageError("--set option requires 3 timeout values");
+            std::array<std::uint32_t, kSetValues> seconds{};
+            for (std::size_t i = 0; i < kSetValues; ++i)
+                seconds[i] =
+                    number_value(kSetValueNames[i], "--set", set_values_[i], 0, FNAT_TIMEOUT_MAX);
+            command.timeouts = Timeouts{seconds[0], seconds[1], seconds[2]};
+        }
         command.numeric = numeric_->count() > 0;
         command.exact = exact_->count() > 0;
         command.json = json_->count() > 0;
         command.sort = nosort_->count() == 0;
+        command.list_timeouts = timeout_->count() > 0;
     }
 
     static void check_legality(CommandKind kind, const std::array<std::size_t, kOptCount>& given) {
         const auto& legal = kLegalOptions[index(kind)];
+        std::optional<std::size_t> exclusive; // the first '1' option given
         for (std::size_t opt = 0; opt < kOptCount; ++opt) {
             if (given[opt] > 0 && legal[opt] == 'x')
                 throw UsageError(std::string("Illegal '") + kOptNames[opt] + "' option with the '" +
                                  kCommandNames[index(kind)] + "' command");
+            if (given[opt] > 0 && legal[opt] == '1') {
+                if (exclusive)
+                    throw UsageError(std::string("The option '") + kOptNames[opt] +
+                                     "' conflicts with the '" + kOptNames[*exclusive] +
+                                     "' option in the '" + kCommandNames[index(kind)] +
+                                     "' command");
+                exclusive = opt;
+            }
             if (given[opt] == 0 && legal[opt] == '+')
                 throw UsageError(std::string("You need to supply the '") + kOptNames[opt] +
                                  "' option for the '" + kCommandNames[index(kind)] + "' command");
@@ -421,6 +482,8 @@ private:
     void resolve(Command& command) const {
         if (is_service_command(command.kind) && command.service->port == 0 && !command.persistent)
             throw UsageError("Zero port specified for non-persistent service");
+        if (tun_type_->count() > 0 && command.forward != ForwardMethod::Tunnel)
+            throw UsageError("Tunnel options conflict with forward method");
         if (command.dest && command.service) {
             // As ipvsadm: the destination port defaults to the service port,
             // and DR and TUN cannot change the port at all.
@@ -432,7 +495,7 @@ private:
     }
 
     CLI::App app_{"fnatadm", "fnatadm"};
-    std::array<std::pair<CommandKind, CLI::Option*>, 10> commands_{};
+    std::array<std::pair<CommandKind, CLI::Option*>, 12> commands_{};
     CLI::Option* tcp_ = nullptr;
     CLI::Option* udp_ = nullptr;
     CLI::Option* scheduler_ = nullptr;
@@ -451,7 +514,10 @@ private:
     CLI::Option* json_ = nullptr;
     CLI::Option* sort_ = nullptr;
     CLI::Option* nosort_ = nullptr;
+    CLI::Option* timeout_ = nullptr;
+    CLI::Option* tun_type_ = nullptr;
     std::vector<std::pair<CLI::Option*, const char*>> unsupported_;
+    std::vector<std::string> set_values_;
     bool dest_port_given_ = false;
 };
 
@@ -470,10 +536,13 @@ Usage:
   fnatadm -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask]
   fnatadm -D virtual-service
   fnatadm -C
+  fnatadm -S [-n]
   fnatadm -a|e virtual-service -r server-address [-g|i|m|b] [-w weight]
           [-x upper-threshold] [-y lower-threshold]
   fnatadm -d virtual-service -r server-address
   fnatadm -L|l [virtual-service] [-n] [--exact] [--json] [--nosort]
+  fnatadm -L|l --timeout [--json]
+  fnatadm --set tcp tcpfin udp
   fnatadm -h
   fnatadm -v
 
@@ -483,10 +552,13 @@ Either long or short options are allowed.
   --edit-service    -E        edit virtual service with options
   --delete-service  -D        delete virtual service
   --clear           -C        clear the whole table
+  --save            -S        save rules to stdout (as ipvsadm -S -n)
   --add-server      -a        add real server with options
   --edit-server     -e        edit real server with options
   --delete-server   -d        delete real server
   --list            -L|-l     list the table
+  --set tcp tcpfin udp        set connection timeout values in seconds
+                              (0..2678400 each; 0 leaves one unchanged)
   --help            -h        display this help message
   --version         -v        display the tool and module versions
 
@@ -498,13 +570,15 @@ Options:
   --scheduler    -s scheduler         scheduler name (e.g. rr, wrr, lc, wlc);
                                       the default scheduler is wlc.
   --persistent   -p [timeout]         persistent service, timeout in seconds
-                                      1..2678400 (default 300)
+                                      1..2678400 (default 360)
   --netmask      -M netmask           persistent granularity mask: a dotted
                                       IPv4 mask or a prefix length
   --real-server  -r server-address    server-address is IP[:port]; the port
                                       defaults to the service port
   --gatewaying   -g                   gatewaying (direct routing) (default)
   --ipip         -i                   ipip encapsulation (tunneling)
+  --tun-type     ipip                 the tunnel type; ipip is the only one
+                                      (and the default)
   --masquerading -m                   masquerading (NAT)
   --fullnat      -b                   full NAT (source and destination NAT);
                                       -b only means this with -a and -e
@@ -515,6 +589,7 @@ Options:
   --numeric      -n                   numeric output of addresses and ports
                                       (fnatadm never resolves names)
   --exact                             expand numbers (display exact values)
+  --timeout                           output of timeout (tcp tcpfin udp)
   --json                              list as a JSON document
   --sort                              list sorted by address and port (default)
   --nosort                            list in creation order instead
@@ -522,9 +597,10 @@ Options:
 Addresses are numeric: 192.168.0.1:80, [2001:db8::1]:80. Host and service
 names are not resolved.
 
-Not supported yet: -Z, -S, -R, --set, --start-daemon, --stop-daemon, -c,
---stats, --rate, --thresholds, --persistent-conn, -f, --sctp-service, -o,
---pe, --sched-flags (-b with -A/-E) and the tunnel options.
+Not supported yet: -Z, -R, --start-daemon, --stop-daemon, -c, --stats,
+--rate, --thresholds, --persistent-conn, -f, --sctp-service, -o, --pe,
+--sched-flags (-b with -A/-E), --tun-type gue|gre and the other tunnel
+options.
 )";
 }
 

@@ -8,7 +8,11 @@
 //    value) on -A/-E, so -b is declared with an optional value and the
 //    command decides what it meant;
 //  * ipvsadm's per-command option table ("Illegal 'weight' option with the
-//    'add-service' command") is applied after parsing, like ipvsadm does.
+//    'add-service' command", "The option 'timeout' conflicts with the
+//    'service-address' option in the 'list' command") is applied after
+//    parsing, like ipvsadm does;
+//  * --set takes three values (ipvsadm reads them as its only positional
+//    arguments): fewer is refused, a fourth is an unexpected argument.
 // Invoking fnatadm without arguments lists the table, as ipvsadm does.
 #pragma once
 
@@ -33,6 +37,8 @@ enum class CommandKind {
     AddDest,       // -a
     EditDest,      // -e
     DeleteDest,    // -d
+    SetTimeout,    // --set TCP TCPFIN UDP
+    Save,          // -S
     Help,          // -h
     Version,       // -v
 };
@@ -55,10 +61,14 @@ struct Command {
     std::uint32_t u_threshold = 0;
     std::uint32_t l_threshold = 0;
 
-    bool numeric = false; // -n (output is always numeric)
-    bool exact = false;   // --exact
-    bool json = false;    // --json
-    bool sort = true;     // --nosort turns ipvsadm's sorted listing off
+    // --set TCP TCPFIN UDP, in seconds; 0 leaves that timeout as it is.
+    Timeouts timeouts;
+
+    bool numeric = false;       // -n (output is always numeric)
+    bool exact = false;         // --exact
+    bool json = false;          // --json
+    bool sort = true;           // --nosort turns ipvsadm's sorted listing off
+    bool list_timeouts = false; // -L --timeout
 };
 
 // A command line fnatadm refuses. The message is what ipvsadm would print

@@ -26,7 +26,22 @@ DestSpec full_dest_spec(const Command& command) {
                     command.l_threshold};
 }
 
+// ipvsadm --set: 0 leaves a timeout unchanged, so it is not sent.
+TimeoutSpec timeout_spec(const Command& command) {
+    auto unless_zero = [](std::uint32_t seconds) -> std::optional<std::uint32_t> {
+        if (seconds == 0)
+            return std::nullopt;
+        return seconds;
+    };
+    return TimeoutSpec{unless_zero(command.timeouts.tcp), unless_zero(command.timeouts.tcp_fin),
+                       unless_zero(command.timeouts.udp)};
+}
+
 } // namespace
+
+bool changes_nothing(const Command& command) {
+    return command.kind == CommandKind::SetTimeout && timeout_spec(command).empty();
+}
 
 Request build_request(const Command& command) {
     switch (command.kind) {
@@ -45,7 +60,12 @@ Request build_request(const Command& command) {
     case CommandKind::DeleteDest:
         return Request{FNAT_CMD_DEL_DEST, false, key_only(command),
                        DestSpec{*command.dest, {}, {}, {}, {}}};
+    case CommandKind::SetTimeout:
+        if (changes_nothing(command))
+            throw std::logic_error("build_request: --set 0 0 0 has nothing to send");
+        return Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, timeout_spec(command)};
     case CommandKind::List:
+    case CommandKind::Save:
     case CommandKind::Help:
     case CommandKind::Version:
         break;

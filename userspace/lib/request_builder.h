@@ -4,6 +4,8 @@
 // "fnatadm -E -t VIP:80 -s wrr" also makes the service non-persistent with a
 // /32 mask unless -p and -M are repeated, and "fnatadm -e ... -w 2" also sets
 // the forwarding method (DR unless -i/-m/-b is given) and the thresholds.
+// --set is the exception: ipvsadm's 0 means "leave this timeout as it is",
+// so a 0 is left out of the request, and --set 0 0 0 sends nothing at all.
 #pragma once
 
 #include "lib/message_codec.h"
@@ -11,8 +13,12 @@
 
 namespace fnat {
 
-// The request for a command that changes state (-A -E -D -C -a -e -d).
-// Throws std::logic_error for List, Help and Version.
+// Whether the command changes state but has nothing to send (--set 0 0 0).
+bool changes_nothing(const Command& command);
+
+// The request for a command that changes state (-A -E -D -C -a -e -d --set).
+// Throws std::logic_error for List, Save, Help and Version, and when
+// changes_nothing(command) (the kernel refuses an empty timeout nest).
 Request build_request(const Command& command);
 
 } // namespace fnat

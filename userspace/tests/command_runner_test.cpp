@@ -43,12 +43,20 @@ public:
         throw NetlinkError(ESRCH, "No such service");
     }
 
+    Timeouts get_timeouts() override {
+        ++timeout_gets;
+        return timeouts;
+    }
+
     void execute(const Request& request) override { executed.push_back(request); }
 
     std::vector<ServiceEntry> entries;
     std::vector<Request> executed;
+    Timeouts timeouts{FNAT_TIMEOUT_TCP_DEFAULT, FNAT_TIMEOUT_TCP_FIN_DEFAULT,
+                      FNAT_TIMEOUT_UDP_DEFAULT};
     int dumps = 0;
     int gets = 0;
+    int timeout_gets = 0;
 };
 
 Service make_service(std::uint8_t last_octet, std::uint16_t port,
@@ -192,6 +200,78 @@ TEST(RunCommand, ChangesGoToExecute) {
     EXPECT_EQ(api.executed[1].command, FNAT_CMD_NEW_DEST);
     EXPECT_EQ(api.executed[1].dest->forward, ForwardMethod::Masquerade);
     EXPECT_EQ(api.executed[2].command, FNAT_CMD_FLUSH);
+}
+
+TEST(RunCommand, ListTimeouts) {
+    FakeApi api = unsorted_api();
+    api.timeouts = Timeouts{30, 120, 60};
+    EXPECT_EQ(run(api, {"-L", "--timeout"}), "Timeout (tcp tcpfin udp): 30 120 60\n");
+    EXPECT_EQ(run(api, {"-ln", "--timeout"}), "Timeout (tcp tcpfin udp): 30 120 60\n");
+    EXPECT_EQ(api.timeout_gets, 2);
+    // Only the timeouts: no table is read.
+    EXPECT_EQ(api.dumps, 0);
+    EXPECT_TRUE(api.executed.empty());
+}
+
+TEST(RunCommand, ListTimeoutsJson) {
+    FakeApi api;
+    EXPECT_EQ(run(api, {"-L", "--timeout", "--json"}), R"({
+  "tcp": 7440,
+  "tcpfin": 120,
+  "udp": 300
+}
+)");
+}
+
+TEST(RunCommand, SetTimeoutsSendsOneRequest) {
+    FakeApi api;
+    EXPECT_EQ(run(api, {"--set", "30", "0", "60"}), "");
+    ASSERT_EQ(api.executed.size(), 1U);
+    EXPECT_EQ(api.executed[0],
+              (Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, TimeoutSpec{30U, std::nullopt, 60U}}));
+}
+
+TEST(RunCommand, SetAllZeroTimeoutsSendsNothing) {
+    FakeApi api;
+    EXPECT_EQ(run(api, {"--set", "0", "0", "0"}), "");
+    EXPECT_TRUE(api.executed.empty());
+}
+
+const char* const kUnsortedSaved = "-A -t 10.0.0.2:80 -s rr\n"
+                                   "-A -t 10.0.0.2:443 -s rr\n"
+                                   "-A -t 10.0.0.10:80 -s rr\n"
+                                   "-a -t 10.0.0.10:80 -r 10.0.1.3:80 -m -w 1\n"
+                                   "-a -t 10.0.0.10:80 -r 10.0.1.20:80 -m -w 1\n"
+                                   "-A -u 10.0.0.2:53 -s rr\n";
+
+TEST(RunCommand, SaveSortsLikeList) {
+    FakeApi api = unsorted_api();
+    EXPECT_EQ(run(api, {"-S"}), kUnsortedSaved);
+    EXPECT_EQ(run(api, {"-S", "-n"}), kUnsortedSaved);
+    EXPECT_EQ(api.dumps, 2);
+    EXPECT_TRUE(api.executed.empty());
+}
+
+TEST(RunCommand, SaveEmptyTablePrintsNothing) {
+    FakeApi api;
+    EXPECT_EQ(run(api, {"-Sn"}), "");
+}
+
+TEST(RunCommand, SaveWritesNothingWhenReadingFails) {
+    VanishingApi api;
+    api.entries.push_back(ServiceEntry{make_service(1, 80), {}});
+    api.entries.push_back(ServiceEntry{make_service(1, 8443), {}}); // ENOMEM on its dests
+    std::ostringstream out;
+    EXPECT_THROW(run_command(parse_command_line({"-S"}), api, out), NetlinkError);
+    EXPECT_EQ(out.str(), "");
+}
+
+TEST(RunCommand, SaveLeavesOutAServiceDeletedMeanwhile) {
+    VanishingApi api;
+    api.entries.push_back(ServiceEntry{make_service(1, 443), {}}); // ESRCH on its dests
+    api.entries.push_back(ServiceEntry{make_service(1, 80), {make_dest(5, 8080)}});
+    EXPECT_EQ(run(api, {"-S"}), "-A -t 10.0.0.1:80 -s rr\n"
+                                "-a -t 10.0.0.1:80 -r 10.0.1.5:8080 -m -w 1\n");
 }
 
 TEST(VersionText, WithAndWithoutModule) {

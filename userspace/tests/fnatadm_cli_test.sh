@@ -41,7 +41,15 @@ check illegal-option 2 '^$' "Illegal 'weight' option with the 'add-service' comm
 check zero-port 2 '^$' 'Zero port specified for non-persistent service' -- -A -t 192.168.0.240 -s rr
 check bad-value 2 '^$' "illegal weight specified (-w '70000': must be an integer 0..65535)" \
     -- -a -t 192.168.0.240:80 -r 192.168.0.223 -w 70000
-check not-supported 2 '^$' '--set: connection timeouts are not supported yet' -- --set 30 5 60
+check not-supported 2 '^$' '-R (--restore): restoring rules is not supported yet' -- -R
+check set-two-values 2 '^$' '--set option requires 3 timeout values' -- --set 30 5
+check set-four-values 2 '^$' "unexpected argument '90'" -- --set 30 5 60 90
+check set-too-big 2 '^$' "illegal udp timeout specified (--set '2678401': must be an integer 0..2678400)" \
+    -- --set 30 5 2678401
+check timeout-without-list 2 '^$' "Illegal 'timeout' option with the 'add-service' command" \
+    -- -A -t 192.168.0.240:80 --timeout
+check save-with-service 2 '^$' "Illegal 'service-address' option with the 'save' command" \
+    -- -S -t 192.168.0.240:80
 check connections 2 '^$' '-c (--connection): listing connections is not supported yet' -- -Lnc
 
 # A failed write to stdout is an error, not a silent success.

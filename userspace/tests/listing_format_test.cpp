@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "lib/listing_format.h"
+#include "tests/test_model.h"
 
 namespace fnat {
 namespace {
@@ -12,16 +13,7 @@ Info info_4096() {
     return Info{FNAT_VERSION_CODE, 4096, 1};
 }
 
-Service service(ServiceKey key, std::string scheduler, std::uint32_t timeout = 0,
-                std::uint8_t netmask = 32) {
-    Service svc;
-    svc.key = key;
-    svc.scheduler = std::move(scheduler);
-    svc.flags = timeout > 0 ? FNAT_SVC_F_PERSISTENT : 0;
-    svc.timeout = timeout;
-    svc.netmask = netmask;
-    return svc;
-}
+using test::make_service;
 
 Dest dest(Address address, std::uint16_t port, ForwardMethod forward, std::uint32_t weight = 1,
           std::uint32_t active = 0, std::uint32_t inactive = 0) {
@@ -38,7 +30,7 @@ Table seed_table() {
     Table table;
     table.info = info_4096();
     table.services.push_back(ServiceEntry{
-        service(ServiceKey{IPPROTO_TCP, Address::ipv4(192, 168, 0, 240), 80}, "rr", 20),
+        make_service(ServiceKey{IPPROTO_TCP, Address::ipv4(192, 168, 0, 240), 80}, "rr", 20),
         {dest(Address::ipv4(192, 168, 0, 223), 80, ForwardMethod::DirectRoute),
          dest(Address::ipv4(192, 168, 0, 224), 80, ForwardMethod::DirectRoute)}});
     return table;
@@ -57,10 +49,10 @@ TEST(ListingText, SeedPersistentDirectRouting) {
 TEST(ListingText, SeedMasquerading) {
     Table table;
     table.info = info_4096();
-    table.services.push_back(
-        ServiceEntry{service(ServiceKey{IPPROTO_TCP, Address::ipv4(172, 16, 1, 134), 80}, "rr"),
-                     {dest(Address::ipv4(172, 16, 1, 135), 80, ForwardMethod::Masquerade),
-                      dest(Address::ipv4(172, 16, 1, 136), 80, ForwardMethod::Masquerade)}});
+    table.services.push_back(ServiceEntry{
+        make_service(ServiceKey{IPPROTO_TCP, Address::ipv4(172, 16, 1, 134), 80}, "rr"),
+        {dest(Address::ipv4(172, 16, 1, 135), 80, ForwardMethod::Masquerade),
+         dest(Address::ipv4(172, 16, 1, 136), 80, ForwardMethod::Masquerade)}});
     EXPECT_EQ(format_listing_text(table),
               "FNAT version 0.1.0 (size=4096)\n"
               "Prot LocalAddress:Port Scheduler Flags\n"
@@ -109,25 +101,25 @@ TEST(ListingText, WideNumbersKeepTheirColumnsStarts) {
 }
 
 TEST(ListingText, PersistenceWithMask) {
-    EXPECT_EQ(format_service_line(service(ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 443},
-                                          "wlc", 300, 24)),
+    EXPECT_EQ(format_service_line(make_service(
+                  ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 443}, "wlc", 300, 24)),
               "TCP  10.0.0.1:443 wlc persistent 300 mask 255.255.255.0\n");
     EXPECT_EQ(format_service_line(
-                  service(ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 0}, "sh", 1, 0)),
+                  make_service(ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 0}, "sh", 1, 0)),
               "TCP  10.0.0.1:0 sh persistent 1 mask 0.0.0.0\n");
 }
 
 TEST(ListingText, MaskIsShownOnlyForPersistentServices) {
-    EXPECT_EQ(format_service_line(
-                  service(ServiceKey{IPPROTO_UDP, Address::ipv4(10, 0, 0, 1), 53}, "rr", 0, 24)),
+    EXPECT_EQ(format_service_line(make_service(
+                  ServiceKey{IPPROTO_UDP, Address::ipv4(10, 0, 0, 1), 53}, "rr", 0, 24)),
               "UDP  10.0.0.1:53 rr\n");
 }
 
 TEST(ListingText, Ipv6UsesBracketsAndPrefixMask) {
     Address vip = parse_endpoint("[2001:db8::1]").address;
-    EXPECT_EQ(format_service_line(service(ServiceKey{IPPROTO_TCP, vip, 80}, "rr", 60, 64)),
+    EXPECT_EQ(format_service_line(make_service(ServiceKey{IPPROTO_TCP, vip, 80}, "rr", 60, 64)),
               "TCP  [2001:db8::1]:80 rr persistent 60 mask 64\n");
-    EXPECT_EQ(format_service_line(service(ServiceKey{IPPROTO_TCP, vip, 80}, "rr", 60, 128)),
+    EXPECT_EQ(format_service_line(make_service(ServiceKey{IPPROTO_TCP, vip, 80}, "rr", 60, 128)),
               "TCP  [2001:db8::1]:80 rr persistent 60\n");
     EXPECT_EQ(format_dest_line(
                   dest(parse_endpoint("[2001:db8::a]").address, 8080, ForwardMethod::FullNat)),
@@ -198,7 +190,7 @@ TEST(ListingJson, EmptyTable) {
 TEST(ListingJson, NonPersistentUdpServiceWithoutDests) {
     Table table;
     table.info = info_4096();
-    Service svc = service(ServiceKey{IPPROTO_UDP, Address::ipv4(10, 0, 0, 53), 53}, "wlc");
+    Service svc = make_service(ServiceKey{IPPROTO_UDP, Address::ipv4(10, 0, 0, 53), 53}, "wlc");
     svc.timeout = 300; // kept by the kernel, but not in effect
     table.services.push_back(ServiceEntry{svc, {}});
     EXPECT_EQ(format_listing_json(table), R"({
@@ -228,12 +220,37 @@ TEST(ListingJson, ForwardNamesAndIpv6) {
     Table table;
     table.info = info_4096();
     table.services.push_back(ServiceEntry{
-        service(ServiceKey{IPPROTO_TCP, parse_endpoint("[2001:db8::1]").address, 80}, "rr", 0, 128),
+        make_service(ServiceKey{IPPROTO_TCP, parse_endpoint("[2001:db8::1]").address, 80}, "rr", 0,
+                     128),
         {dest(parse_endpoint("[2001:db8::2]").address, 80, ForwardMethod::FullNat)}});
     std::string json = format_listing_json(table);
     EXPECT_NE(json.find(R"("address": "2001:db8::1",)"), std::string::npos) << json;
     EXPECT_NE(json.find(R"("netmask": 128,)"), std::string::npos) << json;
     EXPECT_NE(json.find(R"("forward": "fullnat",)"), std::string::npos) << json;
+}
+
+TEST(TimeoutText, IpvsadmLine) {
+    EXPECT_EQ(format_timeout_text(Timeouts{FNAT_TIMEOUT_TCP_DEFAULT, FNAT_TIMEOUT_TCP_FIN_DEFAULT,
+                                           FNAT_TIMEOUT_UDP_DEFAULT}),
+              "Timeout (tcp tcpfin udp): 7440 120 300\n");
+    EXPECT_EQ(format_timeout_text(Timeouts{30, 120, 60}), "Timeout (tcp tcpfin udp): 30 120 60\n");
+    EXPECT_EQ(format_timeout_text(Timeouts{2678400, 1, 2678400}),
+              "Timeout (tcp tcpfin udp): 2678400 1 2678400\n");
+}
+
+TEST(TimeoutJson, SmallObject) {
+    EXPECT_EQ(format_timeout_json(Timeouts{7440, 120, 300}), R"({
+  "tcp": 7440,
+  "tcpfin": 120,
+  "udp": 300
+}
+)");
+    EXPECT_EQ(format_timeout_json(Timeouts{1, 2, 2678400}), R"({
+  "tcp": 1,
+  "tcpfin": 2,
+  "udp": 2678400
+}
+)");
 }
 
 TEST(VersionLine, FromInfo) {

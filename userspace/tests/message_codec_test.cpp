@@ -1,4 +1,5 @@
 #include <arpa/inet.h>
+#include <array>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -171,6 +172,49 @@ TEST(EncodeRequest, Ipv6AddressUsesAllSixteenBytes) {
         0);
 }
 
+TEST(EncodeRequest, SetTimeoutByteForByte) {
+    Request request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, TimeoutSpec{30U, std::nullopt, 60U}};
+    std::vector<std::uint8_t> expected;
+    append_u32(expected, 40);                        // nlmsg_len
+    append_u16(expected, kFamily);                   // nlmsg_type
+    append_u16(expected, NLM_F_REQUEST | NLM_F_ACK); // nlmsg_flags
+    append_u32(expected, kSeq);                      // nlmsg_seq
+    append_u32(expected, 0);                         // nlmsg_pid
+    expected.insert(expected.end(), {FNAT_CMD_SET_TIMEOUT, FNAT_GENL_VERSION, 0, 0});
+    append_attr_header(expected, 20, NLA_F_NESTED | FNAT_A_TIMEOUT);
+    append_attr_header(expected, 8, FNAT_TIMEOUT_A_TCP);
+    append_u32(expected, 30);
+    append_attr_header(expected, 8, FNAT_TIMEOUT_A_UDP);
+    append_u32(expected, 60);
+    ASSERT_EQ(expected.size(), 40U);
+
+    EXPECT_EQ(encode_request(request, kFamily, kSeq), expected);
+}
+
+TEST(EncodeRequest, SetTimeoutWithEveryValue) {
+    std::vector<std::uint8_t> bytes = encode_request(
+        Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, TimeoutSpec{7440U, 120U, 2678400U}}, kFamily,
+        kSeq);
+    auto top = test::genl_attributes(header_of(bytes));
+    ASSERT_EQ(top.size(), 1U);
+    ASSERT_TRUE(top.count(FNAT_A_TIMEOUT));
+    EXPECT_EQ(test::nested_types(top[FNAT_A_TIMEOUT]),
+              (std::vector<std::uint16_t>{FNAT_TIMEOUT_A_TCP, FNAT_TIMEOUT_A_TCP_FIN,
+                                          FNAT_TIMEOUT_A_UDP}));
+    auto timeout = test::nested_attributes(top[FNAT_A_TIMEOUT]);
+    EXPECT_EQ(mnl_attr_get_u32(timeout[FNAT_TIMEOUT_A_TCP]), 7440U);
+    EXPECT_EQ(mnl_attr_get_u32(timeout[FNAT_TIMEOUT_A_TCP_FIN]), 120U);
+    EXPECT_EQ(mnl_attr_get_u32(timeout[FNAT_TIMEOUT_A_UDP]), 2678400U);
+}
+
+TEST(EncodeRequest, GetTimeoutHasNoAttributes) {
+    std::vector<std::uint8_t> bytes =
+        encode_request(Request{FNAT_CMD_GET_TIMEOUT, false, {}, {}}, kFamily, kSeq);
+    EXPECT_EQ(bytes.size(), sizeof(nlmsghdr) + sizeof(genlmsghdr));
+    EXPECT_EQ(header_of(bytes)->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+    EXPECT_EQ(genl_of(bytes)->cmd, FNAT_CMD_GET_TIMEOUT);
+}
+
 TEST(EncodeGetFamily, AsksTheControllerByName) {
     std::vector<std::uint8_t> bytes = encode_get_family("FNAT", 3);
     const nlmsghdr* header = header_of(bytes);
@@ -307,6 +351,82 @@ std::string decode_error(const test::MessageBuilder& message) {
         return error.what();
     }
     return "(decoded)";
+}
+
+test::MessageBuilder timeout_reply() {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_TIMEOUT);
+    return message;
+}
+
+TEST(DecodeReply, Timeouts) {
+    test::MessageBuilder message = timeout_reply();
+    nlattr* nest = message.begin_nest(FNAT_A_TIMEOUT);
+    message.u32(FNAT_TIMEOUT_A_TCP, 7440)
+        .u32(FNAT_TIMEOUT_A_TCP_FIN, 120)
+        .u32(FNAT_TIMEOUT_A_UDP, 300)
+        .end_nest(nest);
+    Reply reply = decode_reply(message.header());
+    EXPECT_EQ(reply.command, FNAT_CMD_GET_TIMEOUT);
+    ASSERT_TRUE(reply.timeouts.has_value());
+    EXPECT_EQ(*reply.timeouts, (Timeouts{7440, 120, 300}));
+    EXPECT_FALSE(reply.service.has_value());
+    EXPECT_FALSE(reply.info.has_value());
+}
+
+TEST(DecodeReply, TimeoutsInAnyOrderWithUnknownAttributes) {
+    test::MessageBuilder message = timeout_reply();
+    nlattr* nest = message.begin_nest(FNAT_A_TIMEOUT);
+    message.u32(FNAT_TIMEOUT_A_UDP, 3)
+        .u32(FNAT_TIMEOUT_A_MAX + 1, 99) // a newer module's timeout
+        .u32(FNAT_TIMEOUT_A_TCP_FIN, 2)
+        .u32(FNAT_TIMEOUT_A_TCP, 1)
+        .end_nest(nest);
+    EXPECT_EQ(decode_reply(message.header()).timeouts, (Timeouts{1, 2, 3}));
+}
+
+TEST(DecodeReply, EachMissingTimeoutIsAnError) {
+    const std::array<std::uint16_t, 3> types = {FNAT_TIMEOUT_A_TCP, FNAT_TIMEOUT_A_TCP_FIN,
+                                                FNAT_TIMEOUT_A_UDP};
+    const std::array<const char*, 3> names = {"FNAT_TIMEOUT_A_TCP", "FNAT_TIMEOUT_A_TCP_FIN",
+                                              "FNAT_TIMEOUT_A_UDP"};
+    for (std::size_t missing = 0; missing < types.size(); ++missing) {
+        test::MessageBuilder message = timeout_reply();
+        nlattr* nest = message.begin_nest(FNAT_A_TIMEOUT);
+        for (std::size_t i = 0; i < types.size(); ++i)
+            if (i != missing)
+                message.u32(types[i], 100);
+        message.end_nest(nest);
+        EXPECT_EQ(decode_error(message), std::string("missing ") + names[missing]);
+    }
+}
+
+TEST(DecodeReply, EmptyTimeoutNestIsAnError) {
+    test::MessageBuilder message = timeout_reply();
+    nlattr* nest = message.begin_nest(FNAT_A_TIMEOUT);
+    message.end_nest(nest);
+    EXPECT_EQ(decode_error(message), "missing FNAT_TIMEOUT_A_TCP");
+}
+
+TEST(DecodeReply, ShortTimeoutIsAnError) {
+    test::MessageBuilder message = timeout_reply();
+    nlattr* nest = message.begin_nest(FNAT_A_TIMEOUT);
+    message.u32(FNAT_TIMEOUT_A_TCP, 1)
+        .u32(FNAT_TIMEOUT_A_TCP_FIN, 2)
+        .u16(FNAT_TIMEOUT_A_UDP, 3)
+        .end_nest(nest);
+    EXPECT_EQ(decode_error(message), "FNAT_TIMEOUT_A_UDP has a bad length (2 bytes)");
+}
+
+TEST(DecodeReply, NoTimeoutNestMeansNoTimeouts) {
+    test::MessageBuilder message = timeout_reply();
+    EXPECT_FALSE(decode_reply(message.header()).timeouts.has_value());
+}
+
+TEST(DecodeReply, DecodesTheTimeoutsEncodeRequestBuilt) {
+    std::vector<std::uint8_t> bytes = encode_request(
+        Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, TimeoutSpec{900U, 60U, 30U}}, kFamily, kSeq);
+    EXPECT_EQ(decode_reply(header_of(bytes)).timeouts, (Timeouts{900, 60, 30}));
 }
 
 TEST(DecodeReply, MissingKeyIsAnError) {

@@ -190,11 +190,11 @@ TEST(Options, UdpService) {
     EXPECT_EQ(command.service->port, 53);
 }
 
-TEST(Options, PersistentWithoutValueDefaultsTo300) {
-    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-p"}).timeout, 300U);
+TEST(Options, PersistentWithoutValueDefaultsTo360) {
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-p"}).timeout, 360U);
     Command before_option = parse({"-A", "-p", "-t", "10.0.0.1:80", "-s", "rr"});
     EXPECT_TRUE(before_option.persistent);
-    EXPECT_EQ(before_option.timeout, 300U);
+    EXPECT_EQ(before_option.timeout, 360U);
     EXPECT_EQ(before_option.scheduler, "rr");
 }
 
@@ -297,6 +297,88 @@ TEST(Options, WeightBounds) {
     EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-w", "65535"}).weight, 65535U);
     EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-x", "4294967295"}).u_threshold,
               4294967295U);
+}
+
+// --- connection timeouts, save ----------------------------------------------
+
+TEST(Options, SetTimeouts) {
+    Command command = parse({"--set", "30", "0", "60"});
+    EXPECT_EQ(command.kind, CommandKind::SetTimeout);
+    EXPECT_EQ(command.timeouts, (Timeouts{30, 0, 60}));
+    EXPECT_FALSE(command.service.has_value());
+}
+
+TEST(Options, SetTimeoutBounds) {
+    EXPECT_EQ(parse({"--set", "0", "0", "0"}).timeouts, (Timeouts{0, 0, 0}));
+    EXPECT_EQ(parse({"--set", "2678400", "1", "2678400"}).timeouts,
+              (Timeouts{2678400, 1, 2678400}));
+    // strtol's decimal reading, as ipvsadm.
+    EXPECT_EQ(parse({"--set", "0900", "007", "0"}).timeouts, (Timeouts{900, 7, 0}));
+}
+
+TEST(Options, SetValuesAreThePositionalArgumentsLikeIpvsadm) {
+    // ipvsadm reads the three values wherever they are on the line.
+    EXPECT_EQ(parse({"900", "--set", "120", "300"}).timeouts, (Timeouts{900, 120, 300}));
+    EXPECT_EQ(parse({"900", "120", "300", "--set"}).timeouts, (Timeouts{900, 120, 300}));
+}
+
+class SaveForms : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(SaveForms, Save) {
+    Command command = parse(GetParam());
+    EXPECT_EQ(command.kind, CommandKind::Save);
+    EXPECT_FALSE(command.service.has_value());
+    EXPECT_FALSE(command.json);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    CombinedAndSeparate, SaveForms,
+    ::testing::Values(std::vector<std::string>{"-S"}, std::vector<std::string>{"--save"},
+                      std::vector<std::string>{"-S", "-n"}, std::vector<std::string>{"-Sn"},
+                      std::vector<std::string>{"-nS"}, std::vector<std::string>{"-n", "--save"},
+                      std::vector<std::string>{"--save", "--numeric"}));
+
+TEST(Options, SaveNumeric) {
+    EXPECT_TRUE(parse({"-Sn"}).numeric);
+    EXPECT_FALSE(parse({"-S"}).numeric);
+}
+
+class TimeoutListForms : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(TimeoutListForms, ListTimeouts) {
+    Command command = parse(GetParam());
+    EXPECT_EQ(command.kind, CommandKind::List);
+    EXPECT_TRUE(command.list_timeouts);
+    EXPECT_FALSE(command.service.has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Spellings, TimeoutListForms,
+                         ::testing::Values(std::vector<std::string>{"-L", "--timeout"},
+                                           std::vector<std::string>{"-l", "--timeout"},
+                                           std::vector<std::string>{"--list", "--timeout"},
+                                           std::vector<std::string>{"--timeout", "-L"},
+                                           std::vector<std::string>{"-Ln", "--timeout"},
+                                           std::vector<std::string>{"-L", "--timeout", "--exact",
+                                                                    "--nosort"}));
+
+TEST(Options, ListTimeoutsJson) {
+    Command command = parse({"-L", "--timeout", "--json"});
+    EXPECT_TRUE(command.list_timeouts);
+    EXPECT_TRUE(command.json);
+    EXPECT_FALSE(parse({"-L"}).list_timeouts);
+    EXPECT_FALSE(parse({"-L", "--json"}).list_timeouts);
+}
+
+TEST(Options, TunnelTypeIpipIsTheDefaultTunnel) {
+    // -S prints "--tun-type ipip" for tunnel destinations, as ipvsadm 1.31.
+    Command command = parse(
+        {"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1:80", "-i", "-w", "1", "--tun-type", "ipip"});
+    EXPECT_EQ(command.kind, CommandKind::AddDest);
+    EXPECT_EQ(command.forward, ForwardMethod::Tunnel);
+    EXPECT_EQ(command.weight, 1U);
+    EXPECT_EQ(
+        parse({"-e", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--tun-type=ipip", "--ipip"}).forward,
+        ForwardMethod::Tunnel);
 }
 
 // --- rejections -------------------------------------------------------------
@@ -440,6 +522,110 @@ INSTANTIATE_TEST_SUITE_P(
                   "unexpected argument 'extra'"}));
 
 INSTANTIATE_TEST_SUITE_P(
+    SetTimeout, Rejections,
+    ::testing::Values(
+        Rejection{{"--set"}, "--set option requires 3 timeout values"},
+        Rejection{{"--set", "30"}, "--set option requires 3 timeout values"},
+        Rejection{{"--set", "30", "5"}, "--set option requires 3 timeout values"},
+        Rejection{{"--set", "30", "5", "-n"}, "--set option requires 3 timeout values"},
+        Rejection{{"--set", "30", "5", "60", "90"}, "unexpected argument '90'"},
+        Rejection{{"--set", "-1", "5", "60"},
+                  "illegal tcp timeout specified (--set '-1': must be an integer 0..2678400)"},
+        Rejection{{"--set", "30", "-5", "60"},
+                  "illegal tcpfin timeout specified (--set '-5': must be an integer 0..2678400)"},
+        Rejection{{"--set", "30", "5", "2678401"},
+                  "illegal udp timeout specified (--set '2678401': must be an integer "
+                  "0..2678400)"},
+        Rejection{{"--set", "99999999999", "5", "60"},
+                  "illegal tcp timeout specified (--set '99999999999': must be an integer "
+                  "0..2678400)"},
+        Rejection{{"--set", "30", "abc", "60"},
+                  "illegal tcpfin timeout specified (--set 'abc': must be an integer 0..2678400)"},
+        Rejection{{"--set", "1e3", "5", "60"},
+                  "illegal tcp timeout specified (--set '1e3': must be an integer 0..2678400)"},
+        Rejection{{"--set", "+30", "5", "60"},
+                  "illegal tcp timeout specified (--set '+30': must be an integer 0..2678400)"},
+        Rejection{{"--set", "30", "", "60"},
+                  "illegal tcpfin timeout specified (--set '': must be an integer 0..2678400)"},
+        Rejection{{"--set", "30", "5", "60", "-n"},
+                  "Illegal 'numeric' option with the 'set' command"},
+        Rejection{{"--set", "30", "5", "60", "-t", "10.0.0.1:80"},
+                  "Illegal 'service-address' option with the 'set' command"},
+        Rejection{{"--set", "30", "5", "60", "--json"},
+                  "Illegal 'json' option with the 'set' command"},
+        Rejection{{"--set", "30", "5", "60", "--timeout"},
+                  "Illegal 'timeout' option with the 'set' command"},
+        Rejection{{"--set", "30", "-q", "60"}, "unknown option '-q' (see fnatadm -h)"},
+        Rejection{{"--set", "30", "5", "60", "--set", "1", "2", "3"},
+                  "multiple commands specified"},
+        Rejection{{"-L", "--set", "30", "5", "60"}, "multiple commands specified"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "30"}, "unexpected argument '30'"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    ListTimeout, Rejections,
+    ::testing::Values(
+        Rejection{{"--timeout"}, "no command specified (see fnatadm -h)"},
+        Rejection{{"-n", "--timeout"}, "no command specified (see fnatadm -h)"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "--timeout"},
+                  "Illegal 'timeout' option with the 'add-service' command"},
+        Rejection{{"-C", "--timeout"}, "Illegal 'timeout' option with the 'flush' command"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--timeout"},
+                  "Illegal 'timeout' option with the 'add-server' command"},
+        Rejection{{"-S", "--timeout"}, "Illegal 'timeout' option with the 'save' command"},
+        Rejection{{"-L", "--timeout", "-t", "10.0.0.1:80"},
+                  "The option 'timeout' conflicts with the 'service-address' option in the "
+                  "'list' command"},
+        Rejection{{"-Lnt", "10.0.0.1:80", "--timeout"},
+                  "The option 'timeout' conflicts with the 'service-address' option in the "
+                  "'list' command"},
+        Rejection{{"-L", "--timeout", "--timeout"}, "multiple 'timeout' options specified"},
+        Rejection{{"-L", "--timeout", "-s", "rr"},
+                  "Illegal 'scheduler' option with the 'list' command"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    Save, Rejections,
+    ::testing::Values(
+        Rejection{{"-S", "-L"}, "multiple commands specified"},
+        Rejection{{"-S", "-C"}, "multiple commands specified"},
+        Rejection{{"-S", "-A", "-t", "10.0.0.1:80"}, "multiple commands specified"},
+        Rejection{{"-S", "--set", "1", "2", "3"}, "multiple commands specified"},
+        Rejection{{"-S", "-S"}, "multiple commands specified"},
+        Rejection{{"-S", "-R"}, "-R (--restore): restoring rules is not supported yet"},
+        Rejection{{"-S", "-t", "10.0.0.1:80"},
+                  "Illegal 'service-address' option with the 'save' command"},
+        Rejection{{"-S", "-u", "10.0.0.1:53"},
+                  "Illegal 'service-address' option with the 'save' command"},
+        Rejection{{"-S", "--json"}, "Illegal 'json' option with the 'save' command"},
+        Rejection{{"-S", "--exact"}, "Illegal 'exact' option with the 'save' command"},
+        Rejection{{"-S", "--nosort"}, "Illegal 'sort' option with the 'save' command"},
+        Rejection{{"-S", "-w", "1"}, "Illegal 'weight' option with the 'save' command"},
+        Rejection{{"-S", "-n", "-n"}, "multiple 'numeric' options specified"},
+        Rejection{{"-S", "extra"}, "unexpected argument 'extra'"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    TunnelType, Rejections,
+    ::testing::Values(
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--tun-type", "ipip"},
+                  "Tunnel options conflict with forward method"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-m", "--tun-type", "ipip"},
+                  "Tunnel options conflict with forward method"},
+        Rejection{{"-e", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-b", "--tun-type", "ipip"},
+                  "Tunnel options conflict with forward method"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "--tun-type", "ipip"},
+                  "Illegal 'tun-type' option with the 'add-service' command"},
+        Rejection{{"-d", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--tun-type", "ipip"},
+                  "Illegal 'tun-type' option with the 'delete-server' command"},
+        Rejection{{"-L", "--tun-type", "ipip"},
+                  "Illegal 'tun-type' option with the 'list' command"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-i", "--tun-type", "IPIP"},
+                  "illegal tunnel type specified (--tun-type 'IPIP': must be ipip, gue or gre)"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-i", "--tun-type"},
+                  "--tun-type requires an argument"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-i", "--tun-type", "ipip",
+                   "--tun-type", "ipip"},
+                  "multiple 'tun-type' options specified"}));
+
+INSTANTIATE_TEST_SUITE_P(
     UnknownArguments, Rejections,
     ::testing::Values(Rejection{{"--foo"}, "unknown option '--foo' (see fnatadm -h)"},
                       Rejection{{"-Lq"}, "unknown option '-q' (see fnatadm -h)"},
@@ -458,10 +644,8 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{{"-Z"}, "-Z (--zero): zeroing counters is not supported yet"},
         Rejection{{"--zero", "-t", "10.0.0.1:80"},
                   "-Z (--zero): zeroing counters is not supported yet"},
-        Rejection{{"-S", "-n"}, "-S (--save): saving rules is not supported yet"},
-        Rejection{{"--save"}, "-S (--save): saving rules is not supported yet"},
         Rejection{{"-R"}, "-R (--restore): restoring rules is not supported yet"},
-        Rejection{{"--set", "30", "5", "60"}, "--set: connection timeouts are not supported yet"},
+        Rejection{{"--restore", "-n"}, "-R (--restore): restoring rules is not supported yet"},
         Rejection{{"--start-daemon", "master"},
                   "--start-daemon: connection synchronization is not supported yet"},
         Rejection{{"--start-daemon", "master", "--mcast-interface", "eth0", "--syncid", "1"},
@@ -488,39 +672,91 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{{"-A", "-t", "10.0.0.1:80", "-p", "--pe", "sip"},
                   "--pe: persistence engines are not supported yet"},
         Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-i", "--tun-type", "gue"},
-                  "--tun-type: tunnel options are not supported yet"},
+                  "--tun-type gue: only ipip tunnels are supported yet"},
+        Rejection{{"-e", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-i", "--tun-type", "gre"},
+                  "--tun-type gre: only ipip tunnels are supported yet"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-i", "--tun-type", "ipip",
+                   "--tun-port", "6080"},
+                  "--tun-port: tunnel options are not supported yet"},
         Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-i", "--tun-nocsum"},
                   "--tun-nocsum: tunnel options are not supported yet"}));
 
 TEST(Usage, ListsEveryOption) {
     const std::string text = usage_text();
-    for (const char* option : {"--add-service",    "-A",
-                               "--edit-service",   "-E",
-                               "--delete-service", "-D",
-                               "--clear",          "-C",
-                               "--add-server",     "-a",
-                               "--edit-server",    "-e",
-                               "--delete-server",  "-d",
-                               "--list",           "-L|-l",
-                               "--help",           "-h",
-                               "--version",        "-v",
-                               "--tcp-service|-t", "--udp-service|-u",
-                               "--scheduler",      "-s",
-                               "--persistent",     "-p",
-                               "--netmask",        "-M",
-                               "--real-server",    "-r",
-                               "--gatewaying",     "-g",
-                               "--ipip",           "-i",
-                               "--masquerading",   "-m",
-                               "--fullnat",        "-b",
-                               "--weight",         "-w",
-                               "--u-threshold",    "-x",
-                               "--l-threshold",    "-y",
-                               "--numeric",        "-n",
-                               "--exact",          "--json",
-                               "--sort",           "--nosort"})
+    for (const char* option : {"--add-service",
+                               "-A",
+                               "--edit-service",
+                               "-E",
+                               "--delete-service",
+                               "-D",
+                               "--clear",
+                               "-C",
+                               "--add-server",
+                               "-a",
+                               "--edit-server",
+                               "-e",
+                               "--delete-server",
+                               "-d",
+                               "--list",
+                               "-L|-l",
+                               "--help",
+                               "-h",
+                               "--version",
+                               "-v",
+                               "--tcp-service|-t",
+                               "--udp-service|-u",
+                               "--scheduler",
+                               "-s",
+                               "--persistent",
+                               "-p",
+                               "--netmask",
+                               "-M",
+                               "--real-server",
+                               "-r",
+                               "--gatewaying",
+                               "-g",
+                               "--ipip",
+                               "-i",
+                               "--masquerading",
+                               "-m",
+                               "--fullnat",
+                               "-b",
+                               "--weight",
+                               "-w",
+                               "--u-threshold",
+                               "-x",
+                               "--l-threshold",
+                               "-y",
+                               "--numeric",
+                               "-n",
+                               "--exact",
+                               "--json",
+                               "--sort",
+                               "--nosort",
+                               "--save",
+                               "-S",
+                               "--set",
+                               "--timeout",
+                               "--tun-type"})
         EXPECT_NE(text.find(option), std::string::npos) << option;
     EXPECT_EQ(text.rfind("fnatadm v" FNATADM_VERSION, 0), 0U);
+}
+
+TEST(Usage, ShowsTheNewForms) {
+    const std::string text = usage_text();
+    for (const char* line : {"  fnatadm -S [-n]\n", "  fnatadm -L|l --timeout [--json]\n",
+                             "  fnatadm --set tcp tcpfin udp\n"})
+        EXPECT_NE(text.find(line), std::string::npos) << line;
+}
+
+TEST(Usage, NotSupportedListLeavesOutWhatWorks) {
+    const std::string text = usage_text();
+    const std::size_t start = text.find("Not supported yet:");
+    ASSERT_NE(start, std::string::npos);
+    const std::string list = text.substr(start);
+    EXPECT_NE(list.find("-R,"), std::string::npos) << list;
+    for (const char* supported : {"-S,", "--set", "--timeout"})
+        EXPECT_EQ(list.find(supported), std::string::npos) << supported << " in: " << list;
 }
 
 } // namespace

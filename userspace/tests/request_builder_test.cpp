@@ -78,6 +78,50 @@ TEST(RequestBuilder, DeleteServerSendsOnlyKeys) {
 
 TEST(RequestBuilder, ListIsNotAStateChange) {
     EXPECT_THROW(request_for({"-L"}), std::logic_error);
+    EXPECT_THROW(request_for({"-L", "--timeout"}), std::logic_error);
+    EXPECT_THROW(request_for({"-S"}), std::logic_error);
+}
+
+TEST(RequestBuilder, SetTimeoutSendsEveryNonZeroValue) {
+    EXPECT_EQ(request_for({"--set", "7440", "120", "300"}),
+              (Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, TimeoutSpec{7440U, 120U, 300U}}));
+}
+
+TEST(RequestBuilder, SetTimeoutLeavesOutZeros) {
+    // ipvsadm's 0 means "unchanged"; the kernel takes absence for that.
+    EXPECT_EQ(request_for({"--set", "30", "0", "60"}),
+              (Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, TimeoutSpec{30U, std::nullopt, 60U}}));
+    EXPECT_EQ(request_for({"--set", "0", "5", "0"}),
+              (Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, TimeoutSpec{std::nullopt, 5U, {}}}));
+    EXPECT_EQ(request_for({"--set", "0", "0", "2678400"}),
+              (Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, TimeoutSpec{{}, {}, 2678400U}}));
+}
+
+TEST(RequestBuilder, SetTimeoutAllZerosChangesNothing) {
+    Command command = parse_command_line({"--set", "0", "0", "0"});
+    EXPECT_TRUE(changes_nothing(command));
+    // The kernel refuses an empty nest, so there is no such request.
+    EXPECT_THROW(build_request(command), std::logic_error);
+}
+
+TEST(RequestBuilder, OtherCommandsAlwaysChangeSomething) {
+    EXPECT_FALSE(changes_nothing(parse_command_line({"--set", "0", "0", "1"})));
+    EXPECT_FALSE(changes_nothing(parse_command_line({"-C"})));
+    EXPECT_FALSE(changes_nothing(parse_command_line({"-D", "-t", "192.168.0.240:80"})));
+}
+
+TEST(RequestBuilder, OnlySetTimeoutCarriesTimeouts) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-A", "-t", "192.168.0.240:80"},
+             {"-a", "-t", "192.168.0.240:80", "-r", "192.168.0.223"},
+             {"-C"}})
+        EXPECT_FALSE(request_for(args).timeout.has_value()) << args.front();
+}
+
+TEST(RequestBuilder, TunnelTypeIpipIsAPlainTunnel) {
+    EXPECT_EQ(request_for({"-a", "-t", "192.168.0.240:80", "-r", "192.168.0.223", "-i", "-w", "1",
+                           "--tun-type", "ipip"}),
+              request_for({"-a", "-t", "192.168.0.240:80", "-r", "192.168.0.223", "-i"}));
 }
 
 } // namespace
