@@ -28,7 +28,8 @@ void fnat_netns_state_init(struct fnat_netns *fn)
 		INIT_HLIST_HEAD(&fn->svc_table[i]);
 	INIT_LIST_HEAD(&fn->svc_list);
 	fn->num_services = 0;
-	fn->gen = 0;
+	/* Dumps ignore a generation of 0 (the core's "no sequence yet"). */
+	fn->gen = 1;
 	fn->timeout_tcp = FNAT_TIMEOUT_TCP_DEFAULT;
 	fn->timeout_tcp_fin = FNAT_TIMEOUT_TCP_FIN_DEFAULT;
 	fn->timeout_udp = FNAT_TIMEOUT_UDP_DEFAULT;
