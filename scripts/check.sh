@@ -93,7 +93,8 @@ for layer in "${layers[@]}"; do
 		if [ "$build_ok" = 1 ]; then
 			timed e2e tests/vm/run-e2e.sh --kver "$kver" \
 				--module kmod/fnat.ko --bin build/userspace/fnatadm \
-				--bin build/userspace/fnat-nlprobe
+				--bin build/userspace/fnat-nlprobe \
+				--bin build/userspace/fnat-traffic
 		fi
 		count e2e "$logs/e2e.log"
 		;;

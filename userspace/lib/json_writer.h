@@ -32,6 +32,13 @@ public:
         number_value(static_cast<std::uint64_t>(number));
     }
 
+    // A member with a plain value: key(name) then value(v).
+    template <typename Value>
+    void field(std::string_view name, const Value& v) {
+        key(name);
+        value(v);
+    }
+
     // The document, ending with a newline.
     std::string str() const { return out_ + "\n"; }
 

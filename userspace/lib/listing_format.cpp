@@ -119,51 +119,33 @@ std::string format_listing_text(const Table& table, bool with_version_line) {
 std::string format_listing_json(const Table& table) {
     JsonWriter json;
     json.begin_object();
-    json.key("version");
-    json.value(version_string(table.info.version_code));
-    json.key("conn_tab_size");
-    json.value(table.info.conn_tab_size);
+    json.field("version", version_string(table.info.version_code));
+    json.field("conn_tab_size", table.info.conn_tab_size);
     json.key("services");
     json.begin_array();
     for (const auto& entry : table.services) {
         const Service& service = entry.service;
         json.begin_object();
-        json.key("protocol");
-        json.value(protocol_json_name(service.key.protocol));
-        json.key("address");
-        json.value(to_string(service.key.address));
-        json.key("port");
-        json.value(service.key.port);
-        json.key("scheduler");
-        json.value(service.scheduler);
-        json.key("persistent");
-        json.value(service.persistent());
-        json.key("timeout");
-        json.value(service.persistent() ? service.timeout : 0U);
-        json.key("netmask");
-        json.value(service.netmask);
+        json.field("protocol", protocol_json_name(service.key.protocol));
+        json.field("address", to_string(service.key.address));
+        json.field("port", service.key.port);
+        json.field("scheduler", service.scheduler);
+        json.field("persistent", service.persistent());
+        json.field("timeout", service.persistent() ? service.timeout : 0U);
+        json.field("netmask", service.netmask);
         json.key("dests");
         json.begin_array();
         for (const auto& dest : entry.dests) {
             json.begin_object();
-            json.key("address");
-            json.value(to_string(dest.key.address));
-            json.key("port");
-            json.value(dest.key.port);
-            json.key("forward");
-            json.value(forward_json_name(dest.forward));
-            json.key("weight");
-            json.value(dest.weight);
-            json.key("u_threshold");
-            json.value(dest.u_threshold);
-            json.key("l_threshold");
-            json.value(dest.l_threshold);
-            json.key("active_conns");
-            json.value(dest.active_conns);
-            json.key("inactive_conns");
-            json.value(dest.inactive_conns);
-            json.key("persist_conns");
-            json.value(dest.persist_conns);
+            json.field("address", to_string(dest.key.address));
+            json.field("port", dest.key.port);
+            json.field("forward", forward_json_name(dest.forward));
+            json.field("weight", dest.weight);
+            json.field("u_threshold", dest.u_threshold);
+            json.field("l_threshold", dest.l_threshold);
+            json.field("active_conns", dest.active_conns);
+            json.field("inactive_conns", dest.inactive_conns);
+            json.field("persist_conns", dest.persist_conns);
             json.end_object();
         }
         json.end_array();
@@ -182,12 +164,9 @@ std::string format_timeout_text(const Timeouts& timeouts) {
 std::string format_timeout_json(const Timeouts& timeouts) {
     JsonWriter json;
     json.begin_object();
-    json.key("tcp");
-    json.value(timeouts.tcp);
-    json.key("tcpfin");
-    json.value(timeouts.tcp_fin);
-    json.key("udp");
-    json.value(timeouts.udp);
+    json.field("tcp", timeouts.tcp);
+    json.field("tcpfin", timeouts.tcp_fin);
+    json.field("udp", timeouts.udp);
     json.end_object();
     return json.str();
 }

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fnat: the data path's packet parser.
+ *
+ * fnat_pkt_parse() turns a packet into a struct fnat_pkt: the tuple the
+ * connection table is searched with, where each header starts, and what the
+ * rest of the data path needs to know before touching a byte (TCP flags,
+ * fragment state, the connection an ICMP error is about). It trusts nothing
+ * in the packet: every length is checked against the skb and every read
+ * goes through skb_header_pointer(), so it works on non-linear skbs and
+ * never reads past skb->len. It neither writes to the skb nor linearises
+ * it: a caller that rewrites headers makes them writable first.
+ *
+ * What it does not check, because the stack already has by the time a
+ * netfilter hook sees the packet, or because it would cost a pass over the
+ * payload on every packet: the IP header checksum and L4 checksums.
+ *
+ * IPv4 only for now. IPv6 fits the same struct: l4off lands after the
+ * extension headers, frag_id is 32 bits wide, and the tuples already hold
+ * either family.
+ */
+#ifndef _FNAT_PKT_H
+#define _FNAT_PKT_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+#include "fnat_conn.h"
+
+struct sk_buff;
+
+/*
+ * Why a packet was refused. fnat_pkt_parse() returns the negated value.
+ * Values are internal and may be renumbered; the names from
+ * fnat_drop_reason_name() are what users see (one drop counter each) and
+ * must not change once released.
+ *
+ * Most mean "malformed", but FNAT_DROP_UNSUPPORTED_PROTO and
+ * FNAT_DROP_ICMP_UNSUPPORTED_INNER mean "not something fnat balances": a
+ * hook that sees traffic for the host itself (OSPF, ESP, GRE...) lets
+ * those through rather than drop them.
+ */
+enum fnat_drop_reason {
+	/* Fewer bytes after nhoff than a minimal IPv4 header. */
+	FNAT_DROP_TRUNCATED = 1,
+	/* The version nibble is not one fnat parses. */
+	FNAT_DROP_BAD_VERSION,
+	/* IHL below 5. */
+	FNAT_DROP_BAD_IHL,
+	/* Total length shorter than the header, or longer than the skb. */
+	FNAT_DROP_BAD_LENGTH,
+	/* Fragment ending beyond 65535 bytes (ping of death). */
+	FNAT_DROP_BAD_FRAGMENT,
+	/*
+	 * First fragment too short for its whole L4 header (RFC 1858) or
+	 * for an ICMP error's quote.
+	 */
+	FNAT_DROP_FRAGMENT_NO_L4,
+	/* Unfragmented, but shorter than a minimal L4 header. */
+	FNAT_DROP_L4_TRUNCATED,
+	/* TCP data offset below 5 or beyond the end of the segment. */
+	FNAT_DROP_BAD_TCP_DOFF,
+	/* UDP length below 8, or disagreeing with the IP payload. */
+	FNAT_DROP_BAD_UDP_LENGTH,
+	/* ICMP error quoting less than an IP header and 8 bytes of L4. */
+	FNAT_DROP_ICMP_TRUNCATED_INNER,
+	/* ICMP error quoting something that cannot have been sent. */
+	FNAT_DROP_ICMP_BAD_INNER,
+	/* ICMP error about a protocol fnat does not balance. */
+	FNAT_DROP_ICMP_UNSUPPORTED_INNER,
+	/* L4 protocol other than TCP, UDP, ICMP. */
+	FNAT_DROP_UNSUPPORTED_PROTO,
+	FNAT_DROP_REASON_MAX,
+};
+
+/* fnat_pkt.flags */
+enum {
+	/* One fragment of a datagram (MF set or a non-zero offset). */
+	FNAT_PKT_F_FRAG		= BIT(0),
+	/*
+	 * A non-first fragment: there is no L4 header, so the tuple's ports
+	 * are zero, l4hlen is 0 and l4off/l4len describe the fragment's data.
+	 */
+	FNAT_PKT_F_NO_L4	= BIT(1),
+	/* An ICMP error about a connection: inner and inner_*off are set. */
+	FNAT_PKT_F_ICMP_ERR	= BIT(2),
+	/* The IPv4 header carries options (IHL > 5). */
+	FNAT_PKT_F_IP_OPTS	= BIT(3),
+	/*
+	 * UDP without a checksum (field 0, and not CHECKSUM_PARTIAL): NAT
+	 * must leave it 0 rather than update it incrementally.
+	 */
+	FNAT_PKT_F_NO_CSUM	= BIT(4),
+	/*
+	 * A GRO super-packet over 64 KiB (BIG TCP, IPv4 from 6.3): total
+	 * length is 0 in the header and taken from the skb, as the stack does.
+	 */
+	FNAT_PKT_F_BIG_TCP	= BIT(5),
+};
+
+/*
+ * A parsed packet. Offsets count from skb->data, like nhoff, so they stay
+ * right after skb_ensure_writable() or pskb_expand_head().
+ */
+struct fnat_pkt {
+	/*
+	 * As the packet travels. Ports are zero for ICMP and for non-first
+	 * fragments; for ICMP errors this is the error's own tuple.
+	 */
+	struct fnat_tuple	tuple;
+	/*
+	 * FNAT_PKT_F_ICMP_ERR only: the quoted packet's tuple, in the
+	 * direction that packet travelled, i.e. one sent by the host the
+	 * error comes back to. A lookup for the connection it belongs to
+	 * finds it in the opposite direction to the error, and swapping
+	 * saddr/daddr and sport/dport gives the tuple the error travels as.
+	 * For a quoted ICMP echo the ports are zero, like the outer ones.
+	 */
+	struct fnat_tuple	inner;
+	unsigned int		l3off;		/* IP header (= nhoff) */
+	unsigned int		l4off;		/* after IP options */
+	/*
+	 * Bytes from l4off to the end of the IP packet as its header says.
+	 * The skb may be longer (trailing padding). For a fragment this is
+	 * what the fragment carries, not the whole datagram's L4 length.
+	 */
+	unsigned int		l4len;
+	unsigned int		inner_l3off;	/* FNAT_PKT_F_ICMP_ERR only */
+	/* 8 bytes at least are in the skb here: ports, TCP seq, echo id. */
+	unsigned int		inner_l4off;
+	/* FNAT_PKT_F_FRAG only: IP ID (32 bits in IPv6), offset in bytes. */
+	u32			frag_id;
+	u16			frag_off;
+	u16			l4hlen;		/* TCP: doff * 4; UDP, ICMP: 8 */
+	u16			flags;		/* FNAT_PKT_F_* */
+	u8			tcp_flags;	/* TCP flags byte: TCPHDR_* */
+	u8			icmp_type;
+	u8			icmp_code;
+	__be16			icmp_id;	/* echo request and reply */
+};
+
+/*
+ * Describes the IP packet starting nhoff bytes into skb->data. Returns 0
+ * with *p filled, or -enum fnat_drop_reason with *p undefined.
+ */
+int fnat_pkt_parse(const struct sk_buff *skb, unsigned int nhoff,
+		   struct fnat_pkt *p);
+
+/*
+ * A stable lowercase name for a drop reason ("bad_ihl"), for counters and
+ * logs; "unknown" for values outside the enum.
+ */
+const char *fnat_drop_reason_name(enum fnat_drop_reason reason);
+
+#endif /* _FNAT_PKT_H */

@@ -1,0 +1,1349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the packet parser on fixtures for every shape it accepts and every
+ * reason it refuses, each parsed from a linear skb and again from skbs whose
+ * bytes are split over page fragments at many points; then randomly
+ * truncated and bit-flipped packets, whose results are checked against the
+ * bytes they claim to describe. The builder the fixtures come from is
+ * checked first, against packets whose checksums were computed elsewhere.
+ */
+#include <kunit/test.h>
+#include <linux/ctype.h>
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <linux/prandom.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/tcp.h>
+#include "../fnat_pkt.h"
+#include "fnat_pkt_builder.h"
+
+#define CIP	0x0a000001	/* 10.0.0.1, client */
+#define VIP	0x0a000064	/* 10.0.0.100 */
+#define RIP	0x0a010001	/* 10.1.0.1, real server */
+#define LIP	0x0a020001	/* 10.2.0.1, director's local address */
+#define RTR	0x0a0300fe	/* 10.3.0.254, a router on the way */
+
+static const u8 tcp_syn_opts[] = {
+	TCPOPT_MSS, TCPOLEN_MSS, 0x05, 0xb4,
+	TCPOPT_SACK_PERM, TCPOLEN_SACK_PERM,
+	TCPOPT_TIMESTAMP, TCPOLEN_TIMESTAMP, 0, 0, 0, 1, 0, 0, 0, 0,
+	TCPOPT_NOP, TCPOPT_WINDOW, TCPOLEN_WINDOW, 7,
+};
+
+/* Router alert (4 bytes) and a record-route with room for one hop. */
+static const u8 ip_opts[] = {
+	IPOPT_RA, 4, 0, 0,
+	IPOPT_RR, 7, 4, 0, 0, 0, 0,
+};
+
+static struct fnat_pb_spec tcp_syn(void)
+{
+	struct fnat_pb_spec s = {
+		.saddr = fnat_pb_ip4(CIP),
+		.daddr = fnat_pb_ip4(VIP),
+		.protocol = IPPROTO_TCP,
+		.id = htons(0x1234),
+		.df = true,
+		.sport = htons(40000),
+		.dport = htons(80),
+		.tcp_flags = TCPHDR_SYN,
+		.seq = 1000,
+	};
+
+	return s;
+}
+
+static struct fnat_pb_spec udp_dns(void)
+{
+	struct fnat_pb_spec s = {
+		.saddr = fnat_pb_ip4(CIP),
+		.daddr = fnat_pb_ip4(VIP),
+		.protocol = IPPROTO_UDP,
+		.id = htons(0x1234),
+		.sport = htons(5353),
+		.dport = htons(53),
+		.payload_len = 32,
+	};
+
+	return s;
+}
+
+static struct fnat_pb_spec icmp_echo(void)
+{
+	struct fnat_pb_spec s = {
+		.saddr = fnat_pb_ip4(CIP),
+		.daddr = fnat_pb_ip4(VIP),
+		.protocol = IPPROTO_ICMP,
+		.icmp_type = ICMP_ECHO,
+		.icmp_id = htons(0x4242),
+		.icmp_seq = htons(7),
+		.payload_len = 56,
+	};
+
+	return s;
+}
+
+/*
+ * What a router between the director and a real server sends back when
+ * the director's FULLNAT packet LIP:5000 -> RIP:80 (*in) is too big.
+ */
+static struct fnat_pb_spec icmp_error(const struct fnat_pb_spec *in, u8 type,
+				      u8 code)
+{
+	struct fnat_pb_spec s = {
+		.saddr = fnat_pb_ip4(RTR),
+		.daddr = in->saddr,
+		.protocol = IPPROTO_ICMP,
+		.icmp_type = type,
+		.icmp_code = code,
+		.inner = in,
+	};
+
+	return s;
+}
+
+static struct fnat_pb_spec fullnat_tcp(void)
+{
+	struct fnat_pb_spec s = tcp_syn();
+
+	s.saddr = fnat_pb_ip4(LIP);
+	s.daddr = fnat_pb_ip4(RIP);
+	s.sport = htons(5000);
+	s.tcp_flags = TCPHDR_ACK | TCPHDR_PSH;
+	s.seq = 0x11223344;
+	s.tcp_opts = tcp_syn_opts + 6;	/* timestamps and window */
+	s.tcp_opts_len = sizeof(tcp_syn_opts) - 6;
+	s.payload_len = 1400;
+	return s;
+}
+
+/* Fragments small enough to hold any packet up to FNAT_PB_MAX_LEN. */
+static unsigned int frag_len_for(unsigned int bytes, unsigned int want)
+{
+	return max(want, DIV_ROUND_UP(bytes, MAX_SKB_FRAGS));
+}
+
+/*
+ * Parses pkt behind nhoff bytes from a linear skb, then from non-linear
+ * ones split at a few places (inside the IP header, the L4 header, the
+ * quoted packet), and expects the same answer from all.
+ */
+static int parse_pkt(struct kunit *test, const struct fnat_pb_pkt *pkt,
+		     unsigned int nhoff, struct fnat_pkt *p)
+{
+	const unsigned int splits[] = { 0, 13, 22, 27, 41, 53, UINT_MAX };
+	struct fnat_pb_layout lo = { .nhoff = nhoff };
+	struct sk_buff *skb;
+	struct fnat_pkt q;
+	unsigned int i;
+	int ret, r;
+
+	skb = fnat_pb_skb(test, pkt, &lo);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	ret = fnat_pkt_parse(skb, nhoff, p);
+	fnat_pb_free(test, skb);
+
+	lo.nonlinear = true;
+	for (i = 0; i < ARRAY_SIZE(splits); i++) {
+		lo.linear_len = nhoff + min(splits[i], pkt->len);
+		lo.frag_len = frag_len_for(pkt->len, 5);
+		skb = fnat_pb_skb(test, pkt, &lo);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		KUNIT_ASSERT_EQ(test, lo.linear_len, skb_headlen(skb));
+		r = fnat_pkt_parse(skb, nhoff, &q);
+		KUNIT_EXPECT_EQ_MSG(test, ret, r, "split at %u", lo.linear_len);
+		if (!ret && !r)
+			KUNIT_EXPECT_EQ_MSG(test, 0, memcmp(p, &q, sizeof(q)),
+					    "split at %u", lo.linear_len);
+		fnat_pb_free(test, skb);
+	}
+	return ret;
+}
+
+static int parse_spec(struct kunit *test, const struct fnat_pb_spec *spec,
+		      struct fnat_pkt *p)
+{
+	struct fnat_pb_pkt *pkt = fnat_pb_build(test, spec);
+
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	return parse_pkt(test, pkt, 0, p);
+}
+
+static void expect_tuple(struct kunit *test, const struct fnat_tuple *t,
+			 u8 protocol, u32 saddr, u16 sport, u32 daddr,
+			 u16 dport)
+{
+	KUNIT_EXPECT_EQ(test, AF_INET, t->af);
+	KUNIT_EXPECT_EQ(test, protocol, t->protocol);
+	KUNIT_EXPECT_EQ(test, htonl(saddr), t->saddr.ip);
+	KUNIT_EXPECT_EQ(test, htonl(daddr), t->daddr.ip);
+	KUNIT_EXPECT_EQ(test, htons(sport), t->sport);
+	KUNIT_EXPECT_EQ(test, htons(dport), t->dport);
+}
+
+/* Independently computed (RFC 1071 in a script) reference packets. */
+static const u8 ref_tcp_syn[] = {
+	0x45, 0x00, 0x00, 0x28, 0x12, 0x34, 0x40, 0x00,
+	0x40, 0x06, 0x14, 0x38, 0x0a, 0x00, 0x00, 0x01,
+	0x0a, 0x00, 0x00, 0x64, 0x9c, 0x40, 0x00, 0x50,
+	0x00, 0x00, 0x03, 0xe8, 0x00, 0x00, 0x00, 0x00,
+	0x50, 0x02, 0xff, 0xff, 0xfb, 0x05, 0x00, 0x00,
+};
+
+static const u8 ref_udp[] = {
+	0x45, 0x00, 0x00, 0x20, 0x12, 0x34, 0x40, 0x00,
+	0x40, 0x11, 0x14, 0x35, 0x0a, 0x00, 0x00, 0x01,
+	0x0a, 0x00, 0x00, 0x64, 0x14, 0xe9, 0x00, 0x35,
+	0x00, 0x0c, 0x0e, 0x71, 0x66, 0x6e, 0x61, 0x74,
+};
+
+static const u8 ref_icmp_echo[] = {
+	0x45, 0x00, 0x00, 0x24, 0x12, 0x34, 0x40, 0x00,
+	0x40, 0x01, 0x14, 0x41, 0x0a, 0x00, 0x00, 0x01,
+	0x0a, 0x00, 0x00, 0x64, 0x08, 0x00, 0xa9, 0xa6,
+	0x42, 0x42, 0x00, 0x07, 0x00, 0x01, 0x02, 0x03,
+	0x04, 0x05, 0x06, 0x07,
+};
+
+static void expect_bytes(struct kunit *test, const struct fnat_pb_spec *spec,
+			 const u8 *want, unsigned int len)
+{
+	struct fnat_pb_pkt *pkt = fnat_pb_build(test, spec);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_ASSERT_EQ(test, len, pkt->len);
+	for (i = 0; i < len; i++)
+		KUNIT_EXPECT_EQ_MSG(test, want[i], pkt->data[i], "byte %u", i);
+}
+
+static void fnat_pkt_builder_reference(struct kunit *test)
+{
+	struct fnat_pb_spec s = tcp_syn();
+
+	expect_bytes(test, &s, ref_tcp_syn, sizeof(ref_tcp_syn));
+	s = udp_dns();
+	s.df = true;
+	s.payload = "fnat";
+	s.payload_len = 4;
+	expect_bytes(test, &s, ref_udp, sizeof(ref_udp));
+	s = icmp_echo();
+	s.id = htons(0x1234);
+	s.df = true;
+	s.payload_len = 8;
+	expect_bytes(test, &s, ref_icmp_echo, sizeof(ref_icmp_echo));
+}
+
+/* Every checksum the builder writes verifies, whatever the shape. */
+static void fnat_pkt_builder_checksums(struct kunit *test)
+{
+	struct fnat_pb_spec tcp = fullnat_tcp(), udp = udp_dns();
+	struct fnat_pb_spec err = icmp_error(&tcp, ICMP_DEST_UNREACH,
+					     ICMP_FRAG_NEEDED);
+	const struct fnat_pb_spec *specs[] = { &tcp, &udp, &err };
+	struct fnat_pb_pkt *pkt;
+	unsigned int i, l4len;
+	struct iphdr *iph;
+	struct sk_buff *skb;
+
+	tcp.ip_opts = ip_opts;
+	tcp.ip_opts_len = sizeof(ip_opts);
+	err.icmp_mtu = 1400;
+	err.inner_quote = 200;
+	for (i = 0; i < ARRAY_SIZE(specs); i++) {
+		pkt = fnat_pb_build(test, specs[i]);
+		KUNIT_ASSERT_NOT_NULL(test, pkt);
+		iph = (struct iphdr *)pkt->data;
+		l4len = pkt->len - pkt->l4off;
+		KUNIT_EXPECT_EQ(test, pkt->len, ntohs(iph->tot_len));
+		KUNIT_EXPECT_EQ(test, 0, ip_fast_csum(iph, iph->ihl));
+		if (specs[i]->protocol == IPPROTO_ICMP)
+			KUNIT_EXPECT_EQ(test, 0,
+					ip_compute_csum(pkt->data + pkt->l4off,
+							l4len));
+		else
+			KUNIT_EXPECT_EQ(test, 0,
+					csum_tcpudp_magic(iph->saddr,
+							  iph->daddr, l4len,
+							  iph->protocol,
+							  csum_partial(pkt->data + pkt->l4off,
+								       l4len, 0)));
+	}
+	/* The quoted packet is the original, checksums and all. */
+	pkt = fnat_pb_build(test, &err);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	iph = (struct iphdr *)(pkt->data + 28);
+	KUNIT_EXPECT_EQ(test, 0, ip_fast_csum(iph, iph->ihl));
+	KUNIT_EXPECT_EQ(test, htons(1400),
+			((struct icmphdr *)(pkt->data + 20))->un.frag.mtu);
+	KUNIT_EXPECT_EQ(test, 28U + 200, pkt->len);
+
+	/* Offload: the pseudo-header sum, and where the stack finishes. */
+	udp.csum = FNAT_PB_CSUM_PARTIAL;
+	pkt = fnat_pb_build(test, &udp);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	skb = fnat_pb_skb(test, pkt, &(struct fnat_pb_layout){ .nhoff = 14 });
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, CHECKSUM_PARTIAL, (int)skb->ip_summed);
+	KUNIT_EXPECT_EQ(test, 14 + 20, skb_checksum_start_offset(skb));
+	KUNIT_EXPECT_EQ(test, 6, skb->csum_offset);
+	iph = (struct iphdr *)pkt->data;
+	KUNIT_EXPECT_EQ(test,
+			(__force u16)~csum_tcpudp_magic(iph->saddr, iph->daddr,
+							pkt->len - 20,
+							IPPROTO_UDP, 0),
+			(__force u16)((struct udphdr *)(pkt->data + 20))->check);
+}
+
+static void fnat_pkt_builder_layout(struct kunit *test)
+{
+	struct fnat_pb_spec s = fullnat_tcp();
+	struct fnat_pb_layout lo = {
+		.nhoff = 14, .nonlinear = true, .linear_len = 30, .frag_len = 100,
+	};
+	struct sk_buff *a, *b;
+
+	a = fnat_pb_new(test, &s, NULL);
+	b = fnat_pb_new(test, &s, &lo);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_FALSE(test, skb_is_nonlinear(a));
+	KUNIT_EXPECT_EQ(test, 30U, skb_headlen(b));
+	KUNIT_EXPECT_EQ(test, a->len + 14, b->len);
+	KUNIT_EXPECT_EQ(test, 15, (int)skb_shinfo(b)->nr_frags);
+	KUNIT_EXPECT_EQ(test, 14, skb_network_offset(b));
+	KUNIT_EXPECT_EQ(test, 14 + 20, skb_transport_offset(b));
+	KUNIT_EXPECT_EQ(test, htons(ETH_P_IP), b->protocol);
+	KUNIT_EXPECT_EQ(test, CHECKSUM_NONE, (int)b->ip_summed);
+	KUNIT_EXPECT_FALSE(test, skb_is_gso(b));
+
+	/* All of it in fragments, the link-layer filler included. */
+	lo.linear_len = 0;
+	lo.frag_len = 0;
+	b = fnat_pb_new(test, &s, &lo);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, 0U, skb_headlen(b));
+	KUNIT_EXPECT_EQ(test, 1, (int)skb_shinfo(b)->nr_frags);
+	lo = (struct fnat_pb_layout){ .nhoff = 14 };
+	FNAT_PB_EXPECT_SKB_EQ(test, b, fnat_pb_new(test, &s, &lo), 14);
+}
+
+static bool differ(struct kunit *test, const struct fnat_pb_pkt *got,
+		   const struct fnat_pb_pkt *want, unsigned int nhoff,
+		   char *msg, size_t size)
+{
+	struct fnat_pb_layout lo = { .nhoff = nhoff };
+	struct sk_buff *g = fnat_pb_skb(test, got, &lo);
+	struct sk_buff *w = fnat_pb_skb(test, want, &lo);
+
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	return !fnat_pb_skb_equal(g, w, nhoff, msg, size);
+}
+
+/* Differences are found, placed and named in the failure message. */
+static void fnat_pkt_builder_compare(struct kunit *test)
+{
+	struct fnat_pb_spec s = fullnat_tcp();
+	struct fnat_pb_spec e = icmp_error(&s, ICMP_DEST_UNREACH,
+					   ICMP_FRAG_NEEDED);
+	struct fnat_pb_pkt *want, *got;
+	char msg[160];
+
+	want = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	s.seq++;
+	got = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 14, msg, sizeof(msg)));
+	KUNIT_EXPECT_STREQ(test, msg,
+			   "first difference at byte 41 (tcp.seq+3): got 0x45, want 0x44; lengths got 1470, want 1470");
+	KUNIT_EXPECT_FALSE(test, differ(test, want, want, 14, msg, sizeof(msg)));
+
+	got = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	got->data[3] = 0x42;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "byte 3 (ip.tot_len+1)"),
+				  "%s", msg);
+	*got = *want;
+	got->len--;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "got 1455 bytes, want 1456"),
+				  "%s", msg);
+
+	/* Inside an ICMP error's quote. */
+	want = fnat_pb_build(test, &e);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	*got = *want;
+	got->data[28 + 12] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(inner ip.saddr+0)"),
+				  "%s", msg);
+	*got = *want;
+	got->data[28 + 20 + 5] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(inner tcp.seq+1)"),
+				  "%s", msg);
+	*got = *want;
+	KUNIT_EXPECT_FALSE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+}
+
+static void fnat_pkt_tcp(struct kunit *test)
+{
+	struct fnat_pb_spec s = tcp_syn();
+	static const u8 flags[] = {
+		TCPHDR_SYN | TCPHDR_ACK, TCPHDR_ACK, TCPHDR_FIN | TCPHDR_ACK,
+		TCPHDR_RST, TCPHDR_RST | TCPHDR_ACK, TCPHDR_SYN_ECN, 0, 0xff,
+	};
+	struct fnat_pkt p;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_TCP, CIP, 40000, VIP, 80);
+	KUNIT_EXPECT_EQ(test, 0U, p.l3off);
+	KUNIT_EXPECT_EQ(test, 20U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 20U, p.l4len);
+	KUNIT_EXPECT_EQ(test, 20, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, TCPHDR_SYN, p.tcp_flags);
+	KUNIT_EXPECT_EQ(test, 0, p.flags);
+	KUNIT_EXPECT_EQ(test, 0U, p.frag_id);
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		s.tcp_flags = flags[i];
+		s.payload_len = i * 100;
+		KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+		KUNIT_EXPECT_EQ(test, flags[i], p.tcp_flags);
+		KUNIT_EXPECT_EQ(test, 20U + i * 100, p.l4len);
+	}
+}
+
+static void fnat_pkt_tcp_options(struct kunit *test)
+{
+	static const u8 full[40] = { [0 ... 38] = TCPOPT_NOP, TCPOPT_EOL };
+	struct fnat_pb_spec s = tcp_syn();
+	struct fnat_pkt p;
+
+	s.tcp_opts = tcp_syn_opts;
+	s.tcp_opts_len = sizeof(tcp_syn_opts);
+	s.payload_len = 100;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_TCP, CIP, 40000, VIP, 80);
+	KUNIT_EXPECT_EQ(test, 40, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, 140U, p.l4len);
+
+	/* The most options there can be, and nothing after them. */
+	s.tcp_opts = full;
+	s.tcp_opts_len = sizeof(full);
+	s.payload_len = 0;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 60, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, 60U, p.l4len);
+}
+
+static void fnat_pkt_udp(struct kunit *test)
+{
+	struct fnat_pb_spec s = udp_dns();
+	struct fnat_pb_pkt *pkt;
+	struct fnat_pkt p;
+
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_UDP, CIP, 5353, VIP, 53);
+	KUNIT_EXPECT_EQ(test, 20U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 40U, p.l4len);
+	KUNIT_EXPECT_EQ(test, 8, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, 0, p.flags);
+	KUNIT_EXPECT_EQ(test, 0, p.tcp_flags);
+
+	/* Shorter than the IP payload: the stack trims, so do we accept. */
+	s.set = FNAT_PB_SET_UDP_LEN;
+	s.set_udp_len = 8;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 40U, p.l4len);
+
+	/* Empty datagram. */
+	s = udp_dns();
+	s.payload_len = 0;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 8U, p.l4len);
+
+	/*
+	 * Offloaded: the field is a partial sum, not "no checksum", even in
+	 * the (here forced) case it reads zero.
+	 */
+	s.csum = FNAT_PB_CSUM_PARTIAL;
+	pkt = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	((struct udphdr *)(pkt->data + pkt->l4off))->check = 0;
+	KUNIT_ASSERT_EQ(test, 0, parse_pkt(test, pkt, 0, &p));
+	KUNIT_EXPECT_EQ(test, 0, p.flags & FNAT_PKT_F_NO_CSUM);
+}
+
+static void fnat_pkt_udp_zero_csum(struct kunit *test)
+{
+	struct fnat_pb_spec s = udp_dns();
+	struct fnat_pkt p;
+
+	s.csum = FNAT_PB_CSUM_NONE;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_UDP, CIP, 5353, VIP, 53);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_NO_CSUM, p.flags);
+}
+
+static void fnat_pkt_icmp_echo(struct kunit *test)
+{
+	struct fnat_pb_spec s = icmp_echo(), in = tcp_syn();
+	static const u8 plain[] = {
+		ICMP_ECHOREPLY, ICMP_TIMESTAMP, ICMP_INFO_REQUEST, 42,
+		ICMP_REDIRECT,
+	};
+	struct fnat_pkt p;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_ICMP, CIP, 0, VIP, 0);
+	KUNIT_EXPECT_EQ(test, ICMP_ECHO, p.icmp_type);
+	KUNIT_EXPECT_EQ(test, 0, p.icmp_code);
+	KUNIT_EXPECT_EQ(test, htons(0x4242), p.icmp_id);
+	KUNIT_EXPECT_EQ(test, 8, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, 64U, p.l4len);
+	KUNIT_EXPECT_EQ(test, 0, p.flags);
+
+	/*
+	 * Not errors about a connection; a redirect quotes a packet but is
+	 * the director's own business.
+	 */
+	for (i = 0; i < ARRAY_SIZE(plain); i++) {
+		s.icmp_type = plain[i];
+		s.icmp_code = 1;
+		s.inner = plain[i] == ICMP_REDIRECT ? &in : NULL;
+		KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+		KUNIT_EXPECT_EQ(test, plain[i], p.icmp_type);
+		KUNIT_EXPECT_EQ(test, 1, p.icmp_code);
+		KUNIT_EXPECT_EQ(test, plain[i] == ICMP_ECHOREPLY ?
+				htons(0x4242) : 0, p.icmp_id);
+		KUNIT_EXPECT_EQ(test, 0, p.flags);
+		KUNIT_EXPECT_EQ(test, 0, p.inner.protocol);
+	}
+}
+
+static void fnat_pkt_icmp_frag_needed(struct kunit *test)
+{
+	struct fnat_pb_spec in = fullnat_tcp();
+	struct fnat_pb_spec s = icmp_error(&in, ICMP_DEST_UNREACH,
+					   ICMP_FRAG_NEEDED);
+	struct fnat_pb_pkt *pkt;
+	struct fnat_pkt p;
+	__be32 seq;
+
+	s.icmp_mtu = 1400;
+	pkt = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_ASSERT_EQ(test, 0, parse_pkt(test, pkt, 0, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_ICMP, RTR, 0, LIP, 0);
+	KUNIT_EXPECT_EQ(test, ICMP_DEST_UNREACH, p.icmp_type);
+	KUNIT_EXPECT_EQ(test, ICMP_FRAG_NEEDED, p.icmp_code);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_ICMP_ERR, p.flags);
+	KUNIT_EXPECT_EQ(test, 8U + 20 + 8, p.l4len);
+	/* The director's packet, as it left: LIP:lport -> RIP:rport. */
+	expect_tuple(test, &p.inner, IPPROTO_TCP, LIP, 5000, RIP, 80);
+	KUNIT_EXPECT_EQ(test, 28U, p.inner_l3off);
+	KUNIT_EXPECT_EQ(test, 48U, p.inner_l4off);
+	/* Where the data path finds the quoted seq to undo its delta. */
+	memcpy(&seq, pkt->data + p.inner_l4off + 4, sizeof(seq));
+	KUNIT_EXPECT_EQ(test, 0x11223344U, ntohl(seq));
+
+	/* Linux quotes as much as fits in 576 bytes. */
+	s.inner_quote = 576 - 28;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 576U - 20, p.l4len);
+	expect_tuple(test, &p.inner, IPPROTO_TCP, LIP, 5000, RIP, 80);
+}
+
+static void fnat_pkt_icmp_errors(struct kunit *test)
+{
+	struct fnat_pb_spec udp = udp_dns(), echo = icmp_echo(), s;
+	struct fnat_pb_spec tcp = fullnat_tcp();
+	struct fnat_pkt p;
+
+	/* Port unreachable from the real server, about a UDP datagram. */
+	udp.saddr = fnat_pb_ip4(LIP);
+	udp.daddr = fnat_pb_ip4(RIP);
+	s = icmp_error(&udp, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH);
+	s.saddr = fnat_pb_ip4(RIP);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_ICMP, RIP, 0, LIP, 0);
+	expect_tuple(test, &p.inner, IPPROTO_UDP, LIP, 5353, RIP, 53);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_ICMP_ERR, p.flags);
+
+	/* Time exceeded about a ping: no ports, inside or out. */
+	s = icmp_error(&echo, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.inner, IPPROTO_ICMP, CIP, 0, VIP, 0);
+	KUNIT_EXPECT_EQ(test, ICMP_TIME_EXCEEDED, p.icmp_type);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_ICMP_ERR, p.flags);
+
+	s = icmp_error(&tcp, ICMP_SOURCE_QUENCH, 0);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.inner, IPPROTO_TCP, LIP, 5000, RIP, 80);
+
+	/* Parameter problem about a packet with options: ports after them. */
+	tcp.ip_opts = ip_opts;
+	tcp.ip_opts_len = sizeof(ip_opts);
+	s = icmp_error(&tcp, ICMP_PARAMETERPROB, 0);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.inner, IPPROTO_TCP, LIP, 5000, RIP, 80);
+	KUNIT_EXPECT_EQ(test, 28U, p.inner_l3off);
+	KUNIT_EXPECT_EQ(test, 28U + 32, p.inner_l4off);
+	KUNIT_EXPECT_EQ(test, 8U + 32 + 8, p.l4len);
+
+	/* About a first fragment: it has the ports. */
+	udp.mf = true;
+	s = icmp_error(&udp, ICMP_TIME_EXCEEDED, ICMP_EXC_FRAGTIME);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.inner, IPPROTO_UDP, LIP, 5353, RIP, 53);
+}
+
+static void fnat_pkt_first_fragment(struct kunit *test)
+{
+	struct fnat_pb_spec s = fullnat_tcp();
+	struct fnat_pkt p;
+
+	s.mf = true;
+	s.df = false;
+	s.id = htons(0xbeef);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_TCP, LIP, 5000, RIP, 80);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_FRAG, p.flags);
+	KUNIT_EXPECT_EQ(test, 0xbeefU, p.frag_id);
+	KUNIT_EXPECT_EQ(test, 0, p.frag_off);
+	KUNIT_EXPECT_EQ(test, 36, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, 36U + 1400, p.l4len);
+	KUNIT_EXPECT_EQ(test, TCPHDR_ACK | TCPHDR_PSH, p.tcp_flags);
+
+	/* A first UDP fragment's length is the whole datagram's. */
+	s = udp_dns();
+	s.mf = true;
+	s.set = FNAT_PB_SET_UDP_LEN;
+	s.set_udp_len = 3000;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_UDP, CIP, 5353, VIP, 53);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_FRAG, p.flags);
+
+	/* An L4 header that just fits. */
+	s = tcp_syn();
+	s.mf = true;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 20U, p.l4len);
+}
+
+static void fnat_pkt_non_first_fragment(struct kunit *test)
+{
+	static const u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP };
+	struct fnat_pb_spec s = tcp_syn();
+	struct fnat_pkt p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		s.protocol = protos[i];
+		s.id = htons(0xbeef);
+		s.frag_off = 1480;
+		s.mf = i != 1;		/* a middle one, or the last */
+		s.df = false;
+		s.payload_len = 64;
+		KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+		expect_tuple(test, &p.tuple, protos[i], CIP, 0, VIP, 0);
+		KUNIT_EXPECT_EQ(test, FNAT_PKT_F_FRAG | FNAT_PKT_F_NO_L4,
+				p.flags);
+		KUNIT_EXPECT_EQ(test, 1480, p.frag_off);
+		KUNIT_EXPECT_EQ(test, 0xbeefU, p.frag_id);
+		KUNIT_EXPECT_EQ(test, 20U, p.l4off);
+		KUNIT_EXPECT_EQ(test, 64U, p.l4len);
+		KUNIT_EXPECT_EQ(test, 0, p.l4hlen);
+		KUNIT_EXPECT_EQ(test, 0, p.tcp_flags);
+		KUNIT_EXPECT_EQ(test, 0, p.icmp_type);
+	}
+
+	/* The last byte a datagram may have; and a fragment with none. */
+	s.frag_off = 65528;
+	s.payload_len = 7;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 65528, p.frag_off);
+	s.payload_len = 0;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 0U, p.l4len);
+}
+
+static void fnat_pkt_ip_options(struct kunit *test)
+{
+	static const u8 full[40] = { [0 ... 38] = IPOPT_NOOP, IPOPT_END };
+	struct fnat_pb_spec s = tcp_syn();
+	struct fnat_pkt p;
+
+	s.ip_opts = ip_opts;
+	s.ip_opts_len = sizeof(ip_opts);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_TCP, CIP, 40000, VIP, 80);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_IP_OPTS, p.flags);
+	KUNIT_EXPECT_EQ(test, 32U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 20U, p.l4len);
+	KUNIT_EXPECT_EQ(test, TCPHDR_SYN, p.tcp_flags);
+
+	s = udp_dns();
+	s.ip_opts = full;
+	s.ip_opts_len = sizeof(full);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple(test, &p.tuple, IPPROTO_UDP, CIP, 5353, VIP, 53);
+	KUNIT_EXPECT_EQ(test, 60U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 40U, p.l4len);
+}
+
+/* Offsets count from skb->data, wherever the IP header starts. */
+static void fnat_pkt_nhoff(struct kunit *test)
+{
+	struct fnat_pb_spec in = fullnat_tcp();
+	struct fnat_pb_spec s = icmp_error(&in, ICMP_DEST_UNREACH,
+					   ICMP_FRAG_NEEDED);
+	struct fnat_pb_pkt *pkt = fnat_pb_build(test, &s);
+	struct fnat_pkt p;
+
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_ASSERT_EQ(test, 0, parse_pkt(test, pkt, 14, &p));
+	KUNIT_EXPECT_EQ(test, 14U, p.l3off);
+	KUNIT_EXPECT_EQ(test, 34U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 42U, p.inner_l3off);
+	KUNIT_EXPECT_EQ(test, 62U, p.inner_l4off);
+	expect_tuple(test, &p.inner, IPPROTO_TCP, LIP, 5000, RIP, 80);
+
+	pkt = fnat_pb_build(test, &in);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_ASSERT_EQ(test, 0, parse_pkt(test, pkt, 1, &p));
+	KUNIT_EXPECT_EQ(test, 21U, p.l4off);
+	expect_tuple(test, &p.tuple, IPPROTO_TCP, LIP, 5000, RIP, 80);
+}
+
+/* Bytes after the IP packet (a short frame's padding) are not L4's. */
+static void fnat_pkt_trailing_bytes(struct kunit *test)
+{
+	struct fnat_pb_spec s = tcp_syn();
+	struct fnat_pb_pkt *pkt = fnat_pb_build(test, &s);
+	struct fnat_pkt p;
+
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	pkt->len += 6;
+	KUNIT_ASSERT_EQ(test, 0, parse_pkt(test, pkt, 0, &p));
+	KUNIT_EXPECT_EQ(test, 20U, p.l4len);
+}
+
+static void fnat_pkt_big_tcp(struct kunit *test)
+{
+	struct fnat_pb_spec s = fullnat_tcp();
+	struct fnat_pb_layout gso = { .gso_size = 1448 };
+	struct fnat_pb_pkt *pkt;
+	struct sk_buff *skb;
+	struct fnat_pkt p;
+
+	s.payload_len = 3000;
+	s.set = FNAT_PB_SET_TOT_LEN;
+	s.set_tot_len = 0;
+	pkt = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	skb = fnat_pb_skb(test, pkt, &gso);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, 0, fnat_pkt_parse(skb, 0, &p));
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_BIG_TCP, p.flags);
+	KUNIT_EXPECT_EQ(test, 36U + 3000, p.l4len);
+	expect_tuple(test, &p.tuple, IPPROTO_TCP, LIP, 5000, RIP, 80);
+
+	/* Only a GSO TCP packet may say 0. */
+	KUNIT_EXPECT_EQ(test, -FNAT_DROP_BAD_LENGTH,
+			parse_pkt(test, pkt, 0, &p));
+	s = udp_dns();
+	s.set = FNAT_PB_SET_TOT_LEN;
+	s.set_tot_len = 0;
+	pkt = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	skb = fnat_pb_skb(test, pkt, &gso);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, -FNAT_DROP_BAD_LENGTH,
+			fnat_pkt_parse(skb, 0, &p));
+}
+
+/* Every split point of every accepted shape gives the same answer. */
+static void fnat_pkt_nonlinear(struct kunit *test)
+{
+	struct fnat_pb_spec tcp = fullnat_tcp(), udp = udp_dns();
+	struct fnat_pb_spec err = icmp_error(&tcp, ICMP_DEST_UNREACH,
+					     ICMP_FRAG_NEEDED);
+	const struct fnat_pb_spec *specs[] = { &tcp, &udp, &err };
+	struct fnat_pb_layout lo = { .nonlinear = true };
+	struct fnat_pkt want, got;
+	struct fnat_pb_pkt *pkt;
+	struct sk_buff *skb;
+	unsigned int i, split;
+
+	tcp.payload_len = 40;
+	tcp.ip_opts = ip_opts;
+	tcp.ip_opts_len = sizeof(ip_opts);
+	for (i = 0; i < ARRAY_SIZE(specs); i++) {
+		pkt = fnat_pb_build(test, specs[i]);
+		KUNIT_ASSERT_NOT_NULL(test, pkt);
+		skb = fnat_pb_skb(test, pkt, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		KUNIT_ASSERT_EQ(test, 0, fnat_pkt_parse(skb, 0, &want));
+		for (split = 0; split <= pkt->len; split++) {
+			lo.linear_len = split;
+			lo.frag_len = frag_len_for(pkt->len - split, 1);
+			skb = fnat_pb_skb(test, pkt, &lo);
+			KUNIT_ASSERT_NOT_NULL(test, skb);
+			KUNIT_ASSERT_EQ_MSG(test, 0,
+					    fnat_pkt_parse(skb, 0, &got),
+					    "packet %u split at %u", i, split);
+			KUNIT_EXPECT_EQ_MSG(test, 0,
+					    memcmp(&want, &got, sizeof(got)),
+					    "packet %u split at %u", i, split);
+			fnat_pb_free(test, skb);
+		}
+	}
+}
+
+struct refusal_run {
+	struct kunit	*test;
+	unsigned long	seen;	/* bit per reason */
+};
+
+static void refused_pkt(struct refusal_run *r, const struct fnat_pb_pkt *pkt,
+			enum fnat_drop_reason want, const char *what)
+{
+	const char *expected = fnat_drop_reason_name(want), *got;
+	struct fnat_pkt p;
+	int ret;
+
+	ret = parse_pkt(r->test, pkt, 0, &p);
+	got = ret < 0 ? fnat_drop_reason_name(-ret) : "accepted";
+	KUNIT_EXPECT_STREQ_MSG(r->test, expected, got, "%s", what);
+	r->seen |= BIT(want);
+}
+
+static void refused(struct refusal_run *r, const struct fnat_pb_spec *spec,
+		    enum fnat_drop_reason want, const char *what)
+{
+	struct fnat_pb_pkt *pkt = fnat_pb_build(r->test, spec);
+
+	KUNIT_ASSERT_NOT_NULL(r->test, pkt);
+	refused_pkt(r, pkt, want, what);
+}
+
+/* A packet whose IP header says it ends l4len bytes after the header. */
+static void refused_short(struct refusal_run *r, struct fnat_pb_spec s,
+			  unsigned int l4len, enum fnat_drop_reason want,
+			  const char *what)
+{
+	unsigned int hlen = 20 + ALIGN(s.ip_opts_len, 4);
+
+	s.set |= FNAT_PB_SET_TOT_LEN | FNAT_PB_SET_TRUNCATE;
+	s.set_tot_len = hlen + l4len;
+	s.truncate = hlen + l4len;
+	refused(r, &s, want, what);
+}
+
+static void fnat_pkt_refuse_ip(struct refusal_run *r)
+{
+	struct fnat_pb_spec s = tcp_syn();
+	struct fnat_pb_pkt *pkt;
+	struct sk_buff *skb;
+	struct fnat_pkt p;
+	unsigned int i;
+
+	s.set = FNAT_PB_SET_TRUNCATE;
+	s.truncate = 19;
+	refused(r, &s, FNAT_DROP_TRUNCATED, "19 bytes");
+	s.truncate = 1;
+	refused(r, &s, FNAT_DROP_TRUNCATED, "1 byte");
+	s.truncate = 0;
+	refused(r, &s, FNAT_DROP_TRUNCATED, "nothing");
+	/* nhoff at or beyond the end, however far. */
+	s = tcp_syn();
+	pkt = fnat_pb_build(r->test, &s);
+	KUNIT_ASSERT_NOT_NULL(r->test, pkt);
+	skb = fnat_pb_skb(r->test, pkt, NULL);
+	KUNIT_ASSERT_NOT_NULL(r->test, skb);
+	KUNIT_EXPECT_EQ(r->test, -FNAT_DROP_TRUNCATED,
+			fnat_pkt_parse(skb, skb->len, &p));
+	KUNIT_EXPECT_EQ(r->test, -FNAT_DROP_TRUNCATED,
+			fnat_pkt_parse(skb, skb->len - 19, &p));
+	KUNIT_EXPECT_EQ(r->test, -FNAT_DROP_TRUNCATED,
+			fnat_pkt_parse(skb, UINT_MAX, &p));
+	KUNIT_EXPECT_EQ(r->test, -FNAT_DROP_TRUNCATED,
+			fnat_pkt_parse(skb, (unsigned int)INT_MAX + 1, &p));
+
+	s = tcp_syn();
+	s.set = FNAT_PB_SET_VERSION;
+	s.set_version = 6;
+	refused(r, &s, FNAT_DROP_BAD_VERSION, "version 6 in IPv4");
+	s.set_version = 0;
+	refused(r, &s, FNAT_DROP_BAD_VERSION, "version 0");
+	s.set_version = 15;
+	refused(r, &s, FNAT_DROP_BAD_VERSION, "version 15");
+
+	s = tcp_syn();
+	s.set = FNAT_PB_SET_IHL;
+	for (i = 0; i < 5; i++) {
+		s.set_ihl = i;
+		refused(r, &s, FNAT_DROP_BAD_IHL, "ihl below 5");
+	}
+
+	s = tcp_syn();
+	s.set = FNAT_PB_SET_TOT_LEN;
+	s.set_tot_len = 19;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "tot_len shorter than a header");
+	s.set_tot_len = 0;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "tot_len 0, not GSO");
+	s.set_tot_len = 41;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "tot_len one past the skb");
+	s.set_tot_len = 0xffff;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "tot_len 65535");
+	s = tcp_syn();
+	s.set = FNAT_PB_SET_TRUNCATE;
+	s.truncate = 39;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "cut one byte short");
+	s = tcp_syn();
+	s.ip_opts = ip_opts;
+	s.ip_opts_len = sizeof(ip_opts);
+	s.set = FNAT_PB_SET_TOT_LEN;
+	s.set_tot_len = 31;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "tot_len inside the options");
+	s = tcp_syn();
+	s.set = FNAT_PB_SET_IHL;
+	s.set_ihl = 15;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "ihl past tot_len");
+
+	s = udp_dns();
+	s.frag_off = 65528;
+	s.payload_len = 8;
+	refused(r, &s, FNAT_DROP_BAD_FRAGMENT, "one byte past 65535");
+	s.frag_off = 64000;
+	s.payload_len = 1600;
+	refused(r, &s, FNAT_DROP_BAD_FRAGMENT, "ping of death");
+}
+
+static void fnat_pkt_refuse_l4(struct refusal_run *r)
+{
+	struct fnat_pb_spec s = tcp_syn();
+	unsigned int i;
+
+	refused_short(r, s, 19, FNAT_DROP_L4_TRUNCATED, "tcp 19 bytes");
+	refused_short(r, s, 0, FNAT_DROP_L4_TRUNCATED, "tcp 0 bytes");
+	refused_short(r, udp_dns(), 7, FNAT_DROP_L4_TRUNCATED, "udp 7 bytes");
+	refused_short(r, icmp_echo(), 7, FNAT_DROP_L4_TRUNCATED,
+		      "icmp 7 bytes");
+
+	s.mf = true;
+	refused_short(r, s, 8, FNAT_DROP_FRAGMENT_NO_L4,
+		      "first fragment, ports only (RFC 1858)");
+	s.tcp_opts = tcp_syn_opts;
+	s.tcp_opts_len = sizeof(tcp_syn_opts);
+	refused_short(r, s, 24, FNAT_DROP_FRAGMENT_NO_L4,
+		      "first fragment, options cut");
+	s = udp_dns();
+	s.mf = true;
+	refused_short(r, s, 4, FNAT_DROP_FRAGMENT_NO_L4, "udp first fragment");
+	s = icmp_echo();
+	s.mf = true;
+	refused_short(r, s, 4, FNAT_DROP_FRAGMENT_NO_L4, "icmp first fragment");
+
+	s = tcp_syn();
+	s.payload_len = 40;
+	s.set = FNAT_PB_SET_DOFF;
+	for (i = 0; i < 5; i++) {
+		s.set_doff = i;
+		refused(r, &s, FNAT_DROP_BAD_TCP_DOFF, "doff below 5");
+	}
+	s.mf = true;
+	s.set_doff = 4;
+	refused(r, &s, FNAT_DROP_BAD_TCP_DOFF, "doff 4, first fragment");
+	s = tcp_syn();
+	s.set = FNAT_PB_SET_DOFF;
+	s.set_doff = 6;
+	refused(r, &s, FNAT_DROP_BAD_TCP_DOFF, "doff 6 in 20 bytes");
+	s.set_doff = 15;
+	s.payload_len = 39;
+	refused(r, &s, FNAT_DROP_BAD_TCP_DOFF, "doff 15 in 59 bytes");
+
+	s = udp_dns();
+	s.set = FNAT_PB_SET_UDP_LEN;
+	for (i = 0; i < 8; i++) {
+		s.set_udp_len = i;
+		refused(r, &s, FNAT_DROP_BAD_UDP_LENGTH, "udp length below 8");
+	}
+	s.set_udp_len = 41;
+	refused(r, &s, FNAT_DROP_BAD_UDP_LENGTH, "udp length past the end");
+	s.set_udp_len = 0xffff;
+	refused(r, &s, FNAT_DROP_BAD_UDP_LENGTH, "udp length 65535");
+	s.mf = true;
+	s.set_udp_len = 39;
+	refused(r, &s, FNAT_DROP_BAD_UDP_LENGTH,
+		"first fragment longer than its datagram");
+
+	s = tcp_syn();
+	s.protocol = IPPROTO_GRE;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "gre");
+	s.protocol = IPPROTO_SCTP;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "sctp");
+	s.protocol = IPPROTO_IPV6;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "6in4");
+	s.protocol = 255;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "255");
+	s.protocol = IPPROTO_GRE;
+	s.frag_off = 1480;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "gre, later fragment");
+}
+
+static void fnat_pkt_refuse_icmp(struct refusal_run *r)
+{
+	struct fnat_pb_spec in = fullnat_tcp(), in2, s, s2;
+
+	s = icmp_error(&in, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED);
+	s.inner_quote = 27;
+	refused(r, &s, FNAT_DROP_ICMP_TRUNCATED_INNER, "ports, no seq");
+	s.inner_quote = 19;
+	refused(r, &s, FNAT_DROP_ICMP_TRUNCATED_INNER, "part of a header");
+	s.inner = NULL;
+	refused(r, &s, FNAT_DROP_ICMP_TRUNCATED_INNER, "nothing quoted");
+	in.ip_opts = ip_opts;
+	in.ip_opts_len = sizeof(ip_opts);
+	s.inner = &in;
+	s.inner_quote = 28;
+	refused(r, &s, FNAT_DROP_ICMP_TRUNCATED_INNER, "options cut");
+	/* The rest of the quote may be in the next fragment. */
+	s.mf = true;
+	refused(r, &s, FNAT_DROP_FRAGMENT_NO_L4, "options cut, first fragment");
+	s.mf = false;
+
+	in = fullnat_tcp();
+	s.inner_quote = 0;
+	in.set = FNAT_PB_SET_VERSION;
+	in.set_version = 6;
+	refused(r, &s, FNAT_DROP_ICMP_BAD_INNER, "inner version 6");
+	in.set = FNAT_PB_SET_IHL;
+	in.set_ihl = 4;
+	refused(r, &s, FNAT_DROP_ICMP_BAD_INNER, "inner ihl 4");
+	in = fullnat_tcp();
+	in.frag_off = 1480;
+	refused(r, &s, FNAT_DROP_ICMP_BAD_INNER, "about a later fragment");
+	/* An error about an error (whose own quote is never looked at). */
+	in2 = fullnat_tcp();
+	s2 = icmp_error(&in2, ICMP_TIME_EXCEEDED, 0);
+	s = icmp_error(&s2, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH);
+	refused(r, &s, FNAT_DROP_ICMP_BAD_INNER, "about an error");
+	s2.icmp_type = ICMP_REDIRECT;
+	refused(r, &s, FNAT_DROP_ICMP_BAD_INNER, "about a redirect");
+
+	in = fullnat_tcp();
+	in.protocol = IPPROTO_GRE;
+	s = icmp_error(&in, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH);
+	refused(r, &s, FNAT_DROP_ICMP_UNSUPPORTED_INNER, "about gre");
+	in.protocol = IPPROTO_SCTP;
+	refused(r, &s, FNAT_DROP_ICMP_UNSUPPORTED_INNER, "about sctp");
+}
+
+/* Each refusal with its own reason, and every reason has a fixture. */
+static void fnat_pkt_refusals(struct kunit *test)
+{
+	struct refusal_run r = { .test = test };
+	unsigned int reason;
+
+	BUILD_BUG_ON(FNAT_DROP_REASON_MAX > BITS_PER_LONG);
+	fnat_pkt_refuse_ip(&r);
+	fnat_pkt_refuse_l4(&r);
+	fnat_pkt_refuse_icmp(&r);
+	for (reason = 1; reason < FNAT_DROP_REASON_MAX; reason++)
+		KUNIT_EXPECT_TRUE_MSG(test, r.seen & BIT(reason),
+				      "no fixture for %s",
+				      fnat_drop_reason_name(reason));
+}
+
+static void fnat_pkt_reason_names(struct kunit *test)
+{
+	/* Counter names users script against: pinned. */
+	static const char *const pinned[FNAT_DROP_REASON_MAX] = {
+		[FNAT_DROP_TRUNCATED]			= "truncated",
+		[FNAT_DROP_BAD_VERSION]			= "bad_version",
+		[FNAT_DROP_BAD_IHL]			= "bad_ihl",
+		[FNAT_DROP_BAD_LENGTH]			= "bad_length",
+		[FNAT_DROP_BAD_FRAGMENT]		= "bad_fragment",
+		[FNAT_DROP_FRAGMENT_NO_L4]		= "fragment_no_l4",
+		[FNAT_DROP_L4_TRUNCATED]		= "l4_truncated",
+		[FNAT_DROP_BAD_TCP_DOFF]		= "bad_tcp_doff",
+		[FNAT_DROP_BAD_UDP_LENGTH]		= "bad_udp_length",
+		[FNAT_DROP_ICMP_TRUNCATED_INNER]	= "icmp_truncated_inner",
+		[FNAT_DROP_ICMP_BAD_INNER]		= "icmp_bad_inner",
+		[FNAT_DROP_ICMP_UNSUPPORTED_INNER]	= "icmp_unsupported_inner",
+		[FNAT_DROP_UNSUPPORTED_PROTO]		= "unsupported_proto",
+	};
+	unsigned int i, j;
+	const char *c;
+
+	for (i = 1; i < FNAT_DROP_REASON_MAX; i++) {
+		KUNIT_ASSERT_NOT_NULL_MSG(test, pinned[i], "reason %u", i);
+		KUNIT_EXPECT_STREQ(test, pinned[i], fnat_drop_reason_name(i));
+		for (c = pinned[i]; *c; c++)
+			KUNIT_EXPECT_TRUE_MSG(test, islower(*c) || *c == '_' ||
+					      isdigit(*c), "%s", pinned[i]);
+		for (j = 1; j < i; j++)
+			KUNIT_EXPECT_STRNEQ(test, fnat_drop_reason_name(j),
+					    fnat_drop_reason_name(i));
+	}
+	KUNIT_EXPECT_STREQ(test, "unknown", fnat_drop_reason_name(0));
+	KUNIT_EXPECT_STREQ(test, "unknown",
+			   fnat_drop_reason_name(FNAT_DROP_REASON_MAX));
+	KUNIT_EXPECT_STREQ(test, "unknown", fnat_drop_reason_name(-1));
+}
+
+/*
+ * What an accepted packet's description must say about its own bytes,
+ * re-read here independently of the parser.
+ */
+static void check_accepted(struct kunit *test, const struct sk_buff *skb,
+			   unsigned int nhoff, const struct fnat_pkt *p,
+			   unsigned int iter)
+{
+	u8 b[60], ib[28];
+	const struct iphdr *iph = (const struct iphdr *)b;
+	const struct iphdr *inner = (const struct iphdr *)ib;
+	unsigned int len = skb->len;
+
+	KUNIT_ASSERT_EQ_MSG(test, nhoff, p->l3off, "iteration %u", iter);
+	KUNIT_ASSERT_TRUE_MSG(test, p->l4off >= nhoff + 20 &&
+			      p->l4off <= len && p->l4len <= len - p->l4off &&
+			      p->l4hlen <= p->l4len, "iteration %u", iter);
+	KUNIT_ASSERT_EQ(test, 0, skb_copy_bits(skb, nhoff, b, 20));
+	KUNIT_ASSERT_EQ_MSG(test, iph->ihl * 4, p->l4off - nhoff,
+			    "iteration %u", iter);
+	KUNIT_ASSERT_EQ_MSG(test, 4, (int)iph->version, "iteration %u", iter);
+	KUNIT_ASSERT_EQ_MSG(test, iph->saddr, p->tuple.saddr.ip,
+			    "iteration %u", iter);
+	KUNIT_ASSERT_EQ_MSG(test, iph->daddr, p->tuple.daddr.ip,
+			    "iteration %u", iter);
+	KUNIT_ASSERT_EQ_MSG(test, iph->protocol, p->tuple.protocol,
+			    "iteration %u", iter);
+	if (p->flags & FNAT_PKT_F_BIG_TCP)
+		KUNIT_ASSERT_EQ(test, len - nhoff, p->l4off - nhoff + p->l4len);
+	else
+		KUNIT_ASSERT_EQ_MSG(test, ntohs(iph->tot_len),
+				    p->l4off - nhoff + p->l4len,
+				    "iteration %u", iter);
+	KUNIT_ASSERT_EQ_MSG(test, !!(ntohs(iph->frag_off) & (IP_MF | IP_OFFSET)),
+			    !!(p->flags & FNAT_PKT_F_FRAG), "iteration %u", iter);
+	if (p->flags & FNAT_PKT_F_NO_L4) {
+		KUNIT_ASSERT_TRUE_MSG(test, ntohs(iph->frag_off) & IP_OFFSET,
+				      "iteration %u", iter);
+		KUNIT_ASSERT_EQ(test, 0, p->l4hlen);
+		KUNIT_ASSERT_EQ(test, 0, p->tuple.sport | p->tuple.dport);
+		return;
+	}
+	KUNIT_ASSERT_EQ_MSG(test, !!(p->flags & FNAT_PKT_F_IP_OPTS), iph->ihl > 5,
+			    "iteration %u", iter);
+	KUNIT_ASSERT_TRUE_MSG(test, !(p->flags & FNAT_PKT_F_ICMP_ERR) ||
+			      p->tuple.protocol == IPPROTO_ICMP,
+			      "iteration %u", iter);
+	KUNIT_ASSERT_EQ(test, 0,
+			skb_copy_bits(skb, p->l4off, b,
+				      max_t(unsigned int, p->l4hlen, 8)));
+	switch (p->tuple.protocol) {
+	case IPPROTO_TCP:
+		KUNIT_ASSERT_EQ_MSG(test, (b[12] >> 4) * 4, p->l4hlen,
+				    "iteration %u", iter);
+		KUNIT_ASSERT_GE(test, p->l4hlen, 20);
+		KUNIT_ASSERT_EQ(test, b[13], p->tcp_flags);
+		fallthrough;
+	case IPPROTO_UDP:
+		KUNIT_ASSERT_EQ(test, 0, memcmp(b, &p->tuple.sport, 2));
+		KUNIT_ASSERT_EQ(test, 0, memcmp(b + 2, &p->tuple.dport, 2));
+		if (p->tuple.protocol == IPPROTO_UDP)
+			KUNIT_ASSERT_EQ_MSG(test, !(b[6] | b[7]),
+					    !!(p->flags & FNAT_PKT_F_NO_CSUM),
+					    "iteration %u", iter);
+		break;
+	case IPPROTO_ICMP:
+		KUNIT_ASSERT_EQ(test, 8, p->l4hlen);
+		KUNIT_ASSERT_EQ(test, b[0], p->icmp_type);
+		KUNIT_ASSERT_EQ(test, b[1], p->icmp_code);
+		if (!(p->flags & FNAT_PKT_F_ICMP_ERR))
+			break;
+		KUNIT_ASSERT_EQ(test, p->l4off + 8, p->inner_l3off);
+		KUNIT_ASSERT_TRUE_MSG(test, p->inner_l4off >= p->inner_l3off + 20 &&
+				      p->inner_l4off + 8 <= p->l4off + p->l4len,
+				      "iteration %u", iter);
+		KUNIT_ASSERT_EQ(test, 0,
+				skb_copy_bits(skb, p->inner_l3off, ib, 20));
+		KUNIT_ASSERT_EQ(test, inner->ihl * 4,
+				p->inner_l4off - p->inner_l3off);
+		KUNIT_ASSERT_EQ(test, inner->saddr, p->inner.saddr.ip);
+		KUNIT_ASSERT_EQ(test, inner->daddr, p->inner.daddr.ip);
+		KUNIT_ASSERT_EQ(test, inner->protocol, p->inner.protocol);
+		if (inner->protocol == IPPROTO_ICMP)
+			break;
+		KUNIT_ASSERT_EQ(test, 0,
+				skb_copy_bits(skb, p->inner_l4off, ib, 4));
+		KUNIT_ASSERT_EQ(test, 0, memcmp(ib, &p->inner.sport, 2));
+		KUNIT_ASSERT_EQ(test, 0, memcmp(ib + 2, &p->inner.dport, 2));
+		break;
+	default:
+		KUNIT_FAIL(test, "iteration %u: protocol %u accepted", iter,
+			   p->tuple.protocol);
+	}
+}
+
+#define FUZZ_ROUNDS	20000
+
+/*
+ * Valid packets, truncated and bit-flipped at random (mostly in their
+ * headers, where the parser looks), in random skb layouts. A read past the
+ * data would crash UML or trip KASAN; anything else must be a known
+ * refusal or a description that matches the bytes.
+ */
+static void fnat_pkt_fuzz(struct kunit *test)
+{
+	struct fnat_pb_spec tcp = fullnat_tcp(), syn = tcp_syn();
+	struct fnat_pb_spec udp = udp_dns(), echo = icmp_echo(), frag, opts;
+	struct fnat_pb_spec err = icmp_error(&tcp, ICMP_DEST_UNREACH,
+					     ICMP_FRAG_NEEDED);
+	struct fnat_pb_spec uerr = icmp_error(&udp, ICMP_DEST_UNREACH,
+					      ICMP_PORT_UNREACH);
+	struct fnat_pb_spec eerr = icmp_error(&echo, ICMP_TIME_EXCEEDED, 0);
+	const struct fnat_pb_spec *specs[] = {
+		&syn, &tcp, &udp, &echo, &err, &uerr, &eerr, &frag, &opts,
+	};
+	struct fnat_pb_pkt *base[ARRAY_SIZE(specs)], *pkt;
+	unsigned int i, n, bit, ok = 0, icmp_err = 0, reasons = 0;
+	unsigned long seen = 0;
+	struct fnat_pb_layout lo;
+	struct rnd_state rnd;
+	struct sk_buff *skb;
+	struct fnat_pkt p, q;
+	int ret;
+
+	tcp.payload_len = 200;
+	udp.mf = true;
+	frag = udp_dns();
+	frag.frag_off = 1480;
+	opts = tcp_syn();
+	opts.ip_opts = ip_opts;
+	opts.ip_opts_len = sizeof(ip_opts);
+	opts.tcp_opts = tcp_syn_opts;
+	opts.tcp_opts_len = sizeof(tcp_syn_opts);
+	err.inner_quote = 100;
+	for (i = 0; i < ARRAY_SIZE(specs); i++) {
+		base[i] = fnat_pb_build(test, specs[i]);
+		KUNIT_ASSERT_NOT_NULL(test, base[i]);
+	}
+	pkt = kunit_kzalloc(test, sizeof(*pkt), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+
+	prandom_seed_state(&rnd, 0x666e6174);
+	for (i = 0; i < FUZZ_ROUNDS; i++) {
+		u32 r = prandom_u32_state(&rnd);
+
+		*pkt = *base[r % ARRAY_SIZE(specs)];
+		r >>= 8;
+		/* Flip 0 to 3 bits, in the first 64 bytes 7 times in 8. */
+		for (n = r & 3; n; n--) {
+			bit = prandom_u32_state(&rnd);
+			bit %= ((bit >> 29) ? min(pkt->len, 64U) : pkt->len) * 8;
+			pkt->data[bit / 8] ^= BIT(bit % 8);
+		}
+		if (r & 4 || !(r & 3)) {
+			pkt->len = prandom_u32_state(&rnd) % (pkt->len + 1);
+			/*
+			 * Half the time the header agrees, so the cut
+			 * reaches the L4 checks instead of the IP ones.
+			 */
+			if (pkt->len >= 4 && r & 32) {
+				pkt->data[2] = pkt->len >> 8;
+				pkt->data[3] = pkt->len;
+			}
+		}
+
+		memset(&lo, 0, sizeof(lo));
+		lo.nhoff = r & 8 ? 14 : 0;
+		if (r & 16) {
+			lo.nonlinear = true;
+			lo.linear_len = prandom_u32_state(&rnd) %
+					(lo.nhoff + pkt->len + 1);
+			lo.frag_len = frag_len_for(lo.nhoff + pkt->len -
+						   lo.linear_len,
+						   1 + (r >> 6) % 64);
+		}
+		skb = fnat_pb_skb(test, pkt, &lo);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		ret = fnat_pkt_parse(skb, lo.nhoff, &p);
+		if (ret) {
+			KUNIT_ASSERT_TRUE_MSG(test, ret < 0 &&
+					      -ret < FNAT_DROP_REASON_MAX,
+					      "iteration %u: %d", i, ret);
+			seen |= BIT(-ret);
+		} else {
+			check_accepted(test, skb, lo.nhoff, &p, i);
+			ok++;
+			icmp_err += !!(p.flags & FNAT_PKT_F_ICMP_ERR);
+		}
+		fnat_pb_free(test, skb);
+		if (!lo.nonlinear)
+			continue;
+
+		/* Where the bytes lie never changes the answer. */
+		lo.nonlinear = false;
+		skb = fnat_pb_skb(test, pkt, &lo);
+		KUNIT_ASSERT_NOT_NULL(test, skb);
+		KUNIT_ASSERT_EQ_MSG(test, ret, fnat_pkt_parse(skb, lo.nhoff, &q),
+				    "iteration %u", i);
+		if (!ret)
+			KUNIT_ASSERT_EQ_MSG(test, 0, memcmp(&p, &q, sizeof(q)),
+					    "iteration %u", i);
+		fnat_pb_free(test, skb);
+	}
+	/* A fuzzer that only ever hits one path tests nothing. */
+	reasons = hweight_long(seen);
+	kunit_info(test, "%u accepted (%u ICMP errors), %u reasons seen (%#lx)",
+		   ok, icmp_err, reasons, seen);
+	KUNIT_EXPECT_GT(test, ok, FUZZ_ROUNDS / 10);
+	KUNIT_EXPECT_GT(test, icmp_err, FUZZ_ROUNDS / 100);
+	KUNIT_EXPECT_GE(test, reasons, 12U);
+}
+
+static struct kunit_case fnat_pkt_cases[] = {
+	KUNIT_CASE(fnat_pkt_builder_reference),
+	KUNIT_CASE(fnat_pkt_builder_checksums),
+	KUNIT_CASE(fnat_pkt_builder_layout),
+	KUNIT_CASE(fnat_pkt_builder_compare),
+	KUNIT_CASE(fnat_pkt_tcp),
+	KUNIT_CASE(fnat_pkt_tcp_options),
+	KUNIT_CASE(fnat_pkt_udp),
+	KUNIT_CASE(fnat_pkt_udp_zero_csum),
+	KUNIT_CASE(fnat_pkt_icmp_echo),
+	KUNIT_CASE(fnat_pkt_icmp_frag_needed),
+	KUNIT_CASE(fnat_pkt_icmp_errors),
+	KUNIT_CASE(fnat_pkt_first_fragment),
+	KUNIT_CASE(fnat_pkt_non_first_fragment),
+	KUNIT_CASE(fnat_pkt_ip_options),
+	KUNIT_CASE(fnat_pkt_nhoff),
+	KUNIT_CASE(fnat_pkt_trailing_bytes),
+	KUNIT_CASE(fnat_pkt_big_tcp),
+	KUNIT_CASE(fnat_pkt_nonlinear),
+	KUNIT_CASE(fnat_pkt_refusals),
+	KUNIT_CASE(fnat_pkt_reason_names),
+	KUNIT_CASE(fnat_pkt_fuzz),
+	{}
+};
+
+static struct kunit_suite fnat_pkt_suite = {
+	.name = "fnat_pkt",
+	.test_cases = fnat_pkt_cases,
+};
+
+kunit_test_suites(&fnat_pkt_suite);

@@ -1,0 +1,593 @@
+// The pure parts of fnat-traffic (tools/traffic/): wire headers, payload
+// generator, latency statistics, tallies and reports, options, port pool.
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tools/traffic/failure.h"
+#include "tools/traffic/latency.h"
+#include "tools/traffic/options.h"
+#include "tools/traffic/payload.h"
+#include "tools/traffic/port_pool.h"
+#include "tools/traffic/report.h"
+#include "tools/traffic/tally.h"
+#include "tools/traffic/wire.h"
+
+namespace fnat::traffic {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// --- wire --------------------------------------------------------------------
+
+TEST(TrafficWire, RequestLayout) {
+    auto bytes = encode_request(Request{Mode::Echo, 10000, 0x0102030405060708ULL, 7});
+    Bytes want = {'F', 'N', 'T', 'Q', 1, 1, 0, 0, 0x00, 0x00, 0x27, 0x10,
+                  1,   2,   3,   4,   5, 6, 7, 8, 0,    0,    0,    7};
+    EXPECT_EQ(Bytes(bytes.begin(), bytes.end()), want);
+}
+
+TEST(TrafficWire, RequestRoundTrip) {
+    for (Request request :
+         {Request{Mode::Echo, 0, 0, 0}, Request{Mode::Echo, 0xffffffffU, ~0ULL, 0xffffffffU},
+          Request{Mode::Stream, 0, 42, 1}}) {
+        auto bytes = encode_request(request);
+        EXPECT_EQ(decode_request(bytes), request);
+    }
+}
+
+TEST(TrafficWire, RequestRejects) {
+    Bytes good;
+    auto encoded = encode_request(Request{Mode::Echo, 5, 1, 2});
+    good.assign(encoded.begin(), encoded.end());
+    EXPECT_THROW(decode_request(Bytes(good.begin(), good.end() - 1)), WireError);
+    for (std::size_t at : {0UL, 3UL}) {
+        Bytes bad = good;
+        bad[at] ^= 0x20;
+        EXPECT_THROW(decode_request(bad), WireError) << "magic byte " << at;
+    }
+    Bytes version = good;
+    version[4] = 2;
+    EXPECT_THROW(decode_request(version), WireError);
+    for (int mode : {0, 3, 255}) {
+        Bytes bad = good;
+        bad[5] = static_cast<std::uint8_t>(mode);
+        EXPECT_THROW(decode_request(bad), WireError) << "mode " << mode;
+    }
+    Bytes reserved = good;
+    reserved[7] = 1;
+    EXPECT_THROW(decode_request(reserved), WireError);
+    auto stream = encode_request(Request{Mode::Stream, 5, 1, 2});
+    EXPECT_THROW(decode_request(stream), WireError);
+}
+
+TEST(TrafficWire, ResponseLayout) {
+    Bytes bytes = encode_response(Response{Mode::Echo, 3, 9, 4, "rs1", "10.0.0.1:5"});
+    Bytes want = {'F', 'N', 'T', 'A', 1,   1,   3,   10,  0,   0,   0,  3,   0,
+                  0,   0,   0,   0,   0,   0,   9,   0,   0,   0,   4,  'r', 's',
+                  '1', '1', '0', '.', '0', '.', '0', '.', '1', ':', '5'};
+    EXPECT_EQ(bytes, want);
+    EXPECT_EQ(response_header_size(bytes), 37U);
+}
+
+TEST(TrafficWire, ResponseRoundTripWithPayloadAfter) {
+    Response response{Mode::Stream, 0, 77, 12, "rs-2_x", "[2001:db8::1]:40000"};
+    Bytes bytes = encode_response(response);
+    EXPECT_EQ(bytes.size(), response.header_size());
+    bytes.push_back(0xaa);
+    EXPECT_EQ(decode_response(bytes), response);
+}
+
+TEST(TrafficWire, ResponseRejects) {
+    EXPECT_THROW(encode_response(Response{Mode::Echo, 0, 0, 0, "", "1.2.3.4:5"}), WireError);
+    EXPECT_THROW(encode_response(Response{Mode::Echo, 0, 0, 0, "a b", "1.2.3.4:5"}), WireError);
+    EXPECT_THROW(encode_response(Response{Mode::Echo, 0, 0, 0, std::string(65, 'n'), "p"}),
+                 WireError);
+    EXPECT_THROW(encode_response(Response{Mode::Echo, 0, 0, 0, "rs1", ""}), WireError);
+
+    Bytes good = encode_response(Response{Mode::Echo, 0, 0, 0, "rs1", "1.2.3.4:5"});
+    EXPECT_EQ(response_header_size(Bytes(good.begin(), good.begin() + 23)), 0U);
+    EXPECT_THROW(decode_response(Bytes(good.begin(), good.end() - 1)), WireError);
+    Bytes magic = good;
+    magic[3] = 'Q';
+    EXPECT_THROW(response_header_size(magic), WireError);
+    Bytes control = good;
+    control[24] = '\n';
+    EXPECT_THROW(decode_response(control), WireError);
+    Bytes empty_name = good;
+    empty_name[6] = 0;
+    EXPECT_THROW(decode_response(empty_name), WireError);
+}
+
+TEST(TrafficWire, ValidLabel) {
+    EXPECT_TRUE(valid_label("rs1"));
+    EXPECT_TRUE(valid_label(std::string(64, 'x')));
+    EXPECT_FALSE(valid_label(std::string(65, 'x')));
+    EXPECT_FALSE(valid_label(""));
+    EXPECT_FALSE(valid_label("r s"));
+    EXPECT_FALSE(valid_label("r\x7f"));
+    EXPECT_FALSE(valid_label("caf\xc3\xa9"));
+}
+
+TEST(TrafficWire, AssemblerTakesTheHeaderInAnyPieces) {
+    Response response{Mode::Echo, 2, 5, 6, "rs2", "10.99.0.1:40001"};
+    Bytes stream = encode_response(response);
+    std::size_t header = stream.size();
+    stream.push_back(0x11);
+    stream.push_back(0x22);
+    for (std::size_t piece : {1UL, 2UL, 7UL, 24UL, 25UL, 100UL}) {
+        ResponseAssembler assembler;
+        Bytes rest;
+        for (std::size_t at = 0; at < stream.size(); at += piece) {
+            std::size_t end = std::min(stream.size(), at + piece);
+            std::span<const std::uint8_t> data(stream.data() + at, end - at);
+            std::size_t taken = assembler.feed(data);
+            rest.insert(rest.end(), data.begin() + static_cast<std::ptrdiff_t>(taken), data.end());
+            EXPECT_EQ(assembler.complete(), end >= header) << "piece " << piece << " at " << at;
+        }
+        ASSERT_TRUE(assembler.complete());
+        EXPECT_EQ(assembler.response(), response);
+        EXPECT_EQ(rest, (Bytes{0x11, 0x22})) << "piece " << piece;
+    }
+}
+
+TEST(TrafficWire, AssemblerRejectsGarbage) {
+    ResponseAssembler assembler;
+    Bytes garbage(30, 'x');
+    EXPECT_THROW(assembler.feed(garbage), WireError);
+}
+
+// --- payload -----------------------------------------------------------------
+
+TEST(TrafficPayload, Mix64IsSplitMix64) {
+    // The reference SplitMix64 seeded with 0 starts e220a8397b1dcdaf,
+    // 6e789e6aa1b965f4; Payload(0) is that sequence, little-endian.
+    EXPECT_EQ(mix64(0x9e3779b97f4a7c15ULL), 0xe220a8397b1dcdafULL);
+    Bytes bytes(16);
+    Payload(0).fill(0, bytes);
+    EXPECT_EQ(bytes, (Bytes{0xaf, 0xcd, 0x1d, 0x7b, 0x39, 0xa8, 0x20, 0xe2, 0xf4, 0x65, 0xb9, 0xa1,
+                            0x6a, 0x9e, 0x78, 0x6e}));
+}
+
+TEST(TrafficPayload, KeysDifferBySeedAndIndex) {
+    EXPECT_EQ(payload_key(1, 0), payload_key(1, 0));
+    EXPECT_NE(payload_key(1, 0), payload_key(1, 1));
+    EXPECT_NE(payload_key(1, 0), payload_key(2, 0));
+    EXPECT_NE(payload_key(0, 1), payload_key(1, 0));
+    Bytes a(64), b(64);
+    Payload(payload_key(1, 0)).fill(0, a);
+    Payload(payload_key(1, 1)).fill(0, b);
+    EXPECT_NE(a, b);
+}
+
+TEST(TrafficPayload, AnyRangeMatchesTheWhole) {
+    Payload payload(payload_key(7, 3));
+    Bytes whole(1000);
+    payload.fill(0, whole);
+    for (std::uint64_t offset : {0UL, 1UL, 7UL, 8UL, 9UL, 500UL, 992UL}) {
+        for (std::size_t length : {0UL, 1UL, 3UL, 8UL, 7UL}) {
+            Bytes part(length);
+            payload.fill(offset, part);
+            EXPECT_EQ(part, Bytes(whole.begin() + static_cast<std::ptrdiff_t>(offset),
+                                  whole.begin() + static_cast<std::ptrdiff_t>(offset + length)))
+                << offset << "+" << length;
+            EXPECT_FALSE(payload.first_mismatch(offset, part)) << offset << "+" << length;
+        }
+    }
+}
+
+TEST(TrafficPayload, FirstMismatchGivesTheStreamOffset) {
+    Payload payload(12345);
+    Bytes data(100);
+    payload.fill(1000, data);
+    data[37] ^= 1;
+    data[80] ^= 1;
+    EXPECT_EQ(payload.first_mismatch(1000, data), 1037U);
+    EXPECT_EQ(payload.first_mismatch(1001, std::span(data).subspan(1)), 1037U);
+    EXPECT_EQ(payload.first_mismatch(1001, data), 1001U); // bytes at the wrong offset
+    EXPECT_EQ(Payload(12346).first_mismatch(0, Bytes(8, 0)).has_value(), true);
+}
+
+// --- latency -------------------------------------------------------------------
+
+TEST(TrafficLatency, NearestRankPercentiles) {
+    std::vector<std::uint64_t> samples = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+    EXPECT_EQ(percentile(samples, 0), 1U);
+    EXPECT_EQ(percentile(samples, 10), 1U);
+    EXPECT_EQ(percentile(samples, 11), 2U);
+    EXPECT_EQ(percentile(samples, 50), 5U);
+    EXPECT_EQ(percentile(samples, 90), 9U);
+    EXPECT_EQ(percentile(samples, 99), 10U);
+    EXPECT_EQ(percentile(samples, 100), 10U);
+    EXPECT_EQ(percentile(samples, 200), 10U);
+    EXPECT_EQ(percentile({42}, 50), 42U);
+    EXPECT_FALSE(percentile({}, 50));
+}
+
+TEST(TrafficLatency, Summary) {
+    EXPECT_EQ(summarize({300, 100, 200}), (LatencySummary{100, 200, 300}));
+    EXPECT_EQ(summarize({4, 1, 3, 2}), (LatencySummary{1, 2, 4})); // the lower middle
+    EXPECT_EQ(summarize({5}), (LatencySummary{5, 5, 5}));
+    EXPECT_FALSE(summarize({}));
+}
+
+TEST(TrafficLatency, Millis) {
+    EXPECT_EQ(format_millis(0), "0.000");
+    EXPECT_EQ(format_millis(1234), "1.234");
+    EXPECT_EQ(format_millis(1000005), "1000.005");
+    EXPECT_EQ(format_seconds(1234567), "1.235");
+    EXPECT_EQ(format_seconds(499), "0.000");
+}
+
+// --- failures --------------------------------------------------------------------
+
+TEST(TrafficFailure, NamesAndErrnos) {
+    EXPECT_EQ(failure_name(Failure::ConnectTimeout), "connect-timeout");
+    EXPECT_EQ(failure_name(Failure::ShortRead), "short-read");
+    EXPECT_EQ(failure_name(Failure::Error), "error");
+    EXPECT_EQ(all_failures().size(), kFailureKinds);
+    EXPECT_EQ(all_failures()[1], Failure::Refused);
+
+    EXPECT_EQ(classify_connect_error(ECONNREFUSED), Failure::Refused);
+    EXPECT_EQ(classify_connect_error(ETIMEDOUT), Failure::ConnectTimeout);
+    EXPECT_EQ(classify_connect_error(EHOSTUNREACH), Failure::Unreachable);
+    EXPECT_EQ(classify_connect_error(EADDRNOTAVAIL), Failure::AddressInUse);
+    EXPECT_EQ(classify_connect_error(EACCES), Failure::Error);
+    EXPECT_EQ(classify_io_error(ECONNRESET), Failure::Reset);
+    EXPECT_EQ(classify_io_error(EPIPE), Failure::Reset);
+    EXPECT_EQ(classify_io_error(ETIMEDOUT), Failure::Timeout);
+    EXPECT_EQ(classify_io_error(ECONNREFUSED), Failure::Refused);
+    EXPECT_EQ(classify_io_error(ENETUNREACH), Failure::Unreachable);
+}
+
+// --- tally and report ------------------------------------------------------------
+
+ExchangeResult ok(std::uint32_t index, std::string server, std::string peer, std::uint64_t us) {
+    ExchangeResult result;
+    result.index = index;
+    result.server = std::move(server);
+    result.peer = std::move(peer);
+    result.latency_us = us;
+    return result;
+}
+
+ExchangeResult failed(std::uint32_t index, Failure failure, std::string server = "") {
+    ExchangeResult result;
+    result.index = index;
+    result.failure = failure;
+    result.detail = "why " + std::to_string(index);
+    result.server = std::move(server);
+    if (!result.server.empty())
+        result.peer = "10.0.0.9:1";
+    return result;
+}
+
+TEST(TrafficTally, PerServerAndPerKind) {
+    std::vector<ExchangeResult> results = {
+        ok(0, "rs2", "10.99.0.10:40000", 3000),
+        ok(1, "rs1", "10.99.0.1:40001", 1000),
+        failed(5, Failure::Refused),
+        ok(2, "rs1", "10.99.0.2:40002", 2000),
+        ok(3, "rs1", "10.99.0.1:40003", 4000),
+        failed(4, Failure::Mismatch, "rs2"),
+        failed(6, Failure::Refused),
+    };
+    Tally t = tally(results);
+    EXPECT_EQ(t.ok, 4U);
+    EXPECT_EQ(t.failed, 3U);
+    ASSERT_EQ(t.servers.size(), 2U);
+    EXPECT_EQ(t.servers[0].name, "rs1");
+    EXPECT_EQ(t.servers[0].answered, 3U);
+    EXPECT_EQ(t.servers[0].failed, 0U);
+    EXPECT_EQ(t.servers[0].latency, (LatencySummary{1000, 2000, 4000}));
+    EXPECT_EQ(t.servers[0].peers, (std::vector<std::string>{"10.99.0.1", "10.99.0.2"}));
+    EXPECT_EQ(t.servers[0].min_port, 40001);
+    EXPECT_EQ(t.servers[0].max_port, 40003);
+    EXPECT_EQ(t.servers[0].distinct_ports, 3U);
+    EXPECT_EQ(t.servers[1].name, "rs2");
+    EXPECT_EQ(t.servers[1].answered, 1U);
+    EXPECT_EQ(t.servers[1].failed, 1U);
+    EXPECT_EQ(t.servers[1].peers, (std::vector<std::string>{"10.0.0.9", "10.99.0.10"}));
+    EXPECT_EQ(t.servers[1].min_port, 1);
+    EXPECT_EQ(t.servers[1].max_port, 40000);
+    EXPECT_EQ(t.servers[1].distinct_ports, 2U);
+    EXPECT_EQ(t.count(Failure::Refused), 2U);
+    EXPECT_EQ(t.count(Failure::Mismatch), 1U);
+    EXPECT_EQ(t.count(Failure::Reset), 0U);
+    EXPECT_EQ(t.errors, (std::vector<std::string>{"exchange 4: mismatch (why 4)",
+                                                  "exchange 5: refused (why 5)",
+                                                  "exchange 6: refused (why 6)"}));
+    EXPECT_EQ(failure_counts(t), "refused 2, mismatch 1");
+}
+
+TEST(TrafficTally, KeepsTheFirstErrorDetails) {
+    std::vector<ExchangeResult> results;
+    for (std::uint32_t i = 30; i > 0; --i)
+        results.push_back(failed(i, Failure::Timeout));
+    Tally t = tally(results);
+    ASSERT_EQ(t.errors.size(), kMaxErrorDetails);
+    EXPECT_EQ(t.errors.front(), "exchange 1: timeout (why 1)");
+    EXPECT_EQ(t.errors.back(), "exchange 10: timeout (why 10)");
+    EXPECT_TRUE(t.servers.empty());
+    EXPECT_EQ(failure_counts(tally({})), "none");
+}
+
+TEST(TrafficTally, PeerAddress) {
+    EXPECT_EQ(peer_address("10.99.0.1:40000"), "10.99.0.1");
+    EXPECT_EQ(peer_address("[2001:db8::1]:80"), "2001:db8::1");
+    EXPECT_EQ(peer_address("10.99.0.1"), "10.99.0.1");
+    EXPECT_EQ(peer_address("junk"), "junk");
+}
+
+RunInfo info() {
+    RunInfo run;
+    run.protocol = "tcp";
+    run.target = "10.99.0.2:8001";
+    run.count = 3;
+    run.bytes = 100;
+    run.parallel = 2;
+    run.elapsed_us = 1234567;
+    return run;
+}
+
+TEST(TrafficReport, Text) {
+    std::vector<ExchangeResult> results = {ok(0, "rs1", "10.99.0.1:1", 1500),
+                                           ok(1, "rs1", "10.99.0.1:2", 2500),
+                                           failed(2, Failure::Reset, "rs2")};
+    EXPECT_EQ(
+        render_text(info(), tally(results)),
+        "tcp 10.99.0.2:8001: 3 exchanges of 100 bytes, parallel 2\n"
+        "server rs1: 2 answered, 0 failed, latency min 1.500 ms, median 1.500 ms, max "
+        "2.500 ms, peers 10.99.0.1, ports 1-2 (2 distinct)\n"
+        "server rs2: 0 answered, 1 failed, latency -, peers 10.0.0.9, ports 1-1 (1 distinct)\n"
+        "failures: reset 1\n"
+        "result: 2 ok, 1 failed, 1.235 s\n");
+}
+
+TEST(TrafficReport, Json) {
+    std::vector<ExchangeResult> results = {ok(0, "rs1", "10.99.0.1:1", 1500),
+                                           failed(1, Failure::Refused)};
+    std::string json = render_json(info(), tally(results));
+    for (const char* want :
+         {"\"protocol\": \"tcp\"", "\"target\": \"10.99.0.2:8001\"", "\"count\": 3",
+          "\"elapsed_us\": 1234567", "\"ok\": 1", "\"failed\": 1", "\"name\": \"rs1\"",
+          "\"answered\": 1", "\"min\": 1500", "\"median\": 1500", "\"max\": 1500",
+          "\"peers\": [\n        \"10.99.0.1\"\n      ]", "\"connect-timeout\": 0",
+          "\"refused\": 1", "\"address-in-use\": 0", "\"exchange 1: refused (why 1)\"",
+          "\"peer_ports\": {\n        \"min\": 1,\n        \"max\": 1,\n        \"distinct\": 1\n  "
+          "    }"})
+        EXPECT_NE(json.find(want), std::string::npos) << want << " in\n" << json;
+    EXPECT_EQ(json.front(), '{');
+    EXPECT_EQ(json.substr(json.size() - 2), "}\n");
+}
+
+// --- options ---------------------------------------------------------------------
+
+template <typename Options>
+Options parse_as(std::vector<std::string> args) {
+    Invocation invocation = parse_arguments(args);
+    const Options* options = std::get_if<Options>(&invocation);
+    if (!options)
+        throw std::runtime_error("parsed as another subcommand");
+    return *options;
+}
+
+std::string error_of(std::vector<std::string> args) {
+    try {
+        parse_arguments(args);
+    } catch (const UsageError& error) {
+        return error.what();
+    }
+    return "(accepted)";
+}
+
+TEST(TrafficOptions, ServeDefaultsAndForms) {
+    auto serve = parse_as<ServeOptions>({"serve", "--tcp", "8001"});
+    ASSERT_TRUE(serve.tcp);
+    EXPECT_EQ(serve.tcp->address, Address::ipv4(0, 0, 0, 0));
+    EXPECT_EQ(serve.tcp->port, 8001);
+    EXPECT_FALSE(serve.udp);
+    EXPECT_EQ(serve.name, "");
+    EXPECT_EQ(serve.max_seconds, 600U);
+    EXPECT_EQ(serve.idle_seconds, 300U);
+
+    serve = parse_as<ServeOptions>({"serve", "--udp", "0", "--tcp", "127.0.0.1:9", "--name", "rs1",
+                                    "--max-seconds", "30", "--idle-seconds", "5"});
+    EXPECT_EQ(serve.tcp, (Target{Address::ipv4(127, 0, 0, 1), 9}));
+    EXPECT_EQ(serve.udp, (Target{Address::ipv4(0, 0, 0, 0), 0}));
+    EXPECT_EQ(serve.name, "rs1");
+    EXPECT_EQ(serve.max_seconds, 30U);
+    EXPECT_EQ(serve.idle_seconds, 5U);
+
+    serve = parse_as<ServeOptions>({"serve", "--bind", "10.99.0.2", "--udp", "53"});
+    EXPECT_EQ(serve.udp, (Target{Address::ipv4(10, 99, 0, 2), 53}));
+}
+
+TEST(TrafficOptions, ServeErrors) {
+    EXPECT_EQ(error_of({"serve"}), "serve needs --tcp [ADDR:]PORT, --udp [ADDR:]PORT or both");
+    EXPECT_EQ(error_of({"serve", "--tcp", "70000"}),
+              "invalid --tcp '70000': must be an integer 0..65535");
+    EXPECT_EQ(error_of({"serve", "--tcp", "10.0.0.1"}),
+              "invalid --tcp '10.0.0.1': needs PORT or ADDR:PORT");
+    EXPECT_EQ(error_of({"serve", "--bind", "10.0.0.1", "--tcp", "10.0.0.2:80"}),
+              "--tcp '10.0.0.2:80' gives an address: --bind is for bare ports");
+    EXPECT_EQ(error_of({"serve", "--tcp", "80", "--name", "a b"}),
+              "invalid --name 'a b': 1..64 printable characters without spaces");
+    EXPECT_EQ(error_of({"serve", "--tcp", "80", "--max-seconds", "0"}),
+              "invalid --max-seconds '0': must be an integer 1..604800");
+    EXPECT_NE(error_of({"serve", "--tcp", "80", "--bind", "host.example"}).find("invalid --bind"),
+              std::string::npos);
+    EXPECT_NE(error_of({"serve", "--tcp", "80", "--count", "3"}), "(accepted)");
+}
+
+TEST(TrafficOptions, ConnectDefaultsAndAll) {
+    auto connect = parse_as<ConnectOptions>({"connect", "--tcp", "10.99.0.2:8001"});
+    EXPECT_EQ(connect.protocol, Protocol::Tcp);
+    EXPECT_EQ(connect.target, (Target{Address::ipv4(10, 99, 0, 2), 8001}));
+    EXPECT_EQ(connect.count, 1U);
+    EXPECT_EQ(connect.bytes, 1000U);
+    EXPECT_EQ(connect.parallel, 1U);
+    EXPECT_EQ(connect.seed, 1U);
+    EXPECT_EQ(connect.timeout_ms, 5000U);
+    EXPECT_EQ(connect.hold_ms, 0U);
+    EXPECT_FALSE(connect.source_ports);
+    EXPECT_EQ(connect.close, CloseMode::Fin);
+    EXPECT_FALSE(connect.json);
+    EXPECT_FALSE(connect.allow_failures);
+
+    connect = parse_as<ConnectOptions>({"connect",
+                                        "--udp",
+                                        "10.99.0.2:53",
+                                        "--count",
+                                        "50",
+                                        "--bytes",
+                                        "65000",
+                                        "--parallel",
+                                        "4",
+                                        "--seed",
+                                        "18446744073709551615",
+                                        "--timeout-ms",
+                                        "250",
+                                        "--hold-ms",
+                                        "100",
+                                        "--source-port-range",
+                                        "40000-40003",
+                                        "--close",
+                                        "rst",
+                                        "--json",
+                                        "--allow-failures"});
+    EXPECT_EQ(connect.protocol, Protocol::Udp);
+    EXPECT_EQ(connect.count, 50U);
+    EXPECT_EQ(connect.bytes, 65000U);
+    EXPECT_EQ(connect.parallel, 4U);
+    EXPECT_EQ(connect.seed, 18446744073709551615ULL);
+    EXPECT_EQ(connect.timeout_ms, 250U);
+    EXPECT_EQ(connect.hold_ms, 100U);
+    EXPECT_EQ(connect.source_ports, (PortRange{40000, 40003}));
+    EXPECT_EQ(connect.close, CloseMode::Reset);
+    EXPECT_TRUE(connect.json);
+    EXPECT_TRUE(connect.allow_failures);
+
+    // --parallel beyond --count is --count.
+    connect = parse_as<ConnectOptions>(
+        {"connect", "--tcp", "10.0.0.1:80", "--count", "2", "--parallel", "8"});
+    EXPECT_EQ(connect.parallel, 2U);
+    connect = parse_as<ConnectOptions>({"connect", "--tcp", "[::1]:80", "--bytes", "0"});
+    EXPECT_TRUE(connect.target.address.is_ipv6());
+    EXPECT_EQ(connect.bytes, 0U);
+}
+
+TEST(TrafficOptions, ConnectErrors) {
+    EXPECT_EQ(error_of({"connect"}),
+              "connect needs exactly one of --tcp ADDR:PORT and --udp ADDR:PORT");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--udp", "10.0.0.1:1"}),
+              "connect needs exactly one of --tcp ADDR:PORT and --udp ADDR:PORT");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1"}),
+              "invalid --tcp '10.0.0.1': needs ADDR:PORT");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:0"}), "invalid --tcp '10.0.0.1:0': port 0");
+    EXPECT_NE(error_of({"connect", "--tcp", "10.0.0.300:1"}).find("invalid --tcp '10.0.0.300:1': "),
+              std::string::npos);
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--count", "0"}),
+              "invalid --count '0': must be an integer 1..1000000");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--count", "12x"}),
+              "invalid --count '12x': must be an integer 1..1000000");
+    EXPECT_EQ(error_of({"connect", "--udp", "10.0.0.1:1", "--bytes", "65001"}),
+              "invalid --bytes '65001': must be an integer 0..65000");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--bytes", "1073741825"}),
+              "invalid --bytes '1073741825': must be an integer 0..1073741824");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--seed", "18446744073709551616"}),
+              "invalid --seed '18446744073709551616': must be an integer "
+              "0..18446744073709551615");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--timeout-ms", "0"}),
+              "invalid --timeout-ms '0': must be an integer 1..3600000");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--parallel", "1025"}),
+              "invalid --parallel '1025': must be an integer 1..1024");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--count", "8", "--parallel", "4",
+                        "--source-port-range", "40000-40002"}),
+              "--source-port-range 40000-40002 has 3 ports, fewer than --parallel 4");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--close", "abort"}),
+              "invalid --close 'abort': must be fin or rst");
+    EXPECT_NE(error_of({"connect", "--tcp", "10.0.0.1:1", "extra"}), "(accepted)");
+    EXPECT_NE(error_of({"connect", "--tcp", "10.0.0.1:1", "--count"}), "(accepted)");
+    EXPECT_NE(error_of({"connect", "--tcp", "10.0.0.1:1", "--count", "1", "--count", "2"}),
+              "(accepted)");
+}
+
+TEST(TrafficOptions, PortRanges) {
+    EXPECT_EQ(parse_port_range("40000-40010"), (PortRange{40000, 40010}));
+    EXPECT_EQ(parse_port_range("1-65535").size(), 65535U);
+    EXPECT_EQ(parse_port_range("5000"), (PortRange{5000, 5000}));
+    EXPECT_EQ(parse_port_range("5000").size(), 1U);
+    for (const char* bad :
+         {"", "-", "0-10", "10-5", "1-65536", "a-b", "1-2-3", "100000-100001", " 1-2", "1-"})
+        EXPECT_THROW(parse_port_range(bad), UsageError) << bad;
+}
+
+TEST(TrafficOptions, Stream) {
+    auto stream = parse_as<StreamOptions>({"stream", "--tcp", "10.99.0.2:8001", "--seconds", "3"});
+    EXPECT_EQ(stream.target, (Target{Address::ipv4(10, 99, 0, 2), 8001}));
+    EXPECT_EQ(stream.seconds, 3U);
+    EXPECT_EQ(stream.rate_kbps, 8000U);
+    EXPECT_EQ(stream.seed, 1U);
+    EXPECT_EQ(stream.timeout_ms, 5000U);
+    EXPECT_FALSE(stream.json);
+    stream = parse_as<StreamOptions>({"stream", "--tcp", "10.99.0.2:8001", "--seconds", "1",
+                                      "--rate-kbps", "0", "--seed", "9", "--timeout-ms", "700",
+                                      "--json"});
+    EXPECT_EQ(stream.rate_kbps, 0U);
+    EXPECT_EQ(stream.seed, 9U);
+    EXPECT_EQ(stream.timeout_ms, 700U);
+    EXPECT_TRUE(stream.json);
+
+    EXPECT_EQ(error_of({"stream", "--seconds", "3"}), "stream needs --tcp ADDR:PORT");
+    EXPECT_EQ(error_of({"stream", "--tcp", "10.0.0.1:1"}), "stream needs --seconds S");
+    EXPECT_EQ(error_of({"stream", "--tcp", "10.0.0.1:1", "--seconds", "0"}),
+              "invalid --seconds '0': must be an integer 1..86400");
+    EXPECT_NE(error_of({"stream", "--udp", "10.0.0.1:1", "--seconds", "1"}), "(accepted)");
+}
+
+TEST(TrafficOptions, SubcommandsAndHelp) {
+    EXPECT_NE(error_of({}), "(accepted)");
+    EXPECT_EQ(error_of({"bogus"}), "unknown subcommand 'bogus' (serve, connect or stream)");
+    EXPECT_NE(error_of({"serve", "--tcp", "1", "connect"}), "(accepted)");
+    for (std::vector<std::string> args :
+         {std::vector<std::string>{"--help"}, {"-h"}, {"connect", "--help"}}) {
+        Invocation invocation = parse_arguments(args);
+        const auto* help = std::get_if<HelpRequest>(&invocation);
+        ASSERT_NE(help, nullptr);
+        EXPECT_NE(help->text.find("connect"), std::string::npos) << help->text;
+    }
+    Invocation connect_help = parse_arguments({"connect", "--help"});
+    EXPECT_NE(std::get<HelpRequest>(connect_help).text.find("--source-port-range"),
+              std::string::npos);
+    EXPECT_EQ(protocol_name(Protocol::Tcp), "tcp");
+    EXPECT_EQ(protocol_name(Protocol::Udp), "udp");
+}
+
+// --- port pool ---------------------------------------------------------------------
+
+TEST(TrafficPortPool, LeastRecentlyUsedFirst) {
+    PortPool pool(PortRange{100, 102});
+    EXPECT_EQ(pool.acquire(), 100);
+    EXPECT_EQ(pool.acquire(), 101);
+    pool.release(100);
+    EXPECT_EQ(pool.acquire(), 102);
+    EXPECT_EQ(pool.acquire(), 100);
+    EXPECT_FALSE(pool.acquire());
+    pool.release(101);
+    EXPECT_EQ(pool.acquire(), 101);
+}
+
+TEST(TrafficPortPool, OnePortIsReused) {
+    PortPool pool(PortRange{65535, 65535});
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(pool.acquire(), 65535);
+        EXPECT_FALSE(pool.acquire());
+        pool.release(65535);
+    }
+}
+
+} // namespace
+} // namespace fnat::traffic

@@ -1,0 +1,99 @@
+// fnat-traffic: the client and the server of fnat's end-to-end traffic tests
+// (tests/e2e/), run inside the test VM's network namespaces.
+//
+//   fnat-traffic serve [--tcp [ADDR:]PORT] [--udp [ADDR:]PORT] (one or both)
+//                      [--bind ADDR] [--name NAME] [--max-seconds N] [--idle-seconds N]
+//   fnat-traffic connect --tcp ADDR:PORT|--udp ADDR:PORT [--count N] [--bytes B]
+//                      [--parallel P] [--seed S] [--timeout-ms T] [--hold-ms H]
+//                      [--source-port-range LO-HI] [--close fin|rst] [--json]
+//                      [--allow-failures]
+//   fnat-traffic stream --tcp ADDR:PORT --seconds S [--rate-kbps R] [--seed S]
+//                      [--timeout-ms T] [--json]
+//
+// The server answers each connection or datagram with its name and the client
+// address:port it saw, then echoes the payload; the client checks the echo
+// byte for byte and reports per answering server (tools/traffic/*.h).
+// Exit status: 0 success, 1 a failed exchange or stream (or a socket that
+// could not be set up), 2 a wrong command line.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <unistd.h>
+#include <variant>
+#include <vector>
+
+#include "tools/traffic/client.h"
+#include "tools/traffic/options.h"
+#include "tools/traffic/server.h"
+#include "tools/traffic/socket.h"
+#include "tools/traffic/stream.h"
+#include "tools/traffic/wire.h"
+
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+std::atomic<bool> stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "used in a signal handler");
+
+extern "C" void on_stop_signal(int) {
+    stop_requested.store(true);
+}
+
+void install_signal_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+}
+
+// The host name when it is a valid server name, else "server".
+std::string default_name() {
+    char host[256] = {};
+    if (gethostname(host, sizeof(host) - 1) == 0 && fnat::traffic::valid_label(host))
+        return host;
+    return "server";
+}
+
+int run(const fnat::traffic::Invocation& invocation) {
+    using namespace fnat::traffic;
+    if (const auto* help = std::get_if<HelpRequest>(&invocation)) {
+        std::fputs(help->text.c_str(), stdout);
+        return 0;
+    }
+    if (const auto* serve = std::get_if<ServeOptions>(&invocation)) {
+        ServeOptions options = *serve;
+        if (options.name.empty())
+            options.name = default_name();
+        install_signal_handlers();
+        return run_server(options, stop_requested);
+    }
+    if (const auto* connect = std::get_if<ConnectOptions>(&invocation))
+        return run_connect(*connect);
+    return run_stream(std::get<StreamOptions>(invocation));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    fnat::traffic::Invocation invocation;
+    try {
+        invocation = fnat::traffic::parse_arguments(args);
+    } catch (const fnat::traffic::UsageError& error) {
+        std::fprintf(stderr, "fnat-traffic: %s\nRun 'fnat-traffic --help' for usage.\n",
+                     error.what());
+        return kExitUsage;
+    }
+    try {
+        return run(invocation);
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "fnat-traffic: %s\n", error.what());
+        return kExitFailed;
+    }
+}

@@ -1,0 +1,330 @@
+#include "tools/traffic/options.h"
+
+#include <algorithm>
+#include <limits>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "tools/traffic/wire.h"
+
+namespace fnat::traffic {
+namespace {
+
+constexpr std::uint32_t kMaxCount = 1000000;
+constexpr std::uint32_t kMaxParallel = 1024;
+constexpr std::uint32_t kMaxMillis = 3600000;
+constexpr std::uint32_t kMaxServeSeconds = 7 * 86400;
+constexpr std::uint32_t kMaxStreamSeconds = 86400;
+constexpr std::uint32_t kMaxRateKbps = 100000000;
+
+const char* const kFooter = R"(
+serve answers every TCP connection and UDP datagram with its --name, the
+client address:port it saw, and the payload echoed byte for byte. It prints
+"listening tcp|udp ADDR:PORT" once ready, and stops after --max-seconds or on
+SIGTERM/SIGINT.
+
+connect makes --count exchanges (--parallel at a time), each on its own
+socket, each sending --bytes bytes derived from --seed and the exchange's
+index, and checks the echo. It prints per answering server the exchanges it
+answered, their latency and the client addresses it saw, then the failures by
+kind (connect-timeout, refused, reset, timeout, short-read, mismatch,
+bad-reply, unreachable, address-in-use, error). --json prints one JSON object.
+
+stream keeps one TCP connection streaming a deterministic byte sequence for
+--seconds; the server verifies what it receives and echoes it, the client
+verifies the echo, printing progress each second. A reset, a stall longer than
+--timeout-ms, an early close or a wrong byte ends it with the byte offset.
+
+Exit status: 0 success, 1 a failed exchange or stream (connect exits 0 with
+--allow-failures), 2 a wrong command line.)";
+
+std::uint64_t number(const std::string& option, const std::string& text, std::uint64_t min,
+                     std::uint64_t max) {
+    auto refuse = [&]() -> std::uint64_t {
+        throw UsageError("invalid " + option + " '" + text + "': must be an integer " +
+                         std::to_string(min) + ".." + std::to_string(max));
+    };
+    if (text.empty() || text.size() > 20 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return refuse();
+    std::uint64_t value = 0;
+    for (char c : text) {
+        auto digit = static_cast<std::uint64_t>(c - '0');
+        if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10)
+            return refuse();
+        value = value * 10 + digit;
+    }
+    if (value < min || value > max)
+        return refuse();
+    return value;
+}
+
+std::uint32_t number32(const std::string& option, const std::string& text, std::uint32_t min,
+                       std::uint32_t max) {
+    return static_cast<std::uint32_t>(number(option, text, min, max));
+}
+
+bool all_digits(std::string_view text) {
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// ADDR:PORT for connect and stream: both parts, port 1..65535.
+Target remote_target(const std::string& option, const std::string& text) {
+    Endpoint endpoint;
+    try {
+        endpoint = parse_endpoint(text);
+    } catch (const ParseError& error) {
+        throw UsageError("invalid " + option + " '" + text + "': " + error.what());
+    }
+    if (!endpoint.port)
+        throw UsageError("invalid " + option + " '" + text + "': needs ADDR:PORT");
+    if (*endpoint.port == 0)
+        throw UsageError("invalid " + option + " '" + text + "': port 0");
+    return Target{endpoint.address, *endpoint.port};
+}
+
+// [ADDR:]PORT for serve; the address defaults to --bind, then 0.0.0.0.
+Target local_target(const std::string& option, const std::string& text,
+                    const std::optional<Address>& bind) {
+    if (all_digits(text)) {
+        Target target{bind ? *bind : Address::ipv4(0, 0, 0, 0), 0};
+        target.port = static_cast<std::uint16_t>(number(option, text, 0, 65535));
+        return target;
+    }
+    Endpoint endpoint;
+    try {
+        endpoint = parse_endpoint(text);
+    } catch (const ParseError& error) {
+        throw UsageError("invalid " + option + " '" + text + "': " + error.what());
+    }
+    if (!endpoint.port)
+        throw UsageError("invalid " + option + " '" + text + "': needs PORT or ADDR:PORT");
+    if (bind)
+        throw UsageError(option + " '" + text + "' gives an address: --bind is for bare ports");
+    return Target{endpoint.address, *endpoint.port};
+}
+
+struct ServeArgs {
+    std::string tcp, udp, bind, name, max_seconds, idle_seconds;
+};
+
+struct ConnectArgs {
+    std::string tcp, udp, count, bytes, parallel, seed, timeout_ms, hold_ms, ports, close;
+    bool json = false;
+    bool allow_failures = false;
+};
+
+struct StreamArgs {
+    std::string tcp, seconds, rate_kbps, seed, timeout_ms;
+    bool json = false;
+};
+
+ServeOptions serve_options(const CLI::App& app, const ServeArgs& args) {
+    ServeOptions options;
+    std::optional<Address> bind;
+    if (app.count("--bind") > 0) {
+        try {
+            bind = parse_address(args.bind);
+        } catch (const ParseError& error) {
+            throw UsageError("invalid --bind '" + args.bind + "': " + error.what());
+        }
+    }
+    if (app.count("--tcp") > 0)
+        options.tcp = local_target("--tcp", args.tcp, bind);
+    if (app.count("--udp") > 0)
+        options.udp = local_target("--udp", args.udp, bind);
+    if (!options.tcp && !options.udp)
+        throw UsageError("serve needs --tcp [ADDR:]PORT, --udp [ADDR:]PORT or both");
+    if (app.count("--name") > 0) {
+        if (!valid_label(args.name))
+            throw UsageError("invalid --name '" + args.name +
+                             "': 1..64 printable characters without spaces");
+        options.name = args.name;
+    }
+    if (app.count("--max-seconds") > 0)
+        options.max_seconds = number32("--max-seconds", args.max_seconds, 1, kMaxServeSeconds);
+    if (app.count("--idle-seconds") > 0)
+        options.idle_seconds = number32("--idle-seconds", args.idle_seconds, 1, 86400);
+    return options;
+}
+
+ConnectOptions connect_options(const CLI::App& app, const ConnectArgs& args) {
+    ConnectOptions options;
+    bool tcp = app.count("--tcp") > 0;
+    bool udp = app.count("--udp") > 0;
+    if (tcp == udp)
+        throw UsageError("connect needs exactly one of --tcp ADDR:PORT and --udp ADDR:PORT");
+    options.protocol = tcp ? Protocol::Tcp : Protocol::Udp;
+    options.target = tcp ? remote_target("--tcp", args.tcp) : remote_target("--udp", args.udp);
+    if (app.count("--count") > 0)
+        options.count = number32("--count", args.count, 1, kMaxCount);
+    std::uint32_t max_bytes = tcp ? kMaxTcpBytes : kMaxUdpBytes;
+    if (app.count("--bytes") > 0)
+        options.bytes = number32("--bytes", args.bytes, 0, max_bytes);
+    if (app.count("--parallel") > 0)
+        options.parallel = number32("--parallel", args.parallel, 1, kMaxParallel);
+    options.parallel = std::min(options.parallel, options.count);
+    if (app.count("--seed") > 0)
+        options.seed = number("--seed", args.seed, 0, std::numeric_limits<std::uint64_t>::max());
+    if (app.count("--timeout-ms") > 0)
+        options.timeout_ms = number32("--timeout-ms", args.timeout_ms, 1, kMaxMillis);
+    if (app.count("--hold-ms") > 0)
+        options.hold_ms = number32("--hold-ms", args.hold_ms, 0, kMaxMillis);
+    if (app.count("--source-port-range") > 0) {
+        options.source_ports = parse_port_range(args.ports);
+        if (options.source_ports->size() < options.parallel)
+            throw UsageError("--source-port-range " + args.ports + " has " +
+                             std::to_string(options.source_ports->size()) +
+                             " ports, fewer than --parallel " + std::to_string(options.parallel));
+    }
+    if (app.count("--close") > 0) {
+        if (args.close == "fin")
+            options.close = CloseMode::Fin;
+        else if (args.close == "rst")
+            options.close = CloseMode::Reset;
+        else
+            throw UsageError("invalid --close '" + args.close + "': must be fin or rst");
+    }
+    options.json = args.json;
+    options.allow_failures = args.allow_failures;
+    return options;
+}
+
+StreamOptions stream_options(const CLI::App& app, const StreamArgs& args) {
+    StreamOptions options;
+    if (app.count("--tcp") == 0)
+        throw UsageError("stream needs --tcp ADDR:PORT");
+    options.target = remote_target("--tcp", args.tcp);
+    if (app.count("--seconds") == 0)
+        throw UsageError("stream needs --seconds S");
+    options.seconds = number32("--seconds", args.seconds, 1, kMaxStreamSeconds);
+    if (app.count("--rate-kbps") > 0)
+        options.rate_kbps = number32("--rate-kbps", args.rate_kbps, 0, kMaxRateKbps);
+    if (app.count("--seed") > 0)
+        options.seed = number("--seed", args.seed, 0, std::numeric_limits<std::uint64_t>::max());
+    if (app.count("--timeout-ms") > 0)
+        options.timeout_ms = number32("--timeout-ms", args.timeout_ms, 1, kMaxMillis);
+    options.json = args.json;
+    return options;
+}
+
+} // namespace
+
+std::string_view protocol_name(Protocol protocol) {
+    return protocol == Protocol::Tcp ? "tcp" : "udp";
+}
+
+PortRange parse_port_range(std::string_view text) {
+    std::string value(text);
+    auto dash = value.find('-');
+    std::string low = value.substr(0, dash);
+    std::string high = dash == std::string::npos ? low : value.substr(dash + 1);
+    auto refuse = [&]() {
+        throw UsageError("invalid --source-port-range '" + value +
+                         "': must be LO-HI with ports 1..65535 and LO <= HI");
+    };
+    if (!all_digits(low) || !all_digits(high) || low.size() > 5 || high.size() > 5)
+        refuse();
+    PortRange range;
+    std::uint64_t lo = number("--source-port-range", low, 0, 99999);
+    std::uint64_t hi = number("--source-port-range", high, 0, 99999);
+    if (lo < 1 || hi > 65535 || lo > hi)
+        refuse();
+    range.low = static_cast<std::uint16_t>(lo);
+    range.high = static_cast<std::uint16_t>(hi);
+    return range;
+}
+
+Invocation parse_arguments(const std::vector<std::string>& args) {
+    CLI::App app{"fnat-traffic: client and server of fnat's end-to-end traffic tests",
+                 "fnat-traffic"};
+    app.require_subcommand(1);
+    app.footer(kFooter);
+
+    ServeArgs serve_args;
+    CLI::App* serve = app.add_subcommand("serve", "answer TCP connections and UDP datagrams");
+    serve->add_option("--tcp", serve_args.tcp, "TCP port to listen on")->option_text("[ADDR:]PORT");
+    serve->add_option("--udp", serve_args.udp, "UDP port to answer on")->option_text("[ADDR:]PORT");
+    serve->add_option("--bind", serve_args.bind, "address for bare ports (default 0.0.0.0)")
+        ->option_text("ADDR");
+    serve->add_option("--name", serve_args.name, "name sent with every answer (default: host name)")
+        ->option_text("NAME");
+    serve->add_option("--max-seconds", serve_args.max_seconds, "stop after N seconds (default 600)")
+        ->option_text("N");
+    serve
+        ->add_option("--idle-seconds", serve_args.idle_seconds,
+                     "close a TCP connection silent this long (default 300)")
+        ->option_text("N");
+
+    ConnectArgs connect_args;
+    CLI::App* connect = app.add_subcommand("connect", "make exchanges and verify the echoes");
+    connect->add_option("--tcp", connect_args.tcp, "TCP server")->option_text("ADDR:PORT");
+    connect->add_option("--udp", connect_args.udp, "UDP server")->option_text("ADDR:PORT");
+    connect->add_option("--count", connect_args.count, "exchanges (default 1)")->option_text("N");
+    connect->add_option("--bytes", connect_args.bytes, "payload bytes per exchange (default 1000)")
+        ->option_text("B");
+    connect->add_option("--parallel", connect_args.parallel, "exchanges at a time (default 1)")
+        ->option_text("P");
+    connect->add_option("--seed", connect_args.seed, "payload seed (default 1)")->option_text("S");
+    connect
+        ->add_option("--timeout-ms", connect_args.timeout_ms,
+                     "limit for the connect, and then for the reply (default 5000)")
+        ->option_text("T");
+    connect
+        ->add_option("--hold-ms", connect_args.hold_ms,
+                     "keep each connection open this long after the echo (default 0)")
+        ->option_text("H");
+    connect
+        ->add_option("--source-port-range", connect_args.ports,
+                     "bind local ports from this range, least recently used first")
+        ->option_text("LO-HI");
+    connect->add_option("--close", connect_args.close, "end connections with fin (default) or rst")
+        ->option_text("fin|rst");
+    connect->add_flag("--json", connect_args.json, "print the report as JSON");
+    connect->add_flag("--allow-failures", connect_args.allow_failures,
+                      "exit 0 even if exchanges failed");
+
+    StreamArgs stream_args;
+    CLI::App* stream = app.add_subcommand("stream", "stream over one TCP connection and verify");
+    stream->add_option("--tcp", stream_args.tcp, "TCP server")->option_text("ADDR:PORT");
+    stream->add_option("--seconds", stream_args.seconds, "how long to stream")->option_text("S");
+    stream
+        ->add_option("--rate-kbps", stream_args.rate_kbps,
+                     "sending rate in kbit/s, 0 for no limit (default 8000)")
+        ->option_text("R");
+    stream->add_option("--seed", stream_args.seed, "payload seed (default 1)")->option_text("S");
+    stream
+        ->add_option("--timeout-ms", stream_args.timeout_ms,
+                     "limit for the connect and for any wait for progress (default 5000)")
+        ->option_text("T");
+    stream->add_flag("--json", stream_args.json, "print the result as JSON (progress to stderr)");
+
+    if (!args.empty() && !args[0].starts_with("-") && args[0] != "serve" && args[0] != "connect" &&
+        args[0] != "stream")
+        throw UsageError("unknown subcommand '" + args[0] + "' (serve, connect or stream)");
+    std::vector<const char*> argv{"fnat-traffic"};
+    for (const std::string& arg : args)
+        argv.push_back(arg.c_str());
+    try {
+        app.parse(static_cast<int>(argv.size()), argv.data());
+    } catch (const CLI::CallForHelp& help) {
+        std::ostringstream out, err;
+        app.exit(help, out, err);
+        return HelpRequest{out.str()};
+    } catch (const CLI::CallForAllHelp& help) {
+        std::ostringstream out, err;
+        app.exit(help, out, err);
+        return HelpRequest{out.str()};
+    } catch (const CLI::ParseError& error) {
+        throw UsageError(error.what());
+    }
+    if (serve->parsed())
+        return serve_options(*serve, serve_args);
+    if (connect->parsed())
+        return connect_options(*connect, connect_args);
+    return stream_options(*stream, stream_args);
+}
+
+} // namespace fnat::traffic

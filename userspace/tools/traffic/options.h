@@ -1,0 +1,101 @@
+// The fnat-traffic command line (CLI11), parsed and validated into the
+// options of one subcommand: serve, connect or stream. Everything that can be
+// checked without the network is checked here, so that a wrong command line
+// exits 2 with one message before any socket is opened.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "lib/address.h"
+
+namespace fnat::traffic {
+
+// A command line fnat-traffic refuses (exit status 2).
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+enum class Protocol { Tcp, Udp };
+
+// "tcp", "udp".
+std::string_view protocol_name(Protocol protocol);
+
+struct Target {
+    Address address;
+    std::uint16_t port = 0;
+
+    bool operator==(const Target&) const = default;
+};
+
+// Local ports LOW..HIGH, both included.
+struct PortRange {
+    std::uint16_t low = 0;
+    std::uint16_t high = 0;
+
+    std::uint32_t size() const { return std::uint32_t{high} - low + 1; }
+    bool operator==(const PortRange&) const = default;
+};
+
+// How a client ends a connection: FIN (close(), the client keeps TIME_WAIT)
+// or RST (SO_LINGER 0: no TIME_WAIT, so a --source-port-range port can be
+// used again at once).
+enum class CloseMode { Fin, Reset };
+
+// The largest UDP payload: a reply (header, name, peer, payload) must fit in
+// one IPv4 datagram.
+inline constexpr std::uint32_t kMaxUdpBytes = 65000;
+inline constexpr std::uint32_t kMaxTcpBytes = 1U << 30;
+
+struct ServeOptions {
+    std::optional<Target> tcp; // address 0.0.0.0 unless given; port 0 picks one
+    std::optional<Target> udp;
+    std::string name; // empty: the host name
+    std::uint32_t max_seconds = 600;
+    std::uint32_t idle_seconds = 300; // a TCP connection silent this long is closed
+};
+
+struct ConnectOptions {
+    Protocol protocol = Protocol::Tcp;
+    Target target;
+    std::uint32_t count = 1;
+    std::uint32_t bytes = 1000;
+    std::uint32_t parallel = 1; // at most count
+    std::uint64_t seed = 1;
+    std::uint32_t timeout_ms = 5000;
+    std::uint32_t hold_ms = 0;
+    std::optional<PortRange> source_ports; // at least `parallel` ports
+    CloseMode close = CloseMode::Fin;
+    bool json = false;
+    bool allow_failures = false;
+};
+
+struct StreamOptions {
+    Target target;
+    std::uint32_t seconds = 0;
+    std::uint32_t rate_kbps = 8000; // 0: as fast as the connection goes
+    std::uint64_t seed = 1;
+    std::uint32_t timeout_ms = 5000; // longest wait for progress
+    bool json = false;
+};
+
+// --help anywhere: the text to print (exit status 0).
+struct HelpRequest {
+    std::string text;
+};
+
+using Invocation = std::variant<HelpRequest, ServeOptions, ConnectOptions, StreamOptions>;
+
+// args without the program name. Throws UsageError.
+Invocation parse_arguments(const std::vector<std::string>& args);
+
+// "LO-HI" (or a single "PORT"), ports 1..65535, LO <= HI. Throws UsageError.
+PortRange parse_port_range(std::string_view text);
+
+} // namespace fnat::traffic
