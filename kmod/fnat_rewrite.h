@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fnat: rewriting a packet's addresses and ports for NAT and FULLNAT.
+ */
+#ifndef _FNAT_REWRITE_H
+#define _FNAT_REWRITE_H
+
+#include "fnat_conn.h"
+#include "fnat_pkt.h"
+
+int fnat_rewrite_v4(struct sk_buff *skb, const struct fnat_pkt *p,
+		    const struct fnat_tuple *to);
+
+#endif /* _FNAT_REWRITE_H */
