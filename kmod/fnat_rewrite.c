@@ -10,6 +10,7 @@
  * for CHECKSUM_COMPLETE skb->csum follows). A UDP datagram sent without a
  * checksum (zero field) keeps none.
  */
+#include <linux/icmp.h>
 #include <linux/ip.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -89,5 +90,85 @@ int fnat_rewrite_v4(struct sk_buff *skb, const struct fnat_pkt *p,
 	if (check && p->tuple.protocol == IPPROTO_UDP && !*check &&
 	    skb->ip_summed != CHECKSUM_PARTIAL)
 		*check = CSUM_MANGLED_0;
+	return 0;
+}
+
+/*
+ * Replaces a 32-bit field covered by up to two full checksums (the quoted
+ * IP header's and the quoted L4 one's, for an address); NULL skips one.
+ */
+static void fnat_set4(__be32 *field, __be32 to, __sum16 *check,
+		      __sum16 *check2)
+{
+	if (*field == to)
+		return;
+	if (check)
+		csum_replace4(check, *field, to);
+	if (check2)
+		csum_replace4(check2, *field, to);
+	*field = to;
+}
+
+static void fnat_set2(__be16 *field, __be16 to, __sum16 *check)
+{
+	if (*field == to)
+		return;
+	if (check)
+		csum_replace2(check, *field, to);
+	*field = to;
+}
+
+/*
+ * Rewrites an IPv4 ICMP error about a connection: the outer addresses to
+ * @outer_saddr/@outer_daddr and the quoted packet to @inner_to, so the
+ * host it reaches recognises the packet it sent. The quoted IP header
+ * checksum and, where the quote holds it, the quoted TCP or UDP checksum
+ * are adjusted as the real ones would be; the ICMP checksum, which covers
+ * the whole message and is rarely needed, is computed afresh.
+ */
+int fnat_rewrite_icmp_v4(struct sk_buff *skb, const struct fnat_pkt *p,
+			 __be32 outer_saddr, __be32 outer_daddr,
+			 const struct fnat_tuple *inner_to)
+{
+	unsigned int quote_end = skb->len, ilen;
+	struct iphdr *iph, *ih;
+	__sum16 *icheck = NULL;
+	struct icmphdr *icmph;
+	__be16 *iports;
+
+	if (!(p->flags & FNAT_PKT_F_ICMP_ERR))
+		return -EINVAL;
+	if (skb_ensure_writable(skb, quote_end))
+		return -ENOMEM;
+
+	iph = (struct iphdr *)(skb->data + p->l3off);
+	icmph = (struct icmphdr *)(skb->data + p->l4off);
+	ih = (struct iphdr *)(skb->data + p->inner_l3off);
+	iports = (__be16 *)(skb->data + p->inner_l4off);
+	/* What of the quoted L4 header is in the packet. */
+	ilen = min(quote_end, p->l3off + ntohs(iph->tot_len)) - p->inner_l4off;
+
+	if (p->inner.protocol == IPPROTO_TCP &&
+	    ilen >= offsetof(struct tcphdr, check) + sizeof(__sum16))
+		icheck = &((struct tcphdr *)iports)->check;
+	else if (p->inner.protocol == IPPROTO_UDP &&
+		 ((struct udphdr *)iports)->check)
+		icheck = &((struct udphdr *)iports)->check;
+
+	fnat_set4(&ih->saddr, inner_to->saddr.ip, &ih->check, icheck);
+	fnat_set4(&ih->daddr, inner_to->daddr.ip, &ih->check, icheck);
+	if (p->inner.protocol == IPPROTO_TCP ||
+	    p->inner.protocol == IPPROTO_UDP) {
+		fnat_set2(&iports[0], inner_to->sport, icheck);
+		fnat_set2(&iports[1], inner_to->dport, icheck);
+	}
+	if (p->inner.protocol == IPPROTO_UDP && icheck && !*icheck)
+		*icheck = CSUM_MANGLED_0;
+	fnat_set4(&iph->saddr, outer_saddr, &iph->check, NULL);
+	fnat_set4(&iph->daddr, outer_daddr, &iph->check, NULL);
+
+	icmph->checksum = 0;
+	icmph->checksum = csum_fold(skb_checksum(skb, p->l4off, p->l4len, 0));
+	skb->ip_summed = CHECKSUM_NONE;
 	return 0;
 }

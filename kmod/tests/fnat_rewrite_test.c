@@ -214,7 +214,138 @@ static void fnat_rewrite_refuses_portless(struct kunit *test)
 	FNAT_PB_EXPECT_SKB_EQ(test, skb, orig, 0);
 }
 
+#define ROUTER	0xac100001	/* 172.16.0.1, a router on the way */
+
+/* An ICMP error from @from to @to quoting @inner (@quote bytes, 0: 28). */
+static struct fnat_pb_spec icmp_err(u8 type, u8 code, u32 from, u32 to,
+				    const struct fnat_pb_spec *inner,
+				    unsigned int quote)
+{
+	struct fnat_pb_spec s = {
+		.saddr = fnat_pb_ip4(from),
+		.daddr = fnat_pb_ip4(to),
+		.protocol = IPPROTO_ICMP,
+		.icmp_type = type,
+		.icmp_code = code,
+		.inner = inner,
+		.inner_quote = quote,
+	};
+
+	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
+		s.icmp_mtu = 1400;
+	return s;
+}
+
+static void expect_icmp_rewrite(struct kunit *test,
+				const struct fnat_pb_spec *in,
+				const struct fnat_pb_spec *out)
+{
+	struct fnat_tuple inner_to = to_tuple(out->inner);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(layouts); i++) {
+		struct sk_buff *got = fnat_pb_new(test, in, &layouts[i]);
+		struct sk_buff *want = fnat_pb_new(test, out, &layouts[i]);
+		struct fnat_pkt p;
+
+		KUNIT_ASSERT_NOT_NULL(test, got);
+		KUNIT_ASSERT_NOT_NULL(test, want);
+		KUNIT_ASSERT_EQ(test, 0, fnat_pkt_parse(got, layouts[i].nhoff, &p));
+		KUNIT_ASSERT_TRUE(test, p.flags & FNAT_PKT_F_ICMP_ERR);
+		KUNIT_ASSERT_EQ_MSG(test, 0,
+				    fnat_rewrite_icmp_v4(got, &p, out->saddr.ip,
+							 out->daddr.ip,
+							 &inner_to),
+				    "layout %u", i);
+		FNAT_PB_EXPECT_SKB_EQ(test, got, want, layouts[i].nhoff);
+	}
+}
+
+/*
+ * NAT, client side: a router cannot deliver our reply VIP:80 -> client
+ * and says so to the VIP; the real server must hear of its RIP:8080.
+ */
+static void fnat_rewrite_icmp_nat_client_side(struct kunit *test)
+{
+	unsigned int q, k;
+
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		struct fnat_pb_spec sent = spec(kinds[k].proto, FNAT_PB_CSUM_FULL,
+						VIP, 80, CIP, 40000);
+		struct fnat_pb_spec orig = spec(kinds[k].proto, FNAT_PB_CSUM_FULL,
+						RIP, 8080, CIP, 40000);
+
+		/* Quotes without and with the TCP checksum in them. */
+		for (q = 0; q <= 60; q += 60) {
+			struct fnat_pb_spec in = icmp_err(ICMP_DEST_UNREACH,
+							  ICMP_FRAG_NEEDED,
+							  ROUTER, VIP, &sent, q);
+			struct fnat_pb_spec out = icmp_err(ICMP_DEST_UNREACH,
+							   ICMP_FRAG_NEEDED,
+							   ROUTER, RIP, &orig, q);
+
+			expect_icmp_rewrite(test, &in, &out);
+		}
+	}
+}
+
+/*
+ * NAT, server side: the real server's port is closed; the client must see
+ * the error about its own packet to the VIP, coming from the VIP.
+ */
+static void fnat_rewrite_icmp_nat_server_side(struct kunit *test)
+{
+	struct fnat_pb_spec sent = spec(IPPROTO_UDP, FNAT_PB_CSUM_FULL,
+					CIP, 40000, RIP, 8080);
+	struct fnat_pb_spec orig = spec(IPPROTO_UDP, FNAT_PB_CSUM_FULL,
+					CIP, 40000, VIP, 80);
+	struct fnat_pb_spec in = icmp_err(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH,
+					  RIP, CIP, &sent, 0);
+	struct fnat_pb_spec out = icmp_err(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH,
+					   VIP, CIP, &orig, 0);
+
+	expect_icmp_rewrite(test, &in, &out);
+	/* A datagram sent without a checksum is quoted without one. */
+	sent.csum = FNAT_PB_CSUM_NONE;
+	orig.csum = FNAT_PB_CSUM_NONE;
+	expect_icmp_rewrite(test, &in, &out);
+}
+
+/* FULLNAT: frag-needed on the server side reaches the client. */
+static void fnat_rewrite_icmp_fullnat(struct kunit *test)
+{
+	struct fnat_pb_spec sent = spec(IPPROTO_TCP, FNAT_PB_CSUM_FULL,
+					LIP, 5000, RIP, 80);
+	struct fnat_pb_spec orig = spec(IPPROTO_TCP, FNAT_PB_CSUM_FULL,
+					CIP, 40000, VIP, 80);
+	struct fnat_pb_spec in = icmp_err(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+					  ROUTER, LIP, &sent, 0);
+	struct fnat_pb_spec out = icmp_err(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+					   VIP, CIP, &orig, 0);
+
+	expect_icmp_rewrite(test, &in, &out);
+}
+
+static void fnat_rewrite_icmp_refuses_non_errors(struct kunit *test)
+{
+	struct fnat_pb_spec tcp = spec(IPPROTO_TCP, FNAT_PB_CSUM_FULL,
+				       CIP, 40000, VIP, 80);
+	struct fnat_tuple to = to_tuple(&tcp);
+	struct sk_buff *skb = fnat_pb_new(test, &tcp, NULL);
+	struct fnat_pkt p;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_ASSERT_EQ(test, 0, fnat_pkt_parse(skb, 0, &p));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			fnat_rewrite_icmp_v4(skb, &p, to.saddr.ip, to.daddr.ip,
+					     &to));
+}
+
 static struct kunit_case fnat_rewrite_cases[] = {
+	KUNIT_CASE(fnat_rewrite_icmp_nat_client_side),
+	KUNIT_CASE(fnat_rewrite_icmp_nat_server_side),
+	KUNIT_CASE(fnat_rewrite_icmp_fullnat),
+	KUNIT_CASE(fnat_rewrite_icmp_refuses_non_errors),
 	KUNIT_CASE(fnat_rewrite_nat_request),
 	KUNIT_CASE(fnat_rewrite_nat_reply),
 	KUNIT_CASE(fnat_rewrite_fullnat),
