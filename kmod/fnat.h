@@ -15,9 +15,11 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/atomic.h>
 #include <linux/netfilter.h>
 #include <uapi/fnat.h>
+#include "fnat_stats.h"
 
 struct net;
 struct netlink_ext_ack;
@@ -85,6 +87,7 @@ struct fnat_dest {
 	atomic_t		active_conns;
 	atomic_t		inact_conns;
 	atomic_t		persist_conns;
+	struct fnat_stats	stats;
 	struct rcu_head		rcu;
 };
 
@@ -100,6 +103,7 @@ struct fnat_service {
 	unsigned int		num_dests;
 	/* What the data path schedules from; rebuilt on every change. */
 	struct fnat_dest_set __rcu *dset;
+	struct fnat_stats	stats;
 	struct rcu_head		rcu;
 };
 
@@ -111,6 +115,8 @@ struct fnat_netns {
 	unsigned int		num_services;
 	/* Bumped on every change so dumps can flag an inconsistent view. */
 	unsigned int		gen;
+	/* Samples every service's and dest's rates. */
+	struct delayed_work	est_work;
 	/* Connection timeouts, seconds; read locklessly by the data path. */
 	u32			timeout_tcp;
 	u32			timeout_tcp_fin;
@@ -157,6 +163,9 @@ int fnat_svc_edit(struct fnat_netns *fn, const struct fnat_svc_key *key,
 int fnat_svc_del(struct fnat_netns *fn, const struct fnat_svc_key *key,
 		 struct netlink_ext_ack *extack);
 void fnat_svc_flush(struct fnat_netns *fn);
+int fnat_svc_zero(struct fnat_netns *fn, const struct fnat_svc_key *key,
+		  struct netlink_ext_ack *extack);
+void fnat_svc_estimate_all(struct fnat_netns *fn);
 
 /* fnat_dest.c: callers hold fn->lock for writes, RCU for lookups. */
 struct fnat_dest *fnat_dest_lookup(const struct fnat_service *svc,
@@ -173,6 +182,7 @@ int fnat_dest_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 		  const struct fnat_dest_key *dkey,
 		  struct netlink_ext_ack *extack);
 void fnat_dest_free_all(struct fnat_service *svc);
+void fnat_dest_release(struct fnat_dest *dest);
 bool fnat_dest_available(const struct fnat_dest *dest);
 
 /* fnat_genl.c */

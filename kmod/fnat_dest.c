@@ -17,6 +17,20 @@ bool fnat_dest_available(const struct fnat_dest *dest)
 	       !test_bit(FNAT_DEST_F_OVERLOAD, &dest->flags);
 }
 
+static void fnat_dest_free_rcu(struct rcu_head *head)
+{
+	struct fnat_dest *dest = container_of(head, struct fnat_dest, rcu);
+
+	fnat_stats_free(&dest->stats);
+	kfree(dest);
+}
+
+/* Frees @dest once no reader can see it any more. */
+void fnat_dest_release(struct fnat_dest *dest)
+{
+	call_rcu(&dest->rcu, fnat_dest_free_rcu);
+}
+
 static bool fnat_dest_key_equal(const struct fnat_dest_key *a,
 				const struct fnat_dest_key *b)
 {
@@ -115,6 +129,10 @@ int fnat_dest_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
 	if (!dest)
 		return -ENOMEM;
+	if (fnat_stats_init(&dest->stats)) {
+		kfree(dest);
+		return -ENOMEM;
+	}
 	dest->key = key;
 	dest->fwd_method = fwd;
 	atomic_set(&dest->weight, conf->has_weight ? conf->weight : 1);
@@ -125,7 +143,7 @@ int fnat_dest_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	err = fnat_sched_rebuild(svc, svc->sched, NULL);
 	if (err) {
 		list_del_rcu(&dest->list);
-		kfree_rcu(dest, rcu);
+		fnat_dest_release(dest);
 		return err;
 	}
 	svc->num_dests++;
@@ -229,7 +247,7 @@ int fnat_dest_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	if (err)
 		return err;
 	list_del_rcu(&dest->list);
-	kfree_rcu(dest, rcu);
+	fnat_dest_release(dest);
 	svc->num_dests--;
 	fn->gen++;
 	return 0;
@@ -242,7 +260,7 @@ void fnat_dest_free_all(struct fnat_service *svc)
 
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list) {
 		list_del_rcu(&dest->list);
-		kfree_rcu(dest, rcu);
+		fnat_dest_release(dest);
 	}
 	svc->num_dests = 0;
 }

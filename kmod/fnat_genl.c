@@ -285,9 +285,45 @@ static int fnat_genl_put_addr(struct sk_buff *skb, int type,
 	return nla_put(skb, type, FNAT_ADDR_LEN, addr);
 }
 
+/* A stats nest: totals since the last zeroing and the estimated rates. */
+static int fnat_genl_put_stats(struct sk_buff *skb, int type,
+			       struct fnat_stats *stats)
+{
+	struct fnat_counters c;
+	struct fnat_rates r;
+	struct nlattr *nest;
+
+	fnat_stats_read(stats, &c);
+	fnat_stats_rates(stats, &r);
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+#define FNAT_PUT64(attr, v) \
+	nla_put_u64_64bit(skb, attr, v, FNAT_STATS_A_PAD)
+#define FNAT_PUT_RATE(attr, v) \
+	FNAT_PUT64(attr, ((v) + (1 << (FNAT_EST_SHIFT - 1))) >> FNAT_EST_SHIFT)
+	if (FNAT_PUT64(FNAT_STATS_A_CONNS, c.conns) ||
+	    FNAT_PUT64(FNAT_STATS_A_INPKTS, c.inpkts) ||
+	    FNAT_PUT64(FNAT_STATS_A_OUTPKTS, c.outpkts) ||
+	    FNAT_PUT64(FNAT_STATS_A_INBYTES, c.inbytes) ||
+	    FNAT_PUT64(FNAT_STATS_A_OUTBYTES, c.outbytes) ||
+	    FNAT_PUT_RATE(FNAT_STATS_A_CPS, r.cps) ||
+	    FNAT_PUT_RATE(FNAT_STATS_A_INPPS, r.inpps) ||
+	    FNAT_PUT_RATE(FNAT_STATS_A_OUTPPS, r.outpps) ||
+	    FNAT_PUT_RATE(FNAT_STATS_A_INBPS, r.inbps) ||
+	    FNAT_PUT_RATE(FNAT_STATS_A_OUTBPS, r.outbps)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+#undef FNAT_PUT_RATE
+#undef FNAT_PUT64
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* Fills one FNAT_A_SERVICE reply; caller is in an RCU read section. */
 static int fnat_genl_fill_svc(struct sk_buff *skb,
-			      const struct fnat_service *svc,
+			      struct fnat_service *svc,
 			      u32 portid, u32 seq, int flags,
 			      struct netlink_callback *cb)
 {
@@ -312,7 +348,8 @@ static int fnat_genl_fill_svc(struct sk_buff *skb,
 	    nla_put_u32(skb, FNAT_SVC_A_FLAGS, READ_ONCE(svc->flags)) ||
 	    nla_put_u32(skb, FNAT_SVC_A_TIMEOUT, READ_ONCE(svc->timeout)) ||
 	    nla_put_u8(skb, FNAT_SVC_A_NETMASK, READ_ONCE(svc->netmask)) ||
-	    nla_put_u32(skb, FNAT_SVC_A_NUM_DESTS, READ_ONCE(svc->num_dests)))
+	    nla_put_u32(skb, FNAT_SVC_A_NUM_DESTS, READ_ONCE(svc->num_dests)) ||
+	    fnat_genl_put_stats(skb, FNAT_SVC_A_STATS, &svc->stats))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -323,7 +360,7 @@ cancel:
 }
 
 static int fnat_genl_fill_dest(struct sk_buff *skb,
-			       const struct fnat_dest *dest,
+			       struct fnat_dest *dest,
 			       u32 portid, u32 seq, int flags,
 			       struct netlink_callback *cb)
 {
@@ -350,7 +387,8 @@ static int fnat_genl_fill_dest(struct sk_buff *skb,
 	    nla_put_u32(skb, FNAT_DEST_A_INACT_CONNS,
 			atomic_read(&dest->inact_conns)) ||
 	    nla_put_u32(skb, FNAT_DEST_A_PERSIST_CONNS,
-			atomic_read(&dest->persist_conns)))
+			atomic_read(&dest->persist_conns)) ||
+	    fnat_genl_put_stats(skb, FNAT_DEST_A_STATS, &dest->stats))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -471,6 +509,25 @@ static int fnat_genl_dump_dest(struct sk_buff *skb,
 	rcu_read_unlock();
 	cb->args[0] = idx;
 	return skb->len;
+}
+
+static int fnat_genl_zero(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fnat_netns *fn = fnat_genl_netns(info);
+	struct nlattr *tb[FNAT_SVC_A_MAX + 1];
+	struct fnat_svc_key key;
+	int err;
+
+	if (info->attrs[FNAT_A_SERVICE]) {
+		err = fnat_genl_svc_key(info->attrs, &key, tb, info->extack);
+		if (err)
+			return err;
+	}
+	mutex_lock(&fn->lock);
+	err = fnat_svc_zero(fn, info->attrs[FNAT_A_SERVICE] ? &key : NULL,
+			    info->extack);
+	mutex_unlock(&fn->lock);
+	return err;
 }
 
 /* Answers a GET with one nest of @attr filled by @fill. */
@@ -618,6 +675,7 @@ static const struct genl_ops fnat_genl_ops[] = {
 		.cmd	= FNAT_CMD_GET_TIMEOUT,
 		.doit	= fnat_genl_get_timeout,
 	},
+	FNAT_OP(FNAT_CMD_ZERO, FNAT_WRITE, fnat_genl_zero, fnat_svc_cmd_policy),
 };
 
 static struct genl_family fnat_genl_family __ro_after_init = {

@@ -62,16 +62,34 @@ void fnat_netns_state_destroy(struct fnat_netns *fn)
 	mutex_destroy(&fn->lock);
 }
 
+static void fnat_est_work(struct work_struct *work)
+{
+	struct fnat_netns *fn = container_of(to_delayed_work(work),
+					     struct fnat_netns, est_work);
+
+	fnat_svc_estimate_all(fn);
+	queue_delayed_work(system_power_efficient_wq, &fn->est_work,
+			   FNAT_EST_INTERVAL * HZ);
+}
+
 static int __net_init fnat_net_init(struct net *net)
 {
-	fnat_netns_state_init(fnat_netns(net));
+	struct fnat_netns *fn = fnat_netns(net);
+
+	fnat_netns_state_init(fn);
+	INIT_DELAYED_WORK(&fn->est_work, fnat_est_work);
+	queue_delayed_work(system_power_efficient_wq, &fn->est_work,
+			   FNAT_EST_INTERVAL * HZ);
 	return 0;
 }
 
 static void __net_exit fnat_net_exit(struct net *net)
 {
+	struct fnat_netns *fn = fnat_netns(net);
+
+	cancel_delayed_work_sync(&fn->est_work);
 	fnat_conn_flush_net(fnat_conns(), net);
-	fnat_netns_state_destroy(fnat_netns(net));
+	fnat_netns_state_destroy(fn);
 }
 
 static struct pernet_operations fnat_net_ops = {

@@ -185,11 +185,16 @@ int fnat_svc_add(struct fnat_netns *fn, const struct fnat_svc_key *key,
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
 	if (!svc)
 		return -ENOMEM;
+	if (fnat_stats_init(&svc->stats)) {
+		kfree(svc);
+		return -ENOMEM;
+	}
 	svc->key = *key;
 	INIT_LIST_HEAD(&svc->dests);
 	fnat_svc_settings_commit(svc, &s);
 	err = fnat_sched_rebuild(svc, s.sched, NULL);
 	if (err) {
+		fnat_stats_free(&svc->stats);
 		kfree(svc);
 		return err;
 	}
@@ -229,6 +234,14 @@ int fnat_svc_edit(struct fnat_netns *fn, const struct fnat_svc_key *key,
 	return 0;
 }
 
+static void fnat_svc_free_rcu(struct rcu_head *head)
+{
+	struct fnat_service *svc = container_of(head, struct fnat_service, rcu);
+
+	fnat_stats_free(&svc->stats);
+	kfree(svc);
+}
+
 static void fnat_svc_unlink_free(struct fnat_netns *fn,
 				 struct fnat_service *svc)
 {
@@ -238,7 +251,7 @@ static void fnat_svc_unlink_free(struct fnat_netns *fn,
 	fn->gen++;
 	fnat_sched_release(svc);
 	fnat_dest_free_all(svc);
-	kfree_rcu(svc, rcu);
+	call_rcu(&svc->rcu, fnat_svc_free_rcu);
 }
 
 int fnat_svc_del(struct fnat_netns *fn, const struct fnat_svc_key *key,
@@ -261,4 +274,47 @@ void fnat_svc_flush(struct fnat_netns *fn)
 	lockdep_assert_held(&fn->lock);
 	list_for_each_entry_safe(svc, tmp, &fn->svc_list, list)
 		fnat_svc_unlink_free(fn, svc);
+}
+
+static void fnat_svc_zero_one(struct fnat_service *svc)
+{
+	struct fnat_dest *dest;
+
+	fnat_stats_zero(&svc->stats);
+	list_for_each_entry(dest, &svc->dests, list)
+		fnat_stats_zero(&dest->stats);
+}
+
+/* Zeroes one service and its dests (@key), or every one (@key NULL). */
+int fnat_svc_zero(struct fnat_netns *fn, const struct fnat_svc_key *key,
+		  struct netlink_ext_ack *extack)
+{
+	struct fnat_service *svc;
+
+	lockdep_assert_held(&fn->lock);
+	if (key) {
+		svc = fnat_svc_find(fn, key, false, extack);
+		if (IS_ERR(svc))
+			return PTR_ERR(svc);
+		fnat_svc_zero_one(svc);
+		return 0;
+	}
+	list_for_each_entry(svc, &fn->svc_list, list)
+		fnat_svc_zero_one(svc);
+	return 0;
+}
+
+/* One rate sample for every service and dest of the netns. */
+void fnat_svc_estimate_all(struct fnat_netns *fn)
+{
+	struct fnat_service *svc;
+	struct fnat_dest *dest;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(svc, &fn->svc_list, list) {
+		fnat_stats_estimate(&svc->stats);
+		list_for_each_entry_rcu(dest, &svc->dests, list)
+			fnat_stats_estimate(&dest->stats);
+	}
+	rcu_read_unlock();
 }

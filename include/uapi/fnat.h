@@ -41,6 +41,7 @@
  *	NETMASK	u8	persistence granularity as a prefix length
  *			(0..32 for IPv4, 0..128 for IPv6); default 32/128
  *	NUM_DESTS u32	(replies only) number of destinations
+ *	STATS	nested FNAT_STATS_A_* (replies only)
  *
  * FNAT_A_DEST (nested, FNAT_DEST_A_*)
  *	FAMILY	u16	must equal the service's family
@@ -54,6 +55,13 @@
  *	L_THRESH u32	lower connection threshold, 0 = none; must not exceed
  *			U_THRESH (so it needs an upper threshold)
  *	ACTIVE_CONNS, INACT_CONNS, PERSIST_CONNS u32 (replies only)
+ *	STATS	nested FNAT_STATS_A_* (replies only)
+ *
+ * FNAT_STATS_A_* (nested in a service or dest reply): u64 each, PAD for
+ * alignment. Totals since creation or the last FNAT_CMD_ZERO:
+ *	CONNS, INPKTS, OUTPKTS, INBYTES, OUTBYTES
+ * Rates per second, estimated every 2 s and smoothed (weight 1/4):
+ *	CPS, INPPS, OUTPPS, INBPS, OUTBPS (bytes per second)
  *
  * FNAT_A_TIMEOUT (nested, FNAT_TIMEOUT_A_*): connection timeouts of the
  * netns, in seconds, 1..FNAT_TIMEOUT_MAX each
@@ -95,6 +103,9 @@
  *			refused. New values apply to connections from their
  *			next state change on.
  * FNAT_CMD_GET_TIMEOUT	no attributes -> TIMEOUT{TCP, TCP_FIN, UDP}
+ * FNAT_CMD_ZERO	[SERVICE{keys}]: zeroes the counters and rates of that
+ *			service and its dests, or of every service and dest;
+ *			-ESRCH "No such service"
  *
  * Replies to GET_SERVICE carry FNAT_A_SERVICE with every attribute
  * (SCHED_NAME, FLAGS, TIMEOUT and NETMASK included); replies to GET_DEST
@@ -133,6 +144,7 @@ enum fnat_cmd {
 	FNAT_CMD_GET_INFO,
 	FNAT_CMD_SET_TIMEOUT,
 	FNAT_CMD_GET_TIMEOUT,
+	FNAT_CMD_ZERO,
 	__FNAT_CMD_MAX,
 };
 #define FNAT_CMD_MAX (__FNAT_CMD_MAX - 1)
@@ -158,6 +170,7 @@ enum fnat_svc_attr {
 	FNAT_SVC_A_TIMEOUT,
 	FNAT_SVC_A_NETMASK,
 	FNAT_SVC_A_NUM_DESTS,
+	FNAT_SVC_A_STATS,
 	__FNAT_SVC_A_MAX,
 };
 #define FNAT_SVC_A_MAX (__FNAT_SVC_A_MAX - 1)
@@ -178,6 +191,7 @@ enum fnat_dest_attr {
 	FNAT_DEST_A_ACTIVE_CONNS,
 	FNAT_DEST_A_INACT_CONNS,
 	FNAT_DEST_A_PERSIST_CONNS,
+	FNAT_DEST_A_STATS,
 	__FNAT_DEST_A_MAX,
 };
 #define FNAT_DEST_A_MAX (__FNAT_DEST_A_MAX - 1)
@@ -201,6 +215,23 @@ enum fnat_info_attr {
 	__FNAT_INFO_A_MAX,
 };
 #define FNAT_INFO_A_MAX (__FNAT_INFO_A_MAX - 1)
+
+enum fnat_stats_attr {
+	FNAT_STATS_A_UNSPEC,
+	FNAT_STATS_A_PAD,
+	FNAT_STATS_A_CONNS,
+	FNAT_STATS_A_INPKTS,
+	FNAT_STATS_A_OUTPKTS,
+	FNAT_STATS_A_INBYTES,
+	FNAT_STATS_A_OUTBYTES,
+	FNAT_STATS_A_CPS,
+	FNAT_STATS_A_INPPS,
+	FNAT_STATS_A_OUTPPS,
+	FNAT_STATS_A_INBPS,
+	FNAT_STATS_A_OUTBPS,
+	__FNAT_STATS_A_MAX,
+};
+#define FNAT_STATS_A_MAX (__FNAT_STATS_A_MAX - 1)
 
 enum fnat_timeout_attr {
 	FNAT_TIMEOUT_A_UNSPEC,

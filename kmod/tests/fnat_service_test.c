@@ -283,6 +283,49 @@ static void fnat_dest_contract(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&fn->svc_list));
 }
 
+static void fnat_svc_zero_counters(struct kunit *test)
+{
+	struct fnat_netns *fn = test->priv;
+	struct fnat_svc_key k1 = svc_key(IPPROTO_TCP, VIP, 80);
+	struct fnat_svc_key k2 = svc_key(IPPROTO_TCP, VIP, 81);
+	struct fnat_dest_key dk = dest_key(RIP1, 80);
+	struct fnat_svc_conf sc = sched_conf("rr");
+	struct fnat_dest_conf dc = fwd_conf(FNAT_FWD_NAT);
+	struct netlink_ext_ack ext = {};
+	struct fnat_service *s1, *s2;
+	struct fnat_dest *d;
+	struct fnat_counters c;
+
+	KUNIT_ASSERT_EQ(test, 0, LOCKED(fn, fnat_svc_add(fn, &k1, &sc, &ext)));
+	KUNIT_ASSERT_EQ(test, 0, LOCKED(fn, fnat_svc_add(fn, &k2, &sc, &ext)));
+	KUNIT_ASSERT_EQ(test, 0, LOCKED(fn, fnat_dest_add(fn, &k1, &dk, &dc, &ext)));
+	s1 = fnat_svc_lookup(fn, &k1);
+	s2 = fnat_svc_lookup(fn, &k2);
+	KUNIT_ASSERT_NOT_NULL(test, s1);
+	KUNIT_ASSERT_NOT_NULL(test, s2);
+	d = fnat_dest_lookup(s1, &dk);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	fnat_stats_conn(&s1->stats);
+	fnat_stats_conn(&s2->stats);
+	fnat_stats_packet(&d->stats, true, 60);
+
+	/* One service: it and its dests, not the others. */
+	KUNIT_EXPECT_EQ(test, 0, LOCKED(fn, fnat_svc_zero(fn, &k1, &ext)));
+	fnat_stats_read(&s1->stats, &c);
+	KUNIT_EXPECT_EQ(test, 0ULL, c.conns);
+	fnat_stats_read(&d->stats, &c);
+	KUNIT_EXPECT_EQ(test, 0ULL, c.inbytes);
+	fnat_stats_read(&s2->stats, &c);
+	KUNIT_EXPECT_EQ(test, 1ULL, c.conns);
+
+	k1.port = htons(82);
+	KUNIT_EXPECT_EQ(test, -ESRCH, LOCKED(fn, fnat_svc_zero(fn, &k1, &ext)));
+	KUNIT_EXPECT_STREQ(test, "No such service", ext._msg);
+	KUNIT_EXPECT_EQ(test, 0, LOCKED(fn, fnat_svc_zero(fn, NULL, &ext)));
+	fnat_stats_read(&s2->stats, &c);
+	KUNIT_EXPECT_EQ(test, 0ULL, c.conns);
+}
+
 /*
  * The reference model: plain arrays searched linearly, holding what the
  * table should hold. Keys come from a small space so that collisions,
@@ -424,6 +467,7 @@ static struct kunit_case fnat_service_cases[] = {
 	KUNIT_CASE(fnat_svc_defaults_and_errors),
 	KUNIT_CASE(fnat_svc_edit_is_all_or_nothing),
 	KUNIT_CASE(fnat_dest_contract),
+	KUNIT_CASE(fnat_svc_zero_counters),
 	KUNIT_CASE(fnat_table_matches_reference),
 	{}
 };

@@ -75,7 +75,10 @@ run_mode() {
 	lap "$mode: TCP rr checked"
 
 	step "$mode: UDP, 100 exchanges of 5000 bytes (fragmented): 50 to each"
-	out=$(must in_ns client fnat-traffic connect --udp "$VIP:$PORT" --count 100 --bytes 5000 --seed 2)
+	# A UDP flow is its source port: a random port drawn twice would be
+	# one flow (same server) and spoil the count, so each gets its own.
+	out=$(must in_ns client fnat-traffic connect --udp "$VIP:$PORT" --count 100 --bytes 5000 \
+		--seed 2 --source-port-range 20000-20099)
 	echo "$out"
 	split "$out" 50 50
 	lap "$mode: UDP rr checked"

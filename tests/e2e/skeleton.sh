@@ -144,7 +144,18 @@ for tool in ipvsadm fnatadm; do
 	must $tool -a -u 10.0.0.53:53 -r 10.0.1.1:5353 -m -w 0
 	must $tool -Ln >"$LIB_TMP/$tool.txt"
 	must $tool -Ln -t 172.16.1.134:80 >"$LIB_TMP/$tool.one"
+	must $tool -Z -t 172.16.1.134:80
+	must $tool -Z
+	# No traffic: zero counters and rates, in each tool's layout.
+	must $tool -Ln --stats >"$LIB_TMP/$tool.stats"
+	must $tool -Ln --rate >"$LIB_TMP/$tool.rate"
+	must $tool -Ln --stats --exact >"$LIB_TMP/$tool.exact"
 done
+for view in stats rate exact; do
+	diff -u <(tail -n +2 "$LIB_TMP/ipvsadm.$view") <(tail -n +2 "$LIB_TMP/fnatadm.$view") ||
+		fail "fnatadm -Ln --$view differs from ipvsadm's"
+done
+must_fail "No such service" fnatadm -Z -t 172.16.1.134:81
 diff -u "$LIB_TMP/ipvsadm.one" "$LIB_TMP/fnatadm.one" ||
 	fail "fnatadm -Ln -t differs from ipvsadm -Ln -t"
 tail -n +2 "$LIB_TMP/ipvsadm.txt" >"$LIB_TMP/ipvsadm.body"

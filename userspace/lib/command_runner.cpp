@@ -45,10 +45,18 @@ void run_command(const Command& command, FnatApi& api, std::ostream& out) {
             return;
         }
         Table table = read_table(api, command.service, command.sort);
-        if (command.json)
-            out << format_listing_json(table);
-        else
-            out << format_listing_text(table, !command.service.has_value());
+        if (command.json) {
+            out << format_listing_json(table); // counters are always in it
+            return;
+        }
+        ListingStyle style;
+        style.exact = command.exact;
+        // As ipvsadm: --stats wins when --rate is given too.
+        if (command.stats)
+            style.columns = ListingColumns::Stats;
+        else if (command.rate)
+            style.columns = ListingColumns::Rate;
+        out << format_listing_text(table, !command.service.has_value(), style);
         return;
     }
     case CommandKind::Save:

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include "lib/json_writer.h"
+#include "lib/stats_format.h"
 
 namespace fnat {
 namespace {
@@ -29,6 +30,26 @@ std::string protocol_json_name(std::uint8_t protocol) {
     default:
         return "proto" + std::to_string(protocol);
     }
+}
+
+// "stats": {...} and "rate": {...}, always both.
+void stats_json(JsonWriter& json, const Stats& stats) {
+    json.key("stats");
+    json.begin_object();
+    json.field("conns", stats.conns);
+    json.field("inpkts", stats.inpkts);
+    json.field("outpkts", stats.outpkts);
+    json.field("inbytes", stats.inbytes);
+    json.field("outbytes", stats.outbytes);
+    json.end_object();
+    json.key("rate");
+    json.begin_object();
+    json.field("cps", stats.cps);
+    json.field("inpps", stats.inpps);
+    json.field("outpps", stats.outpps);
+    json.field("inbps", stats.inbps);
+    json.field("outbps", stats.outbps);
+    json.end_object();
 }
 
 } // namespace
@@ -75,10 +96,12 @@ std::string format_title_lines() {
            "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
 }
 
+std::string format_service_name(const ServiceKey& key) {
+    return protocol_name(key.protocol) + "  " + format_endpoint(key.address, key.port);
+}
+
 std::string format_service_line(const Service& service) {
-    std::string line = protocol_name(service.key.protocol) + "  " +
-                       format_endpoint(service.key.address, service.key.port) + " " +
-                       service.scheduler;
+    std::string line = format_service_name(service.key) + " " + service.scheduler;
     if (service.persistent()) {
         line += " persistent " + std::to_string(service.timeout);
         if (service.key.address.is_ipv6()) {
@@ -103,15 +126,39 @@ std::string format_dest_line(const Dest& dest) {
     return std::string(line, std::min(static_cast<std::size_t>(length), sizeof(line) - 1));
 }
 
-std::string format_listing_text(const Table& table, bool with_version_line) {
+std::string format_listing_text(const Table& table, bool with_version_line, ListingStyle style) {
     std::string out;
     if (with_version_line)
         out += format_version_line(table.info);
-    out += format_title_lines();
+    switch (style.columns) {
+    case ListingColumns::Default:
+        out += format_title_lines();
+        break;
+    case ListingColumns::Stats:
+        out += format_stats_title_lines();
+        break;
+    case ListingColumns::Rate:
+        out += format_rate_title_lines();
+        break;
+    }
     for (const auto& entry : table.services) {
-        out += format_service_line(entry.service);
-        for (const auto& dest : entry.dests)
-            out += format_dest_line(dest);
+        switch (style.columns) {
+        case ListingColumns::Default:
+            out += format_service_line(entry.service);
+            for (const auto& dest : entry.dests)
+                out += format_dest_line(dest);
+            break;
+        case ListingColumns::Stats:
+            out += format_stats_service_line(entry.service, style.exact);
+            for (const auto& dest : entry.dests)
+                out += format_stats_dest_line(dest, style.exact);
+            break;
+        case ListingColumns::Rate:
+            out += format_rate_service_line(entry.service, style.exact);
+            for (const auto& dest : entry.dests)
+                out += format_rate_dest_line(dest, style.exact);
+            break;
+        }
     }
     return out;
 }
@@ -133,6 +180,7 @@ std::string format_listing_json(const Table& table) {
         json.field("persistent", service.persistent());
         json.field("timeout", service.persistent() ? service.timeout : 0U);
         json.field("netmask", service.netmask);
+        stats_json(json, service.stats);
         json.key("dests");
         json.begin_array();
         for (const auto& dest : entry.dests) {
@@ -146,6 +194,7 @@ std::string format_listing_json(const Table& table) {
             json.field("active_conns", dest.active_conns);
             json.field("inactive_conns", dest.inactive_conns);
             json.field("persist_conns", dest.persist_conns);
+            stats_json(json, dest.stats);
             json.end_object();
         }
         json.end_array();

@@ -9,11 +9,23 @@
 
 namespace fnat {
 
+// What -L shows for each service and destination: ipvsadm's default columns,
+// or the counters of --stats or --rate (lib/stats_format.h); exact is
+// --exact (counters are never scaled).
+enum class ListingColumns { Default, Stats, Rate };
+struct ListingStyle {
+    ListingColumns columns = ListingColumns::Default;
+    bool exact = false;
+};
+
 // "FNAT version 0.1.0 (size=4096)\n"
 std::string format_version_line(const Info& info);
 
 // The two column-title lines ipvsadm prints before the services.
 std::string format_title_lines();
+
+// "TCP  192.168.0.240:80": protocol and endpoint (ipvsadm: "%s  %s").
+std::string format_service_name(const ServiceKey& key);
 
 // "TCP  192.168.0.240:80 rr persistent 20\n" (ipvsadm: "%s  %s %s" + flags).
 std::string format_service_line(const Service& service);
@@ -22,11 +34,13 @@ std::string format_service_line(const Service& service);
 // (ipvsadm: "  -> %-28s %-7s %-6d %-10u %-10u").
 std::string format_dest_line(const Dest& dest);
 
-// The whole table as `ipvsadm -Ln` prints it; without the version line when
-// with_version_line is false (as `ipvsadm -Ln -t VIP:PORT` prints one service).
-std::string format_listing_text(const Table& table, bool with_version_line = true);
+// The whole table as `ipvsadm -Ln` prints it (with --stats or --rate as the
+// style says); without the version line when with_version_line is false (as
+// `ipvsadm -Ln -t VIP:PORT` prints one service).
+std::string format_listing_text(const Table& table, bool with_version_line = true,
+                                ListingStyle style = {});
 
-// The whole table as JSON.
+// The whole table as JSON, counters included (docs/fnatadm-json.md).
 std::string format_listing_json(const Table& table);
 
 // -L --timeout: "Timeout (tcp tcpfin udp): 7440 120 300\n" (ipvsadm's line).

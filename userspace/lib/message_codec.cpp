@@ -127,7 +127,7 @@ void put_timeout(MessageWriter& writer, const TimeoutSpec& spec) {
 
 // --- decoding -------------------------------------------------------------
 
-enum class Kind { U8, U16, U32, Be16, Address, NulString, Nested };
+enum class Kind { U8, U16, U32, U64, Be16, Address, NulString, Nested, Pad };
 
 struct AttrRule {
     Kind kind;
@@ -166,12 +166,15 @@ bool length_ok(const nlattr* attr, Kind kind) {
         return length == 2;
     case Kind::U32:
         return length == 4;
+    case Kind::U64:
+        return length == 8;
     case Kind::Address:
         return length == kAddressBytes;
     case Kind::NulString:
         return length >= 1 &&
                static_cast<const char*>(mnl_attr_get_payload(attr))[length - 1] == '\0';
     case Kind::Nested:
+    case Kind::Pad:
         return true;
     }
     return false;
@@ -185,8 +188,10 @@ std::array<const nlattr*, N> collect(const void* data, std::size_t length,
     std::array<const nlattr*, N> table{};
     for_each_attribute(data, length, [&](const nlattr* attr) {
         std::uint16_t type = mnl_attr_get_type(attr);
-        if (type == 0 || type >= N)
-            return; // unknown to this version: skip
+        // Unknown to this version (beyond the header it was built with, or
+        // in it without a rule yet): skip, so a newer module never breaks it.
+        if (type == 0 || type >= N || rules[type].name == nullptr)
+            return;
         if (!length_ok(attr, rules[type].kind))
             throw DecodeError(std::string(rules[type].name) + " has a bad length (" +
                               std::to_string(mnl_attr_get_payload_len(attr)) + " bytes)");
@@ -233,6 +238,7 @@ constexpr std::array<AttrRule, FNAT_SVC_A_MAX + 1> kServiceRules{{
     {Kind::U32, "FNAT_SVC_A_TIMEOUT"},
     {Kind::U8, "FNAT_SVC_A_NETMASK"},
     {Kind::U32, "FNAT_SVC_A_NUM_DESTS"},
+    {Kind::Nested, "FNAT_SVC_A_STATS"},
 }};
 
 constexpr std::array<AttrRule, FNAT_DEST_A_MAX + 1> kDestRules{{
@@ -247,6 +253,23 @@ constexpr std::array<AttrRule, FNAT_DEST_A_MAX + 1> kDestRules{{
     {Kind::U32, "FNAT_DEST_A_ACTIVE_CONNS"},
     {Kind::U32, "FNAT_DEST_A_INACT_CONNS"},
     {Kind::U32, "FNAT_DEST_A_PERSIST_CONNS"},
+    {Kind::Nested, "FNAT_DEST_A_STATS"},
+}};
+
+// PAD only aligns the u64 payloads (nla_put_64bit); its content is ignored.
+constexpr std::array<AttrRule, FNAT_STATS_A_MAX + 1> kStatsRules{{
+    {Kind::Nested, "FNAT_STATS_A_UNSPEC"},
+    {Kind::Pad, "FNAT_STATS_A_PAD"},
+    {Kind::U64, "FNAT_STATS_A_CONNS"},
+    {Kind::U64, "FNAT_STATS_A_INPKTS"},
+    {Kind::U64, "FNAT_STATS_A_OUTPKTS"},
+    {Kind::U64, "FNAT_STATS_A_INBYTES"},
+    {Kind::U64, "FNAT_STATS_A_OUTBYTES"},
+    {Kind::U64, "FNAT_STATS_A_CPS"},
+    {Kind::U64, "FNAT_STATS_A_INPPS"},
+    {Kind::U64, "FNAT_STATS_A_OUTPPS"},
+    {Kind::U64, "FNAT_STATS_A_INBPS"},
+    {Kind::U64, "FNAT_STATS_A_OUTBPS"},
 }};
 
 constexpr std::array<AttrRule, FNAT_INFO_A_MAX + 1> kInfoRules{{
@@ -271,6 +294,27 @@ constexpr std::array<AttrRule, FNAT_A_MAX + 1> kTopRules{{
     {Kind::Nested, "FNAT_A_TIMEOUT"},
 }};
 
+// A STATS nest is optional in a reply (modules before it send none), but when
+// present it must carry all ten counters.
+Stats decode_stats(const nlattr* nest) {
+    auto table = collect_nested(nest, kStatsRules);
+    auto get = [&](std::size_t type) {
+        return mnl_attr_get_u64(require(table, kStatsRules, type));
+    };
+    Stats stats;
+    stats.conns = get(FNAT_STATS_A_CONNS);
+    stats.inpkts = get(FNAT_STATS_A_INPKTS);
+    stats.outpkts = get(FNAT_STATS_A_OUTPKTS);
+    stats.inbytes = get(FNAT_STATS_A_INBYTES);
+    stats.outbytes = get(FNAT_STATS_A_OUTBYTES);
+    stats.cps = get(FNAT_STATS_A_CPS);
+    stats.inpps = get(FNAT_STATS_A_INPPS);
+    stats.outpps = get(FNAT_STATS_A_OUTPPS);
+    stats.inbps = get(FNAT_STATS_A_INBPS);
+    stats.outbps = get(FNAT_STATS_A_OUTBPS);
+    return stats;
+}
+
 Service decode_service(const nlattr* nest) {
     auto table = collect_nested(nest, kServiceRules);
     Service service;
@@ -289,6 +333,8 @@ Service decode_service(const nlattr* nest) {
         service.netmask = mnl_attr_get_u8(attr);
     if (auto* attr = table[FNAT_SVC_A_NUM_DESTS])
         service.num_dests = mnl_attr_get_u32(attr);
+    if (auto* attr = table[FNAT_SVC_A_STATS])
+        service.stats = decode_stats(attr);
     return service;
 }
 
@@ -309,6 +355,8 @@ Dest decode_dest(const nlattr* nest) {
     dest.active_conns = u32_or_zero(FNAT_DEST_A_ACTIVE_CONNS);
     dest.inactive_conns = u32_or_zero(FNAT_DEST_A_INACT_CONNS);
     dest.persist_conns = u32_or_zero(FNAT_DEST_A_PERSIST_CONNS);
+    if (auto* attr = table[FNAT_DEST_A_STATS])
+        dest.stats = decode_stats(attr);
     return dest;
 }
 

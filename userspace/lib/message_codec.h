@@ -49,7 +49,9 @@ struct Reply {
 
 // Decodes an FNAT reply. Attributes this version does not know are skipped
 // (a newer module may add some); missing keys, a timeout nest without all
-// three timeouts, wrong lengths and malformed attributes throw DecodeError.
+// three timeouts, a stats nest without all ten counters, wrong lengths and
+// malformed attributes throw DecodeError. A service or dest without a stats
+// nest (a module before FNAT_*_A_STATS) has zero counters.
 Reply decode_reply(const nlmsghdr* message);
 
 } // namespace fnat

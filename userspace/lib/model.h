@@ -35,6 +35,24 @@ struct ServiceKey {
     bool operator==(const ServiceKey&) const = default;
 };
 
+// Traffic counters of a service or destination (FNAT_STATS_A_* in replies):
+// totals since creation or the last FNAT_CMD_ZERO, and rates per second. All
+// zero when the module sends no FNAT_*_A_STATS nest (modules before it).
+struct Stats {
+    std::uint64_t conns = 0;
+    std::uint64_t inpkts = 0;
+    std::uint64_t outpkts = 0;
+    std::uint64_t inbytes = 0;
+    std::uint64_t outbytes = 0;
+    std::uint64_t cps = 0;   // connections per second
+    std::uint64_t inpps = 0; // packets per second
+    std::uint64_t outpps = 0;
+    std::uint64_t inbps = 0; // bytes per second
+    std::uint64_t outbps = 0;
+
+    bool operator==(const Stats&) const = default;
+};
+
 // A virtual service as the kernel reports it (FNAT_A_SERVICE in replies).
 struct Service {
     ServiceKey key;
@@ -43,6 +61,7 @@ struct Service {
     std::uint32_t timeout = 0; // persistence timeout, seconds
     std::uint8_t netmask = 32; // persistence granularity, prefix length
     std::uint32_t num_dests = 0;
+    Stats stats;
 
     bool persistent() const { return (flags & FNAT_SVC_F_PERSISTENT) != 0; }
 };
@@ -65,6 +84,7 @@ struct Dest {
     std::uint32_t active_conns = 0;
     std::uint32_t inactive_conns = 0;
     std::uint32_t persist_conns = 0;
+    Stats stats;
 };
 
 // Global information (FNAT_A_INFO).

@@ -31,6 +31,8 @@ enum class Opt : std::size_t {
     Sort,
     Timeout,
     TunnelType,
+    Stats,
+    Rate,
     Count
 };
 constexpr std::size_t kOptCount = static_cast<std::size_t>(Opt::Count);
@@ -49,29 +51,43 @@ constexpr std::array<const char*, kOptCount> kOptNames = {"numeric",
                                                           "json",
                                                           "sort",
                                                           "timeout",
-                                                          "tun-type"};
+                                                          "tun-type",
+                                                          "stats",
+                                                          "rate"};
 
 // Commands that use the option table (Help and Version take no options).
-constexpr std::size_t kTableCommands = 10;
+constexpr std::size_t kTableCommands = 11;
 constexpr std::array<const char*, kTableCommands> kCommandNames = {
-    "add-service", "edit-service", "delete-service", "flush", "list",
-    "add-server",  "edit-server",  "delete-server",  "set",   "save"};
+    "add-service",   "edit-service", "delete-service", "flush", "list", "add-server", "edit-server",
+    "delete-server", "set",          "save",           "zero"};
 
 // Per command, per option: 'x' illegal, ' ' optional, '+' required,
 // '1' exclusive (at most one '1' option of the command may be given),
 // 'i' accepted and ignored (-s on -D, which a common how-to uses).
 constexpr std::array<std::array<char, kOptCount>, kTableCommands> kLegalOptions = {{
-    //           -n   svc  -s   -p   -M   -r   fwd  -w   -x   -y   exa  json sort tout ttyp
-    /* -A   */ {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -E   */ {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -D   */ {'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -C   */ {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -L   */ {' ', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', ' ', ' ', '1', 'x'},
-    /* -a   */ {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' '},
-    /* -e   */ {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' '},
-    /* -d   */ {'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* set  */ {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -S   */ {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    //           -n   svc  -s   -p   -M   -r   fwd  -w   -x   -y   exa  json sort tout ttyp -st  -rt
+    /* -A   */ {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+                'x'},
+    /* -E   */
+    {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -D   */
+    {'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -C   */
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -L   */
+    {' ', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', ' ', ' ', '1', 'x', ' ', ' '},
+    /* -a   */
+    {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ', 'x', 'x'},
+    /* -e   */
+    {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ', 'x', 'x'},
+    /* -d   */
+    {'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* set  */
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -S   */
+    {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -Z   */
+    {'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
 }};
 
 // --set's values, in ipvsadm's order.
@@ -101,8 +117,7 @@ struct Unsupported {
     const char* message;
 };
 
-constexpr std::array<Unsupported, 23> kUnsupported = {{
-    {"-Z,--zero", 0, "-Z (--zero): zeroing counters is not supported yet"},
+constexpr std::array<Unsupported, 20> kUnsupported = {{
     {"-R,--restore", 0, "-R (--restore): restoring rules is not supported yet"},
     {"--start-daemon", 1, "--start-daemon: connection synchronization is not supported yet"},
     {"--stop-daemon", 1, "--stop-daemon: connection synchronization is not supported yet"},
@@ -114,8 +129,6 @@ constexpr std::array<Unsupported, 23> kUnsupported = {{
     {"--mcast-ttl", 1, "--mcast-ttl: connection synchronization is not supported yet"},
     {"--sync-maxlen", 1, "--sync-maxlen: connection synchronization is not supported yet"},
     {"-c,--connection", 0, "-c (--connection): listing connections is not supported yet"},
-    {"--stats", 0, "--stats: statistics are not supported yet"},
-    {"--rate", 0, "--rate: rate statistics are not supported yet"},
     {"--thresholds", 0, "--thresholds: the thresholds listing is not supported yet"},
     {"--persistent-conn", 0,
      "--persistent-conn: the persistent connections listing is not supported yet"},
@@ -199,6 +212,7 @@ public:
             // As in ipvsadm, --set's three values are the positional arguments.
             {CommandKind::SetTimeout, app_.add_flag("--set")},
             {CommandKind::Save, app_.add_flag("-S,--save")},
+            {CommandKind::Zero, app_.add_flag("-Z,--zero")},
             {CommandKind::Help, app_.add_flag("-h,--help")},
             {CommandKind::Version, app_.add_flag("-v,--version")},
         }};
@@ -226,6 +240,8 @@ public:
         nosort_ = app_.add_flag("--nosort");
         timeout_ = app_.add_flag("--timeout");
         tun_type_ = value("--tun-type");
+        stats_ = app_.add_flag("--stats");
+        rate_ = app_.add_flag("--rate");
 
         for (const auto& entry : kUnsupported)
             unsupported_.emplace_back(declare(entry), entry.message);
@@ -351,6 +367,8 @@ private:
         given[index(Opt::Sort)] = sort_->count() + nosort_->count();
         given[index(Opt::Timeout)] = timeout_->count();
         given[index(Opt::TunnelType)] = tun_type_->count();
+        given[index(Opt::Stats)] = stats_->count();
+        given[index(Opt::Rate)] = rate_->count();
         return given;
     }
 
@@ -456,6 +474,8 @@ private:
         command.json = json_->count() > 0;
         command.sort = nosort_->count() == 0;
         command.list_timeouts = timeout_->count() > 0;
+        command.stats = stats_->count() > 0;
+        command.rate = rate_->count() > 0;
     }
 
     static void check_legality(CommandKind kind, const std::array<std::size_t, kOptCount>& given) {
@@ -480,6 +500,9 @@ private:
     }
 
     void resolve(Command& command) const {
+        // ipvsadm checks this after its option table, with its own words.
+        if (command.list_timeouts && (command.stats || command.rate))
+            throw UsageError("options conflicts in the list command");
         if (is_service_command(command.kind) && command.service->port == 0 && !command.persistent)
             throw UsageError("Zero port specified for non-persistent service");
         if (tun_type_->count() > 0 && command.forward != ForwardMethod::Tunnel)
@@ -495,7 +518,7 @@ private:
     }
 
     CLI::App app_{"fnatadm", "fnatadm"};
-    std::array<std::pair<CommandKind, CLI::Option*>, 12> commands_{};
+    std::array<std::pair<CommandKind, CLI::Option*>, 13> commands_{};
     CLI::Option* tcp_ = nullptr;
     CLI::Option* udp_ = nullptr;
     CLI::Option* scheduler_ = nullptr;
@@ -516,6 +539,8 @@ private:
     CLI::Option* nosort_ = nullptr;
     CLI::Option* timeout_ = nullptr;
     CLI::Option* tun_type_ = nullptr;
+    CLI::Option* stats_ = nullptr;
+    CLI::Option* rate_ = nullptr;
     std::vector<std::pair<CLI::Option*, const char*>> unsupported_;
     std::vector<std::string> set_values_;
     bool dest_port_given_ = false;
@@ -540,8 +565,10 @@ Usage:
   fnatadm -a|e virtual-service -r server-address [-g|i|m|b] [-w weight]
           [-x upper-threshold] [-y lower-threshold]
   fnatadm -d virtual-service -r server-address
-  fnatadm -L|l [virtual-service] [-n] [--exact] [--json] [--nosort]
+  fnatadm -L|l [virtual-service] [-n] [--stats|--rate] [--exact] [--json]
+          [--nosort]
   fnatadm -L|l --timeout [--json]
+  fnatadm -Z [virtual-service]
   fnatadm --set tcp tcpfin udp
   fnatadm -h
   fnatadm -v
@@ -557,6 +584,7 @@ Either long or short options are allowed.
   --edit-server     -e        edit real server with options
   --delete-server   -d        delete real server
   --list            -L|-l     list the table
+  --zero            -Z        zero counters in a service or all services
   --set tcp tcpfin udp        set connection timeout values in seconds
                               (0..2678400 each; 0 leaves one unchanged)
   --help            -h        display this help message
@@ -588,6 +616,8 @@ Options:
   --l-threshold  -y lthreshold        lower threshold of connections
   --numeric      -n                   numeric output of addresses and ports
                                       (fnatadm never resolves names)
+  --stats                             output of statistics information
+  --rate                              output of rate information
   --exact                             expand numbers (display exact values)
   --timeout                           output of timeout (tcp tcpfin udp)
   --json                              list as a JSON document
@@ -597,10 +627,9 @@ Options:
 Addresses are numeric: 192.168.0.1:80, [2001:db8::1]:80. Host and service
 names are not resolved.
 
-Not supported yet: -Z, -R, --start-daemon, --stop-daemon, -c, --stats,
---rate, --thresholds, --persistent-conn, -f, --sctp-service, -o, --pe,
---sched-flags (-b with -A/-E), --tun-type gue|gre and the other tunnel
-options.
+Not supported yet: -R, --start-daemon, --stop-daemon, -c, --thresholds,
+--persistent-conn, -f, --sctp-service, -o, --pe, --sched-flags (-b with
+-A/-E), --tun-type gue|gre and the other tunnel options.
 )";
 }
 

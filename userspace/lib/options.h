@@ -11,6 +11,9 @@
 //    'add-service' command", "The option 'timeout' conflicts with the
 //    'service-address' option in the 'list' command") is applied after
 //    parsing, like ipvsadm does;
+//  * -L takes --stats and --rate together (ipvsadm prints the --stats
+//    layout then), but not with --timeout ("options conflicts in the list
+//    command");
 //  * --set takes three values (ipvsadm reads them as its only positional
 //    arguments): fewer is refused, a fourth is an unexpected argument.
 // Invoking fnatadm without arguments lists the table, as ipvsadm does.
@@ -39,6 +42,7 @@ enum class CommandKind {
     DeleteDest,    // -d
     SetTimeout,    // --set TCP TCPFIN UDP
     Save,          // -S
+    Zero,          // -Z [-t|-u VIP:PORT]
     Help,          // -h
     Version,       // -v
 };
@@ -69,6 +73,8 @@ struct Command {
     bool json = false;          // --json
     bool sort = true;           // --nosort turns ipvsadm's sorted listing off
     bool list_timeouts = false; // -L --timeout
+    bool stats = false;         // -L --stats (wins over --rate, as in ipvsadm)
+    bool rate = false;          // -L --rate
 };
 
 // A command line fnatadm refuses. The message is what ipvsadm would print

@@ -60,6 +60,11 @@ Request build_request(const Command& command) {
     case CommandKind::DeleteDest:
         return Request{FNAT_CMD_DEL_DEST, false, key_only(command),
                        DestSpec{*command.dest, {}, {}, {}, {}}};
+    case CommandKind::Zero:
+        // As ipvsadm: the service key when one is given, else every service.
+        if (command.service)
+            return Request{FNAT_CMD_ZERO, false, key_only(command), {}};
+        return Request{FNAT_CMD_ZERO, false, {}, {}};
     case CommandKind::SetTimeout:
         if (changes_nothing(command))
             throw std::logic_error("build_request: --set 0 0 0 has nothing to send");

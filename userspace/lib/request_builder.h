@@ -16,7 +16,8 @@ namespace fnat {
 // Whether the command changes state but has nothing to send (--set 0 0 0).
 bool changes_nothing(const Command& command);
 
-// The request for a command that changes state (-A -E -D -C -a -e -d --set).
+// The request for a command that changes state (-A -E -D -C -a -e -d --set
+// -Z).
 // Throws std::logic_error for List, Save, Help and Version, and when
 // changes_nothing(command) (the kernel refuses an empty timeout nest).
 Request build_request(const Command& command);

@@ -183,11 +183,95 @@ TEST(RunCommand, ListJson) {
       "persistent": false,
       "timeout": 0,
       "netmask": 32,
+      "stats": {
+        "conns": 0,
+        "inpkts": 0,
+        "outpkts": 0,
+        "inbytes": 0,
+        "outbytes": 0
+      },
+      "rate": {
+        "cps": 0,
+        "inpps": 0,
+        "outpps": 0,
+        "inbps": 0,
+        "outbps": 0
+      },
       "dests": []
     }
   ]
 }
 )");
+}
+
+Stats counters(std::uint64_t base) {
+    return Stats{base + 1, base + 2, base + 3, base + 4, base + 5,
+                 base + 6, base + 7, base + 8, base + 9, base + 10};
+}
+
+FakeApi counting_api() {
+    FakeApi api;
+    Service web = make_service(1, 80);
+    web.stats = counters(0);
+    Dest dest = make_dest(2, 80);
+    dest.stats = counters(200'000'000);
+    api.entries.push_back(ServiceEntry{web, {dest}});
+    return api;
+}
+
+TEST(RunCommand, ListStats) {
+    FakeApi api = counting_api();
+    const std::string expected =
+        "FNAT version 0.1.0 (size=4096)\n"
+        "Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+        "  -> RemoteAddress:Port\n"
+        "TCP  10.0.0.1:80                         1        2        3        4        5\n"
+        "  -> 10.0.1.2:80                   200000K  200000K  200000K  200000K  200000K\n";
+    EXPECT_EQ(run(api, {"-Ln", "--stats"}), expected);
+    // ipvsadm shows --stats when --rate is given too.
+    EXPECT_EQ(run(api, {"-L", "--rate", "--stats"}), expected);
+}
+
+TEST(RunCommand, ListStatsExactForOneService) {
+    FakeApi api = counting_api();
+    EXPECT_EQ(run(api, {"-L", "--stats", "--exact", "-t", "10.0.0.1:80"}),
+              "Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+              "  -> RemoteAddress:Port\n"
+              "TCP  10.0.0.1:80                         1        2        3        4        5\n"
+              "  -> 10.0.1.2:80                  200000001 200000002 200000003 200000004 "
+              "200000005\n");
+}
+
+TEST(RunCommand, ListRate) {
+    FakeApi api = counting_api();
+    EXPECT_EQ(run(api, {"-Ln", "--rate"}),
+              "FNAT version 0.1.0 (size=4096)\n"
+              "Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+              "  -> RemoteAddress:Port\n"
+              "TCP  10.0.0.1:80                         6        7        8        9       10\n"
+              "  -> 10.0.1.2:80                  200000006 200000007 200000008  200000K  "
+              "200000K\n");
+}
+
+TEST(RunCommand, ListCountersJsonIsTheSameDocument) {
+    FakeApi api = counting_api();
+    const std::string json = run(api, {"-L", "--json"});
+    EXPECT_NE(json.find("\"inbytes\": 4,"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"outbps\": 200000010\n"), std::string::npos) << json;
+    EXPECT_EQ(run(api, {"-L", "--json", "--stats"}), json);
+    EXPECT_EQ(run(api, {"-L", "--json", "--rate", "--exact"}), json);
+}
+
+TEST(RunCommand, ZeroGoesToExecute) {
+    FakeApi api = counting_api();
+    EXPECT_EQ(run(api, {"-Z"}), "");
+    EXPECT_EQ(run(api, {"-Z", "-t", "10.0.0.1:80"}), "");
+    ASSERT_EQ(api.executed.size(), 2U);
+    EXPECT_EQ(api.executed[0], (Request{FNAT_CMD_ZERO, false, {}, {}}));
+    EXPECT_EQ(api.executed[1].command, FNAT_CMD_ZERO);
+    ASSERT_TRUE(api.executed[1].service.has_value());
+    EXPECT_EQ(api.executed[1].service->key, make_service(1, 80).key);
+    EXPECT_EQ(api.dumps, 0); // nothing is listed
 }
 
 TEST(RunCommand, ChangesGoToExecute) {

@@ -134,6 +134,12 @@ TEST(ListingJson, SeedTable) {
     table.services[0].dests[1].persist_conns = 6;
     table.services[0].dests[1].u_threshold = 100;
     table.services[0].dests[1].l_threshold = 50;
+    // Distinct values, each above 2^32, show that every counter lands in its
+    // own field.
+    constexpr std::uint64_t kBig = 1ULL << 40;
+    table.services[0].service.stats =
+        Stats{kBig + 1, kBig + 2, kBig + 3, kBig + 4, kBig + 5, 6, 7, 8, 9, 10};
+    table.services[0].dests[1].stats = Stats{11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
     EXPECT_EQ(format_listing_json(table), R"({
   "version": "0.1.0",
   "conn_tab_size": 4096,
@@ -146,6 +152,20 @@ TEST(ListingJson, SeedTable) {
       "persistent": true,
       "timeout": 20,
       "netmask": 32,
+      "stats": {
+        "conns": 1099511627777,
+        "inpkts": 1099511627778,
+        "outpkts": 1099511627779,
+        "inbytes": 1099511627780,
+        "outbytes": 1099511627781
+      },
+      "rate": {
+        "cps": 6,
+        "inpps": 7,
+        "outpps": 8,
+        "inbps": 9,
+        "outbps": 10
+      },
       "dests": [
         {
           "address": "192.168.0.223",
@@ -156,7 +176,21 @@ TEST(ListingJson, SeedTable) {
           "l_threshold": 0,
           "active_conns": 0,
           "inactive_conns": 0,
-          "persist_conns": 0
+          "persist_conns": 0,
+          "stats": {
+            "conns": 0,
+            "inpkts": 0,
+            "outpkts": 0,
+            "inbytes": 0,
+            "outbytes": 0
+          },
+          "rate": {
+            "cps": 0,
+            "inpps": 0,
+            "outpps": 0,
+            "inbps": 0,
+            "outbps": 0
+          }
         },
         {
           "address": "192.168.0.224",
@@ -167,7 +201,21 @@ TEST(ListingJson, SeedTable) {
           "l_threshold": 50,
           "active_conns": 4,
           "inactive_conns": 5,
-          "persist_conns": 6
+          "persist_conns": 6,
+          "stats": {
+            "conns": 11,
+            "inpkts": 12,
+            "outpkts": 13,
+            "inbytes": 14,
+            "outbytes": 15
+          },
+          "rate": {
+            "cps": 16,
+            "inpps": 17,
+            "outpps": 18,
+            "inbps": 19,
+            "outbps": 20
+          }
         }
       ]
     }
@@ -205,6 +253,20 @@ TEST(ListingJson, NonPersistentUdpServiceWithoutDests) {
       "persistent": false,
       "timeout": 0,
       "netmask": 32,
+      "stats": {
+        "conns": 0,
+        "inpkts": 0,
+        "outpkts": 0,
+        "inbytes": 0,
+        "outbytes": 0
+      },
+      "rate": {
+        "cps": 0,
+        "inpps": 0,
+        "outpps": 0,
+        "inbps": 0,
+        "outbps": 0
+      },
       "dests": []
     }
   ]

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <arpa/inet.h>
 #include <array>
 #include <cstring>
@@ -215,6 +216,32 @@ TEST(EncodeRequest, GetTimeoutHasNoAttributes) {
     EXPECT_EQ(genl_of(bytes)->cmd, FNAT_CMD_GET_TIMEOUT);
 }
 
+TEST(EncodeRequest, ZeroEverythingHasNoAttributes) {
+    std::vector<std::uint8_t> bytes =
+        encode_request(Request{FNAT_CMD_ZERO, false, {}, {}}, kFamily, kSeq);
+    EXPECT_EQ(bytes.size(), sizeof(nlmsghdr) + sizeof(genlmsghdr));
+    EXPECT_EQ(header_of(bytes)->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+    EXPECT_EQ(genl_of(bytes)->cmd, FNAT_CMD_ZERO);
+    EXPECT_EQ(genl_of(bytes)->version, FNAT_GENL_VERSION);
+}
+
+TEST(EncodeRequest, ZeroOneServiceSendsItsKeysOnly) {
+    std::vector<std::uint8_t> bytes = encode_request(
+        Request{FNAT_CMD_ZERO, false, ServiceSpec{kVip, {}, {}, {}, {}}, {}}, kFamily, kSeq);
+    EXPECT_EQ(header_of(bytes)->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+    EXPECT_EQ(genl_of(bytes)->cmd, FNAT_CMD_ZERO);
+    auto top = test::genl_attributes(header_of(bytes));
+    ASSERT_EQ(top.size(), 1U);
+    ASSERT_TRUE(top.count(FNAT_A_SERVICE));
+    EXPECT_TRUE(top[FNAT_A_SERVICE]->nla_type & NLA_F_NESTED);
+    EXPECT_EQ(test::nested_types(top[FNAT_A_SERVICE]),
+              (std::vector<std::uint16_t>{FNAT_SVC_A_FAMILY, FNAT_SVC_A_PROTOCOL, FNAT_SVC_A_ADDR,
+                                          FNAT_SVC_A_PORT}));
+    auto service = test::nested_attributes(top[FNAT_A_SERVICE]);
+    EXPECT_EQ(mnl_attr_get_u8(service[FNAT_SVC_A_PROTOCOL]), IPPROTO_TCP);
+    EXPECT_EQ(be16_of(service[FNAT_SVC_A_PORT]), 80);
+}
+
 TEST(EncodeGetFamily, AsksTheControllerByName) {
     std::vector<std::uint8_t> bytes = encode_get_family("FNAT", 3);
     const nlmsghdr* header = header_of(bytes);
@@ -291,6 +318,189 @@ TEST(DecodeReply, Dest) {
     EXPECT_EQ(reply.dest->active_conns, 12U);
     EXPECT_EQ(reply.dest->inactive_conns, 34U);
     EXPECT_EQ(reply.dest->persist_conns, 5U);
+}
+
+std::string decode_error(const test::MessageBuilder& message); // below
+
+// Ten distinct values, most above 2^32, so that a swapped or truncated
+// counter shows.
+Stats sample_stats() {
+    constexpr std::uint64_t kHigh = 0x0123'4567'0000'0000ULL;
+    return Stats{kHigh + 1, kHigh + 2, kHigh + 3, kHigh + 4, kHigh + 5,
+                 6,         kHigh + 7, kHigh + 8, kHigh + 9, 0xffff'ffff'ffff'ffffULL};
+}
+
+TEST(DecodeReply, ServiceStats) {
+    Service service = sample_service();
+    service.stats = sample_stats();
+    std::vector<std::uint8_t> bytes = test::service_reply(kFamily, kSeq, kPortid, service);
+    Reply reply = decode_reply(header_of(bytes));
+    ASSERT_TRUE(reply.service.has_value());
+    EXPECT_EQ(reply.service->stats, sample_stats());
+    EXPECT_EQ(reply.service->scheduler, "rr");
+}
+
+TEST(DecodeReply, DestStats) {
+    Dest dest;
+    dest.key = DestKey{Address::ipv4(192, 168, 0, 223), 80};
+    dest.stats = sample_stats();
+    std::vector<std::uint8_t> bytes = test::dest_reply(kFamily, kSeq, kPortid, dest);
+    Reply reply = decode_reply(header_of(bytes));
+    ASSERT_TRUE(reply.dest.has_value());
+    EXPECT_EQ(reply.dest->stats, sample_stats());
+}
+
+// A service reply whose STATS nest the caller fills.
+test::MessageBuilder service_message() {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_SERVICE);
+    return message;
+}
+
+void put_service_keys(test::MessageBuilder& message) {
+    message.u16(FNAT_SVC_A_FAMILY, AF_INET)
+        .u8(FNAT_SVC_A_PROTOCOL, IPPROTO_TCP)
+        .address(FNAT_SVC_A_ADDR, kVip.address)
+        .be16(FNAT_SVC_A_PORT, kVip.port);
+}
+
+constexpr std::array<std::uint16_t, 10> kCounterTypes = {
+    FNAT_STATS_A_CONNS,    FNAT_STATS_A_INPKTS, FNAT_STATS_A_OUTPKTS, FNAT_STATS_A_INBYTES,
+    FNAT_STATS_A_OUTBYTES, FNAT_STATS_A_CPS,    FNAT_STATS_A_INPPS,   FNAT_STATS_A_OUTPPS,
+    FNAT_STATS_A_INBPS,    FNAT_STATS_A_OUTBPS};
+constexpr std::array<const char*, 10> kCounterNames = {
+    "FNAT_STATS_A_CONNS",    "FNAT_STATS_A_INPKTS", "FNAT_STATS_A_OUTPKTS", "FNAT_STATS_A_INBYTES",
+    "FNAT_STATS_A_OUTBYTES", "FNAT_STATS_A_CPS",    "FNAT_STATS_A_INPPS",   "FNAT_STATS_A_OUTPPS",
+    "FNAT_STATS_A_INBPS",    "FNAT_STATS_A_OUTBPS"};
+
+TEST(DecodeReply, PadAttributesAreSkippedWhereverTheyAre) {
+    // A PAD before every counter (empty, as nla_put_64bit() puts it) and one
+    // with a payload at the end: all ignored.
+    test::MessageBuilder message = service_message();
+    nlattr* service = message.begin_nest(FNAT_A_SERVICE);
+    put_service_keys(message);
+    nlattr* stats = message.begin_nest(FNAT_SVC_A_STATS);
+    for (std::size_t i = 0; i < kCounterTypes.size(); ++i) {
+        message.raw(FNAT_STATS_A_PAD, nullptr, 0);
+        message.u64(kCounterTypes[i], 1000 + i);
+    }
+    const std::uint32_t junk = 0xdeadbeef;
+    message.raw(FNAT_STATS_A_PAD, &junk, sizeof(junk));
+    message.end_nest(stats).end_nest(service);
+
+    auto nest = test::nested_attributes(test::nested_attributes(
+        test::genl_attributes(message.header())[FNAT_A_SERVICE])[FNAT_SVC_A_STATS]);
+    ASSERT_TRUE(nest.count(FNAT_STATS_A_PAD)); // the test really sends PADs
+
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.service.has_value());
+    EXPECT_EQ(reply.service->stats,
+              (Stats{1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009}));
+}
+
+TEST(DecodeReply, KernelPaddingIsUsedOnMisalignedCounters) {
+    // The helper that imitates nla_put_u64_64bit() does pad in a service
+    // reply (so ServiceStats above decodes PADs too).
+    Service service = sample_service();
+    service.stats = sample_stats();
+    std::vector<std::uint8_t> bytes = test::service_reply(kFamily, kSeq, kPortid, service);
+    auto top = test::genl_attributes(header_of(bytes));
+    auto svc = test::nested_attributes(top[FNAT_A_SERVICE]);
+    ASSERT_TRUE(svc.count(FNAT_SVC_A_STATS));
+    std::vector<std::uint16_t> types = test::nested_types(svc[FNAT_SVC_A_STATS]);
+    EXPECT_NE(std::find(types.begin(), types.end(), FNAT_STATS_A_PAD), types.end());
+}
+
+TEST(DecodeReply, NoStatsNestMeansZeroCounters) {
+    test::MessageBuilder message = service_message();
+    nlattr* service = message.begin_nest(FNAT_A_SERVICE);
+    put_service_keys(message);
+    message.end_nest(service);
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.service.has_value());
+    EXPECT_EQ(reply.service->stats, Stats{});
+
+    test::MessageBuilder dest_message(kFamily, 0, kSeq, kPortid);
+    dest_message.genl(FNAT_CMD_GET_DEST);
+    nlattr* dest = dest_message.begin_nest(FNAT_A_DEST);
+    dest_message.u16(FNAT_DEST_A_FAMILY, AF_INET)
+        .address(FNAT_DEST_A_ADDR, Address::ipv4(10, 0, 0, 2))
+        .be16(FNAT_DEST_A_PORT, 80)
+        .end_nest(dest);
+    Reply dest_reply = decode_reply(dest_message.header());
+    ASSERT_TRUE(dest_reply.dest.has_value());
+    EXPECT_EQ(dest_reply.dest->stats, Stats{});
+}
+
+TEST(DecodeReply, EachMissingCounterIsAnError) {
+    for (std::size_t missing = 0; missing < kCounterTypes.size(); ++missing) {
+        test::MessageBuilder message = service_message();
+        nlattr* service = message.begin_nest(FNAT_A_SERVICE);
+        put_service_keys(message);
+        nlattr* stats = message.begin_nest(FNAT_SVC_A_STATS);
+        for (std::size_t i = 0; i < kCounterTypes.size(); ++i)
+            if (i != missing)
+                message.u64_64bit(kCounterTypes[i], 5, FNAT_STATS_A_PAD);
+        message.end_nest(stats).end_nest(service);
+        EXPECT_EQ(decode_error(message), std::string("missing ") + kCounterNames[missing]);
+    }
+}
+
+TEST(DecodeReply, EmptyStatsNestIsAnError) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_DEST);
+    nlattr* dest = message.begin_nest(FNAT_A_DEST);
+    message.u16(FNAT_DEST_A_FAMILY, AF_INET)
+        .address(FNAT_DEST_A_ADDR, Address::ipv4(10, 0, 0, 2))
+        .be16(FNAT_DEST_A_PORT, 80);
+    nlattr* stats = message.begin_nest(FNAT_DEST_A_STATS);
+    message.end_nest(stats).end_nest(dest);
+    EXPECT_EQ(decode_error(message), "missing FNAT_STATS_A_CONNS");
+}
+
+TEST(DecodeReply, ShortCounterIsAnError) {
+    for (std::size_t shortened = 0; shortened < kCounterTypes.size(); ++shortened) {
+        test::MessageBuilder message = service_message();
+        nlattr* service = message.begin_nest(FNAT_A_SERVICE);
+        put_service_keys(message);
+        nlattr* stats = message.begin_nest(FNAT_SVC_A_STATS);
+        for (std::size_t i = 0; i < kCounterTypes.size(); ++i) {
+            if (i == shortened)
+                message.u32(kCounterTypes[i], 5); // a u32 where a u64 belongs
+            else
+                message.u64_64bit(kCounterTypes[i], 5, FNAT_STATS_A_PAD);
+        }
+        message.end_nest(stats).end_nest(service);
+        EXPECT_EQ(decode_error(message),
+                  std::string(kCounterNames[shortened]) + " has a bad length (4 bytes)");
+    }
+}
+
+TEST(DecodeReply, StatsNestOverrunIsAnError) {
+    test::MessageBuilder message = service_message();
+    nlattr* service = message.begin_nest(FNAT_A_SERVICE);
+    put_service_keys(message);
+    nlattr* stats = message.begin_nest(FNAT_SVC_A_STATS);
+    message.u64(FNAT_STATS_A_CONNS, 1);
+    message.end_nest(stats).end_nest(service);
+    // Make the counter claim more bytes than its nest holds.
+    auto* conns = static_cast<nlattr*>(mnl_attr_get_payload(stats));
+    conns->nla_len = 40;
+    EXPECT_EQ(decode_error(message), "attribute length 40 is out of bounds");
+}
+
+TEST(DecodeReply, UnknownStatsAttributesAreSkipped) {
+    test::MessageBuilder message = service_message();
+    nlattr* service = message.begin_nest(FNAT_A_SERVICE);
+    put_service_keys(message);
+    nlattr* stats = message.begin_nest(FNAT_SVC_A_STATS);
+    message.u32(FNAT_STATS_A_MAX + 1, 77); // a newer module's counter
+    for (std::size_t i = 0; i < kCounterTypes.size(); ++i)
+        message.u64_64bit(kCounterTypes[i], 9, FNAT_STATS_A_PAD);
+    message.end_nest(stats).end_nest(service);
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.service.has_value());
+    EXPECT_EQ(reply.service->stats, (Stats{9, 9, 9, 9, 9, 9, 9, 9, 9, 9}));
 }
 
 TEST(DecodeReply, Info) {

@@ -160,6 +160,69 @@ TEST(Options, ListFlags) {
     EXPECT_TRUE(parse({"-L"}).sort);
 }
 
+// --- counters: -L --stats, -L --rate, -Z ---------------------------------------
+
+TEST(Options, ListStats) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-L", "--stats"}, {"-Ln", "--stats"}, {"--stats", "-l"}, {"--list", "--stats"}}) {
+        Command command = parse(args);
+        EXPECT_EQ(command.kind, CommandKind::List);
+        EXPECT_TRUE(command.stats);
+        EXPECT_FALSE(command.rate);
+        EXPECT_FALSE(command.exact);
+    }
+    Command one = parse({"-L", "-t", "192.168.0.240:80", "--stats", "--exact"});
+    EXPECT_EQ(one.service, tcp(192, 168, 0, 240, 80));
+    EXPECT_TRUE(one.stats);
+    EXPECT_TRUE(one.exact);
+    EXPECT_FALSE(parse({"-L"}).stats);
+}
+
+TEST(Options, ListRate) {
+    Command command = parse({"-Ln", "--rate", "--exact", "--nosort"});
+    EXPECT_EQ(command.kind, CommandKind::List);
+    EXPECT_TRUE(command.rate);
+    EXPECT_FALSE(command.stats);
+    EXPECT_TRUE(command.exact);
+    EXPECT_FALSE(command.sort);
+    EXPECT_TRUE(parse({"-Lnu", "10.0.0.1:53", "--rate"}).rate);
+    EXPECT_FALSE(parse({"-L"}).rate);
+}
+
+TEST(Options, StatsAndRateTogetherAreAcceptedLikeIpvsadm) {
+    // ipvsadm's option table allows both; its listing then uses --stats.
+    Command command = parse({"-L", "--rate", "--stats"});
+    EXPECT_TRUE(command.stats);
+    EXPECT_TRUE(command.rate);
+}
+
+TEST(Options, CountersWithJson) {
+    Command command = parse({"-L", "--stats", "--json"});
+    EXPECT_TRUE(command.stats);
+    EXPECT_TRUE(command.json);
+    EXPECT_TRUE(parse({"-L", "--json", "--rate"}).rate);
+}
+
+TEST(Options, ZeroEverything) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"-Z"}, {"--zero"}}) {
+        Command command = parse(args);
+        EXPECT_EQ(command.kind, CommandKind::Zero);
+        EXPECT_FALSE(command.service.has_value());
+    }
+}
+
+TEST(Options, ZeroOneService) {
+    Command command = parse({"-Z", "-t", "192.168.0.240:80"});
+    EXPECT_EQ(command.kind, CommandKind::Zero);
+    EXPECT_EQ(command.service, tcp(192, 168, 0, 240, 80));
+    EXPECT_EQ(parse({"-Zt", "192.168.0.240:80"}).service, tcp(192, 168, 0, 240, 80));
+    Command udp = parse({"--zero", "--udp-service", "10.0.0.1:53"});
+    ASSERT_TRUE(udp.service.has_value());
+    EXPECT_EQ(udp.service->protocol, IPPROTO_UDP);
+    // A zero port is no error here: only -A/-E insist on persistence.
+    EXPECT_EQ(parse({"-Z", "-t", "10.0.0.1"}).service->port, 0);
+}
+
 TEST(Options, HelpAndVersion) {
     EXPECT_EQ(parse({"-h"}).kind, CommandKind::Help);
     EXPECT_EQ(parse({"--help"}).kind, CommandKind::Help);
@@ -583,6 +646,41 @@ INSTANTIATE_TEST_SUITE_P(
                   "Illegal 'scheduler' option with the 'list' command"}));
 
 INSTANTIATE_TEST_SUITE_P(
+    Counters, Rejections,
+    ::testing::Values(
+        Rejection{{"-L", "--timeout", "--stats"}, "options conflicts in the list command"},
+        Rejection{{"-L", "--rate", "--timeout"}, "options conflicts in the list command"},
+        Rejection{{"-L", "--stats", "--stats"}, "multiple 'stats' options specified"},
+        Rejection{{"-L", "--rate", "--rate"}, "multiple 'rate' options specified"},
+        Rejection{{"--stats"}, "no command specified (see fnatadm -h)"},
+        Rejection{{"-S", "--stats"}, "Illegal 'stats' option with the 'save' command"},
+        Rejection{{"-S", "--rate"}, "Illegal 'rate' option with the 'save' command"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "--stats"},
+                  "Illegal 'stats' option with the 'add-service' command"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--rate"},
+                  "Illegal 'rate' option with the 'add-server' command"},
+        Rejection{{"-Z", "-L"}, "multiple commands specified"},
+        Rejection{{"-Z", "-C"}, "multiple commands specified"},
+        Rejection{{"-Z", "-Z"}, "multiple commands specified"},
+        Rejection{{"-Z", "-s", "rr"}, "Illegal 'scheduler' option with the 'zero' command"},
+        Rejection{{"-Z", "-n"}, "Illegal 'numeric' option with the 'zero' command"},
+        Rejection{{"-Z", "-t", "10.0.0.1:80", "-r", "10.0.1.1"},
+                  "Illegal 'real-server' option with the 'zero' command"},
+        Rejection{{"-Z", "-t", "10.0.0.1:80", "-p"},
+                  "Illegal 'persistent' option with the 'zero' command"},
+        Rejection{{"-Z", "--stats"}, "Illegal 'stats' option with the 'zero' command"},
+        Rejection{{"-Z", "--exact"}, "Illegal 'exact' option with the 'zero' command"},
+        Rejection{{"-Z", "--json"}, "Illegal 'json' option with the 'zero' command"},
+        Rejection{{"-Z", "--timeout"}, "Illegal 'timeout' option with the 'zero' command"},
+        Rejection{{"-Z", "-t", "10.0.0.1:80", "-u", "10.0.0.1:53"},
+                  "multiple 'service-address' options specified"},
+        Rejection{{"-Z", "-t"}, "-t (--tcp-service) requires an argument"},
+        Rejection{{"-Z", "-t", "example.com:80"},
+                  "illegal virtual server address[:port] specified (-t 'example.com:80': host "
+                  "names are not supported, use a numeric IP address)"},
+        Rejection{{"-Z", "extra"}, "unexpected argument 'extra'"}));
+
+INSTANTIATE_TEST_SUITE_P(
     Save, Rejections,
     ::testing::Values(
         Rejection{{"-S", "-L"}, "multiple commands specified"},
@@ -641,9 +739,6 @@ INSTANTIATE_TEST_SUITE_P(
                   "-b (--sched-flags): scheduler flags are not supported yet"},
         Rejection{{"-A", "-t", "10.0.0.1:80", "--sched-flags", "sh-port"},
                   "--sched-flags: scheduler flags are not supported yet"},
-        Rejection{{"-Z"}, "-Z (--zero): zeroing counters is not supported yet"},
-        Rejection{{"--zero", "-t", "10.0.0.1:80"},
-                  "-Z (--zero): zeroing counters is not supported yet"},
         Rejection{{"-R"}, "-R (--restore): restoring rules is not supported yet"},
         Rejection{{"--restore", "-n"}, "-R (--restore): restoring rules is not supported yet"},
         Rejection{{"--start-daemon", "master"},
@@ -655,8 +750,6 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{{"-L", "--daemon"}, "--daemon: connection synchronization is not supported yet"},
         Rejection{{"-Lnc"}, "-c (--connection): listing connections is not supported yet"},
         Rejection{{"-lnc"}, "-c (--connection): listing connections is not supported yet"},
-        Rejection{{"-L", "-n", "--stats"}, "--stats: statistics are not supported yet"},
-        Rejection{{"-L", "--rate"}, "--rate: rate statistics are not supported yet"},
         Rejection{{"-L", "--thresholds"},
                   "--thresholds: the thresholds listing is not supported yet"},
         Rejection{{"-L", "--persistent-conn"},
@@ -737,15 +830,21 @@ TEST(Usage, ListsEveryOption) {
                                "-S",
                                "--set",
                                "--timeout",
-                               "--tun-type"})
+                               "--tun-type",
+                               "--zero",
+                               "-Z",
+                               "--stats",
+                               "--rate"})
         EXPECT_NE(text.find(option), std::string::npos) << option;
     EXPECT_EQ(text.rfind("fnatadm v" FNATADM_VERSION, 0), 0U);
 }
 
 TEST(Usage, ShowsTheNewForms) {
     const std::string text = usage_text();
-    for (const char* line : {"  fnatadm -S [-n]\n", "  fnatadm -L|l --timeout [--json]\n",
-                             "  fnatadm --set tcp tcpfin udp\n"})
+    for (const char* line :
+         {"  fnatadm -S [-n]\n", "  fnatadm -L|l --timeout [--json]\n",
+          "  fnatadm --set tcp tcpfin udp\n", "  fnatadm -Z [virtual-service]\n",
+          "  fnatadm -L|l [virtual-service] [-n] [--stats|--rate] [--exact] [--json]\n"})
         EXPECT_NE(text.find(line), std::string::npos) << line;
 }
 
@@ -755,7 +854,7 @@ TEST(Usage, NotSupportedListLeavesOutWhatWorks) {
     ASSERT_NE(start, std::string::npos);
     const std::string list = text.substr(start);
     EXPECT_NE(list.find("-R,"), std::string::npos) << list;
-    for (const char* supported : {"-S,", "--set", "--timeout"})
+    for (const char* supported : {"-S,", "--set", "--timeout", "-Z", "--stats", "--rate"})
         EXPECT_EQ(list.find(supported), std::string::npos) << supported << " in: " << list;
 }
 

@@ -17,6 +17,15 @@ Request request_for(std::vector<std::string> args) {
 const ServiceKey kVip{IPPROTO_TCP, Address::ipv4(192, 168, 0, 240), 80};
 const DestKey kRip{Address::ipv4(192, 168, 0, 223), 80};
 
+TEST(RequestBuilder, ZeroEverythingSendsNoService) {
+    EXPECT_EQ(request_for({"-Z"}), (Request{FNAT_CMD_ZERO, false, {}, {}}));
+}
+
+TEST(RequestBuilder, ZeroOneServiceSendsOnlyItsKey) {
+    EXPECT_EQ(request_for({"-Z", "-t", "192.168.0.240:80"}),
+              (Request{FNAT_CMD_ZERO, false, ServiceSpec{kVip, {}, {}, {}, {}}, {}}));
+}
+
 TEST(RequestBuilder, AddServiceSendsTheFullSpec) {
     Request request = request_for({"-A", "-t", "192.168.0.240:80", "-s", "rr", "-p", "20"});
     EXPECT_EQ(request.command, FNAT_CMD_NEW_SERVICE);

@@ -54,6 +54,36 @@ MessageBuilder& MessageBuilder::u32(std::uint16_t type, std::uint32_t value) {
     return *this;
 }
 
+MessageBuilder& MessageBuilder::u64_64bit(std::uint16_t type, std::uint64_t value,
+                                          std::uint16_t pad_type) {
+    // Offsets count from the message start, which the kernel keeps 8-byte
+    // aligned; so does this buffer (std::vector's allocation).
+    if ((header_->nlmsg_len + sizeof(nlattr)) % 8 != 0)
+        mnl_attr_put(header_, pad_type, 0, nullptr);
+    return u64(type, value);
+}
+
+MessageBuilder& MessageBuilder::u64(std::uint16_t type, std::uint64_t value) {
+    mnl_attr_put_u64(header_, type, value);
+    return *this;
+}
+
+MessageBuilder& MessageBuilder::stats(std::uint16_t type, const Stats& stats) {
+    nlattr* nest = begin_nest(type);
+    const std::uint16_t pad = FNAT_STATS_A_PAD;
+    u64_64bit(FNAT_STATS_A_CONNS, stats.conns, pad)
+        .u64_64bit(FNAT_STATS_A_INPKTS, stats.inpkts, pad)
+        .u64_64bit(FNAT_STATS_A_OUTPKTS, stats.outpkts, pad)
+        .u64_64bit(FNAT_STATS_A_INBYTES, stats.inbytes, pad)
+        .u64_64bit(FNAT_STATS_A_OUTBYTES, stats.outbytes, pad)
+        .u64_64bit(FNAT_STATS_A_CPS, stats.cps, pad)
+        .u64_64bit(FNAT_STATS_A_INPPS, stats.inpps, pad)
+        .u64_64bit(FNAT_STATS_A_OUTPPS, stats.outpps, pad)
+        .u64_64bit(FNAT_STATS_A_INBPS, stats.inbps, pad)
+        .u64_64bit(FNAT_STATS_A_OUTBPS, stats.outbps, pad);
+    return end_nest(nest);
+}
+
 MessageBuilder& MessageBuilder::strz(std::uint16_t type, const std::string& value) {
     mnl_attr_put_strz(header_, type, value.c_str());
     return *this;
@@ -87,6 +117,7 @@ std::vector<std::uint8_t> service_reply(std::uint16_t family_id, std::uint32_t s
         .u32(FNAT_SVC_A_TIMEOUT, service.timeout)
         .u8(FNAT_SVC_A_NETMASK, service.netmask)
         .u32(FNAT_SVC_A_NUM_DESTS, service.num_dests)
+        .stats(FNAT_SVC_A_STATS, service.stats)
         .end_nest(nest);
     return message.bytes();
 }
@@ -106,6 +137,7 @@ std::vector<std::uint8_t> dest_reply(std::uint16_t family_id, std::uint32_t seq,
         .u32(FNAT_DEST_A_ACTIVE_CONNS, dest.active_conns)
         .u32(FNAT_DEST_A_INACT_CONNS, dest.inactive_conns)
         .u32(FNAT_DEST_A_PERSIST_CONNS, dest.persist_conns)
+        .stats(FNAT_DEST_A_STATS, dest.stats)
         .end_nest(nest);
     return message.bytes();
 }

@@ -28,6 +28,13 @@ public:
     MessageBuilder& u16(std::uint16_t type, std::uint16_t value);
     MessageBuilder& be16(std::uint16_t type, std::uint16_t value);
     MessageBuilder& u32(std::uint16_t type, std::uint32_t value);
+    // A u64 as the kernel's nla_put_u64_64bit() puts it: first an empty
+    // pad_type attribute when the payload would not be 8-byte aligned.
+    MessageBuilder& u64_64bit(std::uint16_t type, std::uint64_t value, std::uint16_t pad_type);
+    // A u64 without padding.
+    MessageBuilder& u64(std::uint16_t type, std::uint64_t value);
+    // A FNAT_*_A_STATS nest with all ten counters, padded as the kernel does.
+    MessageBuilder& stats(std::uint16_t type, const Stats& stats);
     MessageBuilder& strz(std::uint16_t type, const std::string& value);
     MessageBuilder& raw(std::uint16_t type, const void* data, std::size_t length);
     MessageBuilder& address(std::uint16_t type, const Address& value);
@@ -40,11 +47,13 @@ private:
     nlmsghdr* header_;
 };
 
-// The reply the kernel sends for one service (all attributes set).
+// The reply the kernel sends for one service (all attributes set, STATS
+// included).
 std::vector<std::uint8_t> service_reply(std::uint16_t family_id, std::uint32_t seq,
                                         std::uint32_t portid, const Service& service,
                                         std::uint16_t flags = NLM_F_MULTI);
-// The reply the kernel sends for one destination (all attributes set).
+// The reply the kernel sends for one destination (all attributes set, STATS
+// included).
 std::vector<std::uint8_t> dest_reply(std::uint16_t family_id, std::uint32_t seq,
                                      std::uint32_t portid, const Dest& dest,
                                      std::uint16_t flags = NLM_F_MULTI);
