@@ -95,53 +95,47 @@ static const struct {
 	{ IPPROTO_UDP, FNAT_PB_CSUM_NONE },
 };
 
-/* NAT: the request's destination becomes the real server (port mapped). */
-static void fnat_rewrite_nat_request(struct kunit *test)
+struct ends {
+	u32	saddr;
+	u16	sport;
+	u32	daddr;
+	u16	dport;
+};
+
+/* What each forwarding method makes of a packet, each way. */
+static const struct {
+	const char	*what;
+	struct ends	in, out;
+} rewrites[] = {
+	{ "NAT request: to the real server, port mapped",
+	  { CIP, 40000, VIP, 80 }, { CIP, 40000, RIP, 8080 } },
+	{ "NAT reply: from the VIP again",
+	  { RIP, 8080, CIP, 40000 }, { VIP, 80, CIP, 40000 } },
+	{ "FULLNAT request: both ends change",
+	  { CIP, 40000, VIP, 80 }, { LIP, 5000, RIP, 80 } },
+	{ "FULLNAT reply: both ends back",
+	  { RIP, 80, LIP, 5000 }, { VIP, 80, CIP, 40000 } },
+};
+
+static void fnat_rewrite_fixtures(struct kunit *test)
 {
-	unsigned int k;
+	unsigned int r, k;
 
-	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
-		struct fnat_pb_spec in = spec(kinds[k].proto, kinds[k].csum,
-					      CIP, 40000, VIP, 80);
-		struct fnat_pb_spec out = spec(kinds[k].proto, kinds[k].csum,
-					       CIP, 40000, RIP, 8080);
+	for (r = 0; r < ARRAY_SIZE(rewrites); r++) {
+		const struct ends *i = &rewrites[r].in, *o = &rewrites[r].out;
 
-		expect_rewrite(test, &in, &out);
-	}
-}
+		kunit_info(test, "%s", rewrites[r].what);
+		for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+			struct fnat_pb_spec in = spec(kinds[k].proto, kinds[k].csum,
+						      i->saddr, i->sport,
+						      i->daddr, i->dport);
+			struct fnat_pb_spec out = spec(kinds[k].proto,
+						       kinds[k].csum,
+						       o->saddr, o->sport,
+						       o->daddr, o->dport);
 
-/* NAT: the reply's source becomes the VIP again. */
-static void fnat_rewrite_nat_reply(struct kunit *test)
-{
-	unsigned int k;
-
-	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
-		struct fnat_pb_spec in = spec(kinds[k].proto, kinds[k].csum,
-					      RIP, 8080, CIP, 40000);
-		struct fnat_pb_spec out = spec(kinds[k].proto, kinds[k].csum,
-					       VIP, 80, CIP, 40000);
-
-		expect_rewrite(test, &in, &out);
-	}
-}
-
-/* FULLNAT: both ends change, each way. */
-static void fnat_rewrite_fullnat(struct kunit *test)
-{
-	unsigned int k;
-
-	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
-		struct fnat_pb_spec req = spec(kinds[k].proto, kinds[k].csum,
-					       CIP, 40000, VIP, 80);
-		struct fnat_pb_spec fwd = spec(kinds[k].proto, kinds[k].csum,
-					       LIP, 5000, RIP, 80);
-		struct fnat_pb_spec rep = spec(kinds[k].proto, kinds[k].csum,
-					       RIP, 80, LIP, 5000);
-		struct fnat_pb_spec back = spec(kinds[k].proto, kinds[k].csum,
-						VIP, 80, CIP, 40000);
-
-		expect_rewrite(test, &req, &fwd);
-		expect_rewrite(test, &rep, &back);
+			expect_rewrite(test, &in, &out);
+		}
 	}
 }
 
@@ -346,9 +340,7 @@ static struct kunit_case fnat_rewrite_cases[] = {
 	KUNIT_CASE(fnat_rewrite_icmp_nat_server_side),
 	KUNIT_CASE(fnat_rewrite_icmp_fullnat),
 	KUNIT_CASE(fnat_rewrite_icmp_refuses_non_errors),
-	KUNIT_CASE(fnat_rewrite_nat_request),
-	KUNIT_CASE(fnat_rewrite_nat_reply),
-	KUNIT_CASE(fnat_rewrite_fullnat),
+	KUNIT_CASE(fnat_rewrite_fixtures),
 	KUNIT_CASE(fnat_rewrite_random),
 	KUNIT_CASE(fnat_rewrite_refuses_portless),
 	{}

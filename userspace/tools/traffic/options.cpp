@@ -70,14 +70,18 @@ bool all_digits(std::string_view text) {
            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// ADDR:PORT for connect and stream: both parts, port 1..65535.
-Target remote_target(const std::string& option, const std::string& text) {
-    Endpoint endpoint;
+// ADDR[:PORT] of an option, as a usage error when it does not parse.
+Endpoint option_endpoint(const std::string& option, const std::string& text) {
     try {
-        endpoint = parse_endpoint(text);
+        return parse_endpoint(text);
     } catch (const ParseError& error) {
         throw UsageError("invalid " + option + " '" + text + "': " + error.what());
     }
+}
+
+// ADDR:PORT for connect and stream: both parts, port 1..65535.
+Target remote_target(const std::string& option, const std::string& text) {
+    Endpoint endpoint = option_endpoint(option, text);
     if (!endpoint.port)
         throw UsageError("invalid " + option + " '" + text + "': needs ADDR:PORT");
     if (*endpoint.port == 0)
@@ -93,12 +97,7 @@ Target local_target(const std::string& option, const std::string& text,
         target.port = static_cast<std::uint16_t>(number(option, text, 0, 65535));
         return target;
     }
-    Endpoint endpoint;
-    try {
-        endpoint = parse_endpoint(text);
-    } catch (const ParseError& error) {
-        throw UsageError("invalid " + option + " '" + text + "': " + error.what());
-    }
+    Endpoint endpoint = option_endpoint(option, text);
     if (!endpoint.port)
         throw UsageError("invalid " + option + " '" + text + "': needs PORT or ADDR:PORT");
     if (bind)
