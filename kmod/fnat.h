@@ -17,6 +17,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/atomic.h>
+#include <linux/refcount.h>
 #include <linux/netfilter.h>
 #include <uapi/fnat.h>
 #include "fnat_stats.h"
@@ -25,6 +26,7 @@ struct net;
 struct netlink_ext_ack;
 struct fnat_scheduler;
 struct fnat_dest_set;
+struct fnat_drop_counters;
 
 /* Buckets of the per-netns service hash; services are few, lookups hot. */
 #define FNAT_SVC_TAB_BITS	8
@@ -74,10 +76,18 @@ struct fnat_dest_conf {
 /* Dest flags (fnat_dest.flags bits). */
 enum {
 	FNAT_DEST_F_OVERLOAD,	/* over its upper threshold: skip when scheduling */
+	FNAT_DEST_F_DELETED,	/* out of its service; conns may still use it */
 };
 
+/*
+ * A dest lives as long as its service lists it or a connection uses it:
+ * the list holds one reference and each connection one. It holds one on
+ * its service, whose counters its connections' packets feed.
+ */
 struct fnat_dest {
 	struct list_head	list;		/* in svc->dests, RCU */
+	refcount_t		refcnt;
+	struct fnat_service	*svc;
 	struct fnat_dest_key	key;
 	u8			fwd_method;
 	atomic_t		weight;
@@ -91,9 +101,11 @@ struct fnat_dest {
 	struct rcu_head		rcu;
 };
 
+/* Referenced by the service table and by each of its dests. */
 struct fnat_service {
 	struct hlist_node	hnode;		/* in fn->svc_table, RCU */
 	struct list_head	list;		/* in fn->svc_list, RCU */
+	refcount_t		refcnt;
 	struct fnat_svc_key	key;
 	u32			flags;
 	u32			timeout;	/* persistence, seconds */
@@ -109,6 +121,7 @@ struct fnat_service {
 
 /* Per network namespace state. */
 struct fnat_netns {
+	struct net		*net;
 	struct mutex		lock;		/* serialises writers */
 	struct hlist_head	svc_table[FNAT_SVC_TAB_SIZE];
 	struct list_head	svc_list;	/* creation order, RCU */
@@ -121,6 +134,12 @@ struct fnat_netns {
 	u32			timeout_tcp;
 	u32			timeout_tcp_fin;
 	u32			timeout_udp;
+	/* Connections of this netns in the shared table. */
+	atomic_t		num_conns;
+	/* Everything the netns balanced, and what it refused, per reason. */
+	struct fnat_stats	stats;
+	struct fnat_drop_counters __percpu *drops;
+	bool			hooks_registered;
 };
 
 /* A timeout change: only the has_* ones apply. */
@@ -184,6 +203,9 @@ int fnat_dest_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 void fnat_dest_free_all(struct fnat_service *svc);
 void fnat_dest_release(struct fnat_dest *dest);
 bool fnat_dest_available(const struct fnat_dest *dest);
+bool fnat_dest_hold(struct fnat_dest *dest);
+void fnat_dest_put(struct fnat_dest *dest);
+void fnat_svc_put(struct fnat_service *svc);
 
 /* fnat_genl.c */
 int fnat_genl_register(void);

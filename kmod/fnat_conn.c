@@ -129,21 +129,17 @@ static struct fnat_conn *fnat_conn_find_locked(struct fnat_conn_table *t,
 }
 
 /*
- * Inserts a connection. Returns it with a reference for the caller, or
- * ERR_PTR(-ENOSPC) when the table is full, -EEXIST when a live entry
- * already has one of the tuples, -ENOMEM. An expired entry holding a tuple
- * is replaced: that is how a client reusing a port gets a new connection
- * at once.
+ * Allocates a connection for fnat_conn_insert(), counting it against the
+ * table's limit. Returns it with a reference for the caller, or
+ * ERR_PTR(-ENOSPC) when the table is full, -ENOMEM. The caller fills in
+ * dest, net_count, fwd_method and state before inserting it.
  */
-struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
-				   struct net *net,
-				   const struct fnat_tuple *orig,
-				   const struct fnat_tuple *reply,
-				   unsigned long expires, unsigned long now)
+struct fnat_conn *fnat_conn_alloc(struct fnat_conn_table *t, struct net *net,
+				  const struct fnat_tuple *orig,
+				  const struct fnat_tuple *reply,
+				  unsigned long expires)
 {
-	struct fnat_conn *c, *old[FNAT_DIR_MAX];
-	u32 h0, h1;
-	int d;
+	struct fnat_conn *c;
 
 	if (t->max_conns &&
 	    atomic_inc_return(&t->count) > (int)t->max_conns) {
@@ -164,8 +160,74 @@ struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
 	c->hnode[FNAT_DIR_ORIG].dir = FNAT_DIR_ORIG;
 	c->hnode[FNAT_DIR_REPLY].dir = FNAT_DIR_REPLY;
 	write_pnet(&c->net, net);
-	refcount_set(&c->refcnt, 2);
+	spin_lock_init(&c->lock);
+	/* The caller's; fnat_conn_insert adds the table's. */
+	refcount_set(&c->refcnt, 1);
 	c->expires = expires;
+	return c;
+}
+
+/*
+ * Gives back a connection that never made it into the table (insertion
+ * failed): its slot under the limit and the caller's reference.
+ */
+void fnat_conn_free_unhashed(struct fnat_conn_table *t, struct fnat_conn *c)
+{
+	atomic_dec(&t->count);
+	fnat_conn_put(c);
+}
+
+static atomic_t *fnat_conn_dest_counter(struct fnat_conn *c)
+{
+	return c->active ? &c->dest->active_conns : &c->dest->inact_conns;
+}
+
+/*
+ * Moves @c between its dest's active and inactive counts, as a state
+ * change makes it one or the other; an entry out of the table is in
+ * neither any more.
+ */
+void fnat_conn_set_active(struct fnat_conn *c, bool active)
+{
+	spin_lock_bh(&c->lock);
+	if (c->active != active && !c->dead && c->dest) {
+		atomic_dec(fnat_conn_dest_counter(c));
+		c->active = active;
+		atomic_inc(fnat_conn_dest_counter(c));
+	} else {
+		c->active = active;
+	}
+	spin_unlock_bh(&c->lock);
+}
+
+/* @c has left the table: it no longer counts anywhere. */
+static void fnat_conn_retire(struct fnat_conn *c)
+{
+	spin_lock_bh(&c->lock);
+	c->dead = true;
+	if (c->dest)
+		atomic_dec(fnat_conn_dest_counter(c));
+	spin_unlock_bh(&c->lock);
+	if (c->net_count)
+		atomic_dec(c->net_count);
+}
+
+/*
+ * Hashes @c (from fnat_conn_alloc) under both tuples. Returns 0, or
+ * -EEXIST when a live entry already has one of them; either way the
+ * caller keeps its reference. An expired entry holding a tuple is
+ * replaced: that is how a client reusing a port gets a new connection at
+ * once.
+ */
+int fnat_conn_insert(struct fnat_conn_table *t, struct fnat_conn *c,
+		     unsigned long now)
+{
+	const struct fnat_tuple *orig = &c->tuple[FNAT_DIR_ORIG];
+	const struct fnat_tuple *reply = &c->tuple[FNAT_DIR_REPLY];
+	struct net *net = read_pnet(&c->net);
+	struct fnat_conn *old[FNAT_DIR_MAX];
+	u32 h0, h1;
+	int d;
 
 	h0 = fnat_tuple_hash(t, net, orig);
 	h1 = fnat_tuple_hash(t, net, reply);
@@ -175,12 +237,16 @@ struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
 	for (d = 0; d < FNAT_DIR_MAX; d++) {
 		if (old[d] && !fnat_conn_expired(old[d], now)) {
 			fnat_conn_unlock2(t, h0, h1);
-			atomic_dec(&t->count);
 			atomic_long_inc(&t->drop_exists);
-			kfree(c);
-			return ERR_PTR(-EEXIST);
+			return -EEXIST;
 		}
 	}
+	/* Counted before it is visible, so no state change races this. */
+	if (c->dest)
+		atomic_inc(fnat_conn_dest_counter(c));
+	if (c->net_count)
+		atomic_inc(c->net_count);
+	refcount_inc(&c->refcnt);
 	/*
 	 * Expired holders go; their other buckets' stripes may not be held,
 	 * so defer the unhash of those to fnat_conn_unlink below.
@@ -198,6 +264,31 @@ struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
 			fnat_conn_unlink(t, old[d]);
 			fnat_conn_put(old[d]);
 		}
+	}
+	return 0;
+}
+
+/*
+ * Allocates and inserts a bare connection. Returns it with a reference for
+ * the caller, or ERR_PTR(-ENOSPC) when the table is full, -EEXIST when a
+ * live entry already has one of the tuples, -ENOMEM.
+ */
+struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
+				   struct net *net,
+				   const struct fnat_tuple *orig,
+				   const struct fnat_tuple *reply,
+				   unsigned long expires, unsigned long now)
+{
+	struct fnat_conn *c;
+	int err;
+
+	c = fnat_conn_alloc(t, net, orig, reply, expires);
+	if (IS_ERR(c))
+		return c;
+	err = fnat_conn_insert(t, c, now);
+	if (err) {
+		fnat_conn_free_unhashed(t, c);
+		return ERR_PTR(err);
 	}
 	return c;
 }
@@ -235,8 +326,11 @@ struct fnat_conn *fnat_conn_lookup(struct fnat_conn_table *t,
 
 void fnat_conn_put(struct fnat_conn *c)
 {
-	if (refcount_dec_and_test(&c->refcnt))
-		kfree_rcu(c, rcu);
+	if (!refcount_dec_and_test(&c->refcnt))
+		return;
+	if (c->dest)
+		fnat_dest_put(c->dest);
+	kfree_rcu(c, rcu);
 }
 
 /* Takes @c out of the table (idempotent); the caller's reference stays. */
@@ -250,8 +344,48 @@ void fnat_conn_unlink(struct fnat_conn_table *t, struct fnat_conn *c)
 	fnat_conn_lock2(t, h0, h1);
 	was_hashed = fnat_conn_unhash_locked(t, c);
 	fnat_conn_unlock2(t, h0, h1);
-	if (was_hashed)
+	if (was_hashed) {
+		fnat_conn_retire(c);
 		fnat_conn_put(c);	/* the table's reference */
+	}
+}
+
+/*
+ * Calls @fn on each live connection of @net in bucket @b, under RCU, once
+ * per connection (where its original tuple hashes), skipping the first
+ * *@pos of them: a dump resumes within a bucket that way. Stops when @fn
+ * returns non-zero and returns that, with *@pos at the connection it
+ * refused; otherwise returns 0 with *@pos past the last one.
+ */
+int fnat_conn_walk_bucket(struct fnat_conn_table *t, unsigned int b,
+			  const struct net *net, unsigned long now,
+			  unsigned int *pos,
+			  int (*fn)(struct fnat_conn *c, void *arg), void *arg)
+{
+	struct fnat_conn_hnode *hn;
+	unsigned int i = 0;
+	struct fnat_conn *c;
+	int ret = 0;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(hn, &t->buckets[b], node) {
+		if (hn->dir != FNAT_DIR_ORIG)
+			continue;
+		c = fnat_hnode_conn(hn);
+		if (!net_eq(read_pnet(&c->net), net) ||
+		    fnat_conn_expired(c, now))
+			continue;
+		if (i++ < *pos)
+			continue;
+		ret = fn(c, arg);
+		if (ret) {
+			i--;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	*pos = i;
+	return ret;
 }
 
 /* What a sweep frees. */
@@ -275,14 +409,15 @@ static bool fnat_sweep_wants(const struct fnat_conn *c, enum fnat_sweep what,
 }
 
 /*
- * Sweeps up to @budget buckets from where the last sweep stopped and frees
+ * Sweeps up to @budget buckets from *@posp (left where it stopped) and frees
  * the entries found there that @what selects. Entries are collected under
  * RCU with a reference and unlinked afterwards, because unlinking takes
  * the stripes of both of an entry's buckets. Returns how many were freed.
  */
 static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 				    enum fnat_sweep what, unsigned long now,
-				    const struct net *net, unsigned int budget)
+				    const struct net *net, unsigned int *posp,
+				    unsigned int budget)
 {
 	struct fnat_conn *batch[FNAT_CONN_GC_BATCH];
 	unsigned int freed = 0, n, i, size = 1U << t->bits;
@@ -292,7 +427,7 @@ static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 
 	budget = min(budget, size);
 	while (budget--) {
-		unsigned int b = t->gc_pos;
+		unsigned int b = *posp;
 
 		do {
 			n = 0;
@@ -318,7 +453,7 @@ static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 				fnat_conn_put(batch[i]);
 			}
 		} while (more);
-		t->gc_pos = (b + 1) & (size - 1);
+		*posp = (b + 1) & (size - 1);
 	}
 	return freed;
 }
@@ -326,19 +461,25 @@ static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 unsigned int fnat_conn_gc(struct fnat_conn_table *t, unsigned long now,
 			  unsigned int budget)
 {
-	return fnat_conn_sweep(t, FNAT_SWEEP_EXPIRED, now, NULL, budget);
+	/* One sweeper at a time owns gc_pos: the table's GC worker. */
+	return fnat_conn_sweep(t, FNAT_SWEEP_EXPIRED, now, NULL, &t->gc_pos,
+			       budget);
 }
 
 /* Frees every entry of @net, e.g. when the netns goes away. */
 void fnat_conn_flush_net(struct fnat_conn_table *t, const struct net *net)
 {
-	fnat_conn_sweep(t, FNAT_SWEEP_NET, 0, net, 1U << t->bits);
+	unsigned int pos = 0;
+
+	fnat_conn_sweep(t, FNAT_SWEEP_NET, 0, net, &pos, 1U << t->bits);
 }
 
 /* No reader may remain: callers stop the data path first. */
 void fnat_conn_table_destroy(struct fnat_conn_table *t)
 {
-	fnat_conn_sweep(t, FNAT_SWEEP_ALL, 0, NULL, 1U << t->bits);
+	unsigned int pos = 0;
+
+	fnat_conn_sweep(t, FNAT_SWEEP_ALL, 0, NULL, &pos, 1U << t->bits);
 	WARN_ON_ONCE(atomic_read(&t->count));
 	synchronize_rcu();
 	kvfree(t->buckets);

@@ -49,8 +49,20 @@ struct fnat_conn {
 	possible_net_t		net;
 	refcount_t		refcnt;		/* the table holds one */
 	unsigned long		expires;	/* jiffies */
+	/*
+	 * Set before insertion, constant after: the real server (a
+	 * reference, NULL for bare table users) and the netns' connection
+	 * count, which the entry is part of while hashed.
+	 */
+	struct fnat_dest	*dest;
+	atomic_t		*net_count;
+	spinlock_t		lock;		/* state, active, dead */
 	u8			fwd_method;
 	u8			state;
+	/* Counted in dest->active_conns rather than inact_conns. */
+	bool			active;
+	/* Out of the table: the counters no longer include it. */
+	bool			dead;
 	bool			hashed;		/* under the bucket locks */
 	struct rcu_head		rcu;
 };
@@ -73,6 +85,14 @@ struct fnat_conn_table *fnat_conn_table_create(unsigned int bits,
 					       unsigned int max_conns);
 void fnat_conn_table_destroy(struct fnat_conn_table *t);
 
+struct fnat_conn *fnat_conn_alloc(struct fnat_conn_table *t, struct net *net,
+				  const struct fnat_tuple *orig,
+				  const struct fnat_tuple *reply,
+				  unsigned long expires);
+int fnat_conn_insert(struct fnat_conn_table *t, struct fnat_conn *c,
+		     unsigned long now);
+void fnat_conn_free_unhashed(struct fnat_conn_table *t, struct fnat_conn *c);
+void fnat_conn_set_active(struct fnat_conn *c, bool active);
 struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
 				   struct net *net,
 				   const struct fnat_tuple *orig,
@@ -87,6 +107,10 @@ void fnat_conn_put(struct fnat_conn *c);
 void fnat_conn_unlink(struct fnat_conn_table *t, struct fnat_conn *c);
 unsigned int fnat_conn_gc(struct fnat_conn_table *t, unsigned long now,
 			  unsigned int budget);
+int fnat_conn_walk_bucket(struct fnat_conn_table *t, unsigned int b,
+			  const struct net *net, unsigned long now,
+			  unsigned int *pos,
+			  int (*fn)(struct fnat_conn *c, void *arg), void *arg);
 void fnat_conn_flush_net(struct fnat_conn_table *t, const struct net *net);
 
 static inline bool fnat_conn_expired(const struct fnat_conn *c,

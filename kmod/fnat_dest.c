@@ -22,13 +22,37 @@ static void fnat_dest_free_rcu(struct rcu_head *head)
 	struct fnat_dest *dest = container_of(head, struct fnat_dest, rcu);
 
 	fnat_stats_free(&dest->stats);
+	if (dest->svc)
+		fnat_svc_put(dest->svc);
 	kfree(dest);
 }
 
-/* Frees @dest once no reader can see it any more. */
+/*
+ * A reference for a new connection, taken under RCU from a dest set: the
+ * dest may have been deleted since the set was read, and then it has no
+ * connections to give.
+ */
+bool fnat_dest_hold(struct fnat_dest *dest)
+{
+	return refcount_inc_not_zero(&dest->refcnt);
+}
+
+/* Frees @dest after its last reference, once no reader can see it. */
+void fnat_dest_put(struct fnat_dest *dest)
+{
+	if (refcount_dec_and_test(&dest->refcnt))
+		call_rcu(&dest->rcu, fnat_dest_free_rcu);
+}
+
+/*
+ * Drops the service list's reference. Connections that still use the dest
+ * keep forwarding to it (as IPVS does with expire_nodest_conn off) and
+ * free it with their last packet or their expiry.
+ */
 void fnat_dest_release(struct fnat_dest *dest)
 {
-	call_rcu(&dest->rcu, fnat_dest_free_rcu);
+	set_bit(FNAT_DEST_F_DELETED, &dest->flags);
+	fnat_dest_put(dest);
 }
 
 static bool fnat_dest_key_equal(const struct fnat_dest_key *a,
@@ -133,6 +157,9 @@ int fnat_dest_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 		kfree(dest);
 		return -ENOMEM;
 	}
+	refcount_set(&dest->refcnt, 1);
+	refcount_inc(&svc->refcnt);
+	dest->svc = svc;
 	dest->key = key;
 	dest->fwd_method = fwd;
 	atomic_set(&dest->weight, conf->has_weight ? conf->weight : 1);

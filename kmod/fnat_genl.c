@@ -14,6 +14,10 @@
 #include <net/sock.h>
 #include "fnat.h"
 #include "fnat_compat.h"
+#include "fnat_conn.h"
+#include "fnat_drops.h"
+#include "fnat_hooks.h"
+#include "fnat_proto_tcp.h"
 #include "fnat_sched.h"
 
 static struct genl_family fnat_genl_family;
@@ -229,12 +233,19 @@ static int fnat_genl_svc_write(struct sk_buff *skb, struct genl_info *info)
 	fnat_genl_svc_conf(tb, &conf);
 
 	mutex_lock(&fn->lock);
-	if (cmd == FNAT_CMD_NEW_SERVICE)
-		err = fnat_svc_add(fn, &key, &conf, info->extack);
-	else if (cmd == FNAT_CMD_SET_SERVICE)
+	if (cmd == FNAT_CMD_NEW_SERVICE) {
+		/* The first service of a netns brings the hooks. */
+		err = fnat_hooks_enable(fn);
+		if (err)
+			NL_SET_ERR_MSG(info->extack,
+				       "Cannot register the netfilter hooks");
+		else
+			err = fnat_svc_add(fn, &key, &conf, info->extack);
+	} else if (cmd == FNAT_CMD_SET_SERVICE) {
 		err = fnat_svc_edit(fn, &key, &conf, info->extack);
-	else
+	} else {
 		err = fnat_svc_del(fn, &key, info->extack);
+	}
 	mutex_unlock(&fn->lock);
 	return err;
 }
@@ -511,6 +522,114 @@ static int fnat_genl_dump_dest(struct sk_buff *skb,
 	return skb->len;
 }
 
+struct fnat_genl_conn_ctx {
+	struct sk_buff			*skb;
+	struct netlink_callback		*cb;
+	const struct fnat_svc_key	*filter;
+	unsigned long			now;
+};
+
+static const char *fnat_genl_conn_state(const struct fnat_conn *c)
+{
+	if (c->tuple[FNAT_DIR_ORIG].protocol == IPPROTO_UDP)
+		return "UDP";
+	return fnat_tcp_state_name(READ_ONCE(c->state));
+}
+
+/* One FNAT_A_CONN message; -EMSGSIZE ends this part of the dump. */
+static int fnat_genl_fill_conn(struct fnat_conn *c, void *arg)
+{
+	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
+	const struct fnat_tuple *r = &c->tuple[FNAT_DIR_REPLY];
+	struct fnat_genl_conn_ctx *ctx = arg;
+	const struct fnat_svc_key *k = ctx->filter;
+	struct sk_buff *skb = ctx->skb;
+	unsigned long left;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (k && (o->protocol != k->protocol || o->dport != k->port ||
+		  !fnat_addr_equal(o->af, &o->daddr, &k->addr)))
+		return 0;
+	left = READ_ONCE(c->expires) - ctx->now;
+	hdr = genlmsg_put(skb, NETLINK_CB(ctx->cb->skb).portid,
+			  ctx->cb->nlh->nlmsg_seq, &fnat_genl_family,
+			  NLM_F_MULTI, FNAT_CMD_GET_CONN);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, FNAT_A_CONN);
+	if (!nest ||
+	    nla_put_u16(skb, FNAT_CONN_A_FAMILY, o->af) ||
+	    nla_put_u8(skb, FNAT_CONN_A_PROTOCOL, o->protocol) ||
+	    fnat_genl_put_addr(skb, FNAT_CONN_A_CADDR, &o->saddr) ||
+	    nla_put_be16(skb, FNAT_CONN_A_CPORT, o->sport) ||
+	    fnat_genl_put_addr(skb, FNAT_CONN_A_VADDR, &o->daddr) ||
+	    nla_put_be16(skb, FNAT_CONN_A_VPORT, o->dport) ||
+	    fnat_genl_put_addr(skb, FNAT_CONN_A_LADDR, &r->daddr) ||
+	    nla_put_be16(skb, FNAT_CONN_A_LPORT, r->dport) ||
+	    fnat_genl_put_addr(skb, FNAT_CONN_A_DADDR, &r->saddr) ||
+	    nla_put_be16(skb, FNAT_CONN_A_DPORT, r->sport) ||
+	    nla_put_u8(skb, FNAT_CONN_A_FWD_METHOD, c->fwd_method) ||
+	    nla_put_string(skb, FNAT_CONN_A_STATE, fnat_genl_conn_state(c)) ||
+	    nla_put_u32(skb, FNAT_CONN_A_EXPIRES,
+			min_t(unsigned long, jiffies_to_msecs(left), U32_MAX))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * The connection dump walks the shared table a bucket at a time under RCU
+ * and resumes at (bucket, position in bucket): no lock is held across
+ * buckets, however big the table. As with services' dest dumps, a
+ * service filter naming no service fails in the first part.
+ */
+static int fnat_genl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct fnat_netns *fn = fnat_netns(net);
+	struct fnat_conn_table *t = fnat_conns();
+	struct nlattr **attrs = fnat_genl_dump_attrs(cb);
+	struct fnat_genl_conn_ctx ctx = {
+		.skb	= skb,
+		.cb	= cb,
+		.now	= jiffies,
+	};
+	unsigned int b, pos = cb->args[1], size = fnat_conn_tab_size();
+	struct nlattr *tb[FNAT_SVC_A_MAX + 1];
+	struct fnat_svc_key key;
+	int err;
+
+	if (attrs[FNAT_A_SERVICE]) {
+		err = fnat_genl_svc_key(attrs, &key, tb, cb->extack);
+		if (err)
+			return err;
+		if (!cb->args[2]) {
+			rcu_read_lock();
+			err = fnat_svc_lookup(fn, &key) ? 0 : -ESRCH;
+			rcu_read_unlock();
+			if (err) {
+				NL_SET_ERR_MSG(cb->extack, "No such service");
+				return err;
+			}
+		}
+		ctx.filter = &key;
+	}
+	cb->args[2] = 1;
+	for (b = cb->args[0]; b < size; b++) {
+		if (fnat_conn_walk_bucket(t, b, net, ctx.now, &pos,
+					  fnat_genl_fill_conn, &ctx))
+			break;
+		pos = 0;
+	}
+	cb->args[0] = b;
+	cb->args[1] = pos;
+	return skb->len;
+}
+
 static int fnat_genl_zero(struct sk_buff *skb, struct genl_info *info)
 {
 	struct fnat_netns *fn = fnat_genl_netns(info);
@@ -533,7 +652,7 @@ static int fnat_genl_zero(struct sk_buff *skb, struct genl_info *info)
 /* Answers a GET with one nest of @attr filled by @fill. */
 static int fnat_genl_reply_nest(struct genl_info *info, u8 cmd, int attr,
 				int (*fill)(struct sk_buff *msg,
-					    const struct fnat_netns *fn))
+					    struct fnat_netns *fn))
 {
 	struct nlattr *nest;
 	struct sk_buff *msg;
@@ -556,14 +675,40 @@ nospace:
 	return -EMSGSIZE;
 }
 
-static int fnat_genl_fill_info(struct sk_buff *msg,
-			       const struct fnat_netns *fn)
+/* One entry per drop reason, in the enum's order. */
+static int fnat_genl_put_drops(struct sk_buff *msg, struct fnat_netns *fn)
+{
+	struct nlattr *nest, *entry;
+	unsigned int r;
+
+	nest = nla_nest_start(msg, FNAT_INFO_A_DROPS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (r = 1; r < FNAT_DROP_REASON_MAX; r++) {
+		entry = nla_nest_start(msg, FNAT_DROPS_A_ENTRY);
+		if (!entry ||
+		    nla_put_string(msg, FNAT_DROP_A_NAME,
+				   fnat_drop_reason_name(r)) ||
+		    nla_put_u64_64bit(msg, FNAT_DROP_A_COUNT,
+				      fnat_drops_read(fn, r), FNAT_DROP_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, entry);
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int fnat_genl_fill_info(struct sk_buff *msg, struct fnat_netns *fn)
 {
 	return nla_put_u32(msg, FNAT_INFO_A_VERSION, FNAT_VERSION_CODE) ?:
 	       nla_put_u32(msg, FNAT_INFO_A_CONN_TAB_SIZE,
 			   fnat_conn_tab_size()) ?:
 	       nla_put_u32(msg, FNAT_INFO_A_NUM_SERVICES,
-			   READ_ONCE(fn->num_services));
+			   READ_ONCE(fn->num_services)) ?:
+	       nla_put_u32(msg, FNAT_INFO_A_NUM_CONNS,
+			   atomic_read(&fn->num_conns)) ?:
+	       fnat_genl_put_stats(msg, FNAT_INFO_A_STATS, &fn->stats) ?:
+	       fnat_genl_put_drops(msg, fn);
 }
 
 static int fnat_genl_get_info(struct sk_buff *skb, struct genl_info *info)
@@ -572,8 +717,7 @@ static int fnat_genl_get_info(struct sk_buff *skb, struct genl_info *info)
 				    fnat_genl_fill_info);
 }
 
-static int fnat_genl_fill_timeout(struct sk_buff *msg,
-				  const struct fnat_netns *fn)
+static int fnat_genl_fill_timeout(struct sk_buff *msg, struct fnat_netns *fn)
 {
 	return nla_put_u32(msg, FNAT_TIMEOUT_A_TCP,
 			   READ_ONCE(fn->timeout_tcp)) ?:
@@ -676,6 +820,12 @@ static const struct genl_ops fnat_genl_ops[] = {
 		.doit	= fnat_genl_get_timeout,
 	},
 	FNAT_OP(FNAT_CMD_ZERO, FNAT_WRITE, fnat_genl_zero, fnat_svc_cmd_policy),
+	{
+		.cmd	= FNAT_CMD_GET_CONN,
+		.dumpit	= fnat_genl_dump_conn,
+		.policy	= fnat_svc_cmd_policy,
+		.maxattr = ARRAY_SIZE(fnat_svc_cmd_policy) - 1,
+	},
 };
 
 static struct genl_family fnat_genl_family __ro_after_init = {

@@ -5,6 +5,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include "fnat.h"
 #include "fnat_conn.h"
@@ -23,6 +24,24 @@ MODULE_PARM_DESC(conn_max,
 		 "most connections in the table, 0 for no limit (default 0)");
 
 static struct fnat_conn_table *fnat_conn_tab;
+
+/*
+ * Expired connections are already invisible to lookups; the sweep gives
+ * back their memory and their dests' counts. Sweeping an eighth of the
+ * table eight times a second visits every bucket about once a second, so
+ * counters and -Lnc lag an expiry by a second at most, at a cost that
+ * grows with the table, not with the traffic.
+ */
+#define FNAT_GC_PARTS	8
+static struct delayed_work fnat_gc_work;
+
+static void fnat_gc(struct work_struct *work)
+{
+	fnat_conn_gc(fnat_conn_tab, jiffies,
+		     fnat_conn_tab_size() / FNAT_GC_PARTS);
+	queue_delayed_work(system_power_efficient_wq, &fnat_gc_work,
+			   HZ / FNAT_GC_PARTS);
+}
 
 unsigned int fnat_conn_tab_size(void)
 {
@@ -49,6 +68,9 @@ static int __init fnat_init(void)
 	fnat_conn_tab = fnat_conn_table_create(conn_tab_bits, conn_max);
 	if (!fnat_conn_tab)
 		return -ENOMEM;
+	INIT_DELAYED_WORK(&fnat_gc_work, fnat_gc);
+	queue_delayed_work(system_power_efficient_wq, &fnat_gc_work,
+			   HZ / FNAT_GC_PARTS);
 	err = fnat_netns_register();
 	if (err)
 		goto destroy_conns;
@@ -63,6 +85,7 @@ static int __init fnat_init(void)
 unregister_netns:
 	fnat_netns_unregister();
 destroy_conns:
+	cancel_delayed_work_sync(&fnat_gc_work);
 	fnat_conn_table_destroy(fnat_conn_tab);
 	return err;
 }
@@ -72,6 +95,7 @@ static void __exit fnat_exit(void)
 	/* No new requests first, then tear down every netns' tables. */
 	fnat_genl_unregister();
 	fnat_netns_unregister();
+	cancel_delayed_work_sync(&fnat_gc_work);
 	fnat_conn_table_destroy(fnat_conn_tab);
 	/* Objects freed with kfree_rcu must be gone before the module is. */
 	rcu_barrier();

@@ -11,6 +11,8 @@
 #include <net/netns/generic.h>
 #include "fnat.h"
 #include "fnat_conn.h"
+#include "fnat_drops.h"
+#include "fnat_hooks.h"
 
 static unsigned int fnat_net_id __read_mostly;
 
@@ -68,6 +70,7 @@ static void fnat_est_work(struct work_struct *work)
 					     struct fnat_netns, est_work);
 
 	fnat_svc_estimate_all(fn);
+	fnat_stats_estimate(&fn->stats);
 	queue_delayed_work(system_power_efficient_wq, &fn->est_work,
 			   FNAT_EST_INTERVAL * HZ);
 }
@@ -76,6 +79,14 @@ static int __net_init fnat_net_init(struct net *net)
 {
 	struct fnat_netns *fn = fnat_netns(net);
 
+	fn->net = net;
+	fn->drops = alloc_percpu(struct fnat_drop_counters);
+	if (!fn->drops)
+		return -ENOMEM;
+	if (fnat_stats_init(&fn->stats)) {
+		free_percpu(fn->drops);
+		return -ENOMEM;
+	}
 	fnat_netns_state_init(fn);
 	INIT_DELAYED_WORK(&fn->est_work, fnat_est_work);
 	queue_delayed_work(system_power_efficient_wq, &fn->est_work,
@@ -87,9 +98,14 @@ static void __net_exit fnat_net_exit(struct net *net)
 {
 	struct fnat_netns *fn = fnat_netns(net);
 
+	/* No packet in a hook, then no connection, then no service. */
+	fnat_hooks_disable(fn);
 	cancel_delayed_work_sync(&fn->est_work);
 	fnat_conn_flush_net(fnat_conns(), net);
+	WARN_ON_ONCE(atomic_read(&fn->num_conns));
 	fnat_netns_state_destroy(fn);
+	fnat_stats_free(&fn->stats);
+	free_percpu(fn->drops);
 }
 
 static struct pernet_operations fnat_net_ops = {

@@ -31,6 +31,15 @@ static const char *const fnat_drop_names[FNAT_DROP_REASON_MAX] = {
 	[FNAT_DROP_ICMP_BAD_INNER]		= "icmp_bad_inner",
 	[FNAT_DROP_ICMP_UNSUPPORTED_INNER]	= "icmp_unsupported_inner",
 	[FNAT_DROP_UNSUPPORTED_PROTO]		= "unsupported_proto",
+	[FNAT_DROP_NO_DEST]			= "no_dest",
+	[FNAT_DROP_CONN_LIMIT]			= "conn_limit",
+	[FNAT_DROP_NO_MEM]			= "no_mem",
+	[FNAT_DROP_NO_CONN]			= "no_conn",
+	[FNAT_DROP_NO_ROUTE]			= "no_route",
+	[FNAT_DROP_FRAG_NEEDED]			= "frag_needed",
+	[FNAT_DROP_TTL_EXPIRED]			= "ttl_expired",
+	[FNAT_DROP_FWD_UNSUPPORTED]		= "fwd_unsupported",
+	[FNAT_DROP_FRAGMENT]			= "fragment",
 };
 
 const char *fnat_drop_reason_name(enum fnat_drop_reason reason)

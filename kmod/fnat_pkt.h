@@ -69,6 +69,29 @@ enum fnat_drop_reason {
 	FNAT_DROP_ICMP_UNSUPPORTED_INNER,
 	/* L4 protocol other than TCP, UDP, ICMP. */
 	FNAT_DROP_UNSUPPORTED_PROTO,
+	/* The last reason fnat_pkt_parse() returns. */
+	FNAT_DROP_PARSE_LAST = FNAT_DROP_UNSUPPORTED_PROTO,
+	/*
+	 * The data path's refusals of well-formed packets.
+	 */
+	/* A new connection, but no dest is available (none, weight 0). */
+	FNAT_DROP_NO_DEST,
+	/* A new connection, but the table holds conn_max entries. */
+	FNAT_DROP_CONN_LIMIT,
+	/* Memory for a connection or for writable headers ran out. */
+	FNAT_DROP_NO_MEM,
+	/* A TCP segment other than a SYN for a connection fnat never saw. */
+	FNAT_DROP_NO_CONN,
+	/* No route to the real server, or one that leads back to us. */
+	FNAT_DROP_NO_ROUTE,
+	/* Too big for the path with DF set; the sender got frag-needed. */
+	FNAT_DROP_FRAG_NEEDED,
+	/* TTL ran out here; the sender got time-exceeded. */
+	FNAT_DROP_TTL_EXPIRED,
+	/* A forwarding method this build does not implement yet. */
+	FNAT_DROP_FWD_UNSUPPORTED,
+	/* A fragment that reached the balancer without being reassembled. */
+	FNAT_DROP_FRAGMENT,
 	FNAT_DROP_REASON_MAX,
 };
 

@@ -189,6 +189,7 @@ int fnat_svc_add(struct fnat_netns *fn, const struct fnat_svc_key *key,
 		kfree(svc);
 		return -ENOMEM;
 	}
+	refcount_set(&svc->refcnt, 1);
 	svc->key = *key;
 	INIT_LIST_HEAD(&svc->dests);
 	fnat_svc_settings_commit(svc, &s);
@@ -242,6 +243,13 @@ static void fnat_svc_free_rcu(struct rcu_head *head)
 	kfree(svc);
 }
 
+/* The table's reference, or a dest's: the last one frees the service. */
+void fnat_svc_put(struct fnat_service *svc)
+{
+	if (refcount_dec_and_test(&svc->refcnt))
+		call_rcu(&svc->rcu, fnat_svc_free_rcu);
+}
+
 static void fnat_svc_unlink_free(struct fnat_netns *fn,
 				 struct fnat_service *svc)
 {
@@ -251,7 +259,7 @@ static void fnat_svc_unlink_free(struct fnat_netns *fn,
 	fn->gen++;
 	fnat_sched_release(svc);
 	fnat_dest_free_all(svc);
-	call_rcu(&svc->rcu, fnat_svc_free_rcu);
+	fnat_svc_put(svc);
 }
 
 int fnat_svc_del(struct fnat_netns *fn, const struct fnat_svc_key *key,

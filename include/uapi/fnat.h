@@ -75,6 +75,30 @@
  *	VERSION		u32	(major << 16) | (minor << 8) | patch
  *	CONN_TAB_SIZE	u32	buckets in the connection hash table
  *	NUM_SERVICES	u32	services in this network namespace
+ *	NUM_CONNS	u32	connections of this network namespace
+ *	STATS		nested FNAT_STATS_A_*: everything the netns balanced
+ *	DROPS		nested: one FNAT_DROPS_A_ENTRY per drop reason, in a
+ *			fixed order, each nested FNAT_DROP_A_*:
+ *		NAME	string	stable lowercase name ("no_dest"); names
+ *				are never renamed or reused once released
+ *		COUNT	u64	packets dropped for it in this netns
+ *		(PAD for the u64's alignment)
+ *
+ * FNAT_A_CONN (nested, FNAT_CONN_A_*, replies only): one connection.
+ * "Client" is the request's source, "virtual" the service address it was
+ * sent to, "local" the source the real server sees (the client itself
+ * except for FULLNAT), "dest" the real server.
+ *	FAMILY		u16
+ *	PROTOCOL	u8	IPPROTO_TCP | IPPROTO_UDP
+ *	CADDR, CPORT	client address (16 bytes), port (be16)
+ *	VADDR, VPORT	virtual address and port
+ *	LADDR, LPORT	local address and port
+ *	DADDR, DPORT	real server address and port
+ *	FWD_METHOD	u8	enum fnat_fwd_method
+ *	STATE		string	ipvsadm's state name: "ESTABLISHED",
+ *				"SYN_RECV", ... for TCP, "UDP" for UDP
+ *	EXPIRES		u32	milliseconds until the connection expires
+ *				unless more packets arrive
  *
  * Commands
  * --------
@@ -106,6 +130,13 @@
  * FNAT_CMD_ZERO	[SERVICE{keys}]: zeroes the counters and rates of that
  *			service and its dests, or of every service and dest;
  *			-ESRCH "No such service"
+ * FNAT_CMD_GET_CONN	dump only: [SERVICE{keys}] -> one FNAT_A_CONN per
+ *			connection of the netns (of that service only, when
+ *			given; -ESRCH "No such service"). The dump walks
+ *			the table a bucket at a time and resumes where it
+ *			stopped, so it never holds a lock for long; entries
+ *			created or moved while it runs may be missed or
+ *			shown twice, as with /proc/net/ip_vs_conn.
  *
  * Replies to GET_SERVICE carry FNAT_A_SERVICE with every attribute
  * (SCHED_NAME, FLAGS, TIMEOUT and NETMASK included); replies to GET_DEST
@@ -145,6 +176,7 @@ enum fnat_cmd {
 	FNAT_CMD_SET_TIMEOUT,
 	FNAT_CMD_GET_TIMEOUT,
 	FNAT_CMD_ZERO,
+	FNAT_CMD_GET_CONN,
 	__FNAT_CMD_MAX,
 };
 #define FNAT_CMD_MAX (__FNAT_CMD_MAX - 1)
@@ -155,6 +187,7 @@ enum fnat_attr {
 	FNAT_A_DEST,		/* nested FNAT_DEST_A_* */
 	FNAT_A_INFO,		/* nested FNAT_INFO_A_*, replies only */
 	FNAT_A_TIMEOUT,		/* nested FNAT_TIMEOUT_A_* */
+	FNAT_A_CONN,		/* nested FNAT_CONN_A_*, replies only */
 	__FNAT_A_MAX,
 };
 #define FNAT_A_MAX (__FNAT_A_MAX - 1)
@@ -212,9 +245,47 @@ enum fnat_info_attr {
 	FNAT_INFO_A_VERSION,
 	FNAT_INFO_A_CONN_TAB_SIZE,
 	FNAT_INFO_A_NUM_SERVICES,
+	FNAT_INFO_A_NUM_CONNS,
+	FNAT_INFO_A_DROPS,	/* nested FNAT_DROPS_A_ENTRY */
+	FNAT_INFO_A_STATS,	/* nested FNAT_STATS_A_* */
 	__FNAT_INFO_A_MAX,
 };
 #define FNAT_INFO_A_MAX (__FNAT_INFO_A_MAX - 1)
+
+enum fnat_drops_attr {
+	FNAT_DROPS_A_UNSPEC,
+	FNAT_DROPS_A_ENTRY,	/* nested FNAT_DROP_A_* */
+	__FNAT_DROPS_A_MAX,
+};
+#define FNAT_DROPS_A_MAX (__FNAT_DROPS_A_MAX - 1)
+
+enum fnat_drop_attr {
+	FNAT_DROP_A_UNSPEC,
+	FNAT_DROP_A_PAD,
+	FNAT_DROP_A_NAME,
+	FNAT_DROP_A_COUNT,
+	__FNAT_DROP_A_MAX,
+};
+#define FNAT_DROP_A_MAX (__FNAT_DROP_A_MAX - 1)
+
+enum fnat_conn_attr {
+	FNAT_CONN_A_UNSPEC,
+	FNAT_CONN_A_FAMILY,
+	FNAT_CONN_A_PROTOCOL,
+	FNAT_CONN_A_CADDR,
+	FNAT_CONN_A_CPORT,
+	FNAT_CONN_A_VADDR,
+	FNAT_CONN_A_VPORT,
+	FNAT_CONN_A_LADDR,
+	FNAT_CONN_A_LPORT,
+	FNAT_CONN_A_DADDR,
+	FNAT_CONN_A_DPORT,
+	FNAT_CONN_A_FWD_METHOD,
+	FNAT_CONN_A_STATE,
+	FNAT_CONN_A_EXPIRES,
+	__FNAT_CONN_A_MAX,
+};
+#define FNAT_CONN_A_MAX (__FNAT_CONN_A_MAX - 1)
 
 enum fnat_stats_attr {
 	FNAT_STATS_A_UNSPEC,

@@ -305,7 +305,82 @@ static void fnat_conn_matches_reference(struct kunit *test)
 	fnat_conn_table_destroy(t);
 }
 
+/*
+ * A connection's dest counts it as active or inactive while it is in the
+ * table, and holds a reference on the dest until its last reference goes.
+ */
+static void fnat_conn_dest_accounting(struct kunit *test)
+{
+	struct fnat_conn_table *t = fnat_conn_table_create(4, 0);
+	struct fnat_tuple o = tuple4(CIP, 40000, VIP, 80);
+	struct fnat_tuple r = tuple4(RIP, 80, CIP, 40000);
+	struct fnat_tuple o2 = tuple4(CIP, 40001, VIP, 80);
+	struct fnat_tuple r2 = tuple4(RIP, 80, CIP, 40001);
+	struct fnat_dest *dest;
+	struct fnat_conn *c, *dup;
+	atomic_t net_count = ATOMIC_INIT(0);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dest);
+	refcount_set(&dest->refcnt, 1);
+
+	c = fnat_conn_alloc(t, &init_net, &o, &r, 100);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	KUNIT_ASSERT_TRUE(test, fnat_dest_hold(dest));
+	c->dest = dest;
+	c->net_count = &net_count;
+	KUNIT_ASSERT_EQ(test, 0, fnat_conn_insert(t, c, 0));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&dest->inact_conns));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&dest->active_conns));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&net_count));
+
+	fnat_conn_set_active(c, true);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&dest->inact_conns));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&dest->active_conns));
+	fnat_conn_set_active(c, true);
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&dest->active_conns));
+
+	/* A second entry with a live tuple is refused and counts nowhere. */
+	dup = fnat_conn_alloc(t, &init_net, &o, &r2, 100);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dup));
+	KUNIT_ASSERT_TRUE(test, fnat_dest_hold(dest));
+	dup->dest = dest;
+	dup->net_count = &net_count;
+	KUNIT_EXPECT_EQ(test, -EEXIST, fnat_conn_insert(t, dup, 0));
+	fnat_conn_free_unhashed(t, dup);
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&net_count));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&t->count));
+	KUNIT_EXPECT_EQ(test, 2, refcount_read(&dest->refcnt));
+
+	/* Out of the table: out of every count, though still referenced. */
+	fnat_conn_unlink(t, c);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&dest->active_conns));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&net_count));
+	fnat_conn_set_active(c, false);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&dest->inact_conns));
+	KUNIT_EXPECT_EQ(test, 2, refcount_read(&dest->refcnt));
+	fnat_conn_put(c);
+	KUNIT_EXPECT_EQ(test, 1, refcount_read(&dest->refcnt));
+
+	/* An expired entry's tuple goes to a new connection at once. */
+	c = fnat_conn_alloc(t, &init_net, &o2, &r2, 10);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	KUNIT_ASSERT_EQ(test, 0, fnat_conn_insert(t, c, 0));
+	dup = fnat_conn_alloc(t, &init_net, &o2, &r2, 100);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dup));
+	KUNIT_EXPECT_EQ(test, 0, fnat_conn_insert(t, dup, 10));
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(c->hashed));
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&t->count));
+	fnat_conn_put(c);
+	fnat_conn_put(dup);
+
+	fnat_conn_table_destroy(t);
+	kfree(dest);
+}
+
 static struct kunit_case fnat_conn_cases[] = {
+	KUNIT_CASE(fnat_conn_dest_accounting),
 	KUNIT_CASE(fnat_conn_both_directions),
 	KUNIT_CASE(fnat_conn_reuse_and_limit),
 	KUNIT_CASE(fnat_conn_netns_separate),

@@ -1061,7 +1061,7 @@ static void fnat_pkt_refusals(struct kunit *test)
 	fnat_pkt_refuse_ip(&r);
 	fnat_pkt_refuse_l4(&r);
 	fnat_pkt_refuse_icmp(&r);
-	for (reason = 1; reason < FNAT_DROP_REASON_MAX; reason++)
+	for (reason = 1; reason <= FNAT_DROP_PARSE_LAST; reason++)
 		KUNIT_EXPECT_TRUE_MSG(test, r.seen & BIT(reason),
 				      "no fixture for %s",
 				      fnat_drop_reason_name(reason));
@@ -1084,6 +1084,15 @@ static void fnat_pkt_reason_names(struct kunit *test)
 		[FNAT_DROP_ICMP_BAD_INNER]		= "icmp_bad_inner",
 		[FNAT_DROP_ICMP_UNSUPPORTED_INNER]	= "icmp_unsupported_inner",
 		[FNAT_DROP_UNSUPPORTED_PROTO]		= "unsupported_proto",
+		[FNAT_DROP_NO_DEST]			= "no_dest",
+		[FNAT_DROP_CONN_LIMIT]			= "conn_limit",
+		[FNAT_DROP_NO_MEM]			= "no_mem",
+		[FNAT_DROP_NO_CONN]			= "no_conn",
+		[FNAT_DROP_NO_ROUTE]			= "no_route",
+		[FNAT_DROP_FRAG_NEEDED]			= "frag_needed",
+		[FNAT_DROP_TTL_EXPIRED]			= "ttl_expired",
+		[FNAT_DROP_FWD_UNSUPPORTED]		= "fwd_unsupported",
+		[FNAT_DROP_FRAGMENT]			= "fragment",
 	};
 	unsigned int i, j;
 	const char *c;

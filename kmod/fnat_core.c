@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fnat: the data path.
+ *
+ * A packet is fnat's when it belongs to a connection in the table (either
+ * direction, or an ICMP error quoting one) or is addressed to a service's
+ * VIP:port. Everything else passes untouched. The hooks run under RCU,
+ * which is what service and dest lookups need.
+ */
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <linux/jiffies.h>
+#include <linux/skbuff.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/tcp.h>
+#include "fnat_core.h"
+#include "fnat_drops.h"
+#include "fnat_proto_tcp.h"
+#include "fnat_rewrite.h"
+#include "fnat_sched.h"
+#include "fnat_xmit.h"
+
+/* Before the first packet says otherwise: as long as a SYN may wait. */
+#define FNAT_CONN_INITIAL_TIMEOUT	(60 * HZ)
+
+static unsigned int fnat_drop(struct fnat_netns *fn,
+			      enum fnat_drop_reason reason)
+{
+	fnat_drop_count(fn, reason);
+	return NF_DROP;
+}
+
+static bool fnat_is_icmp_err(const struct fnat_pkt *p)
+{
+	return p->flags & FNAT_PKT_F_ICMP_ERR;
+}
+
+/* The tuple of the packet an ICMP error quotes, as it would travel back. */
+static void fnat_icmp_lookup_tuple(const struct fnat_pkt *p,
+				   struct fnat_tuple *tp)
+{
+	*tp = p->inner;
+	tp->saddr = p->inner.daddr;
+	tp->daddr = p->inner.saddr;
+	tp->sport = p->inner.dport;
+	tp->dport = p->inner.sport;
+}
+
+/* The connection @p belongs to, with a reference, and its direction. */
+static struct fnat_conn *fnat_core_lookup(struct fnat_netns *fn,
+					  const struct fnat_pkt *p,
+					  enum fnat_conn_dir *dir)
+{
+	struct fnat_tuple tp;
+
+	if (fnat_is_icmp_err(p)) {
+		fnat_icmp_lookup_tuple(p, &tp);
+		return fnat_conn_lookup(fnat_conns(), fn->net, &tp, jiffies,
+					dir);
+	}
+	if (p->flags & FNAT_PKT_F_NO_L4 || p->tuple.protocol == IPPROTO_ICMP)
+		return NULL;
+	return fnat_conn_lookup(fnat_conns(), fn->net, &p->tuple, jiffies,
+				dir);
+}
+
+static struct fnat_service *fnat_core_svc(struct fnat_netns *fn,
+					  const struct fnat_pkt *p)
+{
+	struct fnat_svc_key key = {
+		.af		= p->tuple.af,
+		.protocol	= p->tuple.protocol,
+		.port		= p->tuple.dport,
+		.addr		= p->tuple.daddr,
+	};
+
+	if (p->tuple.protocol != IPPROTO_TCP &&
+	    p->tuple.protocol != IPPROTO_UDP)
+		return NULL;
+	return fnat_svc_lookup(fn, &key);
+}
+
+/* Is the packet's destination address any service's VIP? */
+static bool fnat_core_to_vip(struct fnat_netns *fn, const struct sk_buff *skb)
+{
+	struct fnat_service *svc;
+	struct iphdr _iph;
+	const struct iphdr *iph;
+
+	iph = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_iph),
+				 &_iph);
+	if (!iph)
+		return false;
+	list_for_each_entry_rcu(svc, &fn->svc_list, list)
+		if (svc->key.af == AF_INET && svc->key.addr.ip == iph->daddr)
+			return true;
+	return false;
+}
+
+/*
+ * Untracked packets create no conntrack entry, and rules matching
+ * --ctstate INVALID do not see them as invalid (IPVS's NAT replies are,
+ * to a conntrack that never saw the request go out). Operators' INPUT
+ * and FORWARD rules still filter them; rules on ctstate see UNTRACKED.
+ */
+static void fnat_untrack(struct sk_buff *skb)
+{
+	if (!skb_nfct(skb))
+		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+}
+
+unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb)
+{
+	enum fnat_conn_dir dir;
+	struct fnat_conn *c;
+	struct fnat_pkt p;
+	int err;
+
+	err = fnat_pkt_parse(skb, skb_network_offset(skb), &p);
+	if (err) {
+		if (-err == FNAT_DROP_UNSUPPORTED_PROTO ||
+		    -err == FNAT_DROP_ICMP_UNSUPPORTED_INNER ||
+		    !fnat_core_to_vip(fn, skb))
+			return NF_ACCEPT;
+		return fnat_drop(fn, -err);
+	}
+	c = fnat_core_lookup(fn, &p, &dir);
+	if (c) {
+		fnat_conn_put(c);
+		fnat_untrack(skb);
+	} else if (!fnat_is_icmp_err(&p) && !(p.flags & FNAT_PKT_F_NO_L4) &&
+		   fnat_core_svc(fn, &p)) {
+		fnat_untrack(skb);
+	}
+	return NF_ACCEPT;
+}
+
+/* Counts a packet on its connection's dest, service and netns. */
+static void fnat_core_count(struct fnat_netns *fn, struct fnat_conn *c,
+			    bool in, unsigned int len)
+{
+	fnat_stats_packet(&c->dest->stats, in, len);
+	fnat_stats_packet(&c->dest->svc->stats, in, len);
+	fnat_stats_packet(&fn->stats, in, len);
+}
+
+/*
+ * Moves the connection's state on for a packet travelling @path and
+ * restarts its expiry clock with the new state's timeout.
+ */
+static void fnat_core_track(struct fnat_netns *fn, struct fnat_conn *c,
+			    enum fnat_tcp_path path, const struct fnat_pkt *p)
+{
+	u32 timeout;
+
+	if (p->tuple.protocol == IPPROTO_TCP) {
+		struct fnat_tcp_timeouts set = {
+			.established	= READ_ONCE(fn->timeout_tcp),
+			.fin_wait	= READ_ONCE(fn->timeout_tcp_fin),
+		};
+		enum fnat_tcp_state st;
+		u8 f = p->tcp_flags;
+
+		spin_lock_bh(&c->lock);
+		st = fnat_tcp_next(c->state, path,
+				   fnat_tcp_event(f & TCPHDR_SYN,
+						  f & TCPHDR_ACK,
+						  f & TCPHDR_FIN,
+						  f & TCPHDR_RST));
+		WRITE_ONCE(c->state, st);
+		spin_unlock_bh(&c->lock);
+		fnat_conn_set_active(c, fnat_tcp_state_active(st));
+		timeout = fnat_tcp_timeout(st, &set);
+	} else {
+		timeout = READ_ONCE(fn->timeout_udp);
+	}
+	fnat_conn_set_expires(c, jiffies + (unsigned long)timeout * HZ);
+}
+
+/* The reply tuple: what the real server sends back. */
+static void fnat_core_reply_tuple(const struct fnat_pkt *p,
+				  const struct fnat_dest *dest,
+				  struct fnat_tuple *r)
+{
+	*r = p->tuple;
+	r->saddr = dest->key.addr;
+	r->sport = dest->key.port;
+	r->daddr = p->tuple.saddr;
+	r->dport = p->tuple.sport;
+}
+
+/*
+ * A new connection to a dest the service's scheduler picks. Returns it
+ * with a reference, or NULL after counting why not.
+ */
+static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
+					    struct fnat_service *svc,
+					    const struct fnat_pkt *p)
+{
+	struct fnat_sched_ctx ctx = {
+		.af	= p->tuple.af,
+		.saddr	= p->tuple.saddr,
+		.daddr	= p->tuple.daddr,
+		.sport	= p->tuple.sport,
+		.dport	= p->tuple.dport,
+	};
+	struct fnat_conn_table *t = fnat_conns();
+	enum fnat_conn_dir dir;
+	struct fnat_tuple reply;
+	struct fnat_dest *dest;
+	struct fnat_conn *c;
+	int err;
+
+	dest = fnat_sched_pick(svc, &ctx);
+	if (!dest || !fnat_dest_hold(dest)) {
+		fnat_drop_count(fn, FNAT_DROP_NO_DEST);
+		return NULL;
+	}
+	fnat_core_reply_tuple(p, dest, &reply);
+	c = fnat_conn_alloc(t, fn->net, &p->tuple, &reply,
+			    jiffies + FNAT_CONN_INITIAL_TIMEOUT);
+	if (IS_ERR(c)) {
+		fnat_dest_put(dest);
+		fnat_drop_count(fn, PTR_ERR(c) == -ENOSPC ?
+				FNAT_DROP_CONN_LIMIT : FNAT_DROP_NO_MEM);
+		return NULL;
+	}
+	c->dest = dest;
+	c->net_count = &fn->num_conns;
+	c->fwd_method = READ_ONCE(dest->fwd_method);
+	c->state = FNAT_TCP_NONE;
+	err = fnat_conn_insert(t, c, jiffies);
+	if (err) {
+		/* Another CPU created it from a copy of this packet. */
+		fnat_conn_free_unhashed(t, c);
+		c = fnat_conn_lookup(t, fn->net, &p->tuple, jiffies, &dir);
+		if (!c || dir != FNAT_DIR_ORIG) {
+			if (c)
+				fnat_conn_put(c);
+			fnat_drop_count(fn, FNAT_DROP_NO_DEST);
+			return NULL;
+		}
+		return c;
+	}
+	fnat_stats_conn(&dest->stats);
+	fnat_stats_conn(&svc->stats);
+	fnat_stats_conn(&fn->stats);
+	return c;
+}
+
+static bool fnat_core_is_syn(const struct fnat_pkt *p)
+{
+	return p->tuple.protocol == IPPROTO_TCP &&
+	       (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
+	       TCPHDR_SYN;
+}
+
+static enum fnat_tcp_path fnat_core_orig_path(const struct fnat_conn *c)
+{
+	return c->fwd_method == FNAT_FWD_NAT ? FNAT_TCP_PATH_ORIG :
+	       FNAT_TCP_PATH_ORIG_ONLY;
+}
+
+static unsigned int fnat_core_xmit(struct fnat_netns *fn, struct fnat_conn *c,
+				   struct sk_buff *skb,
+				   const struct fnat_pkt *p)
+{
+	switch (c->fwd_method) {
+	case FNAT_FWD_NAT:
+		if (fnat_is_icmp_err(p))
+			return fnat_xmit_icmp_nat(fn, c, skb, p);
+		return fnat_xmit_nat(fn, c, skb, p);
+	case FNAT_FWD_DR:
+		return fnat_xmit_dr(fn, c, skb, p);
+	case FNAT_FWD_TUN:
+		return fnat_xmit_tun(fn, c, skb, p);
+	default:
+		return fnat_drop(fn, FNAT_DROP_FWD_UNSUPPORTED);
+	}
+}
+
+unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
+{
+	struct fnat_service *svc = NULL;
+	enum fnat_conn_dir dir;
+	struct fnat_conn *c;
+	struct fnat_pkt p;
+	unsigned int v;
+
+	if (fnat_pkt_parse(skb, skb_network_offset(skb), &p))
+		return NF_ACCEPT;	/* PRE_ROUTING counted what was ours */
+	if (p.flags & FNAT_PKT_F_FRAG) {
+		/* Defragmentation precedes fnat; a fragment here is not ours. */
+		return NF_ACCEPT;
+	}
+	c = fnat_core_lookup(fn, &p, &dir);
+	if (c && dir != FNAT_DIR_ORIG) {
+		/* Replies travel FORWARD; one to the director is not ours. */
+		fnat_conn_put(c);
+		return NF_ACCEPT;
+	}
+	if (fnat_is_icmp_err(&p)) {
+		if (!c)
+			return NF_ACCEPT;
+		fnat_core_count(fn, c, true, skb->len);
+		v = fnat_core_xmit(fn, c, skb, &p);
+		fnat_conn_put(c);
+		return v;
+	}
+	if (c && fnat_core_is_syn(&p) &&
+	    fnat_tcp_state_reusable(READ_ONCE(c->state))) {
+		/*
+		 * The client reuses its port after closing: a new
+		 * connection, scheduled afresh, at once.
+		 */
+		fnat_conn_unlink(fnat_conns(), c);
+		fnat_conn_put(c);
+		c = NULL;
+	}
+	if (!c) {
+		if (p.tuple.protocol == IPPROTO_ICMP)
+			return NF_ACCEPT;
+		svc = fnat_core_svc(fn, &p);
+		if (!svc)
+			return NF_ACCEPT;
+		if (p.tuple.protocol == IPPROTO_TCP && !fnat_core_is_syn(&p))
+			return fnat_drop(fn, FNAT_DROP_NO_CONN);
+		c = fnat_core_new_conn(fn, svc, &p);
+		if (!c)
+			return NF_DROP;
+	}
+	fnat_core_track(fn, c, fnat_core_orig_path(c), &p);
+	fnat_core_count(fn, c, true, skb->len);
+	v = fnat_core_xmit(fn, c, skb, &p);
+	fnat_conn_put(c);
+	return v;
+}
+
+/*
+ * An ICMP error from the real server's side about a NAT request (from a
+ * router between director and real server, or the server itself): the
+ * client must see it about the packet it sent, to the VIP, from the VIP.
+ */
+static unsigned int fnat_core_fwd_icmp(struct fnat_netns *fn,
+				       struct fnat_conn *c,
+				       struct sk_buff *skb,
+				       const struct fnat_pkt *p)
+{
+	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
+
+	if (fnat_rewrite_icmp_v4(skb, p, o->daddr.ip, ip_hdr(skb)->daddr, o))
+		return fnat_drop(fn, FNAT_DROP_NO_MEM);
+	return NF_ACCEPT;
+}
+
+unsigned int fnat_core_fwd(struct fnat_netns *fn, struct sk_buff *skb)
+{
+	const struct fnat_tuple *o;
+	enum fnat_conn_dir dir;
+	struct fnat_tuple to;
+	struct fnat_conn *c;
+	struct fnat_pkt p;
+	unsigned int v = NF_ACCEPT;
+
+	if (fnat_pkt_parse(skb, skb_network_offset(skb), &p) ||
+	    (p.flags & FNAT_PKT_F_FRAG))
+		return NF_ACCEPT;
+	c = fnat_core_lookup(fn, &p, &dir);
+	if (!c)
+		return NF_ACCEPT;
+	if (dir != FNAT_DIR_REPLY || c->fwd_method != FNAT_FWD_NAT)
+		goto out;
+	fnat_core_count(fn, c, false, skb->len);
+	if (fnat_is_icmp_err(&p)) {
+		v = fnat_core_fwd_icmp(fn, c, skb, &p);
+		goto out;
+	}
+	fnat_core_track(fn, c, FNAT_TCP_PATH_REPLY, &p);
+	o = &c->tuple[FNAT_DIR_ORIG];
+	to = *o;
+	to.saddr = o->daddr;
+	to.daddr = o->saddr;
+	to.sport = o->dport;
+	to.dport = o->sport;
+	if (fnat_rewrite_v4(skb, &p, &to))
+		v = fnat_drop(fn, FNAT_DROP_NO_MEM);
+out:
+	fnat_conn_put(c);
+	return v;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fnat: what the netfilter hooks do with a packet (see fnat_hooks.c for
+ * where they sit and why).
+ */
+#ifndef _FNAT_CORE_H
+#define _FNAT_CORE_H
+
+#include "fnat.h"
+
+struct sk_buff;
+
+/* PRE_ROUTING: marks fnat's packets untracked; drops malformed ones. */
+unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb);
+/* LOCAL_IN: requests to a VIP, and ICMP errors about replies. */
+unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb);
+/* FORWARD: NAT replies, and ICMP errors about requests. */
+unsigned int fnat_core_fwd(struct fnat_netns *fn, struct sk_buff *skb);
+
+#endif /* _FNAT_CORE_H */

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fnat: the forwarding methods (see fnat_xmit.h).
+ *
+ * A packet too big for the path with DF set is answered with
+ * frag-needed before anything in it changes, so the sender recognises
+ * its own packet in the quote and learns the path MTU (for TUN, the MTU
+ * less the outer header). Packets without DF are left to the output path
+ * to fragment.
+ */
+#include <linux/icmp.h>
+#include <linux/ip.h>
+#include <linux/skbuff.h>
+#include <net/dst.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/ip_tunnels.h>
+#include <net/route.h>
+#include "fnat_drops.h"
+#include "fnat_rewrite.h"
+#include "fnat_xmit.h"
+
+static unsigned int fnat_xmit_drop(struct fnat_netns *fn,
+				   enum fnat_drop_reason reason)
+{
+	fnat_drop_count(fn, reason);
+	return NF_DROP;
+}
+
+/*
+ * The route to @daddr. @known_nh makes the real server the next hop even
+ * when the packet keeps another destination address (DR). A route that
+ * ends on the director itself would loop, so it counts as none.
+ */
+static struct rtable *fnat_xmit_route(struct net *net, __be32 daddr,
+				      bool known_nh, __be32 *saddr)
+{
+	struct flowi4 fl4 = {
+		.daddr		= daddr,
+		.flowi4_flags	= known_nh ? FLOWI_FLAG_KNOWN_NH : 0,
+	};
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return NULL;
+	if (rt->rt_flags & (RTCF_LOCAL | RTCF_BROADCAST | RTCF_MULTICAST)) {
+		ip_rt_put(rt);
+		return NULL;
+	}
+	if (saddr)
+		*saddr = fl4.saddr;
+	return rt;
+}
+
+static bool fnat_xmit_fits(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb->len <= mtu)
+		return true;
+	return skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu);
+}
+
+/*
+ * Checks the packet against the path MTU and its TTL, answering the
+ * sender as a router would. Returns 0 or the drop reason.
+ */
+static enum fnat_drop_reason fnat_xmit_check(struct sk_buff *skb,
+					     unsigned int mtu)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (!fnat_xmit_fits(skb, mtu) && (iph->frag_off & htons(IP_DF)) &&
+	    !skb->ignore_df) {
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			  htonl(mtu));
+		return FNAT_DROP_FRAG_NEEDED;
+	}
+	if (iph->ttl <= 1) {
+		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+		return FNAT_DROP_TTL_EXPIRED;
+	}
+	return 0;
+}
+
+/* Hands the packet to the output path on route @rt. */
+static unsigned int fnat_xmit_send(struct net *net, struct sk_buff *skb,
+				   struct rtable *rt)
+{
+	skb_dst_drop(skb);
+	skb_dst_set(skb, &rt->dst);
+	skb_forward_csum(skb);
+	/*
+	 * The packet stays marked untracked from PRE_ROUTING, so conntrack
+	 * in LOCAL_OUT and NAT in POST_ROUTING leave it alone.
+	 */
+	ip_local_out(net, NULL, skb);
+	return NF_STOLEN;
+}
+
+/* Routes, checks and decrements the TTL of a packet sent on unchanged. */
+static unsigned int fnat_xmit_prepare(struct fnat_netns *fn,
+				      struct sk_buff *skb,
+				      const struct fnat_pkt *p, __be32 daddr,
+				      bool known_nh, unsigned int overhead,
+				      struct rtable **rtp, __be32 *saddr)
+{
+	enum fnat_drop_reason reason;
+	struct rtable *rt;
+
+	rt = fnat_xmit_route(fn->net, daddr, known_nh, saddr);
+	if (!rt)
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_ROUTE);
+	reason = fnat_xmit_check(skb, dst_mtu(&rt->dst) - overhead);
+	if (reason) {
+		ip_rt_put(rt);
+		return fnat_xmit_drop(fn, reason);
+	}
+	if (skb_ensure_writable(skb, p->l3off + sizeof(struct iphdr))) {
+		ip_rt_put(rt);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	ip_decrease_ttl(ip_hdr(skb));
+	*rtp = rt;
+	return NF_ACCEPT;
+}
+
+/* The tuple the real server must see: the reply tuple, reversed. */
+static void fnat_xmit_to_server(const struct fnat_conn *c,
+				struct fnat_tuple *to)
+{
+	const struct fnat_tuple *r = &c->tuple[FNAT_DIR_REPLY];
+
+	*to = *r;
+	to->saddr = r->daddr;
+	to->daddr = r->saddr;
+	to->sport = r->dport;
+	to->dport = r->sport;
+}
+
+unsigned int fnat_xmit_nat(struct fnat_netns *fn, struct fnat_conn *c,
+			   struct sk_buff *skb, const struct fnat_pkt *p)
+{
+	struct fnat_tuple to;
+	struct rtable *rt;
+	unsigned int v;
+
+	fnat_xmit_to_server(c, &to);
+	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, &rt, NULL);
+	if (v != NF_ACCEPT)
+		return v;
+	if (fnat_rewrite_v4(skb, p, &to)) {
+		ip_rt_put(rt);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	return fnat_xmit_send(fn->net, skb, rt);
+}
+
+/*
+ * The real server holds the VIP itself (on lo, not answering ARP for it),
+ * so the packet goes to its MAC address unchanged.
+ */
+unsigned int fnat_xmit_dr(struct fnat_netns *fn, struct fnat_conn *c,
+			  struct sk_buff *skb, const struct fnat_pkt *p)
+{
+	__be32 rs = c->tuple[FNAT_DIR_REPLY].saddr.ip;
+	struct rtable *rt;
+	unsigned int v;
+
+	v = fnat_xmit_prepare(fn, skb, p, rs, true, 0, &rt, NULL);
+	if (v != NF_ACCEPT)
+		return v;
+	return fnat_xmit_send(fn->net, skb, rt);
+}
+
+/*
+ * IPIP to the real server, which decapsulates and answers the client from
+ * the VIP. The outer header copies the inner DF, TOS and (decremented) TTL,
+ * as a router's tunnel would; GSO packets stay GSO and are segmented as
+ * IPIP by the stack or the NIC.
+ */
+unsigned int fnat_xmit_tun(struct fnat_netns *fn, struct fnat_conn *c,
+			   struct sk_buff *skb, const struct fnat_pkt *p)
+{
+	__be32 rs = c->tuple[FNAT_DIR_REPLY].saddr.ip, saddr = 0;
+	const struct iphdr *inner;
+	struct rtable *rt;
+	struct iphdr *iph;
+	unsigned int v;
+	__be16 df;
+	u8 tos, ttl;
+
+	v = fnat_xmit_prepare(fn, skb, p, rs, false, sizeof(struct iphdr),
+			      &rt, &saddr);
+	if (v != NF_ACCEPT)
+		return v;
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
+			 rt->dst.header_len + sizeof(struct iphdr)) ||
+	    iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4)) {
+		ip_rt_put(rt);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	inner = ip_hdr(skb);
+	df = inner->frag_off & htons(IP_DF);
+	tos = inner->tos;
+	ttl = inner->ttl;
+	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
+	skb->transport_header = skb->network_header;
+	skb_push(skb, sizeof(struct iphdr));
+	skb_reset_network_header(skb);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(struct iphdr) >> 2;
+	iph->tos = tos;
+	iph->frag_off = df;
+	iph->ttl = ttl;
+	iph->protocol = IPPROTO_IPIP;
+	iph->saddr = saddr;
+	iph->daddr = rs;
+	ip_select_ident(fn->net, skb, NULL);
+	/* The MTU was checked above, against the inner packet. */
+	skb->ignore_df = 1;
+	return fnat_xmit_send(fn->net, skb, rt);
+}
+
+/*
+ * An ICMP error from the client's side about a NAT connection's reply
+ * (frag-needed from a router on the way to the client, say): the real
+ * server must see it about the packet it sent, so the quote gets its
+ * address and port back and the error goes to it.
+ */
+unsigned int fnat_xmit_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
+				struct sk_buff *skb, const struct fnat_pkt *p)
+{
+	const struct fnat_tuple *r = &c->tuple[FNAT_DIR_REPLY];
+	struct rtable *rt;
+	unsigned int v;
+
+	v = fnat_xmit_prepare(fn, skb, p, r->saddr.ip, false, 0, &rt, NULL);
+	if (v != NF_ACCEPT)
+		return v;
+	if (fnat_rewrite_icmp_v4(skb, p, ip_hdr(skb)->saddr, r->saddr.ip, r)) {
+		ip_rt_put(rt);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	return fnat_xmit_send(fn->net, skb, rt);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fnat: sending a request on to its real server, one function per
+ * forwarding method.
+ *
+ * Each takes a packet that arrived for the director (LOCAL_IN), checks it
+ * fits the path and may live another hop, changes it as its method says
+ * and sends it through LOCAL_OUT and POST_ROUTING, so the host's output
+ * rules and fragmentation apply as to any packet the host sends. The
+ * verdict is NF_STOLEN once sent, NF_DROP after counting why not.
+ */
+#ifndef _FNAT_XMIT_H
+#define _FNAT_XMIT_H
+
+#include "fnat_conn.h"
+#include "fnat_pkt.h"
+
+struct sk_buff;
+
+unsigned int fnat_xmit_nat(struct fnat_netns *fn, struct fnat_conn *c,
+			   struct sk_buff *skb, const struct fnat_pkt *p);
+unsigned int fnat_xmit_dr(struct fnat_netns *fn, struct fnat_conn *c,
+			  struct sk_buff *skb, const struct fnat_pkt *p);
+unsigned int fnat_xmit_tun(struct fnat_netns *fn, struct fnat_conn *c,
+			   struct sk_buff *skb, const struct fnat_pkt *p);
+unsigned int fnat_xmit_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
+				struct sk_buff *skb, const struct fnat_pkt *p);
+
+#endif /* _FNAT_XMIT_H */
