@@ -2,7 +2,8 @@
 //
 // Exit codes: 0 success, 1 the kernel refused or could not be reached,
 // 2 the command line is wrong. Errors are printed alone on stderr, without a
-// program-name prefix, as ipvsadm prints them.
+// program-name prefix, as ipvsadm prints them; -R's errors name the input
+// line instead ("fnatadm: line 3: ...").
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "lib/netlink_client.h"
 #include "lib/netlink_error.h"
 #include "lib/options.h"
+#include "lib/restore.h"
 
 namespace {
 
@@ -69,9 +71,29 @@ int main(int argc, char** argv) {
         return finish_output();
     }
 
+    // -R reads and parses all its input before the kernel is contacted.
+    std::vector<fnat::RestoreLine> restore_lines;
+    if (command.kind == fnat::CommandKind::Restore) {
+        try {
+            restore_lines = fnat::parse_restore_input(std::cin);
+        } catch (const fnat::RestoreError& error) {
+            std::cerr << "fnatadm: " << error.what() << '\n';
+            return kExitUsage;
+        }
+    }
+
     try {
         fnat::NetlinkClient client;
-        fnat::run_command(command, client, std::cout);
+        if (command.kind == fnat::CommandKind::Restore)
+            fnat::apply_restore(restore_lines, client);
+        else
+            fnat::run_command(command, client, std::cout);
+    } catch (const fnat::RestoreFailed& error) {
+        std::cerr << "fnatadm: " << error.what() << '\n';
+        if (!error.rollback_error().empty())
+            std::cerr << "fnatadm: rolling back failed too: " << error.rollback_error()
+                      << "; the table is not as it was before the restore\n";
+        return kExitKernelError;
     } catch (const fnat::FamilyNotFound&) {
         std::cerr << fnat::module_not_loaded_message() << '\n';
         return kExitKernelError;

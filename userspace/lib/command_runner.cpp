@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <stdexcept>
 
+#include "lib/conn_format.h"
+#include "lib/drops_format.h"
 #include "lib/listing_format.h"
 #include "lib/netlink_error.h"
 #include "lib/request_builder.h"
@@ -42,6 +44,17 @@ void run_command(const Command& command, FnatApi& api, std::ostream& out) {
         if (command.list_timeouts) {
             const Timeouts timeouts = api.get_timeouts();
             out << (command.json ? format_timeout_json(timeouts) : format_timeout_text(timeouts));
+            return;
+        }
+        if (command.list_conns) {
+            const std::vector<Conn> conns = api.list_conns(command.service);
+            out << (command.json ? format_conn_listing_json(conns)
+                                 : format_conn_listing_text(conns));
+            return;
+        }
+        if (command.list_drops) {
+            const Info info = api.get_info();
+            out << (command.json ? format_drops_json(info) : format_drops_text(info));
             return;
         }
         Table table = read_table(api, command.service, command.sort);

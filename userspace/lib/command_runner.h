@@ -18,7 +18,7 @@ namespace fnat {
 Table read_table(FnatApi& api, const std::optional<ServiceKey>& only, bool sort);
 
 // Runs any command except Help and Version, writing listings (-L, -L
-// --timeout, -S) to out. Output is written only once everything is read.
+// --timeout, -L -c, -L --drops, -S) to out. Output is written only once everything is read.
 // Kernel errors propagate as NetlinkError, bad replies as DecodeError.
 void run_command(const Command& command, FnatApi& api, std::ostream& out);
 

@@ -2,6 +2,7 @@
 // over generic netlink; tests implement them with an in-memory fake.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "lib/message_codec.h"
@@ -13,7 +14,7 @@ class FnatApi {
 public:
     virtual ~FnatApi() = default;
 
-    // FNAT_CMD_GET_INFO.
+    // FNAT_CMD_GET_INFO, with the connection count and drop counters.
     virtual Info get_info() = 0;
     // FNAT_CMD_GET_SERVICE dump: every service, in creation order.
     virtual std::vector<Service> list_services() = 0;
@@ -23,6 +24,9 @@ public:
     virtual std::vector<Dest> list_dests(const ServiceKey& key) = 0;
     // FNAT_CMD_GET_TIMEOUT: the connection timeouts.
     virtual Timeouts get_timeouts() = 0;
+    // FNAT_CMD_GET_CONN dump: the connections of the netns, or of one
+    // service (which must exist), in the module's table order.
+    virtual std::vector<Conn> list_conns(const std::optional<ServiceKey>& service) = 0;
     // A request that changes state (NEW_*, SET_*, DEL_*, FLUSH), acknowledged.
     virtual void execute(const Request& request) = 0;
 };

@@ -8,7 +8,6 @@
 #include "lib/stats_format.h"
 
 namespace fnat {
-namespace {
 
 std::string protocol_name(std::uint8_t protocol) {
     switch (protocol) {
@@ -31,6 +30,8 @@ std::string protocol_json_name(std::uint8_t protocol) {
         return "proto" + std::to_string(protocol);
     }
 }
+
+namespace {
 
 // "stats": {...} and "rate": {...}, always both.
 void stats_json(JsonWriter& json, const Stats& stats) {

@@ -3,6 +3,7 @@
 // always numeric.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "lib/model.h"
@@ -48,6 +49,11 @@ std::string format_timeout_text(const Timeouts& timeouts);
 
 // -L --timeout --json: {"tcp": 7440, "tcpfin": 120, "udp": 300}.
 std::string format_timeout_json(const Timeouts& timeouts);
+
+// "TCP", "UDP", else "PROTO<number>" (text listings).
+std::string protocol_name(std::uint8_t protocol);
+// "tcp", "udp", else "proto<number>" (JSON).
+std::string protocol_json_name(std::uint8_t protocol);
 
 // "Route", "Tunnel", "Masq", "FullNat" (ipvsadm's column names).
 std::string forward_name(ForwardMethod forward);

@@ -277,6 +277,33 @@ constexpr std::array<AttrRule, FNAT_INFO_A_MAX + 1> kInfoRules{{
     {Kind::U32, "FNAT_INFO_A_VERSION"},
     {Kind::U32, "FNAT_INFO_A_CONN_TAB_SIZE"},
     {Kind::U32, "FNAT_INFO_A_NUM_SERVICES"},
+    {Kind::U32, "FNAT_INFO_A_NUM_CONNS"},
+    {Kind::Nested, "FNAT_INFO_A_DROPS"},
+}};
+
+// PAD only aligns COUNT (nla_put_64bit); its content is ignored.
+constexpr std::array<AttrRule, FNAT_DROP_A_MAX + 1> kDropRules{{
+    {Kind::Nested, "FNAT_DROP_A_UNSPEC"},
+    {Kind::Pad, "FNAT_DROP_A_PAD"},
+    {Kind::NulString, "FNAT_DROP_A_NAME"},
+    {Kind::U64, "FNAT_DROP_A_COUNT"},
+}};
+
+constexpr std::array<AttrRule, FNAT_CONN_A_MAX + 1> kConnRules{{
+    {Kind::Nested, "FNAT_CONN_A_UNSPEC"},
+    {Kind::U16, "FNAT_CONN_A_FAMILY"},
+    {Kind::U8, "FNAT_CONN_A_PROTOCOL"},
+    {Kind::Address, "FNAT_CONN_A_CADDR"},
+    {Kind::Be16, "FNAT_CONN_A_CPORT"},
+    {Kind::Address, "FNAT_CONN_A_VADDR"},
+    {Kind::Be16, "FNAT_CONN_A_VPORT"},
+    {Kind::Address, "FNAT_CONN_A_LADDR"},
+    {Kind::Be16, "FNAT_CONN_A_LPORT"},
+    {Kind::Address, "FNAT_CONN_A_DADDR"},
+    {Kind::Be16, "FNAT_CONN_A_DPORT"},
+    {Kind::U8, "FNAT_CONN_A_FWD_METHOD"},
+    {Kind::NulString, "FNAT_CONN_A_STATE"},
+    {Kind::U32, "FNAT_CONN_A_EXPIRES"},
 }};
 
 constexpr std::array<AttrRule, FNAT_TIMEOUT_A_MAX + 1> kTimeoutRules{{
@@ -292,6 +319,7 @@ constexpr std::array<AttrRule, FNAT_A_MAX + 1> kTopRules{{
     {Kind::Nested, "FNAT_A_DEST"},
     {Kind::Nested, "FNAT_A_INFO"},
     {Kind::Nested, "FNAT_A_TIMEOUT"},
+    {Kind::Nested, "FNAT_A_CONN"},
 }};
 
 // A STATS nest is optional in a reply (modules before it send none), but when
@@ -360,6 +388,50 @@ Dest decode_dest(const nlattr* nest) {
     return dest;
 }
 
+// The DROPS nest repeats FNAT_DROPS_A_ENTRY, so it is walked rather than
+// indexed; other types inside it (a newer module's) are skipped.
+std::vector<DropCounter> decode_drops(const nlattr* nest) {
+    std::vector<DropCounter> drops;
+    for_each_attribute(
+        mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), [&](const nlattr* entry) {
+            if (mnl_attr_get_type(entry) != FNAT_DROPS_A_ENTRY)
+                return;
+            auto table = collect_nested(entry, kDropRules);
+            drops.push_back(
+                DropCounter{mnl_attr_get_str(require(table, kDropRules, FNAT_DROP_A_NAME)),
+                            mnl_attr_get_u64(require(table, kDropRules, FNAT_DROP_A_COUNT))});
+        });
+    return drops;
+}
+
+// Addresses, ports, state and expiry are required; LADDR/LPORT default to
+// the client (what they are for every method but FULLNAT) and FWD_METHOD to
+// Unspec, so a module that leaves them out still lists.
+Conn decode_conn(const nlattr* nest) {
+    auto table = collect_nested(nest, kConnRules);
+    auto get = [&](std::size_t type) { return require(table, kConnRules, type); };
+    const std::uint16_t family = mnl_attr_get_u16(get(FNAT_CONN_A_FAMILY));
+    Conn conn;
+    conn.protocol = mnl_attr_get_u8(get(FNAT_CONN_A_PROTOCOL));
+    conn.caddr = get_address(family, get(FNAT_CONN_A_CADDR));
+    conn.cport = get_be16(get(FNAT_CONN_A_CPORT));
+    conn.vaddr = get_address(family, get(FNAT_CONN_A_VADDR));
+    conn.vport = get_be16(get(FNAT_CONN_A_VPORT));
+    conn.daddr = get_address(family, get(FNAT_CONN_A_DADDR));
+    conn.dport = get_be16(get(FNAT_CONN_A_DPORT));
+    conn.laddr = conn.caddr;
+    conn.lport = conn.cport;
+    if (auto* attr = table[FNAT_CONN_A_LADDR])
+        conn.laddr = get_address(family, attr);
+    if (auto* attr = table[FNAT_CONN_A_LPORT])
+        conn.lport = get_be16(attr);
+    if (auto* attr = table[FNAT_CONN_A_FWD_METHOD])
+        conn.forward = static_cast<ForwardMethod>(mnl_attr_get_u8(attr));
+    conn.state = mnl_attr_get_str(get(FNAT_CONN_A_STATE));
+    conn.expires_ms = mnl_attr_get_u32(get(FNAT_CONN_A_EXPIRES));
+    return conn;
+}
+
 Info decode_info(const nlattr* nest) {
     auto table = collect_nested(nest, kInfoRules);
     Info info;
@@ -367,6 +439,10 @@ Info decode_info(const nlattr* nest) {
     info.conn_tab_size = mnl_attr_get_u32(require(table, kInfoRules, FNAT_INFO_A_CONN_TAB_SIZE));
     if (auto* attr = table[FNAT_INFO_A_NUM_SERVICES])
         info.num_services = mnl_attr_get_u32(attr);
+    if (auto* attr = table[FNAT_INFO_A_NUM_CONNS])
+        info.num_conns = mnl_attr_get_u32(attr);
+    if (auto* attr = table[FNAT_INFO_A_DROPS])
+        info.drops = decode_drops(attr);
     return info;
 }
 
@@ -453,6 +529,8 @@ Reply decode_reply(const nlmsghdr* message) {
         reply.info = decode_info(attr);
     if (auto* attr = table[FNAT_A_TIMEOUT])
         reply.timeouts = decode_timeouts(attr);
+    if (auto* attr = table[FNAT_A_CONN])
+        reply.conn = decode_conn(attr);
     return reply;
 }
 

@@ -45,13 +45,16 @@ struct Reply {
     std::optional<Dest> dest;
     std::optional<Info> info;
     std::optional<Timeouts> timeouts;
+    std::optional<Conn> conn;
 };
 
 // Decodes an FNAT reply. Attributes this version does not know are skipped
 // (a newer module may add some); missing keys, a timeout nest without all
 // three timeouts, a stats nest without all ten counters, wrong lengths and
 // malformed attributes throw DecodeError. A service or dest without a stats
-// nest (a module before FNAT_*_A_STATS) has zero counters.
+// nest (a module before FNAT_*_A_STATS) has zero counters. A connection
+// needs its addresses, ports, state and expiry; each drop entry its name and
+// count.
 Reply decode_reply(const nlmsghdr* message);
 
 } // namespace fnat

@@ -87,11 +87,43 @@ struct Dest {
     Stats stats;
 };
 
-// Global information (FNAT_A_INFO).
+// Packets dropped for one reason (FNAT_DROPS_A_ENTRY): the module's stable
+// lowercase name for the reason ("no_dest") and its count in the netns.
+struct DropCounter {
+    std::string name;
+    std::uint64_t count = 0;
+
+    bool operator==(const DropCounter&) const = default;
+};
+
+// Global information (FNAT_A_INFO). num_conns and drops stay 0 and empty
+// with a module that does not send them.
 struct Info {
     std::uint32_t version_code = 0; // (major << 16) | (minor << 8) | patch
     std::uint32_t conn_tab_size = 0;
     std::uint32_t num_services = 0;
+    std::uint32_t num_conns = 0;
+    std::vector<DropCounter> drops = {}; // in the module's fixed order
+};
+
+// One connection (FNAT_A_CONN): client -> virtual service as the client sent
+// it, local -> dest as the real server sees it (local is the client itself
+// except for FULLNAT). Ports in host byte order.
+struct Conn {
+    std::uint8_t protocol = IPPROTO_TCP;
+    Address caddr;
+    std::uint16_t cport = 0;
+    Address vaddr;
+    std::uint16_t vport = 0;
+    Address laddr;
+    std::uint16_t lport = 0;
+    Address daddr;
+    std::uint16_t dport = 0;
+    ForwardMethod forward = ForwardMethod::Unspec;
+    std::string state;            // ipvsadm's name: "ESTABLISHED", "UDP", ...
+    std::uint32_t expires_ms = 0; // until it expires unless more packets come
+
+    bool operator==(const Conn&) const = default;
 };
 
 // Connection timeouts of the network namespace (FNAT_A_TIMEOUT), seconds.

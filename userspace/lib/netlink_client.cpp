@@ -7,6 +7,7 @@
 #include <uapi/fnat.h>
 
 #include "lib/netlink_error.h"
+#include "lib/request_builder.h"
 
 namespace fnat {
 namespace {
@@ -105,6 +106,16 @@ Timeouts NetlinkClient::get_timeouts() {
     if (!timeouts)
         throw DecodeError("GET_TIMEOUT reply without FNAT_A_TIMEOUT");
     return *timeouts;
+}
+
+std::vector<Conn> NetlinkClient::list_conns(const std::optional<ServiceKey>& service) {
+    std::vector<Conn> conns;
+    request(conn_dump_request(service), [&](const Reply& reply) {
+        if (!reply.conn)
+            throw DecodeError("GET_CONN reply without FNAT_A_CONN");
+        conns.push_back(*reply.conn);
+    });
+    return conns;
 }
 
 void NetlinkClient::execute(const Request& request_to_send) {

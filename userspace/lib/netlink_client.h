@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "lib/fnat_api.h"
@@ -26,6 +27,7 @@ public:
     Service get_service(const ServiceKey& key) override;
     std::vector<Dest> list_dests(const ServiceKey& key) override;
     Timeouts get_timeouts() override;
+    std::vector<Conn> list_conns(const std::optional<ServiceKey>& service) override;
     void execute(const Request& request) override;
 
     std::uint16_t family_id() const { return family_id_; }

@@ -17,6 +17,7 @@ namespace {
 // the ones its messages use.
 enum class Opt : std::size_t {
     Numeric,
+    Connection,
     Service,
     Scheduler,
     Persistent,
@@ -33,11 +34,13 @@ enum class Opt : std::size_t {
     TunnelType,
     Stats,
     Rate,
+    Drops, // fnat's own, so after ipvsadm's
     Count
 };
 constexpr std::size_t kOptCount = static_cast<std::size_t>(Opt::Count);
 
 constexpr std::array<const char*, kOptCount> kOptNames = {"numeric",
+                                                          "connection",
                                                           "service-address",
                                                           "scheduler",
                                                           "persistent",
@@ -53,41 +56,46 @@ constexpr std::array<const char*, kOptCount> kOptNames = {"numeric",
                                                           "timeout",
                                                           "tun-type",
                                                           "stats",
-                                                          "rate"};
+                                                          "rate",
+                                                          "drops"};
 
 // Commands that use the option table (Help and Version take no options).
-constexpr std::size_t kTableCommands = 11;
+constexpr std::size_t kTableCommands = 12;
 constexpr std::array<const char*, kTableCommands> kCommandNames = {
-    "add-service",   "edit-service", "delete-service", "flush", "list", "add-server", "edit-server",
-    "delete-server", "set",          "save",           "zero"};
+    "add-service", "edit-service", "delete-service", "flush",
+    "list",        "add-server",   "edit-server",    "delete-server",
+    "set",         "save",         "zero",           "restore"};
 
 // Per command, per option: 'x' illegal, ' ' optional, '+' required,
 // '1' exclusive (at most one '1' option of the command may be given),
 // 'i' accepted and ignored (-s on -D, which a common how-to uses).
 constexpr std::array<std::array<char, kOptCount>, kTableCommands> kLegalOptions = {{
-    //           -n   svc  -s   -p   -M   -r   fwd  -w   -x   -y   exa  json sort tout ttyp -st  -rt
-    /* -A   */ {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-                'x'},
+    // Columns, in Opt order:
+    // -n -c svc -s -p -M -r fwd -w -x -y exa json sort tout ttyp -st -rt drop
+    /* -A   */ {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+                'x', 'x'},
     /* -E   */
-    {'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -D   */
-    {'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -C   */
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -L   */
-    {' ', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', ' ', ' ', '1', 'x', ' ', ' '},
+    {' ', ' ', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', ' ', ' ', '1', 'x', ' ', ' ', '1'},
     /* -a   */
-    {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ', 'x', 'x'},
+    {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x'},
     /* -e   */
-    {'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ', 'x', 'x'},
+    {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x'},
     /* -d   */
-    {'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* set  */
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -S   */
-    {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -Z   */
-    {'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -R   */
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
 }};
 
 // --set's values, in ipvsadm's order.
@@ -117,8 +125,7 @@ struct Unsupported {
     const char* message;
 };
 
-constexpr std::array<Unsupported, 20> kUnsupported = {{
-    {"-R,--restore", 0, "-R (--restore): restoring rules is not supported yet"},
+constexpr std::array<Unsupported, 18> kUnsupported = {{
     {"--start-daemon", 1, "--start-daemon: connection synchronization is not supported yet"},
     {"--stop-daemon", 1, "--stop-daemon: connection synchronization is not supported yet"},
     {"--daemon", 0, "--daemon: connection synchronization is not supported yet"},
@@ -128,7 +135,6 @@ constexpr std::array<Unsupported, 20> kUnsupported = {{
     {"--mcast-port", 1, "--mcast-port: connection synchronization is not supported yet"},
     {"--mcast-ttl", 1, "--mcast-ttl: connection synchronization is not supported yet"},
     {"--sync-maxlen", 1, "--sync-maxlen: connection synchronization is not supported yet"},
-    {"-c,--connection", 0, "-c (--connection): listing connections is not supported yet"},
     {"--thresholds", 0, "--thresholds: the thresholds listing is not supported yet"},
     {"--persistent-conn", 0,
      "--persistent-conn: the persistent connections listing is not supported yet"},
@@ -213,6 +219,7 @@ public:
             {CommandKind::SetTimeout, app_.add_flag("--set")},
             {CommandKind::Save, app_.add_flag("-S,--save")},
             {CommandKind::Zero, app_.add_flag("-Z,--zero")},
+            {CommandKind::Restore, app_.add_flag("-R,--restore")},
             {CommandKind::Help, app_.add_flag("-h,--help")},
             {CommandKind::Version, app_.add_flag("-v,--version")},
         }};
@@ -234,6 +241,7 @@ public:
         u_threshold_ = value("-x,--u-threshold");
         l_threshold_ = value("-y,--l-threshold");
         numeric_ = app_.add_flag("-n,--numeric");
+        connection_ = app_.add_flag("-c,--connection");
         exact_ = app_.add_flag("--exact");
         json_ = app_.add_flag("--json");
         sort_ = app_.add_flag("--sort");
@@ -242,6 +250,7 @@ public:
         tun_type_ = value("--tun-type");
         stats_ = app_.add_flag("--stats");
         rate_ = app_.add_flag("--rate");
+        drops_ = app_.add_flag("--drops");
 
         for (const auto& entry : kUnsupported)
             unsupported_.emplace_back(declare(entry), entry.message);
@@ -293,6 +302,7 @@ public:
 
         read_values(command);
         check_legality(command.kind, given);
+        check_list_conflicts(given);
         resolve(command);
         return command;
     }
@@ -352,6 +362,7 @@ private:
     std::array<std::size_t, kOptCount> count_options() const {
         std::array<std::size_t, kOptCount> given{};
         given[index(Opt::Numeric)] = numeric_->count();
+        given[index(Opt::Connection)] = connection_->count();
         given[index(Opt::Service)] = tcp_->count() + udp_->count();
         given[index(Opt::Scheduler)] = scheduler_->count();
         given[index(Opt::Persistent)] = persistent_->count();
@@ -369,6 +380,7 @@ private:
         given[index(Opt::TunnelType)] = tun_type_->count();
         given[index(Opt::Stats)] = stats_->count();
         given[index(Opt::Rate)] = rate_->count();
+        given[index(Opt::Drops)] = drops_->count();
         return given;
     }
 
@@ -476,6 +488,8 @@ private:
         command.list_timeouts = timeout_->count() > 0;
         command.stats = stats_->count() > 0;
         command.rate = rate_->count() > 0;
+        command.list_conns = connection_->count() > 0;
+        command.list_drops = drops_->count() > 0;
     }
 
     static void check_legality(CommandKind kind, const std::array<std::size_t, kOptCount>& given) {
@@ -499,6 +513,22 @@ private:
         }
     }
 
+    // ipvsadm makes -c, -t/-u and --timeout exclusive on -L; fnatadm lets
+    // -c take -t/-u (connections of one service), so the table cannot mark
+    // -c '1' and the other two pairs are checked here, in ipvsadm's words.
+    // --drops, fnat's own, refuses the listing options it would ignore.
+    static void check_list_conflicts(const std::array<std::size_t, kOptCount>& given) {
+        auto conflict = [&](Opt first, Opt second) {
+            if (given[index(first)] > 0 && given[index(second)] > 0)
+                throw UsageError(std::string("The option '") + kOptNames[index(second)] +
+                                 "' conflicts with the '" + kOptNames[index(first)] +
+                                 "' option in the 'list' command");
+        };
+        conflict(Opt::Connection, Opt::Timeout);
+        for (Opt ignored : {Opt::Connection, Opt::Exact, Opt::Sort, Opt::Stats, Opt::Rate})
+            conflict(ignored, Opt::Drops);
+    }
+
     void resolve(Command& command) const {
         // ipvsadm checks this after its option table, with its own words.
         if (command.list_timeouts && (command.stats || command.rate))
@@ -518,7 +548,7 @@ private:
     }
 
     CLI::App app_{"fnatadm", "fnatadm"};
-    std::array<std::pair<CommandKind, CLI::Option*>, 13> commands_{};
+    std::array<std::pair<CommandKind, CLI::Option*>, 14> commands_{};
     CLI::Option* tcp_ = nullptr;
     CLI::Option* udp_ = nullptr;
     CLI::Option* scheduler_ = nullptr;
@@ -533,6 +563,7 @@ private:
     CLI::Option* u_threshold_ = nullptr;
     CLI::Option* l_threshold_ = nullptr;
     CLI::Option* numeric_ = nullptr;
+    CLI::Option* connection_ = nullptr;
     CLI::Option* exact_ = nullptr;
     CLI::Option* json_ = nullptr;
     CLI::Option* sort_ = nullptr;
@@ -541,6 +572,7 @@ private:
     CLI::Option* tun_type_ = nullptr;
     CLI::Option* stats_ = nullptr;
     CLI::Option* rate_ = nullptr;
+    CLI::Option* drops_ = nullptr;
     std::vector<std::pair<CLI::Option*, const char*>> unsupported_;
     std::vector<std::string> set_values_;
     bool dest_port_given_ = false;
@@ -561,6 +593,7 @@ Usage:
   fnatadm -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask]
   fnatadm -D virtual-service
   fnatadm -C
+  fnatadm -R
   fnatadm -S [-n]
   fnatadm -a|e virtual-service -r server-address [-g|i|m|b] [-w weight]
           [-x upper-threshold] [-y lower-threshold]
@@ -568,6 +601,8 @@ Usage:
   fnatadm -L|l [virtual-service] [-n] [--stats|--rate] [--exact] [--json]
           [--nosort]
   fnatadm -L|l --timeout [--json]
+  fnatadm -L|l -c [virtual-service] [-n] [--json]
+  fnatadm -L|l --drops [-n] [--json]
   fnatadm -Z [virtual-service]
   fnatadm --set tcp tcpfin udp
   fnatadm -h
@@ -579,6 +614,9 @@ Either long or short options are allowed.
   --edit-service    -E        edit virtual service with options
   --delete-service  -D        delete virtual service
   --clear           -C        clear the whole table
+  --restore         -R        restore rules from stdin (-S's lines); all or
+                              nothing: a bad line changes nothing, a
+                              refused one puts the table back
   --save            -S        save rules to stdout (as ipvsadm -S -n)
   --add-server      -a        add real server with options
   --edit-server     -e        edit real server with options
@@ -616,6 +654,10 @@ Options:
   --l-threshold  -y lthreshold        lower threshold of connections
   --numeric      -n                   numeric output of addresses and ports
                                       (fnatadm never resolves names)
+  --connection   -c                   output of current connections (with
+                                      virtual-service: of that service only)
+  --drops                             output of the connection count and of
+                                      the dropped packets by reason
   --stats                             output of statistics information
   --rate                              output of rate information
   --exact                             expand numbers (display exact values)
@@ -627,7 +669,7 @@ Options:
 Addresses are numeric: 192.168.0.1:80, [2001:db8::1]:80. Host and service
 names are not resolved.
 
-Not supported yet: -R, --start-daemon, --stop-daemon, -c, --thresholds,
+Not supported yet: --start-daemon, --stop-daemon, --thresholds,
 --persistent-conn, -f, --sctp-service, -o, --pe, --sched-flags (-b with
 -A/-E), --tun-type gue|gre and the other tunnel options.
 )";

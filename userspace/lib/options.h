@@ -14,6 +14,9 @@
 //  * -L takes --stats and --rate together (ipvsadm prints the --stats
 //    layout then), but not with --timeout ("options conflicts in the list
 //    command");
+//  * -L -c also takes -t/-u (ipvsadm refuses that pair; fnat lists the
+//    connections of that service), and excludes --timeout as ipvsadm does;
+//    --drops, fnat's own, takes only -n and --json;
 //  * --set takes three values (ipvsadm reads them as its only positional
 //    arguments): fewer is refused, a fourth is an unexpected argument.
 // Invoking fnatadm without arguments lists the table, as ipvsadm does.
@@ -43,6 +46,7 @@ enum class CommandKind {
     SetTimeout,    // --set TCP TCPFIN UDP
     Save,          // -S
     Zero,          // -Z [-t|-u VIP:PORT]
+    Restore,       // -R: the commands of -S's lines, read from stdin (lib/restore.h)
     Help,          // -h
     Version,       // -v
 };
@@ -75,6 +79,8 @@ struct Command {
     bool list_timeouts = false; // -L --timeout
     bool stats = false;         // -L --stats (wins over --rate, as in ipvsadm)
     bool rate = false;          // -L --rate
+    bool list_conns = false;    // -L -c (-t/-u: that service's only)
+    bool list_drops = false;    // -L --drops
 };
 
 // A command line fnatadm refuses. The message is what ipvsadm would print

@@ -39,6 +39,12 @@ TimeoutSpec timeout_spec(const Command& command) {
 
 } // namespace
 
+Request conn_dump_request(const std::optional<ServiceKey>& service) {
+    if (service)
+        return Request{FNAT_CMD_GET_CONN, true, ServiceSpec{*service, {}, {}, {}, {}}, {}};
+    return Request{FNAT_CMD_GET_CONN, true, {}, {}};
+}
+
 bool changes_nothing(const Command& command) {
     return command.kind == CommandKind::SetTimeout && timeout_spec(command).empty();
 }
@@ -71,6 +77,7 @@ Request build_request(const Command& command) {
         return Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, timeout_spec(command)};
     case CommandKind::List:
     case CommandKind::Save:
+    case CommandKind::Restore:
     case CommandKind::Help:
     case CommandKind::Version:
         break;

@@ -8,6 +8,8 @@
 // so a 0 is left out of the request, and --set 0 0 0 sends nothing at all.
 #pragma once
 
+#include <optional>
+
 #include "lib/message_codec.h"
 #include "lib/options.h"
 
@@ -21,5 +23,9 @@ bool changes_nothing(const Command& command);
 // Throws std::logic_error for List, Save, Help and Version, and when
 // changes_nothing(command) (the kernel refuses an empty timeout nest).
 Request build_request(const Command& command);
+
+// The FNAT_CMD_GET_CONN dump, for -L -c: every connection, or with the
+// service's keys only those of that service.
+Request conn_dump_request(const std::optional<ServiceKey>& service);
 
 } // namespace fnat

@@ -9,6 +9,7 @@
 
 #include "lib/command_runner.h"
 #include "lib/netlink_error.h"
+#include "tests/test_model.h"
 
 namespace fnat {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 // An in-memory fnat.ko: services and dests in creation order.
 class FakeApi : public FnatApi {
 public:
-    Info get_info() override { return Info{FNAT_VERSION_CODE, 4096, 0}; }
+    Info get_info() override { return info; }
 
     std::vector<Service> list_services() override {
         ++dumps;
@@ -48,9 +49,25 @@ public:
         return timeouts;
     }
 
+    // The kernel's filter: the service must exist, then its keys select.
+    std::vector<Conn> list_conns(const std::optional<ServiceKey>& service) override {
+        conn_filters.push_back(service);
+        if (!service)
+            return conns;
+        get_service(*service);
+        std::vector<Conn> out;
+        for (const Conn& conn : conns)
+            if (ServiceKey{conn.protocol, conn.vaddr, conn.vport} == *service)
+                out.push_back(conn);
+        return out;
+    }
+
     void execute(const Request& request) override { executed.push_back(request); }
 
+    Info info{FNAT_VERSION_CODE, 4096, 0};
     std::vector<ServiceEntry> entries;
+    std::vector<Conn> conns;
+    std::vector<std::optional<ServiceKey>> conn_filters;
     std::vector<Request> executed;
     Timeouts timeouts{FNAT_TIMEOUT_TCP_DEFAULT, FNAT_TIMEOUT_TCP_FIN_DEFAULT,
                       FNAT_TIMEOUT_UDP_DEFAULT};
@@ -356,6 +373,136 @@ TEST(RunCommand, SaveLeavesOutAServiceDeletedMeanwhile) {
     api.entries.push_back(ServiceEntry{make_service(1, 80), {make_dest(5, 8080)}});
     EXPECT_EQ(run(api, {"-S"}), "-A -t 10.0.0.1:80 -s rr\n"
                                 "-a -t 10.0.0.1:80 -r 10.0.1.5:8080 -m -w 1\n");
+}
+
+// 10.0.0.1:80 (TCP) and 10.0.0.2:53 (UDP) with a connection each.
+FakeApi connected_api() {
+    FakeApi api;
+    api.entries.push_back(ServiceEntry{make_service(1, 80), {make_dest(3, 8080)}});
+    api.entries.push_back(ServiceEntry{make_service(2, 53, IPPROTO_UDP), {make_dest(4, 53)}});
+    api.conns.push_back(test::make_conn(IPPROTO_TCP, 0xc0a80a05, 40000, 0x0a000001, 80, 0x0a000103,
+                                        8080, "ESTABLISHED", 899'999));
+    api.conns.push_back(
+        test::make_conn(IPPROTO_UDP, 0xc0a80a06, 5353, 0x0a000002, 53, 0x0a000104, 53, "UDP", 0));
+    return api;
+}
+
+const char* const kConnTitle =
+    "FNAT connection entries\n"
+    "pro expire state       source             virtual            destination\n";
+
+TEST(RunCommand, ListConnections) {
+    FakeApi api = connected_api();
+    const std::string expected =
+        std::string(kConnTitle) +
+        "TCP 14:59  ESTABLISHED 192.168.10.5:40000 10.0.0.1:80        10.0.1.3:8080\n"
+        "UDP 00:00  UDP         192.168.10.6:5353  10.0.0.2:53        10.0.1.4:53\n";
+    EXPECT_EQ(run(api, {"-Lnc"}), expected);
+    EXPECT_EQ(run(api, {"-L", "-c", "-n"}), expected);
+    EXPECT_EQ(run(api, {"-l", "-c"}), expected);
+    EXPECT_EQ(run(api, {"--list", "--connection"}), expected);
+    // ipvsadm accepts the table's display options with -c and ignores them.
+    EXPECT_EQ(run(api, {"-Lnc", "--stats", "--exact", "--nosort"}), expected);
+    EXPECT_EQ(api.conn_filters,
+              (std::vector<std::optional<ServiceKey>>(5, std::optional<ServiceKey>())));
+    // Only the connections: no table is read.
+    EXPECT_EQ(api.dumps, 0);
+    EXPECT_EQ(api.gets, 0);
+}
+
+TEST(RunCommand, ListConnectionsOfOneService) {
+    FakeApi api = connected_api();
+    EXPECT_EQ(run(api, {"-Lnc", "-u", "10.0.0.2:53"}),
+              std::string(kConnTitle) +
+                  "UDP 00:00  UDP         192.168.10.6:5353  10.0.0.2:53        10.0.1.4:53\n");
+    ASSERT_EQ(api.conn_filters.size(), 1U);
+    EXPECT_EQ(api.conn_filters[0], make_service(2, 53, IPPROTO_UDP).key);
+    // -t is TCP: the UDP service's port under TCP is another service.
+    EXPECT_THROW(run(api, {"-Lnc", "-t", "10.0.0.2:53"}), NetlinkError);
+}
+
+TEST(RunCommand, ListNoConnections) {
+    FakeApi api;
+    EXPECT_EQ(run(api, {"-Lnc"}), kConnTitle);
+    EXPECT_EQ(run(api, {"-Lnc", "--json"}), "{\n  \"connections\": []\n}\n");
+}
+
+TEST(RunCommand, ListConnectionsJson) {
+    FakeApi api = connected_api();
+    api.conns.resize(1);
+    EXPECT_EQ(run(api, {"-Lc", "--json"}), R"({
+  "connections": [
+    {
+      "protocol": "tcp",
+      "client": {
+        "address": "192.168.10.5",
+        "port": 40000
+      },
+      "virtual": {
+        "address": "10.0.0.1",
+        "port": 80
+      },
+      "local": {
+        "address": "192.168.10.5",
+        "port": 40000
+      },
+      "dest": {
+        "address": "10.0.1.3",
+        "port": 8080
+      },
+      "forward": "masq",
+      "state": "ESTABLISHED",
+      "expires_ms": 899999
+    }
+  ]
+}
+)");
+}
+
+FakeApi dropping_api() {
+    FakeApi api;
+    api.info.num_conns = 3;
+    api.info.drops = {{"no_dest", 12},
+                      {"no_conn", 0},
+                      {"a_reason_of_exactly_28_chars", 18'446'744'073'709'551'615ULL}};
+    return api;
+}
+
+TEST(RunCommand, ListDrops) {
+    FakeApi api = dropping_api();
+    const std::string expected = "Connections: 3\n"
+                                 "Drop reason                  Packets\n"
+                                 "no_dest                      12\n"
+                                 "no_conn                      0\n"
+                                 "a_reason_of_exactly_28_chars 18446744073709551615\n";
+    EXPECT_EQ(run(api, {"-L", "--drops"}), expected);
+    EXPECT_EQ(run(api, {"-Ln", "--drops"}), expected);
+    EXPECT_EQ(api.dumps, 0);
+    EXPECT_TRUE(api.conn_filters.empty());
+}
+
+TEST(RunCommand, ListDropsOfAModuleWithoutThem) {
+    FakeApi api; // an older module: no NUM_CONNS, no DROPS
+    EXPECT_EQ(run(api, {"-L", "--drops"}), "Connections: 0\n"
+                                           "Drop reason                  Packets\n");
+    EXPECT_EQ(run(api, {"-L", "--drops", "--json"}), R"({
+  "num_conns": 0,
+  "drops": {}
+}
+)");
+}
+
+TEST(RunCommand, ListDropsJson) {
+    FakeApi api = dropping_api();
+    EXPECT_EQ(run(api, {"-L", "--drops", "--json"}), R"({
+  "num_conns": 3,
+  "drops": {
+    "no_dest": 12,
+    "no_conn": 0,
+    "a_reason_of_exactly_28_chars": 18446744073709551615
+  }
+}
+)");
 }
 
 TEST(VersionText, WithAndWithoutModule) {

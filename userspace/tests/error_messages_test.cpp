@@ -38,6 +38,7 @@ TEST(ErrorMessages, IpvsadmTextsByCommandAndErrno) {
     EXPECT_EQ(error_message(failed(FNAT_CMD_DEL_DEST, ENOENT)), "No such destination");
     EXPECT_EQ(error_message(failed(FNAT_CMD_GET_DEST, ESRCH)), "No such service");
     EXPECT_EQ(error_message(failed(FNAT_CMD_ZERO, ESRCH)), "No such service");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_GET_CONN, ESRCH)), "No such service");
 }
 
 TEST(ErrorMessages, GenericTexts) {

@@ -41,7 +41,9 @@ check illegal-option 2 '^$' "Illegal 'weight' option with the 'add-service' comm
 check zero-port 2 '^$' 'Zero port specified for non-persistent service' -- -A -t 192.168.0.240 -s rr
 check bad-value 2 '^$' "illegal weight specified (-w '70000': must be an integer 0..65535)" \
     -- -a -t 192.168.0.240:80 -r 192.168.0.223 -w 70000
-check not-supported 2 '^$' '-R (--restore): restoring rules is not supported yet' -- -R
+check not-supported 2 '^$' '-f (--fwmark-service): firewall-mark services are not supported yet' \
+    -- -A -f 1
+check restore-options 2 '^$' "Illegal 'numeric' option with the 'restore' command" -- -R -n
 check set-two-values 2 '^$' '--set option requires 3 timeout values' -- --set 30 5
 check set-four-values 2 '^$' "unexpected argument '90'" -- --set 30 5 60 90
 check set-too-big 2 '^$' "illegal udp timeout specified (--set '2678401': must be an integer 0..2678400)" \
@@ -50,7 +52,25 @@ check timeout-without-list 2 '^$' "Illegal 'timeout' option with the 'add-servic
     -- -A -t 192.168.0.240:80 --timeout
 check save-with-service 2 '^$' "Illegal 'service-address' option with the 'save' command" \
     -- -S -t 192.168.0.240:80
-check connections 2 '^$' '-c (--connection): listing connections is not supported yet' -- -Lnc
+check connections-without-list 2 '^$' 'no command specified (see fnatadm -h)' -- -c
+check connections-on-add 2 '^$' "Illegal 'connection' option with the 'add-service' command" \
+    -- -A -t 192.168.0.240:80 -c
+check connections-and-timeout 2 '^$' \
+    "The option 'timeout' conflicts with the 'connection' option in the 'list' command" -- -Lnc --timeout
+check drops-with-service 2 '^$' \
+    "The option 'drops' conflicts with the 'service-address' option in the 'list' command" \
+    -- -L --drops -t 192.168.0.240:80
+
+# -R parses all its input before it contacts the kernel: a bad line is a usage
+# error (2) that names it, whether or not the module is loaded.
+check restore-bad-line 2 '^$' \
+    "fnatadm: line 4: illegal weight specified (-w '70000': must be an integer 0..65535)" \
+    -- -R < <(printf '%s\n' '# saved' '-A -t 192.168.0.240:80 -s rr' '' \
+        '-a -t 192.168.0.240:80 -r 192.168.0.223 -w 70000')
+check restore-nested 2 '^$' 'fnatadm: line 2: -R (--restore) is not allowed in restore input' \
+    -- -R < <(printf '%s\n' '-C' '-R')
+check restore-list 2 '^$' 'fnatadm: line 1: -L (--list) is not allowed in restore input' \
+    -- -R < <(printf '%s\n' '-L -n')
 
 # A failed write to stdout is an error, not a silent success.
 if [[ -w /dev/full ]]; then

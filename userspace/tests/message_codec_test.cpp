@@ -2,7 +2,9 @@
 #include <arpa/inet.h>
 #include <array>
 #include <cstring>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -708,6 +710,173 @@ TEST(DecodeReply, DecodesWhatEncodeRequestBuilt) {
     EXPECT_EQ(reply.service->flags, FNAT_SVC_F_PERSISTENT);
     EXPECT_EQ(reply.service->timeout, 3600U);
     EXPECT_EQ(reply.service->netmask, 16);
+}
+
+// --- connections and drop counters -----------------------------------------
+
+test::MessageBuilder conn_reply() {
+    test::MessageBuilder message(kFamily, NLM_F_MULTI, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_CONN);
+    return message;
+}
+
+// Every FNAT_CONN_A_* of a FULLNAT connection, LADDR/LPORT included when
+// with_local, then one attribute this version does not know.
+void put_conn(test::MessageBuilder& message, bool with_local = true,
+              std::uint16_t left_out = FNAT_CONN_A_UNSPEC) {
+    nlattr* nest = message.begin_nest(FNAT_A_CONN);
+    auto put = [&](std::uint16_t type, auto&& add) {
+        if (type != left_out)
+            add();
+    };
+    put(FNAT_CONN_A_FAMILY, [&] { message.u16(FNAT_CONN_A_FAMILY, AF_INET); });
+    put(FNAT_CONN_A_PROTOCOL, [&] { message.u8(FNAT_CONN_A_PROTOCOL, IPPROTO_TCP); });
+    put(FNAT_CONN_A_CADDR,
+        [&] { message.address(FNAT_CONN_A_CADDR, Address::ipv4(192, 168, 10, 5)); });
+    put(FNAT_CONN_A_CPORT, [&] { message.be16(FNAT_CONN_A_CPORT, 40000); });
+    put(FNAT_CONN_A_VADDR, [&] { message.address(FNAT_CONN_A_VADDR, kVip.address); });
+    put(FNAT_CONN_A_VPORT, [&] { message.be16(FNAT_CONN_A_VPORT, 80); });
+    if (with_local)
+        message.address(FNAT_CONN_A_LADDR, Address::ipv4(10, 0, 0, 250))
+            .be16(FNAT_CONN_A_LPORT, 61000);
+    put(FNAT_CONN_A_DADDR, [&] { message.address(FNAT_CONN_A_DADDR, Address::ipv4(10, 0, 0, 7)); });
+    put(FNAT_CONN_A_DPORT, [&] { message.be16(FNAT_CONN_A_DPORT, 8080); });
+    put(FNAT_CONN_A_FWD_METHOD, [&] { message.u8(FNAT_CONN_A_FWD_METHOD, FNAT_FWD_FULLNAT); });
+    put(FNAT_CONN_A_STATE, [&] { message.strz(FNAT_CONN_A_STATE, "ESTABLISHED"); });
+    put(FNAT_CONN_A_EXPIRES, [&] { message.u32(FNAT_CONN_A_EXPIRES, 899'500); });
+    message.u32(FNAT_CONN_A_MAX + 1, 0xdeadbeef); // a newer module's attribute
+    message.end_nest(nest);
+}
+
+TEST(DecodeReply, Conn) {
+    test::MessageBuilder message = conn_reply();
+    put_conn(message);
+    Reply reply = decode_reply(message.header());
+    EXPECT_EQ(reply.command, FNAT_CMD_GET_CONN);
+    ASSERT_TRUE(reply.conn.has_value());
+    const Conn& conn = *reply.conn;
+    EXPECT_EQ(conn.protocol, IPPROTO_TCP);
+    EXPECT_EQ(conn.caddr, Address::ipv4(192, 168, 10, 5));
+    EXPECT_EQ(conn.cport, 40000);
+    EXPECT_EQ(conn.vaddr, kVip.address);
+    EXPECT_EQ(conn.vport, 80);
+    EXPECT_EQ(conn.laddr, Address::ipv4(10, 0, 0, 250));
+    EXPECT_EQ(conn.lport, 61000);
+    EXPECT_EQ(conn.daddr, Address::ipv4(10, 0, 0, 7));
+    EXPECT_EQ(conn.dport, 8080);
+    EXPECT_EQ(conn.forward, ForwardMethod::FullNat);
+    EXPECT_EQ(conn.state, "ESTABLISHED");
+    EXPECT_EQ(conn.expires_ms, 899'500U);
+    EXPECT_FALSE(reply.service.has_value());
+}
+
+TEST(DecodeReply, ConnWithoutLocalAddressHasTheClients) {
+    test::MessageBuilder message = conn_reply();
+    put_conn(message, false);
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.conn.has_value());
+    EXPECT_EQ(reply.conn->laddr, Address::ipv4(192, 168, 10, 5));
+    EXPECT_EQ(reply.conn->lport, 40000);
+}
+
+TEST(DecodeReply, EachMissingConnAttributeIsAnError) {
+    const std::array<std::pair<std::uint16_t, const char*>, 10> required = {{
+        {FNAT_CONN_A_FAMILY, "FNAT_CONN_A_FAMILY"},
+        {FNAT_CONN_A_PROTOCOL, "FNAT_CONN_A_PROTOCOL"},
+        {FNAT_CONN_A_CADDR, "FNAT_CONN_A_CADDR"},
+        {FNAT_CONN_A_CPORT, "FNAT_CONN_A_CPORT"},
+        {FNAT_CONN_A_VADDR, "FNAT_CONN_A_VADDR"},
+        {FNAT_CONN_A_VPORT, "FNAT_CONN_A_VPORT"},
+        {FNAT_CONN_A_DADDR, "FNAT_CONN_A_DADDR"},
+        {FNAT_CONN_A_DPORT, "FNAT_CONN_A_DPORT"},
+        {FNAT_CONN_A_STATE, "FNAT_CONN_A_STATE"},
+        {FNAT_CONN_A_EXPIRES, "FNAT_CONN_A_EXPIRES"},
+    }};
+    for (const auto& [type, name] : required) {
+        test::MessageBuilder message = conn_reply();
+        put_conn(message, true, type);
+        EXPECT_EQ(decode_error(message), std::string("missing ") + name);
+    }
+    // The forwarding method may be left out.
+    test::MessageBuilder message = conn_reply();
+    put_conn(message, true, FNAT_CONN_A_FWD_METHOD);
+    EXPECT_EQ(decode_reply(message.header()).conn->forward, ForwardMethod::Unspec);
+}
+
+TEST(DecodeReply, ConnWithBadLengthIsAnError) {
+    test::MessageBuilder message = conn_reply();
+    nlattr* nest = message.begin_nest(FNAT_A_CONN);
+    message.u32(FNAT_CONN_A_EXPIRES, 1).u16(FNAT_CONN_A_FWD_METHOD, 3).end_nest(nest);
+    EXPECT_EQ(decode_error(message), "FNAT_CONN_A_FWD_METHOD has a bad length (2 bytes)");
+}
+
+test::MessageBuilder info_reply_with(const std::function<void(test::MessageBuilder&)>& drops) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_INFO);
+    nlattr* nest = message.begin_nest(FNAT_A_INFO);
+    message.u32(FNAT_INFO_A_VERSION, FNAT_VERSION_CODE)
+        .u32(FNAT_INFO_A_CONN_TAB_SIZE, 4096)
+        .u32(FNAT_INFO_A_NUM_SERVICES, 3)
+        .u32(FNAT_INFO_A_NUM_CONNS, 42);
+    nlattr* list = message.begin_nest(FNAT_INFO_A_DROPS);
+    drops(message);
+    message.end_nest(list).end_nest(nest);
+    return message;
+}
+
+// One FNAT_DROPS_A_ENTRY as the kernel puts it (COUNT padded to 8 bytes).
+void put_drop(test::MessageBuilder& message, const std::string& name, std::uint64_t count) {
+    nlattr* entry = message.begin_nest(FNAT_DROPS_A_ENTRY);
+    message.strz(FNAT_DROP_A_NAME, name).u64_64bit(FNAT_DROP_A_COUNT, count, FNAT_DROP_A_PAD);
+    message.end_nest(entry);
+}
+
+TEST(DecodeReply, InfoWithConnectionsAndDrops) {
+    test::MessageBuilder message = info_reply_with([](test::MessageBuilder& m) {
+        put_drop(m, "no_dest", 12);
+        m.u32(FNAT_DROPS_A_MAX + 1, 5); // a newer module's attribute, skipped
+        put_drop(m, "no_mem", 0);
+        // A newer module's attribute inside an entry is skipped too.
+        nlattr* entry = m.begin_nest(FNAT_DROPS_A_ENTRY);
+        m.u32(FNAT_DROP_A_MAX + 1, 7).strz(FNAT_DROP_A_NAME, "bad_csum");
+        m.u64(FNAT_DROP_A_COUNT, 0xffff'ffff'ffff'ffffULL).end_nest(entry);
+    });
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.info.has_value());
+    EXPECT_EQ(reply.info->num_services, 3U);
+    EXPECT_EQ(reply.info->num_conns, 42U);
+    EXPECT_EQ(reply.info->drops,
+              (std::vector<DropCounter>{
+                  {"no_dest", 12}, {"no_mem", 0}, {"bad_csum", 0xffff'ffff'ffff'ffffULL}}));
+}
+
+TEST(DecodeReply, InfoWithoutConnectionsOrDropsHasNone) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_INFO);
+    nlattr* nest = message.begin_nest(FNAT_A_INFO);
+    message.u32(FNAT_INFO_A_VERSION, 1).u32(FNAT_INFO_A_CONN_TAB_SIZE, 2).end_nest(nest);
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.info.has_value());
+    EXPECT_EQ(reply.info->num_conns, 0U);
+    EXPECT_TRUE(reply.info->drops.empty());
+}
+
+TEST(DecodeReply, DropEntryNeedsNameAndCount) {
+    EXPECT_EQ(decode_error(info_reply_with([](test::MessageBuilder& m) {
+                  nlattr* entry = m.begin_nest(FNAT_DROPS_A_ENTRY);
+                  m.u64_64bit(FNAT_DROP_A_COUNT, 1, FNAT_DROP_A_PAD).end_nest(entry);
+              })),
+              "missing FNAT_DROP_A_NAME");
+    EXPECT_EQ(decode_error(info_reply_with([](test::MessageBuilder& m) {
+                  nlattr* entry = m.begin_nest(FNAT_DROPS_A_ENTRY);
+                  m.strz(FNAT_DROP_A_NAME, "no_dest").end_nest(entry);
+              })),
+              "missing FNAT_DROP_A_COUNT");
+    EXPECT_EQ(decode_error(info_reply_with([](test::MessageBuilder& m) {
+                  nlattr* entry = m.begin_nest(FNAT_DROPS_A_ENTRY);
+                  m.strz(FNAT_DROP_A_NAME, "no_dest").u32(FNAT_DROP_A_COUNT, 1).end_nest(entry);
+              })),
+              "FNAT_DROP_A_COUNT has a bad length (4 bytes)");
 }
 
 } // namespace

@@ -401,6 +401,11 @@ INSTANTIATE_TEST_SUITE_P(
                       std::vector<std::string>{"-nS"}, std::vector<std::string>{"-n", "--save"},
                       std::vector<std::string>{"--save", "--numeric"}));
 
+TEST(Options, Restore) {
+    EXPECT_EQ(parse({"-R"}).kind, CommandKind::Restore);
+    EXPECT_EQ(parse({"--restore"}).kind, CommandKind::Restore);
+}
+
 TEST(Options, SaveNumeric) {
     EXPECT_TRUE(parse({"-Sn"}).numeric);
     EXPECT_FALSE(parse({"-S"}).numeric);
@@ -442,6 +447,56 @@ TEST(Options, TunnelTypeIpipIsTheDefaultTunnel) {
     EXPECT_EQ(
         parse({"-e", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--tun-type=ipip", "--ipip"}).forward,
         ForwardMethod::Tunnel);
+}
+
+// --- connections and drop counters: -L -c, -L --drops ----------------------
+
+class ConnListForms : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(ConnListForms, ListConnections) {
+    Command command = parse(GetParam());
+    EXPECT_EQ(command.kind, CommandKind::List);
+    EXPECT_TRUE(command.list_conns);
+    EXPECT_FALSE(command.list_drops);
+    EXPECT_FALSE(command.list_timeouts);
+    EXPECT_FALSE(command.service.has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Spellings, ConnListForms,
+                         ::testing::Values(std::vector<std::string>{"-Lnc"},
+                                           std::vector<std::string>{"-Lc"},
+                                           std::vector<std::string>{"-lnc"},
+                                           std::vector<std::string>{"-cLn"},
+                                           std::vector<std::string>{"-L", "-c", "-n"},
+                                           std::vector<std::string>{"-l", "-c", "-n"},
+                                           std::vector<std::string>{"--list", "--connection"},
+                                           std::vector<std::string>{"-c", "--list", "--numeric"},
+                                           // Accepted and ignored, as by ipvsadm.
+                                           std::vector<std::string>{"-Lnc", "--stats", "--rate",
+                                                                    "--exact", "--nosort"}));
+
+TEST(Options, ListConnectionsOfOneService) {
+    // ipvsadm refuses -t/-u with -c; fnatadm lists that service's connections.
+    Command command = parse({"-Lnc", "-t", "192.168.0.240:80"});
+    EXPECT_TRUE(command.list_conns);
+    EXPECT_EQ(command.service, tcp(192, 168, 0, 240, 80));
+    Command udp = parse({"-L", "-c", "-u", "10.0.0.1:53", "--json"});
+    ASSERT_TRUE(udp.service.has_value());
+    EXPECT_EQ(udp.service->protocol, IPPROTO_UDP);
+    EXPECT_TRUE(udp.json);
+    EXPECT_FALSE(parse({"-Ln"}).list_conns);
+}
+
+TEST(Options, ListDrops) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-L", "--drops"}, {"-Ln", "--drops"}, {"--drops", "-l"}, {"--list", "--drops"}}) {
+        Command command = parse(args);
+        EXPECT_EQ(command.kind, CommandKind::List);
+        EXPECT_TRUE(command.list_drops);
+        EXPECT_FALSE(command.list_conns);
+    }
+    EXPECT_TRUE(parse({"-L", "--drops", "--json"}).json);
+    EXPECT_FALSE(parse({"-L"}).list_drops);
 }
 
 // --- rejections -------------------------------------------------------------
@@ -681,6 +736,45 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{{"-Z", "extra"}, "unexpected argument 'extra'"}));
 
 INSTANTIATE_TEST_SUITE_P(
+    ConnectionsAndDrops, Rejections,
+    ::testing::Values(
+        // -c belongs to -L, as in ipvsadm.
+        Rejection{{"-c"}, "no command specified (see fnatadm -h)"},
+        Rejection{{"-nc"}, "no command specified (see fnatadm -h)"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-c"},
+                  "Illegal 'connection' option with the 'add-service' command"},
+        Rejection{{"-S", "-c"}, "Illegal 'connection' option with the 'save' command"},
+        Rejection{{"-Z", "-c"}, "Illegal 'connection' option with the 'zero' command"},
+        Rejection{{"-C", "-c"}, "Illegal 'connection' option with the 'flush' command"},
+        Rejection{{"-R", "-c"}, "Illegal 'connection' option with the 'restore' command"},
+        Rejection{{"-Lnc", "-c"}, "multiple 'connection' options specified"},
+        Rejection{{"-Lnc", "--timeout"},
+                  "The option 'timeout' conflicts with the 'connection' option in the 'list' "
+                  "command"},
+        Rejection{{"-Lc", "-s", "rr"}, "Illegal 'scheduler' option with the 'list' command"},
+        Rejection{{"--drops"}, "no command specified (see fnatadm -h)"},
+        Rejection{{"-S", "--drops"}, "Illegal 'drops' option with the 'save' command"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "--drops"},
+                  "Illegal 'drops' option with the 'add-service' command"},
+        Rejection{{"-L", "--drops", "--drops"}, "multiple 'drops' options specified"},
+        Rejection{{"-L", "--drops", "-t", "10.0.0.1:80"},
+                  "The option 'drops' conflicts with the 'service-address' option in the 'list' "
+                  "command"},
+        Rejection{{"-L", "--drops", "--timeout"},
+                  "The option 'drops' conflicts with the 'timeout' option in the 'list' command"},
+        Rejection{{"-Lc", "--drops"},
+                  "The option 'drops' conflicts with the 'connection' option in the 'list' "
+                  "command"},
+        Rejection{{"-L", "--drops", "--stats"},
+                  "The option 'drops' conflicts with the 'stats' option in the 'list' command"},
+        Rejection{{"-L", "--drops", "--rate"},
+                  "The option 'drops' conflicts with the 'rate' option in the 'list' command"},
+        Rejection{{"-L", "--drops", "--exact"},
+                  "The option 'drops' conflicts with the 'exact' option in the 'list' command"},
+        Rejection{{"-L", "--drops", "--nosort"},
+                  "The option 'drops' conflicts with the 'sort' option in the 'list' command"}));
+
+INSTANTIATE_TEST_SUITE_P(
     Save, Rejections,
     ::testing::Values(
         Rejection{{"-S", "-L"}, "multiple commands specified"},
@@ -688,7 +782,7 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{{"-S", "-A", "-t", "10.0.0.1:80"}, "multiple commands specified"},
         Rejection{{"-S", "--set", "1", "2", "3"}, "multiple commands specified"},
         Rejection{{"-S", "-S"}, "multiple commands specified"},
-        Rejection{{"-S", "-R"}, "-R (--restore): restoring rules is not supported yet"},
+        Rejection{{"-S", "-R"}, "multiple commands specified"},
         Rejection{{"-S", "-t", "10.0.0.1:80"},
                   "Illegal 'service-address' option with the 'save' command"},
         Rejection{{"-S", "-u", "10.0.0.1:53"},
@@ -699,6 +793,18 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{{"-S", "-w", "1"}, "Illegal 'weight' option with the 'save' command"},
         Rejection{{"-S", "-n", "-n"}, "multiple 'numeric' options specified"},
         Rejection{{"-S", "extra"}, "unexpected argument 'extra'"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    Restore, Rejections,
+    ::testing::Values(
+        Rejection{{"-R", "-S"}, "multiple commands specified"},
+        Rejection{{"-R", "-R"}, "multiple commands specified"},
+        Rejection{{"-R", "-C"}, "multiple commands specified"},
+        Rejection{{"--restore", "-n"}, "Illegal 'numeric' option with the 'restore' command"},
+        Rejection{{"-R", "-t", "10.0.0.1:80"},
+                  "Illegal 'service-address' option with the 'restore' command"},
+        Rejection{{"-R", "-s", "rr"}, "Illegal 'scheduler' option with the 'restore' command"},
+        Rejection{{"-R", "saved.rules"}, "unexpected argument 'saved.rules'"}));
 
 INSTANTIATE_TEST_SUITE_P(
     TunnelType, Rejections,
@@ -739,8 +845,6 @@ INSTANTIATE_TEST_SUITE_P(
                   "-b (--sched-flags): scheduler flags are not supported yet"},
         Rejection{{"-A", "-t", "10.0.0.1:80", "--sched-flags", "sh-port"},
                   "--sched-flags: scheduler flags are not supported yet"},
-        Rejection{{"-R"}, "-R (--restore): restoring rules is not supported yet"},
-        Rejection{{"--restore", "-n"}, "-R (--restore): restoring rules is not supported yet"},
         Rejection{{"--start-daemon", "master"},
                   "--start-daemon: connection synchronization is not supported yet"},
         Rejection{{"--start-daemon", "master", "--mcast-interface", "eth0", "--syncid", "1"},
@@ -748,8 +852,6 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{{"--stop-daemon", "backup"},
                   "--stop-daemon: connection synchronization is not supported yet"},
         Rejection{{"-L", "--daemon"}, "--daemon: connection synchronization is not supported yet"},
-        Rejection{{"-Lnc"}, "-c (--connection): listing connections is not supported yet"},
-        Rejection{{"-lnc"}, "-c (--connection): listing connections is not supported yet"},
         Rejection{{"-L", "--thresholds"},
                   "--thresholds: the thresholds listing is not supported yet"},
         Rejection{{"-L", "--persistent-conn"},
@@ -828,13 +930,18 @@ TEST(Usage, ListsEveryOption) {
                                "--nosort",
                                "--save",
                                "-S",
+                               "--restore",
+                               "-R",
                                "--set",
                                "--timeout",
                                "--tun-type",
                                "--zero",
                                "-Z",
                                "--stats",
-                               "--rate"})
+                               "--rate",
+                               "--connection",
+                               "-c",
+                               "--drops"})
         EXPECT_NE(text.find(option), std::string::npos) << option;
     EXPECT_EQ(text.rfind("fnatadm v" FNATADM_VERSION, 0), 0U);
 }
@@ -842,9 +949,11 @@ TEST(Usage, ListsEveryOption) {
 TEST(Usage, ShowsTheNewForms) {
     const std::string text = usage_text();
     for (const char* line :
-         {"  fnatadm -S [-n]\n", "  fnatadm -L|l --timeout [--json]\n",
+         {"  fnatadm -R\n", "  fnatadm -S [-n]\n", "  fnatadm -L|l --timeout [--json]\n",
           "  fnatadm --set tcp tcpfin udp\n", "  fnatadm -Z [virtual-service]\n",
-          "  fnatadm -L|l [virtual-service] [-n] [--stats|--rate] [--exact] [--json]\n"})
+          "  fnatadm -L|l [virtual-service] [-n] [--stats|--rate] [--exact] [--json]\n",
+          "  fnatadm -L|l -c [virtual-service] [-n] [--json]\n",
+          "  fnatadm -L|l --drops [-n] [--json]\n"})
         EXPECT_NE(text.find(line), std::string::npos) << line;
 }
 
@@ -853,8 +962,9 @@ TEST(Usage, NotSupportedListLeavesOutWhatWorks) {
     const std::size_t start = text.find("Not supported yet:");
     ASSERT_NE(start, std::string::npos);
     const std::string list = text.substr(start);
-    EXPECT_NE(list.find("-R,"), std::string::npos) << list;
-    for (const char* supported : {"-S,", "--set", "--timeout", "-Z", "--stats", "--rate"})
+    EXPECT_NE(list.find("--start-daemon,"), std::string::npos) << list;
+    for (const char* supported :
+         {"-R,", "-S,", "--set", "--timeout", "-Z", "--stats", "--rate", "-c,", "--drops"})
         EXPECT_EQ(list.find(supported), std::string::npos) << supported << " in: " << list;
 }
 

@@ -91,6 +91,15 @@ TEST(RequestBuilder, ListIsNotAStateChange) {
     EXPECT_THROW(request_for({"-S"}), std::logic_error);
 }
 
+TEST(RequestBuilder, ConnDumpOfEverythingSendsNoService) {
+    EXPECT_EQ(conn_dump_request(std::nullopt), (Request{FNAT_CMD_GET_CONN, true, {}, {}}));
+}
+
+TEST(RequestBuilder, ConnDumpOfOneServiceSendsOnlyItsKey) {
+    EXPECT_EQ(conn_dump_request(kVip),
+              (Request{FNAT_CMD_GET_CONN, true, ServiceSpec{kVip, {}, {}, {}, {}}, {}}));
+}
+
 TEST(RequestBuilder, SetTimeoutSendsEveryNonZeroValue) {
     EXPECT_EQ(request_for({"--set", "7440", "120", "300"}),
               (Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, TimeoutSpec{7440U, 120U, 300U}}));

@@ -1,5 +1,6 @@
 // The pure parts of fnat-traffic (tools/traffic/): wire headers, payload
-// generator, latency statistics, tallies and reports, options, port pool.
+// generator, latency statistics, tallies and reports, options, port pool,
+// garbage packets.
 #include <cerrno>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "tools/traffic/failure.h"
+#include "tools/traffic/garbage.h"
 #include "tools/traffic/latency.h"
 #include "tools/traffic/options.h"
 #include "tools/traffic/payload.h"
@@ -550,7 +552,8 @@ TEST(TrafficOptions, Stream) {
 
 TEST(TrafficOptions, SubcommandsAndHelp) {
     EXPECT_NE(error_of({}), "(accepted)");
-    EXPECT_EQ(error_of({"bogus"}), "unknown subcommand 'bogus' (serve, connect or stream)");
+    EXPECT_EQ(error_of({"bogus"}),
+              "unknown subcommand 'bogus' (serve, connect, stream or garbage)");
     EXPECT_NE(error_of({"serve", "--tcp", "1", "connect"}), "(accepted)");
     for (std::vector<std::string> args :
          {std::vector<std::string>{"--help"}, {"-h"}, {"connect", "--help"}}) {
@@ -587,6 +590,168 @@ TEST(TrafficPortPool, OnePortIsReused) {
         EXPECT_FALSE(pool.acquire());
         pool.release(65535);
     }
+}
+
+// --- garbage -----------------------------------------------------------------------
+
+constexpr GarbageKind kAllGarbage[] = {GarbageKind::BadTcpDoff, GarbageKind::TcpDoffSmall,
+                                       GarbageKind::L4Truncated, GarbageKind::BadUdpLength};
+
+std::uint16_t be16(const Bytes& bytes, std::size_t at) {
+    return static_cast<std::uint16_t>(bytes[at] << 8 | bytes[at + 1]);
+}
+
+Bytes garbage(GarbageKind kind, std::uint64_t seed = 1) {
+    std::mt19937 random = garbage_random(seed);
+    return garbage_packet(kind, Address::ipv4(10, 99, 0, 1),
+                          Target{Address::ipv4(10, 99, 0, 2), 8001}, random);
+}
+
+TEST(TrafficGarbage, InternetChecksum) {
+    // The example header of RFC 1071's usual illustration (checksum b861).
+    Bytes header = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+                    0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+    EXPECT_EQ(internet_checksum(header), 0xb861);
+    header[10] = 0xb8;
+    header[11] = 0x61;
+    EXPECT_EQ(internet_checksum(header), 0);
+    // An odd length pads with a zero byte; a starting sum is added in.
+    EXPECT_EQ(internet_checksum(Bytes{0x12, 0x34, 0x56}), static_cast<std::uint16_t>(~0x6834));
+    EXPECT_EQ(internet_checksum(Bytes{}, 0x1234), static_cast<std::uint16_t>(~0x1234));
+    EXPECT_EQ(internet_checksum(Bytes{0xff, 0xff, 0x00, 0x01}),
+              static_cast<std::uint16_t>(~0x0001));
+}
+
+TEST(TrafficGarbage, ValidIpHeaders) {
+    for (GarbageKind kind : kAllGarbage) {
+        SCOPED_TRACE(std::string(garbage_kind_name(kind)));
+        Bytes packet = garbage(kind);
+        ASSERT_GE(packet.size(), kIpv4HeaderSize);
+        EXPECT_EQ(packet[0], 0x45); // version 4, IHL 5
+        EXPECT_EQ(be16(packet, 2), packet.size());
+        EXPECT_NE(be16(packet, 4), 0);      // id
+        EXPECT_EQ(be16(packet, 6), 0x4000); // DF, no MF, offset 0: not a fragment
+        EXPECT_EQ(packet[8], 64);
+        EXPECT_EQ(internet_checksum(Bytes(packet.begin(), packet.begin() + 20)), 0);
+        EXPECT_EQ(Bytes(packet.begin() + 12, packet.begin() + 16), (Bytes{10, 99, 0, 1}));
+        EXPECT_EQ(Bytes(packet.begin() + 16, packet.begin() + 20), (Bytes{10, 99, 0, 2}));
+        // Every L4 part holds the ports, the source port drawn from 1024..65535.
+        EXPECT_GE(be16(packet, 20), 1024);
+        EXPECT_EQ(be16(packet, 22), 8001);
+    }
+}
+
+TEST(TrafficGarbage, TcpDataOffsets) {
+    Bytes big = garbage(GarbageKind::BadTcpDoff);
+    ASSERT_EQ(big.size(), 20U + 20U);
+    EXPECT_EQ(big[9], 6);              // TCP
+    EXPECT_EQ(big[32] >> 4, 15);       // 60 bytes of header...
+    EXPECT_GT((big[32] >> 4) * 4, 20); // ...beyond the 20-byte segment
+    EXPECT_EQ(big[33], 0x02);          // SYN
+    Bytes small = garbage(GarbageKind::TcpDoffSmall);
+    ASSERT_EQ(small.size(), 40U);
+    EXPECT_EQ(small[9], 6);
+    EXPECT_EQ(small[32] >> 4, 4); // below the minimum 5
+    EXPECT_EQ(small[33], 0x02);
+    // The TCP checksum is right: only the data offset is wrong.
+    for (const Bytes& packet : {big, small}) {
+        std::uint32_t pseudo = 0x0a63 + 0x0001 + 0x0a63 + 0x0002 + 6 + 20;
+        EXPECT_EQ(internet_checksum(Bytes(packet.begin() + 20, packet.end()), pseudo), 0);
+    }
+}
+
+TEST(TrafficGarbage, L4Truncated) {
+    Bytes packet = garbage(GarbageKind::L4Truncated);
+    ASSERT_EQ(packet.size(), 20U + 10U);
+    EXPECT_EQ(packet[9], 6); // TCP, which needs 20 bytes
+    EXPECT_EQ(be16(packet, 2) - 20, 10);
+}
+
+TEST(TrafficGarbage, BadUdpLength) {
+    Bytes packet = garbage(GarbageKind::BadUdpLength);
+    ASSERT_EQ(packet.size(), 20U + 8U + 20U);
+    EXPECT_EQ(packet[9], 17);
+    EXPECT_EQ(be16(packet, 24), 200);      // UDP length...
+    EXPECT_NE(be16(packet, 24), 8U + 20U); // ...not the IP payload's
+    EXPECT_GT(be16(packet, 24), be16(packet, 2) - 20);
+    EXPECT_EQ(be16(packet, 26), 0); // no checksum
+}
+
+TEST(TrafficGarbage, SeededAndVaried) {
+    for (GarbageKind kind : kAllGarbage) {
+        EXPECT_EQ(garbage(kind, 7), garbage(kind, 7));
+        EXPECT_NE(garbage(kind, 7), garbage(kind, 8));
+        EXPECT_NE(garbage(kind, 7), garbage(kind, 7ULL | 1ULL << 32)); // all 64 bits count
+    }
+    std::mt19937 random = garbage_random(1);
+    Target target{Address::ipv4(10, 0, 0, 2), 80};
+    Bytes first =
+        garbage_packet(GarbageKind::BadTcpDoff, Address::ipv4(10, 0, 0, 1), target, random);
+    Bytes second =
+        garbage_packet(GarbageKind::BadTcpDoff, Address::ipv4(10, 0, 0, 1), target, random);
+    EXPECT_NE(first, second);
+    for (int i = 0; i < 1000; ++i) {
+        Bytes packet =
+            garbage_packet(GarbageKind::BadUdpLength, Address::ipv4(10, 0, 0, 1), target, random);
+        EXPECT_GE(be16(packet, 20), 1024);
+        EXPECT_EQ(be16(packet, 22), 80);
+        EXPECT_EQ(internet_checksum(Bytes(packet.begin(), packet.begin() + 20)), 0);
+    }
+    Target v6{parse_address("2001:db8::1"), 80};
+    EXPECT_THROW(garbage_packet(GarbageKind::BadTcpDoff, Address::ipv4(10, 0, 0, 1), v6, random),
+                 std::invalid_argument);
+}
+
+TEST(TrafficOptions, Garbage) {
+    auto options = parse_as<GarbageOptions>(
+        {"garbage", "--to", "10.99.0.100:80", "--count", "5", "--kind", "bad-tcp-doff"});
+    EXPECT_EQ(options.target, (Target{Address::ipv4(10, 99, 0, 100), 80}));
+    EXPECT_EQ(options.count, 5U);
+    EXPECT_EQ(options.kind, GarbageKind::BadTcpDoff);
+    EXPECT_EQ(options.seed, 1U);
+    for (GarbageKind kind : kAllGarbage) {
+        options = parse_as<GarbageOptions>({"garbage", "--to", "10.0.0.1:53", "--count", "1000000",
+                                            "--kind", std::string(garbage_kind_name(kind)),
+                                            "--seed", "42"});
+        EXPECT_EQ(options.kind, kind);
+        EXPECT_EQ(options.count, 1000000U);
+        EXPECT_EQ(options.seed, 42U);
+    }
+
+    std::vector<std::string> good = {"--to", "10.0.0.1:80", "--count",
+                                     "1",    "--kind",      "l4-truncated"};
+    auto with = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), "garbage");
+        return error_of(args);
+    };
+    EXPECT_EQ(with({"--count", "1", "--kind", "l4-truncated"}), "garbage needs --to ADDR:PORT");
+    EXPECT_EQ(with({"--to", "10.0.0.1:80", "--kind", "l4-truncated"}), "garbage needs --count N");
+    EXPECT_EQ(with({"--to", "10.0.0.1:80", "--count", "1"}), "garbage needs --kind KIND");
+    EXPECT_EQ(with({"--to", "10.0.0.1", "--count", "1", "--kind", "l4-truncated"}),
+              "invalid --to '10.0.0.1': needs ADDR:PORT");
+    EXPECT_EQ(with({"--to", "[::1]:80", "--count", "1", "--kind", "l4-truncated"}),
+              "invalid --to '[::1]:80': garbage sends IPv4 only");
+    EXPECT_EQ(with({"--to", "10.0.0.1:80", "--count", "0", "--kind", "l4-truncated"}),
+              "invalid --count '0': must be an integer 1..1000000");
+    EXPECT_EQ(with({"--to", "10.0.0.1:80", "--count", "1000001", "--kind", "l4-truncated"}),
+              "invalid --count '1000001': must be an integer 1..1000000");
+    EXPECT_EQ(with({"--to", "10.0.0.1:80", "--count", "1", "--kind", "bad-ip"}),
+              "invalid --kind 'bad-ip': must be bad-tcp-doff, tcp-doff-small, l4-truncated or "
+              "bad-udp-length");
+    EXPECT_EQ(
+        with({"--to", "10.0.0.1:80", "--count", "1", "--kind", "l4-truncated", "--seed", "x"}),
+        "invalid --seed 'x': must be an integer 0..18446744073709551615");
+    EXPECT_EQ(error_of({"garbage"}), "garbage needs --to ADDR:PORT");
+    EXPECT_EQ(with(good), "(accepted)");
+    good.push_back("--bytes");
+    good.push_back("10");
+    EXPECT_NE(with(good), "(accepted)");
+
+    Invocation help = parse_arguments({"garbage", "--help"});
+    EXPECT_NE(std::get<HelpRequest>(help).text.find("--kind"), std::string::npos);
+    Invocation all_help = parse_arguments({"--help"});
+    EXPECT_NE(std::get<HelpRequest>(all_help).text.find("garbage"), std::string::npos);
+    EXPECT_NE(std::get<HelpRequest>(all_help).text.find("bad_udp_length"), std::string::npos);
 }
 
 } // namespace

@@ -9,12 +9,15 @@
 //                      [--allow-failures]
 //   fnat-traffic stream --tcp ADDR:PORT --seconds S [--rate-kbps R] [--seed S]
 //                      [--timeout-ms T] [--json]
+//   fnat-traffic garbage --to ADDR:PORT --count N --kind KIND [--seed S]
 //
 // The server answers each connection or datagram with its name and the client
 // address:port it saw, then echoes the payload; the client checks the echo
 // byte for byte and reports per answering server (tools/traffic/*.h).
+// garbage sends malformed IPv4 packets from a raw socket, each refused by the
+// module's packet parser with a known drop reason (tools/traffic/garbage.h).
 // Exit status: 0 success, 1 a failed exchange or stream (or a socket that
-// could not be set up), 2 a wrong command line.
+// could not be set up, or a failed send), 2 a wrong command line.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "tools/traffic/client.h"
+#include "tools/traffic/garbage.h"
 #include "tools/traffic/options.h"
 #include "tools/traffic/server.h"
 #include "tools/traffic/socket.h"
@@ -74,6 +78,8 @@ int run(const fnat::traffic::Invocation& invocation) {
     }
     if (const auto* connect = std::get_if<ConnectOptions>(&invocation))
         return run_connect(*connect);
+    if (const auto* garbage = std::get_if<GarbageOptions>(&invocation))
+        return run_garbage(*garbage);
     return run_stream(std::get<StreamOptions>(invocation));
 }
 

@@ -36,8 +36,18 @@ stream keeps one TCP connection streaming a deterministic byte sequence for
 verifies the echo, printing progress each second. A reset, a stall longer than
 --timeout-ms, an early close or a wrong byte ends it with the byte offset.
 
+garbage sends --count malformed IPv4 packets to --to from a raw socket (needs
+CAP_NET_RAW), each refused by fnat's packet parser with one drop reason:
+  bad-tcp-doff    20-byte TCP SYN, data offset 15 (60 bytes)  -> bad_tcp_doff
+  tcp-doff-small  20-byte TCP SYN, data offset 4 (16 bytes)   -> bad_tcp_doff
+  l4-truncated    IP protocol TCP, only 10 bytes of L4        -> l4_truncated
+  bad-udp-length  UDP length 200 in 8 + 20 bytes of L4        -> bad_udp_length
+The IP header is valid (source: the address the route to --to uses); source
+ports and sequence numbers come from --seed. It prints
+"garbage: sent N KIND packets to ADDR:PORT".
+
 Exit status: 0 success, 1 a failed exchange or stream (connect exits 0 with
---allow-failures), 2 a wrong command line.)";
+--allow-failures) or a failed garbage send, 2 a wrong command line.)";
 
 std::uint64_t number(const std::string& option, const std::string& text, std::uint64_t min,
                      std::uint64_t max) {
@@ -113,6 +123,10 @@ struct ConnectArgs {
     std::string tcp, udp, count, bytes, parallel, seed, timeout_ms, hold_ms, ports, close;
     bool json = false;
     bool allow_failures = false;
+};
+
+struct GarbageArgs {
+    std::string to, count, kind, seed;
 };
 
 struct StreamArgs {
@@ -209,10 +223,53 @@ StreamOptions stream_options(const CLI::App& app, const StreamArgs& args) {
     return options;
 }
 
+GarbageOptions garbage_options(const CLI::App& app, const GarbageArgs& args) {
+    GarbageOptions options;
+    if (app.count("--to") == 0)
+        throw UsageError("garbage needs --to ADDR:PORT");
+    options.target = remote_target("--to", args.to);
+    if (!options.target.address.is_ipv4())
+        throw UsageError("invalid --to '" + args.to + "': garbage sends IPv4 only");
+    if (app.count("--count") == 0)
+        throw UsageError("garbage needs --count N");
+    options.count = number32("--count", args.count, 1, kMaxGarbageCount);
+    if (app.count("--kind") == 0)
+        throw UsageError("garbage needs --kind KIND");
+    bool known = false;
+    for (GarbageKind kind : {GarbageKind::BadTcpDoff, GarbageKind::TcpDoffSmall,
+                             GarbageKind::L4Truncated, GarbageKind::BadUdpLength}) {
+        if (args.kind == garbage_kind_name(kind)) {
+            options.kind = kind;
+            known = true;
+        }
+    }
+    if (!known)
+        throw UsageError("invalid --kind '" + args.kind +
+                         "': must be bad-tcp-doff, tcp-doff-small, l4-truncated or "
+                         "bad-udp-length");
+    if (app.count("--seed") > 0)
+        options.seed = number("--seed", args.seed, 0, std::numeric_limits<std::uint64_t>::max());
+    return options;
+}
+
 } // namespace
 
 std::string_view protocol_name(Protocol protocol) {
     return protocol == Protocol::Tcp ? "tcp" : "udp";
+}
+
+std::string_view garbage_kind_name(GarbageKind kind) {
+    switch (kind) {
+    case GarbageKind::BadTcpDoff:
+        return "bad-tcp-doff";
+    case GarbageKind::TcpDoffSmall:
+        return "tcp-doff-small";
+    case GarbageKind::L4Truncated:
+        return "l4-truncated";
+    case GarbageKind::BadUdpLength:
+        return "bad-udp-length";
+    }
+    return "?";
 }
 
 PortRange parse_port_range(std::string_view text) {
@@ -300,9 +357,24 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
         ->option_text("T");
     stream->add_flag("--json", stream_args.json, "print the result as JSON (progress to stderr)");
 
+    GarbageArgs garbage_args;
+    CLI::App* garbage =
+        app.add_subcommand("garbage", "send malformed IPv4 packets from a raw socket");
+    garbage->add_option("--to", garbage_args.to, "destination")->option_text("ADDR:PORT");
+    garbage->add_option("--count", garbage_args.count, "packets to send (1..1000000)")
+        ->option_text("N");
+    garbage
+        ->add_option("--kind", garbage_args.kind,
+                     "bad-tcp-doff, tcp-doff-small, l4-truncated or bad-udp-length")
+        ->option_text("KIND");
+    garbage
+        ->add_option("--seed", garbage_args.seed, "seed of ports and sequence numbers (default 1)")
+        ->option_text("S");
+
     if (!args.empty() && !args[0].starts_with("-") && args[0] != "serve" && args[0] != "connect" &&
-        args[0] != "stream")
-        throw UsageError("unknown subcommand '" + args[0] + "' (serve, connect or stream)");
+        args[0] != "stream" && args[0] != "garbage")
+        throw UsageError("unknown subcommand '" + args[0] +
+                         "' (serve, connect, stream or garbage)");
     std::vector<const char*> argv{"fnat-traffic"};
     for (const std::string& arg : args)
         argv.push_back(arg.c_str());
@@ -323,6 +395,8 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
         return serve_options(*serve, serve_args);
     if (connect->parsed())
         return connect_options(*connect, connect_args);
+    if (garbage->parsed())
+        return garbage_options(*garbage, garbage_args);
     return stream_options(*stream, stream_args);
 }
 

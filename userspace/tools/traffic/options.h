@@ -1,7 +1,7 @@
 // The fnat-traffic command line (CLI11), parsed and validated into the
-// options of one subcommand: serve, connect or stream. Everything that can be
-// checked without the network is checked here, so that a wrong command line
-// exits 2 with one message before any socket is opened.
+// options of one subcommand: serve, connect, stream or garbage. Everything
+// that can be checked without the network is checked here, so that a wrong
+// command line exits 2 with one message before any socket is opened.
 #pragma once
 
 #include <cstdint>
@@ -85,12 +85,33 @@ struct StreamOptions {
     bool json = false;
 };
 
+// The malformed packets of `garbage`, each refused by the module's packet
+// parser (kmod/fnat_pkt.c) with one drop reason:
+//   bad-tcp-doff    TCP data offset 15 (60 bytes) in a 20-byte segment  bad_tcp_doff
+//   tcp-doff-small  TCP data offset 4 (16 bytes, below the minimum 5)   bad_tcp_doff
+//   l4-truncated    IP protocol TCP with only 10 bytes of L4            l4_truncated
+//   bad-udp-length  UDP length 200 in an IP payload of 8 + 20 bytes     bad_udp_length
+enum class GarbageKind { BadTcpDoff, TcpDoffSmall, L4Truncated, BadUdpLength };
+
+// "bad-tcp-doff", "tcp-doff-small", "l4-truncated", "bad-udp-length".
+std::string_view garbage_kind_name(GarbageKind kind);
+
+inline constexpr std::uint32_t kMaxGarbageCount = 1000000;
+
+struct GarbageOptions {
+    Target target; // IPv4 only
+    std::uint32_t count = 0;
+    GarbageKind kind = GarbageKind::BadTcpDoff;
+    std::uint64_t seed = 1;
+};
+
 // --help anywhere: the text to print (exit status 0).
 struct HelpRequest {
     std::string text;
 };
 
-using Invocation = std::variant<HelpRequest, ServeOptions, ConnectOptions, StreamOptions>;
+using Invocation =
+    std::variant<HelpRequest, ServeOptions, ConnectOptions, StreamOptions, GarbageOptions>;
 
 // args without the program name. Throws UsageError.
 Invocation parse_arguments(const std::vector<std::string>& args);

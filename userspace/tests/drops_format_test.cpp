@@ -1,0 +1,43 @@
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "lib/drops_format.h"
+
+namespace fnat {
+namespace {
+
+Info dropping_info() {
+    Info info;
+    info.num_conns = 1234;
+    info.drops = {{"no_dest", 12}, {"conn_limit", 0}, {"a_name_longer_than_28_columns", 7}};
+    return info;
+}
+
+TEST(DropsFormat, Text) {
+    EXPECT_EQ(format_drops_text(dropping_info()), "Connections: 1234\n"
+                                                  "Drop reason                  Packets\n"
+                                                  "no_dest                      12\n"
+                                                  "conn_limit                   0\n"
+                                                  "a_name_longer_than_28_columns 7\n");
+}
+
+TEST(DropsFormat, TextWithoutCounters) {
+    EXPECT_EQ(format_drops_text(Info{}), "Connections: 0\n"
+                                         "Drop reason                  Packets\n");
+}
+
+TEST(DropsFormat, JsonKeysTheCountersByReason) {
+    EXPECT_EQ(format_drops_json(dropping_info()), R"({
+  "num_conns": 1234,
+  "drops": {
+    "no_dest": 12,
+    "conn_limit": 0,
+    "a_name_longer_than_28_columns": 7
+  }
+}
+)");
+}
+
+} // namespace
+} // namespace fnat

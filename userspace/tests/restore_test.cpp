@@ -1,0 +1,450 @@
+#include <algorithm>
+#include <cerrno>
+#include <functional>
+#include <netinet/in.h>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "lib/command_runner.h"
+#include "lib/netlink_error.h"
+#include "lib/restore.h"
+#include "tests/test_model.h"
+
+namespace fnat {
+namespace {
+
+// An in-memory fnat.ko that applies requests the way the module does: one
+// request at a time, whole or not at all, refusing with the module's errnos.
+class ModelApi : public FnatApi {
+public:
+    Info get_info() override {
+        return Info{FNAT_VERSION_CODE, 4096, static_cast<std::uint32_t>(entries.size())};
+    }
+
+    std::vector<Service> list_services() override {
+        std::vector<Service> out;
+        for (const auto& entry : entries)
+            out.push_back(entry.service);
+        return out;
+    }
+
+    Service get_service(const ServiceKey& key) override { return find(key, FNAT_CMD_GET_SERVICE); }
+
+    std::vector<Dest> list_dests(const ServiceKey& key) override {
+        return entry_of(key, FNAT_CMD_GET_DEST).dests;
+    }
+
+    Timeouts get_timeouts() override { return timeouts; }
+
+    std::vector<Conn> list_conns(const std::optional<ServiceKey>&) override { return {}; }
+
+    void execute(const Request& request) override {
+        executed.push_back(request);
+        if (fail_when && fail_when(request))
+            refuse(request.command, ENOMEM);
+        switch (request.command) {
+        case FNAT_CMD_FLUSH:
+            entries.clear();
+            return;
+        case FNAT_CMD_NEW_SERVICE:
+            new_service(*request.service);
+            return;
+        case FNAT_CMD_SET_SERVICE:
+            set_service(*request.service);
+            return;
+        case FNAT_CMD_DEL_SERVICE: {
+            entry_of(request.service->key, request.command); // ESRCH when absent
+            std::erase_if(entries, [&](const ServiceEntry& entry) {
+                return entry.service.key == request.service->key;
+            });
+            return;
+        }
+        case FNAT_CMD_NEW_DEST:
+        case FNAT_CMD_SET_DEST:
+        case FNAT_CMD_DEL_DEST:
+            change_dest(request);
+            return;
+        case FNAT_CMD_ZERO:
+            if (request.service)
+                entry_of(request.service->key, request.command);
+            return;
+        case FNAT_CMD_SET_TIMEOUT:
+            timeouts.tcp = request.timeout->tcp.value_or(timeouts.tcp);
+            timeouts.tcp_fin = request.timeout->tcp_fin.value_or(timeouts.tcp_fin);
+            timeouts.udp = request.timeout->udp.value_or(timeouts.udp);
+            return;
+        default:
+            refuse(request.command, EOPNOTSUPP);
+        }
+    }
+
+    std::vector<ServiceEntry> entries;
+    Timeouts timeouts{FNAT_TIMEOUT_TCP_DEFAULT, FNAT_TIMEOUT_TCP_FIN_DEFAULT,
+                      FNAT_TIMEOUT_UDP_DEFAULT};
+    std::vector<Request> executed;
+    // Makes execute() fail with ENOMEM for the requests it returns true for.
+    std::function<bool(const Request&)> fail_when;
+
+private:
+    [[noreturn]] static void refuse(std::uint8_t command, int error) {
+        NetlinkError failure(error, ""); // no extack: fnatadm uses ipvsadm's texts
+        failure.set_command(command);
+        throw failure;
+    }
+
+    ServiceEntry& entry_of(const ServiceKey& key, std::uint8_t command) {
+        for (auto& entry : entries)
+            if (entry.service.key == key)
+                return entry;
+        refuse(command, ESRCH);
+    }
+
+    Service find(const ServiceKey& key, std::uint8_t command) {
+        return entry_of(key, command).service;
+    }
+
+    static void check_scheduler(const ServiceSpec& spec, std::uint8_t command) {
+        const std::vector<std::string> known{"rr", "wrr", "lc", "wlc"};
+        if (std::find(known.begin(), known.end(), spec.scheduler.value_or("wlc")) == known.end())
+            refuse(command, ENOENT);
+    }
+
+    static void apply(Service& service, const ServiceSpec& spec) {
+        service.scheduler = spec.scheduler.value_or("wlc");
+        service.flags = spec.flags.value_or(0);
+        service.timeout = spec.timeout.value_or(0);
+        service.netmask = spec.netmask.value_or(32);
+    }
+
+    void new_service(const ServiceSpec& spec) {
+        for (const auto& entry : entries)
+            if (entry.service.key == spec.key)
+                refuse(FNAT_CMD_NEW_SERVICE, EEXIST);
+        check_scheduler(spec, FNAT_CMD_NEW_SERVICE);
+        Service service;
+        service.key = spec.key;
+        apply(service, spec);
+        entries.push_back(ServiceEntry{service, {}});
+    }
+
+    void set_service(const ServiceSpec& spec) {
+        ServiceEntry& entry = entry_of(spec.key, FNAT_CMD_SET_SERVICE);
+        check_scheduler(spec, FNAT_CMD_SET_SERVICE);
+        apply(entry.service, spec);
+    }
+
+    void change_dest(const Request& request) {
+        ServiceEntry& entry = entry_of(request.service->key, request.command);
+        const DestSpec& spec = *request.dest;
+        auto found = std::find_if(entry.dests.begin(), entry.dests.end(),
+                                  [&](const Dest& dest) { return dest.key == spec.key; });
+        if (request.command == FNAT_CMD_NEW_DEST) {
+            if (found != entry.dests.end())
+                refuse(request.command, EEXIST);
+            entry.dests.push_back(Dest{spec.key, {}, 0, 0, 0, 0, 0, 0, {}});
+            found = entry.dests.end() - 1;
+        } else if (found == entry.dests.end()) {
+            refuse(request.command, ENOENT);
+        }
+        if (request.command == FNAT_CMD_DEL_DEST) {
+            entry.dests.erase(found);
+        } else {
+            found->forward = spec.forward.value_or(ForwardMethod::DirectRoute);
+            found->weight = spec.weight.value_or(1);
+            found->u_threshold = spec.u_threshold.value_or(0);
+            found->l_threshold = spec.l_threshold.value_or(0);
+        }
+        entry.service.num_dests = static_cast<std::uint32_t>(entry.dests.size());
+    }
+};
+
+// Everything a restore may change, in creation order, one line per object.
+std::string describe(const ModelApi& api) {
+    std::ostringstream out;
+    out << "timeouts " << api.timeouts.tcp << ' ' << api.timeouts.tcp_fin << ' ' << api.timeouts.udp
+        << '\n';
+    for (const auto& entry : api.entries) {
+        const Service& service = entry.service;
+        out << "service " << int{service.key.protocol} << ' '
+            << format_endpoint(service.key.address, service.key.port) << ' ' << service.scheduler
+            << " flags=" << service.flags << " timeout=" << service.timeout
+            << " netmask=" << int{service.netmask} << '\n';
+        for (const auto& dest : entry.dests)
+            out << "  dest " << format_endpoint(dest.key.address, dest.key.port)
+                << " fwd=" << static_cast<int>(dest.forward) << " w=" << dest.weight
+                << " x=" << dest.u_threshold << " y=" << dest.l_threshold << '\n';
+    }
+    return out.str();
+}
+
+std::string save(ModelApi& api) {
+    std::ostringstream out;
+    run_command(parse_command_line({"-S", "-n"}), api, out);
+    return out.str();
+}
+
+// What fnatadm -R does: parse everything, then apply.
+void restore(ModelApi& api, const std::string& input) {
+    std::istringstream in(input);
+    apply_restore(parse_restore_input(in), api);
+}
+
+Dest make_dest(Address address, std::uint16_t port, ForwardMethod forward, std::uint32_t weight,
+               std::uint32_t u_threshold = 0, std::uint32_t l_threshold = 0) {
+    return Dest{DestKey{address, port}, forward, weight, u_threshold, l_threshold, 0, 0, 0, {}};
+}
+
+// Every kind of line -S prints: persistence with and without -M, a zero
+// port, UDP, each forwarding method (TUN with --tun-type), weight 0,
+// thresholds; and timeouts that are not the defaults.
+ModelApi rich_model() {
+    ModelApi api;
+    const auto vip = [](std::uint8_t last) { return Address::ipv4(192, 168, 0, last); };
+    const auto rip = [](std::uint8_t last) { return Address::ipv4(10, 0, 1, last); };
+    api.entries.push_back(
+        ServiceEntry{test::make_service(ServiceKey{IPPROTO_TCP, vip(240), 80}, "rr", 20),
+                     {make_dest(rip(4), 80, ForwardMethod::DirectRoute, 2),
+                      make_dest(rip(3), 80, ForwardMethod::Tunnel, 1)}});
+    api.entries.push_back(
+        ServiceEntry{test::make_service(ServiceKey{IPPROTO_TCP, vip(134), 80}, "wrr", 30, 16),
+                     {make_dest(rip(6), 8080, ForwardMethod::Masquerade, 65535, 10, 5),
+                      make_dest(rip(7), 8080, ForwardMethod::Masquerade, 0, 100),
+                      make_dest(rip(8), 9000, ForwardMethod::FullNat, 4, 30, 20)}});
+    api.entries.push_back(
+        ServiceEntry{test::make_service(ServiceKey{IPPROTO_TCP, vip(200), 0}, "wlc", 300), {}});
+    api.entries.push_back(
+        ServiceEntry{test::make_service(ServiceKey{IPPROTO_UDP, vip(53), 53}, "rr"),
+                     {make_dest(rip(2), 53, ForwardMethod::DirectRoute, 1)}});
+    for (auto& entry : api.entries)
+        entry.service.num_dests = static_cast<std::uint32_t>(entry.dests.size());
+    api.timeouts = Timeouts{30, 20, 60};
+    return api;
+}
+
+// Sorted like -S: the order a restored table is created in.
+std::string describe_sorted(ModelApi api) {
+    Table table{api.get_info(), api.entries};
+    sort_table(table);
+    api.entries = table.services;
+    return describe(api);
+}
+
+TEST(Restore, SavedTableRoundTrips) {
+    ModelApi original = rich_model();
+    const std::string saved = save(original);
+    ASSERT_NE(saved.find("--tun-type ipip"), std::string::npos) << saved;
+    ASSERT_NE(saved.find(" -b -w 4 -x 30 -y 20"), std::string::npos) << saved;
+
+    ModelApi restored;
+    restored.timeouts = original.timeouts;
+    restore(restored, saved);
+    EXPECT_EQ(save(restored), saved);
+    EXPECT_EQ(describe(restored), describe_sorted(original));
+
+    // -C then -S's lines, into the very table they were saved from.
+    ModelApi same = rich_model();
+    restore(same, "-C\n" + saved);
+    EXPECT_EQ(describe(same), describe_sorted(original));
+}
+
+TEST(Restore, OnlyChangingCommandsAreSent) {
+    ModelApi api;
+    restore(api, "-A -t 10.0.0.1:80 -s rr\n"
+                 "-a -t 10.0.0.1:80 -r 10.0.1.1 -m\n"
+                 "-e -t 10.0.0.1:80 -r 10.0.1.1:80 -m -w 5\n"
+                 "-E -t 10.0.0.1:80 -s wrr -p 60\n"
+                 "--set 0 0 0\n" // sends nothing, as on the command line
+                 "--set 10 0 30\n"
+                 "-Z\n"
+                 "-A -u 10.0.0.1:53 -s rr\n"
+                 "-D -u 10.0.0.1:53\n"
+                 "-a -t 10.0.0.1:80 -r 10.0.1.2 -g\n"
+                 "-d -t 10.0.0.1:80 -r 10.0.1.2\n");
+    EXPECT_EQ(api.executed.size(), 10U);
+    EXPECT_EQ(save(api), "-A -t 10.0.0.1:80 -s wrr -p 60\n"
+                         "-a -t 10.0.0.1:80 -r 10.0.1.1:80 -m -w 5\n");
+    EXPECT_EQ(api.timeouts, (Timeouts{10, FNAT_TIMEOUT_TCP_FIN_DEFAULT, 30}));
+}
+
+TEST(Restore, CommentsAndBlankLinesAreSkipped) {
+    ModelApi api;
+    restore(api, "# saved by fnatadm -S\n"
+                 "\n"
+                 "   \t \n"
+                 "  # indented comment\n"
+                 "-A -t 10.0.0.1:80 -s rr\n"
+                 "\n"
+                 "\t-a   -t 10.0.0.1:80\t-r 10.0.1.1:80 -m -w 3  \r\n"
+                 "#-A -t 10.0.0.2:80 -s rr\n");
+    EXPECT_EQ(save(api), "-A -t 10.0.0.1:80 -s rr\n"
+                         "-a -t 10.0.0.1:80 -r 10.0.1.1:80 -m -w 3\n");
+}
+
+TEST(Restore, EmptyInputChangesNothing) {
+    ModelApi api = rich_model();
+    const std::string before = describe(api);
+    restore(api, "");
+    restore(api, "# nothing\n\n");
+    EXPECT_EQ(describe(api), before);
+    EXPECT_TRUE(api.executed.empty());
+}
+
+// The line of a RestoreError thrown by restore(), and its text.
+struct Failure {
+    std::size_t line = 0;
+    std::string what;
+    std::string rollback_error;
+    bool failed_in_kernel = false;
+};
+
+Failure restore_failure(ModelApi& api, const std::string& input) {
+    try {
+        restore(api, input);
+    } catch (const RestoreFailed& error) {
+        return Failure{error.line(), error.what(), error.rollback_error(), true};
+    } catch (const RestoreError& error) {
+        return Failure{error.line(), error.what(), "", false};
+    }
+    ADD_FAILURE() << "the restore succeeded:\n" << input;
+    return Failure{};
+}
+
+TEST(Restore, ParseErrorChangesNothingAndNamesTheLine) {
+    ModelApi api = rich_model();
+    const std::string before = describe(api);
+    const Failure failure = restore_failure(api, "-C\n"
+                                                 "-A -t 10.0.0.1:80 -s rr\n"
+                                                 "-a -t 10.0.0.1:80 -r 10.0.1.1 -w 70000\n"
+                                                 "-a -t 10.0.0.1:80 -r 10.0.1.2\n");
+    EXPECT_FALSE(failure.failed_in_kernel);
+    EXPECT_EQ(failure.line, 3U);
+    EXPECT_EQ(failure.what,
+              "line 3: illegal weight specified (-w '70000': must be an integer 0..65535)");
+    EXPECT_TRUE(api.executed.empty()); // not even the -C of line 1
+    EXPECT_EQ(describe(api), before);
+}
+
+TEST(Restore, LineNumbersCountCommentsAndBlankLines) {
+    ModelApi api;
+    const Failure failure = restore_failure(api, "# header\n"
+                                                 "\n"
+                                                 "-A -t 10.0.0.1:80 -s rr\n"
+                                                 "-A -t 10.0.0.1:80 --bogus\n");
+    EXPECT_EQ(failure.line, 4U);
+    EXPECT_EQ(failure.what, "line 4: unknown option '--bogus' (see fnatadm -h)");
+    EXPECT_TRUE(api.executed.empty());
+}
+
+TEST(Restore, CommandsThatDoNotChangeTheTableAreRefused) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"-R", "-R (--restore) is not allowed in restore input"},
+        {"--restore", "-R (--restore) is not allowed in restore input"},
+        {"-S -n", "-S (--save) is not allowed in restore input"},
+        {"-L -n", "-L (--list) is not allowed in restore input"},
+        {"-l --timeout", "-L (--list) is not allowed in restore input"},
+        {"-h", "-h (--help) is not allowed in restore input"},
+        {"-v", "-v (--version) is not allowed in restore input"},
+    };
+    for (const auto& [line, message] : cases) {
+        ModelApi api = rich_model();
+        const std::string before = describe(api);
+        const Failure failure = restore_failure(api, "-C\n" + line + "\n");
+        EXPECT_EQ(failure.what, "line 2: " + message) << line;
+        EXPECT_TRUE(api.executed.empty()) << line;
+        EXPECT_EQ(describe(api), before) << line;
+    }
+}
+
+TEST(Restore, KernelErrorRollsBackToThePreviousTable) {
+    ModelApi api = rich_model();
+    const std::string before = describe(api);
+    // Changes to services the input names and to one it does not, the
+    // timeouts, then a dest for a service that does not exist.
+    const Failure failure =
+        restore_failure(api, "--set 1 2 3\n"
+                             "-A -t 10.0.0.1:80 -s rr\n"
+                             "-a -t 10.0.0.1:80 -r 10.0.1.1 -m\n"
+                             "-E -t 192.168.0.240:80 -s wlc\n"
+                             "-d -t 192.168.0.134:80 -r 10.0.1.6:8080\n"
+                             "-D -u 192.168.0.53:53\n"
+                             "# the service of the next line was never defined\n"
+                             "-a -t 10.0.0.99:80 -r 10.0.1.1 -m\n"
+                             "-A -t 10.0.0.2:80 -s rr\n");
+    EXPECT_TRUE(failure.failed_in_kernel);
+    EXPECT_EQ(failure.line, 8U);
+    EXPECT_EQ(failure.what, "line 8: Service not defined");
+    EXPECT_EQ(failure.rollback_error, "");
+    EXPECT_EQ(describe(api), before); // creation order, timeouts and all
+    // Line 9 was never sent.
+    for (const auto& request : api.executed) {
+        if (request.service) {
+            EXPECT_NE(request.service->key.address, Address::ipv4(10, 0, 0, 2));
+        }
+    }
+}
+
+TEST(Restore, DuplicateServiceAfterAFlushRollsBack) {
+    ModelApi api = rich_model();
+    const std::string before = describe(api);
+    const Failure failure = restore_failure(api, "-C\n"
+                                                 "-A -t 10.0.0.1:80 -s rr\n"
+                                                 "-A -t 10.0.0.1:80 -s wrr\n");
+    EXPECT_EQ(failure.what, "line 3: Service already exists");
+    EXPECT_EQ(describe(api), before);
+}
+
+TEST(Restore, SavedLinesOnTheSameTableFailWithoutChangingIt) {
+    // As ipvsadm -R: the lines are added to the table, not replacing it.
+    ModelApi api = rich_model();
+    const std::string before = describe(api);
+    const Failure failure = restore_failure(api, save(api));
+    EXPECT_EQ(failure.what, "line 1: Service already exists");
+    // Nothing had changed, so there was nothing to roll back: no flush.
+    ASSERT_EQ(api.executed.size(), 1U);
+    EXPECT_EQ(api.executed[0].command, FNAT_CMD_NEW_SERVICE);
+    EXPECT_EQ(describe(api), before);
+}
+
+TEST(Restore, UnknownSchedulerRollsBack) {
+    ModelApi api = rich_model();
+    const std::string before = describe(api);
+    const Failure failure = restore_failure(api, "-A -t 10.0.0.1:80 -s rr\n"
+                                                 "-E -t 10.0.0.1:80 -s nope\n");
+    EXPECT_EQ(failure.what, "line 2: Scheduler not found");
+    EXPECT_EQ(describe(api), before);
+}
+
+TEST(Restore, FailedRollbackIsReported) {
+    ModelApi api = rich_model();
+    api.fail_when = [](const Request& request) {
+        return request.command == FNAT_CMD_NEW_DEST && request.dest &&
+               request.dest->key.address == Address::ipv4(10, 0, 1, 7);
+    };
+    const Failure failure = restore_failure(api, "-C\n"
+                                                 "-A -t 10.0.0.1:80 -s rr\n"
+                                                 "-a -t 10.0.0.1:80 -r 10.0.1.7 -m\n");
+    EXPECT_EQ(failure.what, "line 3: Memory allocation problem");
+    EXPECT_EQ(failure.rollback_error, "Memory allocation problem");
+}
+
+TEST(Restore, SnapshotIsTakenBeforeTheFirstRequest) {
+    ModelApi api = rich_model();
+    const Snapshot snapshot = take_snapshot(api);
+    EXPECT_EQ(snapshot.timeouts, (Timeouts{30, 20, 60}));
+    ASSERT_EQ(snapshot.services.size(), 4U);
+    EXPECT_EQ(snapshot.services[0].service.key.address, Address::ipv4(192, 168, 0, 240));
+    EXPECT_EQ(snapshot.services[1].dests.size(), 3U);
+
+    ModelApi other;
+    restore_snapshot(other, snapshot);
+    EXPECT_EQ(describe(other), describe(api));
+    EXPECT_EQ(other.executed.front().command, FNAT_CMD_FLUSH);
+    EXPECT_EQ(other.executed.back().command, FNAT_CMD_SET_TIMEOUT);
+}
+
+} // namespace
+} // namespace fnat
