@@ -19,7 +19,8 @@
 # (the real servers' addresses), CLIENT (the client's address), PORT (the TCP
 # and UDP port of the service and of the real servers), TOPO (nat, dr, tun).
 # On rs1 and rs2 `fnat-traffic serve --tcp PORT --udp PORT --name rsN` runs
-# (output in $LIB_TMP/rsN.out) until topo_down or the end of the scenario.
+# (output in $LIB_TMP/rsN.out) until topo_down or the end of the scenario;
+# with TOPO_SERVE=http, busybox httpd serves a page saying rsN instead.
 #
 # The balancer is whatever $LB names (default ipvsadm; fnatadm takes the same
 # arguments): `lb ARGS...` runs `$LB ARGS...` in the director namespace and
@@ -28,6 +29,7 @@
 # is the one thing that differs between topologies: $LB_FWD).
 
 LB=${LB:-ipvsadm}
+TOPO_SERVE=${TOPO_SERVE:-traffic}
 PORT=80
 CLIENT='' VIP='' RIP1='' RIP2='' LB_FWD='' # set by topo_*, read by the scenarios
 _topo_ns=()
@@ -133,10 +135,28 @@ _topo_ping() {
 	done
 }
 
-# _topo_serve: fnat-traffic serve on rs1 and rs2, TCP and UDP PORT, named rs1/rs2.
+# _topo_listening NS: something in NS listens on TCP port PORT.
+_topo_listening() {
+	ip netns exec "$1" ss -Htln "( sport = :$PORT )" | grep -q .
+}
+
+# _topo_serve: fnat-traffic serve on rs1 and rs2, TCP and UDP PORT, named rs1/rs2
+# (or, with TOPO_SERVE=http, a web server whose page says rs1/rs2).
 _topo_serve() {
 	local n
 	_topo_serve_pids=()
+	if [ "$TOPO_SERVE" = http ]; then
+		for n in rs1 rs2; do
+			mkdir -p "$LIB_TMP/www-$n"
+			echo "$n" >"$LIB_TMP/www-$n/index.html"
+			ip netns exec "$n" busybox httpd -f -p "$PORT" -h "$LIB_TMP/www-$n" &
+			_topo_serve_pids+=($!)
+		done
+		for n in rs1 rs2; do
+			wait_until 10 _topo_listening "$n"
+		done
+		return
+	fi
 	for n in rs1 rs2; do
 		# Started with ip netns exec, not in_ns: a function would run in a
 		# subshell (see traffic_selftest.sh).
@@ -160,6 +180,10 @@ topo_down() {
 	done
 	for i in "${!_topo_serve_pids[@]}"; do
 		n=rs$((i + 1))
+		if [ "$TOPO_SERVE" = http ]; then
+			wait "${_topo_serve_pids[i]}" || true # httpd ends on SIGTERM
+			continue
+		fi
 		rc=0
 		wait "${_topo_serve_pids[i]}" || rc=$?
 		out=$(<"$LIB_TMP/$n.out")

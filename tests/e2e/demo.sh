@@ -1,30 +1,81 @@
 #!/bin/bash
-# The demo `make demo` shows: the NAT example of the seeds (two real servers
-# behind one VIP, round robin, then weights), configured with fnatadm in
-# place of ipvsadm. Also run by `make check`, so the demo stays true.
+# The demo `make demo` shows: the seeds' NAT example end to end, with fnatadm
+# in place of ipvsadm. A client, a director and two real servers (each in its
+# own network namespace, wired as the seeds draw it); the director balances
+# VIP:80 round robin over the two web servers; the client fetches the page
+# six times and the answers alternate rs1, rs2, ...; then the counters and
+# the connection table, and weights. Also run by `make check`, so the demo
+# stays true.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+LB=fnatadm
+TOPO_SERVE=http
+# shellcheck source=_topo.sh
+. "$(dirname "$0")/_topo.sh"
 
-# show CMD...: prints the command as an operator would type it, then runs it.
-show() {
-	echo "[root@director ~]# $*"
-	must "$@"
+# on HOST CMD...: prints the command as an operator on HOST would type it,
+# then runs it in HOST's namespace and prints its output.
+on() {
+	local host=$1
+	shift
+	echo "[root@$host ~]# $*"
+	must ip netns exec "$host" "$@"
 }
 
-VIP=172.16.1.134
-show insmod "/lib/modules/$FNAT_KVER/extra/fnat.ko"
-on_exit "rmmod fnat 2>/dev/null || true"
-show fnatadm -v
-show fnatadm -A -t $VIP:80 -s rr
-show fnatadm -a -t $VIP:80 -m -r 172.16.1.135:80
-show fnatadm -a -t $VIP:80 -m -r 172.16.1.136:80
-out=$(show fnatadm -Ln)
+# fetch N: the client fetches the page N times; prints the answers in one line.
+fetch() {
+	local i answers=()
+	for ((i = 0; i < $1; i++)); do
+		answers+=("$(must ip netns exec client busybox wget -q -O - "http://$VIP/")")
+	done
+	echo "${answers[*]}"
+}
+
+step "the director loads fnat"
+echo "[root@director ~]# modprobe fnat"
+lb_load
+
+step "the seeds' NAT network: client, director (VIP), rs1 and rs2 behind it"
+topo_nat
+echo "client $CLIENT -> VIP $VIP:$PORT on the director -> rs1 $RIP1:$PORT, rs2 $RIP2:$PORT (web servers)"
+on director fnatadm -v
+
+step "the director balances VIP:80 round robin, masquerading (-m)"
+on director fnatadm -A -t "$VIP:$PORT" -s rr
+on director fnatadm -a -t "$VIP:$PORT" -r "$RIP1:$PORT" -m
+on director fnatadm -a -t "$VIP:$PORT" -r "$RIP2:$PORT" -m
+out=$(on director fnatadm -Ln)
 echo "$out"
-[[ "$out" == *"TCP  $VIP:80 rr"*"172.16.1.135:80"*"Masq"*"172.16.1.136:80"* ]] ||
+[[ "$out" == *"TCP  $VIP:$PORT rr"*"$RIP1:$PORT"*"Masq"*"$RIP2:$PORT"*"Masq"* ]] ||
 	fail "the listing does not show the service"
 
-show fnatadm -E -t $VIP:80 -s wrr
-show fnatadm -e -t $VIP:80 -m -r 172.16.1.135:80 -w 2
-show fnatadm -Ln
-show fnatadm -Ln --json
-show fnatadm -C
-show rmmod fnat
+step "the client fetches http://$VIP/ six times: the answers alternate"
+echo "[root@client ~]# for i in 1 2 3 4 5 6; do wget -q -O - http://$VIP/; done"
+out=$(fetch 6)
+echo "$out"
+[ "$out" = "rs1 rs2 rs1 rs2 rs1 rs2" ] || [ "$out" = "rs2 rs1 rs2 rs1 rs2 rs1" ] ||
+	fail "the answers do not alternate: $out"
+
+step "what the director counted, and the connections it tracks"
+out=$(on director fnatadm -Ln --stats)
+echo "$out"
+[[ "$out" =~ TCP\ +$VIP:$PORT\ +6\  ]] || fail "the service did not count 6 connections"
+out=$(on director fnatadm -Lnc)
+echo "$out"
+[ "$(grep -c "$CLIENT:.*$VIP:$PORT" <<<"$out")" -eq 6 ] ||
+	fail "-Lnc does not list the 6 connections"
+
+step "weights: rs1 gets twice rs2's share"
+on director fnatadm -E -t "$VIP:$PORT" -s wrr
+on director fnatadm -e -t "$VIP:$PORT" -r "$RIP1:$PORT" -m -w 2
+on director fnatadm -Ln
+echo "[root@client ~]# for i in 1 2 3 4 5 6; do wget -q -O - http://$VIP/; done"
+out=$(fetch 6)
+echo "$out"
+[ "$(grep -o rs1 <<<"$out" | wc -l)" -eq 4 ] || fail "rs1 did not answer 4 of 6: $out"
+
+step "the same configuration as JSON, then clear it"
+on director fnatadm -Ln --json
+on director fnatadm -C
+topo_down
+lb_unload

@@ -4,7 +4,7 @@
 # configuration.
 . "$(dirname "$0")/lib.sh"
 
-must insmod "/lib/modules/$FNAT_KVER/extra/fnat.ko"
+must modprobe fnat
 on_exit "rmmod fnat 2>/dev/null || true"
 must fnatadm -A -t 10.0.0.1:80 -s rr
 must fnatadm -a -t 10.0.0.1:80 -r 10.0.1.1:80 -m

@@ -4,7 +4,7 @@
 # lead to compared with what ipvsadm lists for the same commands.
 . "$(dirname "$0")/lib.sh"
 
-must insmod "/lib/modules/$FNAT_KVER/extra/fnat.ko"
+must modprobe fnat
 on_exit "rmmod fnat 2>/dev/null || true"
 must modprobe -a ip_vs ip_vs_rr ip_vs_wrr ip_vs_wlc
 on_exit "ipvsadm -C; rmmod ip_vs_wlc ip_vs_wrr ip_vs_rr ip_vs 2>/dev/null || true"

@@ -10,6 +10,7 @@ RS1=192.168.0.223
 RS2=192.168.0.224
 
 step "load fnat"
+must modprobe nf_defrag_ipv4 # fnat.ko's dependency, which insmod does not load
 must insmod "$KO"
 expect_contains "fnat" cat /proc/modules
 on_exit "rmmod fnat 2>/dev/null || true"
