@@ -9,6 +9,13 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+/* GSO helpers (skb_gso_validate_network_len) moved to net/gso.h in 6.5. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <net/gso.h>
+#else
+#include <linux/skbuff.h>
+#endif
+
 /* Dumps carry a full struct genl_info since 6.2. */
 static inline struct nlattr **fnat_genl_dump_attrs(struct netlink_callback *cb)
 {

@@ -16,6 +16,7 @@
 #include <net/ip.h>
 #include <net/ip_tunnels.h>
 #include <net/route.h>
+#include "fnat_compat.h"
 #include "fnat_drops.h"
 #include "fnat_rewrite.h"
 #include "fnat_xmit.h"
