@@ -14,11 +14,11 @@
 #include <net/dst.h>
 #include <net/icmp.h>
 #include <net/ip.h>
-#include <net/ip_tunnels.h>
 #include <net/route.h>
 #include "fnat_compat.h"
 #include "fnat_drops.h"
 #include "fnat_rewrite.h"
+#include "fnat_tunnel.h"
 #include "fnat_xmit.h"
 
 static unsigned int fnat_xmit_drop(struct fnat_netns *fn,
@@ -174,54 +174,26 @@ unsigned int fnat_xmit_dr(struct fnat_netns *fn, struct fnat_conn *c,
 }
 
 /*
- * IPIP to the real server, which decapsulates and answers the client from
- * the VIP. The outer header copies the inner DF, TOS and (decremented) TTL,
- * as a router's tunnel would; GSO packets stay GSO and are segmented as
- * IPIP by the stack or the NIC.
+ * IPIP to the real server (fnat_tunnel.c), which decapsulates and answers
+ * the client from the VIP.
  */
 unsigned int fnat_xmit_tun(struct fnat_netns *fn, struct fnat_conn *c,
 			   struct sk_buff *skb, const struct fnat_pkt *p)
 {
 	__be32 rs = c->tuple[FNAT_DIR_REPLY].saddr.ip, saddr = 0;
-	const struct iphdr *inner;
 	struct rtable *rt;
-	struct iphdr *iph;
 	unsigned int v;
-	__be16 df;
-	u8 tos, ttl;
 
 	v = fnat_xmit_prepare(fn, skb, p, rs, false, sizeof(struct iphdr),
 			      &rt, &saddr);
 	if (v != NF_ACCEPT)
 		return v;
-	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
-			 rt->dst.header_len + sizeof(struct iphdr)) ||
-	    iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4)) {
+	if (fnat_tunnel_ipip_push(fn->net, skb, saddr, rs,
+				  LL_RESERVED_SPACE(rt->dst.dev) +
+				  rt->dst.header_len)) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}
-	inner = ip_hdr(skb);
-	df = inner->frag_off & htons(IP_DF);
-	tos = inner->tos;
-	ttl = inner->ttl;
-	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
-	skb->transport_header = skb->network_header;
-	skb_push(skb, sizeof(struct iphdr));
-	skb_reset_network_header(skb);
-	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-
-	iph = ip_hdr(skb);
-	iph->version = 4;
-	iph->ihl = sizeof(struct iphdr) >> 2;
-	iph->tos = tos;
-	iph->frag_off = df;
-	iph->ttl = ttl;
-	iph->protocol = IPPROTO_IPIP;
-	iph->saddr = saddr;
-	iph->daddr = rs;
-	ip_select_ident(fn->net, skb, NULL);
-	/* The MTU was checked above, against the inner packet. */
-	skb->ignore_df = 1;
 	return fnat_xmit_send(fn->net, skb, rt);
 }
 

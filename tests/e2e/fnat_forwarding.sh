@@ -10,7 +10,8 @@
 # - a client reusing its port while the director holds the old connection
 #   in TIME_WAIT gets a new connection at once;
 # - frag-needed reaches a NAT client whose packets are too big for the
-#   real servers' segment, and the transfer still completes intact;
+#   real servers' segment, and the transfer still completes intact; a real
+#   server's ICMP error reaches the client about the packet it sent;
 # - malformed packets to the VIP are dropped and counted by reason, and
 #   service goes on.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -121,6 +122,18 @@ check_port_reuse() {
 	[ "$ms" -lt 900 ] || fail "the reused port waited $ms ms"
 }
 
+check_icmp_error() {
+	local out
+	step "nat: a real server's port-unreachable reaches the client about the datagram it sent"
+	lb -A -u "$VIP:81" -s rr
+	lb -a -u "$VIP:81" -r "$RIP1:81" -m
+	out=$(must in_ns client fnat-traffic connect --udp "$VIP:81" --count 1 --bytes 10 \
+		--timeout-ms 3000 --allow-failures)
+	echo "$out"
+	[[ "$out" == *"refused 1"* ]] || fail "the client's socket saw no port-unreachable: $out"
+	lb -D -u "$VIP:81"
+}
+
 check_frag_needed() {
 	local out
 	step "nat: the real servers' segment has MTU 1000: frag-needed reaches the client"
@@ -159,6 +172,7 @@ mode_extra() {
 	check_expiry "$1"
 	[ "$1" != nat ] || check_port_reuse
 	[ "$1" != nat ] || check_frag_needed
+	[ "$1" != nat ] || check_icmp_error
 	check_garbage "$1"
 }
 
