@@ -379,7 +379,86 @@ static void fnat_conn_dest_accounting(struct kunit *test)
 	kfree(dest);
 }
 
+struct walk_state {
+	unsigned int	seen[64];
+	unsigned int	extra;		/* expired, or of another netns */
+	unsigned int	budget;		/* accepted before refusing one */
+};
+
+static int walk_take(struct fnat_conn *c, void *arg)
+{
+	struct walk_state *w = arg;
+	unsigned int i = ntohs(c->tuple[FNAT_DIR_ORIG].sport) - 40000;
+
+	if (!w->budget)
+		return -EMSGSIZE;
+	w->budget--;
+	if (i < ARRAY_SIZE(w->seen))
+		w->seen[i]++;
+	else
+		w->extra++;
+	return 0;
+}
+
+/*
+ * A dump that stops whenever its message is full and resumes at (bucket,
+ * position) sees every live connection of its netns exactly once, however
+ * small the parts, and nothing expired or of another netns.
+ */
+static void fnat_conn_walk_resumes(struct kunit *test)
+{
+	struct fnat_conn_table *t = fnat_conn_table_create(3, 0);
+	struct net *other = kunit_kzalloc(test, sizeof(*other), GFP_KERNEL);
+	struct fnat_conn *c[64 + 2];
+	struct walk_state *w;
+	unsigned int i, part, b, pos;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (i = 0; i < 64; i++) {
+		struct fnat_tuple o = tuple4(CIP, 40000 + i, VIP, 80);
+		struct fnat_tuple r = tuple4(RIP, 80, CIP, 40000 + i);
+
+		c[i] = fnat_conn_create(t, &init_net, &o, &r, 100, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[i]));
+	}
+	{
+		struct fnat_tuple o = tuple4(CIP, 40100, VIP, 80);
+		struct fnat_tuple r = tuple4(RIP, 80, CIP, 40100);
+
+		c[64] = fnat_conn_create(t, &init_net, &o, &r, 5, 0);
+		c[65] = fnat_conn_create(t, other, &o, &r, 100, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[64]));
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[65]));
+	}
+
+	for (part = 1; part <= 7; part += 3) {
+		memset(w, 0, sizeof(*w));
+		b = 0;
+		pos = 0;
+		while (b < (1U << t->bits)) {
+			w->budget = part;
+			for (; b < (1U << t->bits); b++) {
+				if (fnat_conn_walk_bucket(t, b, &init_net, 10,
+							  &pos, walk_take, w))
+					break;
+				pos = 0;
+			}
+		}
+		for (i = 0; i < 64; i++)
+			KUNIT_EXPECT_EQ_MSG(test, 1U, w->seen[i],
+					    "conn %u, parts of %u", i, part);
+		KUNIT_EXPECT_EQ(test, 0U, w->extra);
+	}
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		fnat_conn_put(c[i]);
+	fnat_conn_table_destroy(t);
+}
+
 static struct kunit_case fnat_conn_cases[] = {
+	KUNIT_CASE(fnat_conn_walk_resumes),
 	KUNIT_CASE(fnat_conn_dest_accounting),
 	KUNIT_CASE(fnat_conn_both_directions),
 	KUNIT_CASE(fnat_conn_reuse_and_limit),
