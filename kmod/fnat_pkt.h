@@ -90,8 +90,6 @@ enum fnat_drop_reason {
 	FNAT_DROP_TTL_EXPIRED,
 	/* A forwarding method this build does not implement yet. */
 	FNAT_DROP_FWD_UNSUPPORTED,
-	/* A fragment that reached the balancer without being reassembled. */
-	FNAT_DROP_FRAGMENT,
 	FNAT_DROP_REASON_MAX,
 };
 
