@@ -16,6 +16,16 @@ struct fnat_drop_counters {
 	u64	n[FNAT_DROP_REASON_MAX];
 };
 
+/*
+ * Reasons that mean "not fnat's" rather than "malformed": such packets go
+ * to the host untouched, so they have no counter to show.
+ */
+static inline bool fnat_drop_reason_counted(enum fnat_drop_reason reason)
+{
+	return reason != FNAT_DROP_UNSUPPORTED_PROTO &&
+	       reason != FNAT_DROP_ICMP_UNSUPPORTED_INNER;
+}
+
 static inline void fnat_drop_count(struct fnat_netns *fn,
 				   enum fnat_drop_reason reason)
 {

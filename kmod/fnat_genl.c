@@ -675,7 +675,7 @@ nospace:
 	return -EMSGSIZE;
 }
 
-/* One entry per drop reason, in the enum's order. */
+/* One entry per counted drop reason, in the enum's order. */
 static int fnat_genl_put_drops(struct sk_buff *msg, struct fnat_netns *fn)
 {
 	struct nlattr *nest, *entry;
@@ -685,6 +685,8 @@ static int fnat_genl_put_drops(struct sk_buff *msg, struct fnat_netns *fn)
 	if (!nest)
 		return -EMSGSIZE;
 	for (r = 1; r < FNAT_DROP_REASON_MAX; r++) {
+		if (!fnat_drop_reason_counted(r))
+			continue;
 		entry = nla_nest_start(msg, FNAT_DROPS_A_ENTRY);
 		if (!entry ||
 		    nla_put_string(msg, FNAT_DROP_A_NAME,
