@@ -101,6 +101,32 @@ struct fnat_dest {
 	struct rcu_head		rcu;
 };
 
+/* Local-address flags (fnat_laddr.flags bits). */
+enum {
+	FNAT_LADDR_F_DELETED,	/* out of its service: draining */
+};
+
+/*
+ * A local address (LIP) of a service: FULLNAT connections reach the real
+ * servers from it. Lives as long as its service lists it or a connection
+ * uses it; holds its service, like a dest.
+ */
+struct fnat_laddr {
+	struct list_head	list;		/* in svc->laddrs, RCU */
+	refcount_t		refcnt;
+	struct fnat_service	*svc;
+	u16			af;
+	union nf_inet_addr	addr;
+	unsigned long		flags;
+	/* Where each protocol's next port search starts (fnat_lport.c). */
+	atomic_t		cursor_tcp;
+	atomic_t		cursor_udp;
+	atomic_t		conns;
+	atomic64_t		conflicts;
+	atomic64_t		exhausted;
+	struct rcu_head		rcu;
+};
+
 /* Referenced by the service table and by each of its dests. */
 struct fnat_service {
 	struct hlist_node	hnode;		/* in fn->svc_table, RCU */
@@ -113,6 +139,8 @@ struct fnat_service {
 	const struct fnat_scheduler *sched;	/* under fn->lock */
 	struct list_head	dests;		/* creation order, RCU */
 	unsigned int		num_dests;
+	struct list_head	laddrs;		/* FULLNAT sources, RCU */
+	unsigned int		num_laddrs;
 	/* What the data path schedules from; rebuilt on every change. */
 	struct fnat_dest_set __rcu *dset;
 	struct fnat_stats	stats;
@@ -202,10 +230,20 @@ int fnat_dest_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 		  struct netlink_ext_ack *extack);
 void fnat_dest_free_all(struct fnat_service *svc);
 void fnat_dest_release(struct fnat_dest *dest);
-bool fnat_dest_available(const struct fnat_dest *dest);
 bool fnat_dest_hold(struct fnat_dest *dest);
 void fnat_dest_put(struct fnat_dest *dest);
 void fnat_svc_put(struct fnat_service *svc);
+
+/* fnat_laddr.c: callers hold fn->lock for writes, RCU for lookups. */
+int fnat_laddr_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
+		   const union nf_inet_addr *addr,
+		   struct netlink_ext_ack *extack);
+int fnat_laddr_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
+		   const union nf_inet_addr *addr,
+		   struct netlink_ext_ack *extack);
+void fnat_laddr_free_all(struct fnat_service *svc);
+bool fnat_laddr_hold(struct fnat_laddr *la);
+void fnat_laddr_put(struct fnat_laddr *la);
 
 /* fnat_genl.c */
 int fnat_genl_register(void);
@@ -215,6 +253,13 @@ void fnat_genl_unregister(void);
 struct fnat_conn_table;
 unsigned int fnat_conn_tab_size(void);
 struct fnat_conn_table *fnat_conns(void);
+
+/* Schedulers pick only these: weight above 0, not overloaded. */
+static inline bool fnat_dest_available(const struct fnat_dest *dest)
+{
+	return atomic_read(&dest->weight) > 0 &&
+	       !test_bit(FNAT_DEST_F_OVERLOAD, &dest->flags);
+}
 
 static inline bool fnat_addr_equal(u16 af, const union nf_inet_addr *a,
 				   const union nf_inet_addr *b)

@@ -14,6 +14,7 @@
 #include <linux/vmalloc.h>
 #include <net/netns/hash.h>
 #include "fnat_conn.h"
+#include "fnat_proto_tcp.h"
 
 /* Enough stripes that two CPUs rarely meet, few enough to stay cached. */
 #define FNAT_CONN_LOCK_BITS	10
@@ -210,12 +211,27 @@ static void fnat_conn_retire(struct fnat_conn *c)
 	spin_unlock_bh(&c->lock);
 	if (c->net_count)
 		atomic_dec(c->net_count);
+	if (c->laddr)
+		atomic_dec(&c->laddr->conns);
+}
+
+/*
+ * An entry a new connection may take the place of: expired, or a TCP
+ * connection both ends have closed (TIME_WAIT and the like), whose
+ * tuple a client reusing its port, or FULLNAT reusing a local port,
+ * may have at once.
+ */
+bool fnat_conn_replaceable(const struct fnat_conn *c, unsigned long now)
+{
+	return fnat_conn_expired(c, now) ||
+	       (c->tuple[FNAT_DIR_ORIG].protocol == IPPROTO_TCP &&
+		fnat_tcp_state_reusable(READ_ONCE(c->state)));
 }
 
 /*
  * Hashes @c (from fnat_conn_alloc) under both tuples. Returns 0, or
  * -EEXIST when a live entry already has one of them; either way the
- * caller keeps its reference. An expired entry holding a tuple is
+ * caller keeps its reference. A replaceable entry holding a tuple is
  * replaced: that is how a client reusing a port gets a new connection at
  * once.
  */
@@ -235,7 +251,7 @@ int fnat_conn_insert(struct fnat_conn_table *t, struct fnat_conn *c,
 	old[FNAT_DIR_ORIG] = fnat_conn_find_locked(t, h0, net, orig);
 	old[FNAT_DIR_REPLY] = fnat_conn_find_locked(t, h1, net, reply);
 	for (d = 0; d < FNAT_DIR_MAX; d++) {
-		if (old[d] && !fnat_conn_expired(old[d], now)) {
+		if (old[d] && !fnat_conn_replaceable(old[d], now)) {
 			fnat_conn_unlock2(t, h0, h1);
 			atomic_long_inc(&t->drop_exists);
 			return -EEXIST;
@@ -246,6 +262,8 @@ int fnat_conn_insert(struct fnat_conn_table *t, struct fnat_conn *c,
 		atomic_inc(fnat_conn_dest_counter(c));
 	if (c->net_count)
 		atomic_inc(c->net_count);
+	if (c->laddr)
+		atomic_inc(&c->laddr->conns);
 	refcount_inc(&c->refcnt);
 	/*
 	 * Expired holders go; their other buckets' stripes may not be held,
@@ -330,6 +348,8 @@ void fnat_conn_put(struct fnat_conn *c)
 		return;
 	if (c->dest)
 		fnat_dest_put(c->dest);
+	if (c->laddr)
+		fnat_laddr_put(c->laddr);
 	kfree_rcu(c, rcu);
 }
 

@@ -56,6 +56,9 @@ struct fnat_conn {
 	 */
 	struct fnat_dest	*dest;
 	atomic_t		*net_count;
+	/* FULLNAT: the local address (a reference) and the ISN offset. */
+	struct fnat_laddr	*laddr;
+	u32			seq_delta;
 	spinlock_t		lock;		/* state, active, dead */
 	u8			fwd_method;
 	u8			state;
@@ -92,6 +95,7 @@ struct fnat_conn *fnat_conn_alloc(struct fnat_conn_table *t, struct net *net,
 int fnat_conn_insert(struct fnat_conn_table *t, struct fnat_conn *c,
 		     unsigned long now);
 void fnat_conn_free_unhashed(struct fnat_conn_table *t, struct fnat_conn *c);
+bool fnat_conn_replaceable(const struct fnat_conn *c, unsigned long now);
 void fnat_conn_set_active(struct fnat_conn *c, bool active);
 struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
 				   struct net *net,

@@ -9,16 +9,23 @@
  */
 #include <linux/icmp.h>
 #include <linux/ip.h>
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
+#include <linux/random.h>
 #include <linux/skbuff.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/tcp.h>
 #include "fnat_core.h"
 #include "fnat_drops.h"
+#include "fnat_lport.h"
 #include "fnat_proto_tcp.h"
 #include "fnat_rewrite.h"
 #include "fnat_sched.h"
+#include "fnat_tcpseq.h"
 #include "fnat_xmit.h"
+
+/* Spreads clients over local addresses; random so clients cannot aim. */
+static u32 fnat_laddr_seed __read_mostly;
 
 /* Before the first packet says otherwise: as long as a SYN may wait. */
 #define FNAT_CONN_INITIAL_TIMEOUT	(60 * HZ)
@@ -190,11 +197,100 @@ static void fnat_core_reply_tuple(const struct fnat_pkt *p,
 }
 
 /*
+ * Whether a connection holds @tp and keeps it: one in TIME_WAIT or
+ * another closed state gives its local port up to a new connection.
+ */
+static bool fnat_core_tuple_busy(const struct fnat_tuple *tp, void *arg)
+{
+	struct fnat_netns *fn = arg;
+	enum fnat_conn_dir dir;
+	struct fnat_conn *c;
+	bool busy;
+
+	c = fnat_conn_lookup(fnat_conns(), fn->net, tp, jiffies, &dir);
+	if (!c)
+		return false;
+	busy = !fnat_conn_replaceable(c, jiffies);
+	fnat_conn_put(c);
+	return busy;
+}
+
+/*
+ * FULLNAT: a local address and port for a connection to @dest, trying the
+ * service's local addresses in turn. The first one tried comes from a hash
+ * of the client's address and port rather than a round robin, which would
+ * move in step with an rr scheduler and pair each real server with one
+ * local address. Returns the address with a reference, or NULL when none
+ * has a port free.
+ */
+static struct fnat_laddr *fnat_core_laddr(struct fnat_netns *fn,
+					  struct fnat_service *svc,
+					  const struct fnat_dest *dest,
+					  const struct fnat_tuple *client,
+					  __be16 *lport)
+{
+	unsigned int n = READ_ONCE(svc->num_laddrs), start, i, pass;
+	struct fnat_lport_range range;
+	struct fnat_laddr *la;
+	__be16 port;
+
+	if (!n)
+		return NULL;
+	net_get_random_once(&fnat_laddr_seed, sizeof(fnat_laddr_seed));
+	fnat_lport_range(&range);
+	start = jhash_2words((__force u32)client->saddr.ip,
+			     (__force u32)client->sport, fnat_laddr_seed) % n;
+	for (pass = 0; pass < 2; pass++) {
+		i = 0;
+		list_for_each_entry_rcu(la, &svc->laddrs, list) {
+			bool turn = pass ? i < start : i >= start;
+
+			i++;
+			if (!turn || test_bit(FNAT_LADDR_F_DELETED, &la->flags))
+				continue;
+			port = fnat_lport_get(la, client->protocol,
+					      &dest->key.addr,
+					      dest->key.port, &range,
+					      fnat_core_tuple_busy, fn);
+			if (port && fnat_laddr_hold(la)) {
+				*lport = port;
+				return la;
+			}
+		}
+	}
+	net_warn_ratelimited("fnat: no local port free towards %pI4:%u on any local address of %pI4:%u\n",
+			     &dest->key.addr.ip, ntohs(dest->key.port),
+			     &svc->key.addr.ip, ntohs(svc->key.port));
+	return NULL;
+}
+
+/* FULLNAT: the offset from the client's ISN to the one the server sees. */
+static u32 fnat_core_seq_delta(const struct sk_buff *skb,
+			       const struct fnat_pkt *p,
+			       const struct fnat_tuple *reply)
+{
+	struct fnat_tuple to_server = {
+		.saddr = reply->daddr,
+		.daddr = reply->saddr,
+		.sport = reply->dport,
+		.dport = reply->sport,
+	};
+	struct tcphdr _th;
+	const struct tcphdr *th;
+
+	th = skb_header_pointer(skb, p->l4off, sizeof(_th), &_th);
+	if (!th)
+		return 0;
+	return fnat_tcp_isn(&to_server) - ntohl(th->seq);
+}
+
+/*
  * A new connection to a dest the service's scheduler picks. Returns it
  * with a reference, or NULL after counting why not.
  */
 static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 					    struct fnat_service *svc,
+					    const struct sk_buff *skb,
 					    const struct fnat_pkt *p)
 {
 	struct fnat_sched_ctx ctx = {
@@ -205,10 +301,13 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 		.dport	= p->tuple.dport,
 	};
 	struct fnat_conn_table *t = fnat_conns();
+	struct fnat_laddr *la = NULL;
 	enum fnat_conn_dir dir;
 	struct fnat_tuple reply;
 	struct fnat_dest *dest;
 	struct fnat_conn *c;
+	__be16 lport;
+	u8 fwd;
 	int err;
 
 	dest = fnat_sched_pick(svc, &ctx);
@@ -217,18 +316,34 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 		return NULL;
 	}
 	fnat_core_reply_tuple(p, dest, &reply);
+	fwd = READ_ONCE(dest->fwd_method);
+	if (fwd == FNAT_FWD_FULLNAT) {
+		la = fnat_core_laddr(fn, svc, dest, &p->tuple, &lport);
+		if (!la) {
+			fnat_dest_put(dest);
+			fnat_drop_count(fn, FNAT_DROP_NO_LPORT);
+			return NULL;
+		}
+		reply.daddr = la->addr;
+		reply.dport = lport;
+	}
 	c = fnat_conn_alloc(t, fn->net, &p->tuple, &reply,
 			    jiffies + FNAT_CONN_INITIAL_TIMEOUT);
 	if (IS_ERR(c)) {
 		fnat_dest_put(dest);
+		if (la)
+			fnat_laddr_put(la);
 		fnat_drop_count(fn, PTR_ERR(c) == -ENOSPC ?
 				FNAT_DROP_CONN_LIMIT : FNAT_DROP_NO_MEM);
 		return NULL;
 	}
 	c->dest = dest;
+	c->laddr = la;
 	c->net_count = &fn->num_conns;
-	c->fwd_method = READ_ONCE(dest->fwd_method);
+	c->fwd_method = fwd;
 	c->state = FNAT_TCP_NONE;
+	if (la && p->tuple.protocol == IPPROTO_TCP)
+		c->seq_delta = fnat_core_seq_delta(skb, p, &reply);
 	err = fnat_conn_insert(t, c, jiffies);
 	if (err) {
 		/* Another CPU created it from a copy of this packet. */
@@ -257,7 +372,8 @@ static bool fnat_core_is_syn(const struct fnat_pkt *p)
 
 static enum fnat_tcp_path fnat_core_orig_path(const struct fnat_conn *c)
 {
-	return c->fwd_method == FNAT_FWD_NAT ? FNAT_TCP_PATH_ORIG :
+	return c->fwd_method == FNAT_FWD_NAT ||
+	       c->fwd_method == FNAT_FWD_FULLNAT ? FNAT_TCP_PATH_ORIG :
 	       FNAT_TCP_PATH_ORIG_ONLY;
 }
 
@@ -274,9 +390,27 @@ static unsigned int fnat_core_xmit(struct fnat_netns *fn, struct fnat_conn *c,
 		return fnat_xmit_dr(fn, c, skb, p);
 	case FNAT_FWD_TUN:
 		return fnat_xmit_tun(fn, c, skb, p);
+	case FNAT_FWD_FULLNAT:
+		if (fnat_is_icmp_err(p))
+			return fnat_xmit_icmp_fullnat(fn, c, skb, p,
+						      FNAT_DIR_ORIG);
+		return fnat_xmit_fullnat(fn, c, skb, p);
 	default:
 		return fnat_drop(fn, FNAT_DROP_FWD_UNSUPPORTED);
 	}
+}
+
+/* FULLNAT: a reply, or an ICMP error about a request, at a local address. */
+static unsigned int fnat_core_fullnat_reply(struct fnat_netns *fn,
+					    struct fnat_conn *c,
+					    struct sk_buff *skb,
+					    const struct fnat_pkt *p)
+{
+	fnat_core_count(fn, c, false, skb->len);
+	if (fnat_is_icmp_err(p))
+		return fnat_xmit_icmp_fullnat(fn, c, skb, p, FNAT_DIR_REPLY);
+	fnat_core_track(fn, c, FNAT_TCP_PATH_REPLY, p);
+	return fnat_xmit_fullnat_reply(fn, c, skb, p);
 }
 
 unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
@@ -295,9 +429,15 @@ unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
 	}
 	c = fnat_core_lookup(fn, &p, &dir);
 	if (c && dir != FNAT_DIR_ORIG) {
-		/* Replies travel FORWARD; one to the director is not ours. */
+		/*
+		 * FULLNAT replies come to a local address; NAT ones travel
+		 * FORWARD, so one to the director is not ours.
+		 */
+		v = NF_ACCEPT;
+		if (c->fwd_method == FNAT_FWD_FULLNAT)
+			v = fnat_core_fullnat_reply(fn, c, skb, &p);
 		fnat_conn_put(c);
-		return NF_ACCEPT;
+		return v;
 	}
 	if (fnat_is_icmp_err(&p)) {
 		if (!c)
@@ -325,7 +465,7 @@ unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
 			return NF_ACCEPT;
 		if (p.tuple.protocol == IPPROTO_TCP && !fnat_core_is_syn(&p))
 			return fnat_drop(fn, FNAT_DROP_NO_CONN);
-		c = fnat_core_new_conn(fn, svc, &p);
+		c = fnat_core_new_conn(fn, svc, skb, &p);
 		if (!c)
 			return NF_DROP;
 	}
@@ -348,7 +488,7 @@ static unsigned int fnat_core_fwd_icmp(struct fnat_netns *fn,
 {
 	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
 
-	if (fnat_rewrite_icmp_v4(skb, p, o->daddr.ip, ip_hdr(skb)->daddr, o))
+	if (fnat_rewrite_icmp_v4(skb, p, o->daddr.ip, ip_hdr(skb)->daddr, o, 0))
 		return fnat_drop(fn, FNAT_DROP_NO_MEM);
 	return NF_ACCEPT;
 }

@@ -11,12 +11,6 @@
 #include "fnat.h"
 #include "fnat_sched.h"
 
-bool fnat_dest_available(const struct fnat_dest *dest)
-{
-	return atomic_read(&dest->weight) > 0 &&
-	       !test_bit(FNAT_DEST_F_OVERLOAD, &dest->flags);
-}
-
 static void fnat_dest_free_rcu(struct rcu_head *head)
 {
 	struct fnat_dest *dest = container_of(head, struct fnat_dest, rcu);
@@ -104,11 +98,17 @@ static int fnat_dest_key_check(const struct fnat_service *svc,
  * The settings a dest would have after @conf: validated as a whole before
  * anything is changed.
  */
-static int fnat_dest_conf_check(u8 fwd_method, u32 u_thresh, u32 l_thresh,
+static int fnat_dest_conf_check(const struct fnat_service *svc, u8 fwd_method,
+				u32 u_thresh, u32 l_thresh,
 				struct netlink_ext_ack *extack)
 {
 	if (fwd_method < FNAT_FWD_DR || fwd_method > FNAT_FWD_MAX) {
 		NL_SET_ERR_MSG(extack, "Unknown forwarding method");
+		return -EINVAL;
+	}
+	if (fwd_method == FNAT_FWD_FULLNAT && !svc->num_laddrs) {
+		NL_SET_ERR_MSG(extack,
+			       "FULLNAT needs a local address: add one to the service first (-P)");
 		return -EINVAL;
 	}
 	/* No upper threshold (0) leaves nothing for a lower one to mean. */
@@ -140,7 +140,7 @@ int fnat_dest_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	err = fnat_dest_key_check(svc, &key, extack);
 	if (err)
 		return err;
-	err = fnat_dest_conf_check(fwd, u_thresh, l_thresh, extack);
+	err = fnat_dest_conf_check(svc, fwd, u_thresh, l_thresh, extack);
 	if (err)
 		return err;
 	if (fnat_fwd_keeps_port(fwd))
@@ -230,7 +230,7 @@ int fnat_dest_edit(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	fwd = conf->has_fwd_method ? conf->fwd_method : dest->fwd_method;
 	u_thresh = conf->has_u_thresh ? conf->u_thresh : dest->u_thresh;
 	l_thresh = conf->has_l_thresh ? conf->l_thresh : dest->l_thresh;
-	err = fnat_dest_conf_check(fwd, u_thresh, l_thresh, extack);
+	err = fnat_dest_conf_check(svc, fwd, u_thresh, l_thresh, extack);
 	if (err)
 		return err;
 	if (fnat_fwd_keeps_port(fwd) && dest->key.port != svc->key.port) {

@@ -76,6 +76,17 @@ static const struct nla_policy fnat_dest_policy[FNAT_DEST_A_MAX + 1] = {
 	[FNAT_DEST_A_L_THRESH]	 = { .type = NLA_U32 },
 };
 
+static const struct nla_policy fnat_laddr_policy[FNAT_LADDR_A_MAX + 1] = {
+	[FNAT_LADDR_A_FAMILY]	= { .type = NLA_U16 },
+	[FNAT_LADDR_A_ADDR]	= NLA_POLICY_EXACT_LEN(FNAT_ADDR_LEN),
+};
+
+/* Commands on a local address take its service and the address. */
+static const struct nla_policy fnat_laddr_cmd_policy[FNAT_A_LADDR + 1] = {
+	[FNAT_A_SERVICE]	= NLA_POLICY_NESTED(fnat_svc_policy),
+	[FNAT_A_LADDR]		= NLA_POLICY_NESTED(fnat_laddr_policy),
+};
+
 /* Commands on a service take only FNAT_A_SERVICE. */
 static const struct nla_policy fnat_svc_cmd_policy[FNAT_A_SERVICE + 1] = {
 	[FNAT_A_SERVICE]	= NLA_POLICY_NESTED(fnat_svc_policy),
@@ -95,6 +106,9 @@ static int fnat_genl_parse_nest(struct nlattr **top, int type, int maxtype,
 	if (!top[type]) {
 		if (type == FNAT_A_SERVICE)
 			NL_SET_ERR_MSG(extack, "Missing service attribute");
+		else if (type == FNAT_A_LADDR)
+			NL_SET_ERR_MSG(extack,
+				       "Missing local address attribute");
 		else
 			NL_SET_ERR_MSG(extack, "Missing destination attribute");
 		return -EINVAL;
@@ -276,6 +290,44 @@ static int fnat_genl_dest_write(struct sk_buff *skb, struct genl_info *info)
 		err = fnat_dest_edit(fn, &skey, &dkey, &conf, info->extack);
 	else
 		err = fnat_dest_del(fn, &skey, &dkey, info->extack);
+	mutex_unlock(&fn->lock);
+	return err;
+}
+
+static int fnat_genl_laddr_write(struct sk_buff *skb, struct genl_info *info)
+{
+	static const int keys[] = { FNAT_LADDR_A_FAMILY, FNAT_LADDR_A_ADDR };
+	struct fnat_netns *fn = fnat_genl_netns(info);
+	struct nlattr *stb[FNAT_SVC_A_MAX + 1];
+	struct nlattr *ltb[FNAT_LADDR_A_MAX + 1];
+	union nf_inet_addr addr = {};
+	struct fnat_svc_key skey;
+	int err;
+
+	err = fnat_genl_svc_key(info->attrs, &skey, stb, info->extack);
+	if (err)
+		return err;
+	err = fnat_genl_parse_nest(info->attrs, FNAT_A_LADDR,
+				   FNAT_LADDR_A_MAX, fnat_laddr_policy, ltb,
+				   info->extack);
+	if (err)
+		return err;
+	err = fnat_genl_require(info->attrs[FNAT_A_LADDR], ltb, keys,
+				ARRAY_SIZE(keys), info->extack);
+	if (err)
+		return err;
+	if (nla_get_u16(ltb[FNAT_LADDR_A_FAMILY]) != skey.af) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ltb[FNAT_LADDR_A_FAMILY],
+				    "Local address family differs from the service's");
+		return -EINVAL;
+	}
+	nla_memcpy(&addr, ltb[FNAT_LADDR_A_ADDR], sizeof(addr));
+
+	mutex_lock(&fn->lock);
+	if (info->genlhdr->cmd == FNAT_CMD_NEW_LADDR)
+		err = fnat_laddr_add(fn, &skey, &addr, info->extack);
+	else
+		err = fnat_laddr_del(fn, &skey, &addr, info->extack);
 	mutex_unlock(&fn->lock);
 	return err;
 }
@@ -630,6 +682,97 @@ static int fnat_genl_dump_conn(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int fnat_genl_fill_laddr(struct sk_buff *skb, struct fnat_service *svc,
+				struct fnat_laddr *la,
+				struct netlink_callback *cb)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &fnat_genl_family, NLM_F_MULTI, FNAT_CMD_GET_LADDR);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	nest = nla_nest_start(skb, FNAT_A_SERVICE);
+	if (!nest ||
+	    nla_put_u16(skb, FNAT_SVC_A_FAMILY, svc->key.af) ||
+	    nla_put_u8(skb, FNAT_SVC_A_PROTOCOL, svc->key.protocol) ||
+	    fnat_genl_put_addr(skb, FNAT_SVC_A_ADDR, &svc->key.addr) ||
+	    nla_put_be16(skb, FNAT_SVC_A_PORT, svc->key.port))
+		goto nospace;
+	nla_nest_end(skb, nest);
+	nest = nla_nest_start(skb, FNAT_A_LADDR);
+	if (!nest ||
+	    nla_put_u16(skb, FNAT_LADDR_A_FAMILY, la->af) ||
+	    fnat_genl_put_addr(skb, FNAT_LADDR_A_ADDR, &la->addr) ||
+	    nla_put_u32(skb, FNAT_LADDR_A_CONNS, atomic_read(&la->conns)) ||
+	    nla_put_u64_64bit(skb, FNAT_LADDR_A_CONFLICTS,
+			      atomic64_read(&la->conflicts),
+			      FNAT_LADDR_A_PAD) ||
+	    nla_put_u64_64bit(skb, FNAT_LADDR_A_EXHAUSTED,
+			      atomic64_read(&la->exhausted), FNAT_LADDR_A_PAD))
+		goto nospace;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+nospace:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/*
+ * Local addresses of every service or of one, resuming by position
+ * (cb->args[0] addresses sent) like the other configuration dumps.
+ */
+static int fnat_genl_dump_laddr(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct fnat_netns *fn = fnat_netns(sock_net(skb->sk));
+	struct nlattr **attrs = fnat_genl_dump_attrs(cb);
+	struct nlattr *tb[FNAT_SVC_A_MAX + 1];
+	long skip = cb->args[0], idx = 0;
+	struct fnat_service *svc, *only = NULL;
+	struct fnat_svc_key key;
+	struct fnat_laddr *la;
+	int err;
+
+	if (attrs[FNAT_A_SERVICE]) {
+		err = fnat_genl_svc_key(attrs, &key, tb, cb->extack);
+		if (err)
+			return err;
+	}
+	rcu_read_lock();
+	cb->seq = READ_ONCE(fn->gen);
+	if (attrs[FNAT_A_SERVICE]) {
+		only = fnat_svc_lookup(fn, &key);
+		if (!only) {
+			rcu_read_unlock();
+			if (cb->args[1])
+				return 0;
+			NL_SET_ERR_MSG(cb->extack, "No such service");
+			return -ESRCH;
+		}
+	}
+	cb->args[1] = 1;
+	list_for_each_entry_rcu(svc, &fn->svc_list, list) {
+		if (only && svc != only)
+			continue;
+		list_for_each_entry_rcu(la, &svc->laddrs, list) {
+			if (idx++ < skip)
+				continue;
+			if (fnat_genl_fill_laddr(skb, svc, la, cb)) {
+				idx--;
+				goto out;
+			}
+		}
+	}
+out:
+	rcu_read_unlock();
+	cb->args[0] = idx;
+	return skb->len;
+}
+
 static int fnat_genl_zero(struct sk_buff *skb, struct genl_info *info)
 {
 	struct fnat_netns *fn = fnat_genl_netns(info);
@@ -825,6 +968,16 @@ static const struct genl_ops fnat_genl_ops[] = {
 	{
 		.cmd	= FNAT_CMD_GET_CONN,
 		.dumpit	= fnat_genl_dump_conn,
+		.policy	= fnat_svc_cmd_policy,
+		.maxattr = ARRAY_SIZE(fnat_svc_cmd_policy) - 1,
+	},
+	FNAT_OP(FNAT_CMD_NEW_LADDR, FNAT_WRITE, fnat_genl_laddr_write,
+		fnat_laddr_cmd_policy),
+	FNAT_OP(FNAT_CMD_DEL_LADDR, FNAT_WRITE, fnat_genl_laddr_write,
+		fnat_laddr_cmd_policy),
+	{
+		.cmd	= FNAT_CMD_GET_LADDR,
+		.dumpit	= fnat_genl_dump_laddr,
 		.policy	= fnat_svc_cmd_policy,
 		.maxattr = ARRAY_SIZE(fnat_svc_cmd_policy) - 1,
 	},

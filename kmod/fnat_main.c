@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 #include "fnat.h"
 #include "fnat_conn.h"
+#include "fnat_sysfs.h"
 
 #define FNAT_CONN_TAB_BITS_MIN	8
 #define FNAT_CONN_TAB_BITS_MAX	20
@@ -74,14 +75,19 @@ static int __init fnat_init(void)
 	err = fnat_netns_register();
 	if (err)
 		goto destroy_conns;
-	err = fnat_genl_register();
+	err = fnat_sysfs_register();
 	if (err)
 		goto unregister_netns;
+	err = fnat_genl_register();
+	if (err)
+		goto unregister_sysfs;
 	pr_info("fnat: version %u.%u.%u loaded (conn table size %u)\n",
 		FNAT_VERSION_MAJOR, FNAT_VERSION_MINOR, FNAT_VERSION_PATCH,
 		fnat_conn_tab_size());
 	return 0;
 
+unregister_sysfs:
+	fnat_sysfs_unregister();
 unregister_netns:
 	fnat_netns_unregister();
 destroy_conns:
@@ -94,6 +100,7 @@ static void __exit fnat_exit(void)
 {
 	/* No new requests first, then tear down every netns' tables. */
 	fnat_genl_unregister();
+	fnat_sysfs_unregister();
 	fnat_netns_unregister();
 	cancel_delayed_work_sync(&fnat_gc_work);
 	fnat_conn_table_destroy(fnat_conn_tab);

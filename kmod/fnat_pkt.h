@@ -90,6 +90,8 @@ enum fnat_drop_reason {
 	FNAT_DROP_TTL_EXPIRED,
 	/* A forwarding method this build does not implement yet. */
 	FNAT_DROP_FWD_UNSUPPORTED,
+	/* FULLNAT: no local address has a port free for the real server. */
+	FNAT_DROP_NO_LPORT,
 	FNAT_DROP_REASON_MAX,
 };
 

@@ -123,12 +123,14 @@ static void fnat_set2(__be16 *field, __be16 to, __sum16 *check)
  * @outer_saddr/@outer_daddr and the quoted packet to @inner_to, so the
  * host it reaches recognises the packet it sent. The quoted IP header
  * checksum and, where the quote holds it, the quoted TCP or UDP checksum
- * are adjusted as the real ones would be; the ICMP checksum, which covers
+ * are adjusted as the real ones would be, and @inner_seq_sub is taken off a
+ * quoted TCP sequence number (FULLNAT's offset; 0 for none); the ICMP
+ * checksum, which covers
  * the whole message and is rarely needed, is computed afresh.
  */
 int fnat_rewrite_icmp_v4(struct sk_buff *skb, const struct fnat_pkt *p,
 			 __be32 outer_saddr, __be32 outer_daddr,
-			 const struct fnat_tuple *inner_to)
+			 const struct fnat_tuple *inner_to, u32 inner_seq_sub)
 {
 	unsigned int quote_end = skb->len, ilen;
 	struct iphdr *iph, *ih;
@@ -161,6 +163,12 @@ int fnat_rewrite_icmp_v4(struct sk_buff *skb, const struct fnat_pkt *p,
 	    p->inner.protocol == IPPROTO_UDP) {
 		fnat_set2(&iports[0], inner_to->sport, icheck);
 		fnat_set2(&iports[1], inner_to->dport, icheck);
+	}
+	/* FULLNAT: the quoted sequence number back into the client's space. */
+	if (p->inner.protocol == IPPROTO_TCP && inner_seq_sub) {
+		__be32 *seq = &((struct tcphdr *)iports)->seq;
+
+		fnat_set4(seq, htonl(ntohl(*seq) - inner_seq_sub), icheck, NULL);
 	}
 	if (p->inner.protocol == IPPROTO_UDP && icheck && !*icheck)
 		*icheck = CSUM_MANGLED_0;

@@ -14,7 +14,18 @@
 static const struct fnat_scheduler *const fnat_schedulers[] = {
 	&fnat_sched_rr,
 	&fnat_sched_wrr,
+	&fnat_sched_lc,
 	&fnat_sched_wlc,
+	&fnat_sched_sed,
+	&fnat_sched_nq,
+	&fnat_sched_dh,
+	&fnat_sched_sh,
+	&fnat_sched_lblc,
+	&fnat_sched_lblcr,
+	&fnat_sched_mh,
+	&fnat_sched_fo,
+	&fnat_sched_ovf,
+	&fnat_sched_twos,
 };
 
 const struct fnat_scheduler *fnat_sched_find(const char *name)
@@ -43,6 +54,18 @@ static struct fnat_dest_set *fnat_dest_set_alloc(unsigned int n,
 	return set;
 }
 
+static void fnat_dest_set_free(struct fnat_dest_set *set)
+{
+	if (set->sched->state_free)
+		set->sched->state_free(set);
+	kfree(set);
+}
+
+static void fnat_dest_set_free_rcu(struct rcu_head *head)
+{
+	fnat_dest_set_free(container_of(head, struct fnat_dest_set, rcu));
+}
+
 /*
  * Publish a new dest set for @svc built from its current dests except
  * @skip (a dest about to be deleted: it must leave the set before it may be
@@ -56,6 +79,7 @@ int fnat_sched_rebuild(struct fnat_service *svc,
 	struct fnat_dest_set *set, *old;
 	struct fnat_dest *dest;
 	unsigned int n = 0, i = 0;
+	int err;
 
 	list_for_each_entry(dest, &svc->dests, list)
 		if (dest != skip)
@@ -66,13 +90,19 @@ int fnat_sched_rebuild(struct fnat_service *svc,
 	list_for_each_entry(dest, &svc->dests, list)
 		if (dest != skip)
 			set->dest[i++] = dest;
-	if (sched->state_init)
-		sched->state_init(set);
+	old = rcu_dereference_protected(svc->dset, true);
+	if (sched->state_init) {
+		err = sched->state_init(set, old);
+		if (err) {
+			kfree(set);
+			return err;
+		}
+	}
 
-	old = rcu_replace_pointer(svc->dset, set, true);
+	rcu_assign_pointer(svc->dset, set);
 	svc->sched = sched;
 	if (old)
-		kfree_rcu(old, rcu);
+		call_rcu(&old->rcu, fnat_dest_set_free_rcu);
 	return 0;
 }
 
@@ -82,7 +112,7 @@ void fnat_sched_release(struct fnat_service *svc)
 	struct fnat_dest_set *old = rcu_replace_pointer(svc->dset, NULL, true);
 
 	if (old)
-		kfree_rcu(old, rcu);
+		call_rcu(&old->rcu, fnat_dest_set_free_rcu);
 }
 
 /* Caller is in an RCU read-side section and keeps it while using the dest. */
@@ -90,8 +120,12 @@ struct fnat_dest *fnat_sched_pick(struct fnat_service *svc,
 				  const struct fnat_sched_ctx *ctx)
 {
 	struct fnat_dest_set *set = rcu_dereference(svc->dset);
+	struct fnat_sched_ctx c;
 
 	if (!set || !set->n)
 		return NULL;
-	return set->sched->pick(set, ctx);
+	/* The flags may change without a rebuild: read them per pick. */
+	c = *ctx;
+	c.svc_flags = READ_ONCE(svc->flags);
+	return set->sched->pick(set, &c);
 }

@@ -5,17 +5,11 @@
  * Picks the available dest with the smallest overhead/weight, where an
  * active connection weighs 256 inactive ones (LVS's conn overhead), by
  * cross-multiplying so no division is needed; ties go to the first dest.
+ * lblc and lblcr fall back to the same choice.
  */
 #include "fnat_sched.h"
 
-static u64 fnat_wlc_overhead(const struct fnat_dest *dest)
-{
-	return ((u64)atomic_read(&dest->active_conns) << 8) +
-	       atomic_read(&dest->inact_conns);
-}
-
-static struct fnat_dest *fnat_wlc_pick(struct fnat_dest_set *set,
-				       const struct fnat_sched_ctx *ctx)
+struct fnat_dest *fnat_sched_wlc_least(const struct fnat_dest_set *set)
 {
 	struct fnat_dest *dest, *least = NULL;
 	u64 loh = 0, doh;
@@ -27,7 +21,7 @@ static struct fnat_dest *fnat_wlc_pick(struct fnat_dest_set *set,
 		if (!fnat_dest_available(dest))
 			continue;
 		dw = atomic_read(&dest->weight);
-		doh = fnat_wlc_overhead(dest);
+		doh = fnat_dest_overhead(dest);
 		if (!least || loh * dw > doh * lw) {
 			least = dest;
 			loh = doh;
@@ -35,6 +29,12 @@ static struct fnat_dest *fnat_wlc_pick(struct fnat_dest_set *set,
 		}
 	}
 	return least;
+}
+
+static struct fnat_dest *fnat_wlc_pick(struct fnat_dest_set *set,
+				       const struct fnat_sched_ctx *ctx)
+{
+	return fnat_sched_wlc_least(set);
 }
 
 const struct fnat_scheduler fnat_sched_wlc = {

@@ -25,7 +25,8 @@ struct fnat_wrr_state {
 	int		di;	/* gcd of the non-zero weights */
 };
 
-static void fnat_wrr_state_init(struct fnat_dest_set *set)
+static int fnat_wrr_state_init(struct fnat_dest_set *set,
+			       const struct fnat_dest_set *old)
 {
 	struct fnat_wrr_state *st = set->state;
 	unsigned int k;
@@ -43,6 +44,7 @@ static void fnat_wrr_state_init(struct fnat_dest_set *set)
 	st->cw = 0;
 	st->mw = m;
 	st->di = g ? g : 1;
+	return 0;
 }
 
 static struct fnat_dest *fnat_wrr_pick(struct fnat_dest_set *set,

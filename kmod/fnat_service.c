@@ -192,6 +192,7 @@ int fnat_svc_add(struct fnat_netns *fn, const struct fnat_svc_key *key,
 	refcount_set(&svc->refcnt, 1);
 	svc->key = *key;
 	INIT_LIST_HEAD(&svc->dests);
+	INIT_LIST_HEAD(&svc->laddrs);
 	fnat_svc_settings_commit(svc, &s);
 	err = fnat_sched_rebuild(svc, s.sched, NULL);
 	if (err) {
@@ -259,6 +260,7 @@ static void fnat_svc_unlink_free(struct fnat_netns *fn,
 	fn->gen++;
 	fnat_sched_release(svc);
 	fnat_dest_free_all(svc);
+	fnat_laddr_free_all(svc);
 	fnat_svc_put(svc);
 }
 

@@ -15,9 +15,11 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/route.h>
+#include <net/tcp.h>
 #include "fnat_compat.h"
 #include "fnat_drops.h"
 #include "fnat_rewrite.h"
+#include "fnat_tcpseq.h"
 #include "fnat_tunnel.h"
 #include "fnat_xmit.h"
 
@@ -38,6 +40,7 @@ static struct rtable *fnat_xmit_route(struct net *net, __be32 daddr,
 {
 	struct flowi4 fl4 = {
 		.daddr		= daddr,
+		.saddr		= *saddr,
 		.flowi4_flags	= known_nh ? FLOWI_FLAG_KNOWN_NH : 0,
 	};
 	struct rtable *rt;
@@ -49,8 +52,7 @@ static struct rtable *fnat_xmit_route(struct net *net, __be32 daddr,
 		ip_rt_put(rt);
 		return NULL;
 	}
-	if (saddr)
-		*saddr = fl4.saddr;
+	*saddr = fl4.saddr;
 	return rt;
 }
 
@@ -98,7 +100,11 @@ static unsigned int fnat_xmit_send(struct net *net, struct sk_buff *skb,
 	return NF_STOLEN;
 }
 
-/* Routes, checks and decrements the TTL of a packet sent on unchanged. */
+/*
+ * Routes the packet to @daddr (from *@saddr, or from the address the route
+ * picks when it is 0, which it is then set to), checks it against the path
+ * and its TTL, makes its IP header writable and decrements the TTL.
+ */
 static unsigned int fnat_xmit_prepare(struct fnat_netns *fn,
 				      struct sk_buff *skb,
 				      const struct fnat_pkt *p, __be32 daddr,
@@ -145,8 +151,10 @@ unsigned int fnat_xmit_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	struct rtable *rt;
 	unsigned int v;
 
+	__be32 src = 0;
+
 	fnat_xmit_to_server(c, &to);
-	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, &rt, NULL);
+	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v4(skb, p, &to)) {
@@ -163,11 +171,11 @@ unsigned int fnat_xmit_nat(struct fnat_netns *fn, struct fnat_conn *c,
 unsigned int fnat_xmit_dr(struct fnat_netns *fn, struct fnat_conn *c,
 			  struct sk_buff *skb, const struct fnat_pkt *p)
 {
-	__be32 rs = c->tuple[FNAT_DIR_REPLY].saddr.ip;
+	__be32 rs = c->tuple[FNAT_DIR_REPLY].saddr.ip, src = 0;
 	struct rtable *rt;
 	unsigned int v;
 
-	v = fnat_xmit_prepare(fn, skb, p, rs, true, 0, &rt, NULL);
+	v = fnat_xmit_prepare(fn, skb, p, rs, true, 0, &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	return fnat_xmit_send(fn->net, skb, rt);
@@ -208,12 +216,117 @@ unsigned int fnat_xmit_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
 {
 	const struct fnat_tuple *r = &c->tuple[FNAT_DIR_REPLY];
 	struct rtable *rt;
+	__be32 src = 0;
 	unsigned int v;
 
-	v = fnat_xmit_prepare(fn, skb, p, r->saddr.ip, false, 0, &rt, NULL);
+	v = fnat_xmit_prepare(fn, skb, p, r->saddr.ip, false, 0, &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
-	if (fnat_rewrite_icmp_v4(skb, p, ip_hdr(skb)->saddr, r->saddr.ip, r)) {
+	if (fnat_rewrite_icmp_v4(skb, p, ip_hdr(skb)->saddr, r->saddr.ip, r,
+				 0)) {
+		ip_rt_put(rt);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	return fnat_xmit_send(fn->net, skb, rt);
+}
+
+static bool fnat_xmit_is_syn(const struct fnat_pkt *p)
+{
+	return p->tuple.protocol == IPPROTO_TCP &&
+	       (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN;
+}
+
+/*
+ * FULLNAT, client to server: from the local address and port, to the real
+ * server, in the server's sequence space (fnat_tcpseq.c).
+ */
+unsigned int fnat_xmit_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
+			       struct sk_buff *skb, const struct fnat_pkt *p)
+{
+	struct fnat_tuple to;
+	struct rtable *rt;
+	unsigned int v;
+	__be32 src;
+
+	fnat_xmit_to_server(c, &to);
+	src = to.saddr.ip;
+	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, &rt, &src);
+	if (v != NF_ACCEPT)
+		return v;
+	if (fnat_rewrite_v4(skb, p, &to) ||
+	    (fnat_xmit_is_syn(p) && fnat_tcp_strip_timestamps(skb, p)) ||
+	    (p->tuple.protocol == IPPROTO_TCP &&
+	     fnat_tcp_seq_out(skb, p, c->seq_delta))) {
+		ip_rt_put(rt);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	return fnat_xmit_send(fn->net, skb, rt);
+}
+
+/* The tuple the client must see: the original tuple, reversed. */
+static void fnat_xmit_to_client(const struct fnat_conn *c,
+				struct fnat_tuple *to)
+{
+	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
+
+	*to = *o;
+	to->saddr = o->daddr;
+	to->daddr = o->saddr;
+	to->sport = o->dport;
+	to->dport = o->sport;
+}
+
+/*
+ * FULLNAT, server to client: the reply reached the local address; it
+ * leaves from the VIP to the client, in the client's sequence space.
+ */
+unsigned int fnat_xmit_fullnat_reply(struct fnat_netns *fn,
+				     struct fnat_conn *c, struct sk_buff *skb,
+				     const struct fnat_pkt *p)
+{
+	struct fnat_tuple to;
+	struct rtable *rt;
+	unsigned int v;
+	__be32 src;
+
+	fnat_xmit_to_client(c, &to);
+	src = to.saddr.ip;
+	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, &rt, &src);
+	if (v != NF_ACCEPT)
+		return v;
+	if (fnat_rewrite_v4(skb, p, &to) ||
+	    (p->tuple.protocol == IPPROTO_TCP &&
+	     fnat_tcp_seq_in(skb, p, c->seq_delta))) {
+		ip_rt_put(rt);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	return fnat_xmit_send(fn->net, skb, rt);
+}
+
+/*
+ * FULLNAT ICMP errors. From the client's side, about a reply: the real
+ * server must see it about what it sent (to the local address), from the
+ * local address. From the server's side, about a request: the client must
+ * see it about what it sent (to the VIP, in its sequence space), from the
+ * VIP.
+ */
+unsigned int fnat_xmit_icmp_fullnat(struct fnat_netns *fn,
+				    struct fnat_conn *c, struct sk_buff *skb,
+				    const struct fnat_pkt *p,
+				    enum fnat_conn_dir dir)
+{
+	const struct fnat_tuple *quote = &c->tuple[dir == FNAT_DIR_ORIG ?
+						  FNAT_DIR_REPLY :
+						  FNAT_DIR_ORIG];
+	__be32 dst = quote->saddr.ip, src = quote->daddr.ip;
+	u32 seq_sub = dir == FNAT_DIR_ORIG ? 0 : c->seq_delta;
+	struct rtable *rt;
+	unsigned int v;
+
+	v = fnat_xmit_prepare(fn, skb, p, dst, false, 0, &rt, &src);
+	if (v != NF_ACCEPT)
+		return v;
+	if (fnat_rewrite_icmp_v4(skb, p, src, dst, quote, seq_sub)) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}

@@ -3,7 +3,8 @@
  * fnat: sending a request on to its real server, one function per
  * forwarding method.
  *
- * Each takes a packet that arrived for the director (LOCAL_IN), checks it
+ * Each takes a packet that arrived for the director (LOCAL_IN): a request
+ * or, for FULLNAT, a reply to a local address. Each checks it
  * fits the path and may live another hop, changes it as its method says
  * and sends it through LOCAL_OUT and POST_ROUTING, so the host's output
  * rules and fragmentation apply as to any packet the host sends. The
@@ -25,5 +26,14 @@ unsigned int fnat_xmit_tun(struct fnat_netns *fn, struct fnat_conn *c,
 			   struct sk_buff *skb, const struct fnat_pkt *p);
 unsigned int fnat_xmit_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
 				struct sk_buff *skb, const struct fnat_pkt *p);
+unsigned int fnat_xmit_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
+			       struct sk_buff *skb, const struct fnat_pkt *p);
+unsigned int fnat_xmit_fullnat_reply(struct fnat_netns *fn,
+				     struct fnat_conn *c, struct sk_buff *skb,
+				     const struct fnat_pkt *p);
+unsigned int fnat_xmit_icmp_fullnat(struct fnat_netns *fn,
+				    struct fnat_conn *c, struct sk_buff *skb,
+				    const struct fnat_pkt *p,
+				    enum fnat_conn_dir dir);
 
 #endif /* _FNAT_XMIT_H */

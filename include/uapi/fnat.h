@@ -84,6 +84,18 @@
  *		COUNT	u64	packets dropped for it in this netns
  *		(PAD for the u64's alignment)
  *
+ * FNAT_A_LADDR (nested, FNAT_LADDR_A_*): a local address (LIP) of a
+ * service, the source address FULLNAT connections reach real servers from.
+ * It must be an address of the director's in the same netns.
+ *	FAMILY		u16	must equal the service's family	key
+ *	ADDR		16 bytes				key
+ *	CONNS		u32	(replies only) connections using it
+ *	CONFLICTS	u64	(replies only) ports passed over because a
+ *				connection to the same real server held them
+ *	EXHAUSTED	u64	(replies only) new connections for which no
+ *				port was free on it
+ *	(PAD for the u64s' alignment)
+ *
  * FNAT_A_CONN (nested, FNAT_CONN_A_*, replies only): one connection.
  * "Client" is the request's source, "virtual" the service address it was
  * sent to, "local" the source the real server sees (the client itself
@@ -92,7 +104,7 @@
  *	PROTOCOL	u8	IPPROTO_TCP | IPPROTO_UDP
  *	CADDR, CPORT	client address (16 bytes), port (be16)
  *	VADDR, VPORT	virtual address and port
- *	LADDR, LPORT	local address and port
+ *	LADDR, LPORT	local address and port (FULLNAT: the LIP and lport)
  *	DADDR, DPORT	real server address and port
  *	FWD_METHOD	u8	enum fnat_fwd_method
  *	STATE		string	ipvsadm's state name: "ESTABLISHED",
@@ -130,6 +142,16 @@
  * FNAT_CMD_ZERO	[SERVICE{keys}]: zeroes the counters and rates of that
  *			service and its dests, or of every service and dest;
  *			-ESRCH "No such service"
+ * FNAT_CMD_NEW_LADDR	SERVICE{keys} LADDR{keys}: adds a local address
+ *	-ESRCH "Service not defined"; -EEXIST "Local address already exists";
+ *	-EADDRNOTAVAIL "Not a local address" when the netns has no such
+ *	address
+ * FNAT_CMD_DEL_LADDR	SERVICE{keys} LADDR{keys}: removes it from new
+ *	connections; connections using it continue until they end
+ *	-ESRCH "Service not defined"; -ENOENT "No such local address"
+ * FNAT_CMD_GET_LADDR	dump: [SERVICE{keys}] -> one message per local
+ *	address, each with SERVICE{keys} and LADDR{...}, services in creation
+ *	order, addresses in the order they were added; -ESRCH "No such service"
  * FNAT_CMD_GET_CONN	dump only: [SERVICE{keys}] -> one FNAT_A_CONN per
  *			connection of the netns (of that service only, when
  *			given; -ESRCH "No such service"). The dump walks
@@ -177,6 +199,9 @@ enum fnat_cmd {
 	FNAT_CMD_GET_TIMEOUT,
 	FNAT_CMD_ZERO,
 	FNAT_CMD_GET_CONN,
+	FNAT_CMD_NEW_LADDR,
+	FNAT_CMD_DEL_LADDR,
+	FNAT_CMD_GET_LADDR,
 	__FNAT_CMD_MAX,
 };
 #define FNAT_CMD_MAX (__FNAT_CMD_MAX - 1)
@@ -188,6 +213,7 @@ enum fnat_attr {
 	FNAT_A_INFO,		/* nested FNAT_INFO_A_*, replies only */
 	FNAT_A_TIMEOUT,		/* nested FNAT_TIMEOUT_A_* */
 	FNAT_A_CONN,		/* nested FNAT_CONN_A_*, replies only */
+	FNAT_A_LADDR,		/* nested FNAT_LADDR_A_* */
 	__FNAT_A_MAX,
 };
 #define FNAT_A_MAX (__FNAT_A_MAX - 1)
@@ -210,7 +236,21 @@ enum fnat_svc_attr {
 
 /* Service flags (FNAT_SVC_A_FLAGS). */
 #define FNAT_SVC_F_PERSISTENT	(1U << 0)
-#define FNAT_SVC_F_ALL		(FNAT_SVC_F_PERSISTENT)
+/*
+ * Scheduler flags, as IPVS's IP_VS_SVC_F_SCHED1..3 (ipvsadm's
+ * --sched-flags): what each means is up to the scheduler.
+ */
+#define FNAT_SVC_F_SCHED1	(1U << 1)
+#define FNAT_SVC_F_SCHED2	(1U << 2)
+#define FNAT_SVC_F_SCHED3	(1U << 3)
+/* sh, mh: another dest when the chosen one is unavailable. */
+#define FNAT_SVC_F_SCHED_SH_FALLBACK	FNAT_SVC_F_SCHED1
+#define FNAT_SVC_F_SCHED_MH_FALLBACK	FNAT_SVC_F_SCHED1
+/* sh, mh: the client's port in the hash as well as its address. */
+#define FNAT_SVC_F_SCHED_SH_PORT	FNAT_SVC_F_SCHED2
+#define FNAT_SVC_F_SCHED_MH_PORT	FNAT_SVC_F_SCHED2
+#define FNAT_SVC_F_ALL		(FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SCHED1 | \
+				 FNAT_SVC_F_SCHED2 | FNAT_SVC_F_SCHED3)
 
 enum fnat_dest_attr {
 	FNAT_DEST_A_UNSPEC,
@@ -267,6 +307,18 @@ enum fnat_drop_attr {
 	__FNAT_DROP_A_MAX,
 };
 #define FNAT_DROP_A_MAX (__FNAT_DROP_A_MAX - 1)
+
+enum fnat_laddr_attr {
+	FNAT_LADDR_A_UNSPEC,
+	FNAT_LADDR_A_PAD,
+	FNAT_LADDR_A_FAMILY,
+	FNAT_LADDR_A_ADDR,
+	FNAT_LADDR_A_CONNS,
+	FNAT_LADDR_A_CONFLICTS,
+	FNAT_LADDR_A_EXHAUSTED,
+	__FNAT_LADDR_A_MAX,
+};
+#define FNAT_LADDR_A_MAX (__FNAT_LADDR_A_MAX - 1)
 
 enum fnat_conn_attr {
 	FNAT_CONN_A_UNSPEC,

@@ -1092,6 +1092,7 @@ static void fnat_pkt_reason_names(struct kunit *test)
 		[FNAT_DROP_FRAG_NEEDED]			= "frag_needed",
 		[FNAT_DROP_TTL_EXPIRED]			= "ttl_expired",
 		[FNAT_DROP_FWD_UNSUPPORTED]		= "fwd_unsupported",
+		[FNAT_DROP_NO_LPORT]			= "no_lport",
 	};
 	unsigned int i, j;
 	const char *c;

@@ -235,6 +235,8 @@ static void expect_icmp_rewrite(struct kunit *test,
 				const struct fnat_pb_spec *out)
 {
 	struct fnat_tuple inner_to = to_tuple(out->inner);
+	/* FULLNAT's sequence offset, when the quote should lose one. */
+	u32 seq_sub = in->inner->seq - out->inner->seq;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(layouts); i++) {
@@ -249,7 +251,7 @@ static void expect_icmp_rewrite(struct kunit *test,
 		KUNIT_ASSERT_EQ_MSG(test, 0,
 				    fnat_rewrite_icmp_v4(got, &p, out->saddr.ip,
 							 out->daddr.ip,
-							 &inner_to),
+							 &inner_to, seq_sub),
 				    "layout %u", i);
 		FNAT_PB_EXPECT_SKB_EQ(test, got, want, layouts[i].nhoff);
 	}
@@ -305,7 +307,11 @@ static void fnat_rewrite_icmp_nat_server_side(struct kunit *test)
 	expect_icmp_rewrite(test, &in, &out);
 }
 
-/* FULLNAT: frag-needed on the server side reaches the client. */
+/*
+ * FULLNAT: frag-needed on the server side reaches the client, its quote
+ * back in the client's sequence space (the director added 0x12345678),
+ * with and without the quoted TCP checksum.
+ */
 static void fnat_rewrite_icmp_fullnat(struct kunit *test)
 {
 	struct fnat_pb_spec sent = spec(IPPROTO_TCP, FNAT_PB_CSUM_FULL,
@@ -317,6 +323,10 @@ static void fnat_rewrite_icmp_fullnat(struct kunit *test)
 	struct fnat_pb_spec out = icmp_err(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 					   VIP, CIP, &orig, 0);
 
+	sent.seq = orig.seq + 0x12345678;
+	expect_icmp_rewrite(test, &in, &out);
+	in.inner_quote = 60;
+	out.inner_quote = 60;
 	expect_icmp_rewrite(test, &in, &out);
 }
 
@@ -332,7 +342,7 @@ static void fnat_rewrite_icmp_refuses_non_errors(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, fnat_pkt_parse(skb, 0, &p));
 	KUNIT_EXPECT_EQ(test, -EINVAL,
 			fnat_rewrite_icmp_v4(skb, &p, to.saddr.ip, to.daddr.ip,
-					     &to));
+					     &to, 0));
 }
 
 static struct kunit_case fnat_rewrite_cases[] = {

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fnat: local addresses (LIPs) of a service, for FULLNAT.
+ *
+ * A LIP must be an address of the director in the service's netns: real
+ * servers answer it, and the answers must come back here. Deleting one
+ * drains it: it leaves the list new connections pick from, and the
+ * connections using it keep it (and its counters) until they end.
+ */
+#include <linux/inetdevice.h>
+#include <linux/netlink.h>
+#include <linux/slab.h>
+#include <net/route.h>
+#include "fnat.h"
+
+static void fnat_laddr_free_rcu(struct rcu_head *head)
+{
+	struct fnat_laddr *la = container_of(head, struct fnat_laddr, rcu);
+
+	fnat_svc_put(la->svc);
+	kfree(la);
+}
+
+bool fnat_laddr_hold(struct fnat_laddr *la)
+{
+	return refcount_inc_not_zero(&la->refcnt);
+}
+
+void fnat_laddr_put(struct fnat_laddr *la)
+{
+	if (refcount_dec_and_test(&la->refcnt))
+		call_rcu(&la->rcu, fnat_laddr_free_rcu);
+}
+
+static struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc,
+					    const union nf_inet_addr *addr)
+{
+	struct fnat_laddr *la;
+
+	list_for_each_entry_rcu(la, &svc->laddrs, list, true)
+		if (fnat_addr_equal(la->af, &la->addr, addr))
+			return la;
+	return NULL;
+}
+
+int fnat_laddr_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
+		   const union nf_inet_addr *addr,
+		   struct netlink_ext_ack *extack)
+{
+	struct fnat_service *svc;
+	struct fnat_laddr *la;
+	int err;
+
+	lockdep_assert_held(&fn->lock);
+	svc = fnat_svc_find(fn, skey, true, extack);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	err = fnat_addr_check(svc->key.af, addr, extack);
+	if (err)
+		return err;
+	if (fnat_laddr_lookup(svc, addr)) {
+		NL_SET_ERR_MSG(extack, "Local address already exists");
+		return -EEXIST;
+	}
+	/* Answers to anything else would never reach the director. */
+	if (fn->net &&
+	    inet_addr_type(fn->net, addr->ip) != RTN_LOCAL) {
+		NL_SET_ERR_MSG(extack, "Not a local address");
+		return -EADDRNOTAVAIL;
+	}
+	la = kzalloc(sizeof(*la), GFP_KERNEL);
+	if (!la)
+		return -ENOMEM;
+	refcount_set(&la->refcnt, 1);
+	refcount_inc(&svc->refcnt);
+	la->svc = svc;
+	la->af = svc->key.af;
+	la->addr = *addr;
+	list_add_tail_rcu(&la->list, &svc->laddrs);
+	svc->num_laddrs++;
+	fn->gen++;
+	return 0;
+}
+
+static void fnat_laddr_unlink(struct fnat_service *svc, struct fnat_laddr *la)
+{
+	list_del_rcu(&la->list);
+	set_bit(FNAT_LADDR_F_DELETED, &la->flags);
+	svc->num_laddrs--;
+	fnat_laddr_put(la);
+}
+
+int fnat_laddr_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
+		   const union nf_inet_addr *addr,
+		   struct netlink_ext_ack *extack)
+{
+	struct fnat_service *svc;
+	struct fnat_laddr *la;
+
+	lockdep_assert_held(&fn->lock);
+	svc = fnat_svc_find(fn, skey, true, extack);
+	if (IS_ERR(svc))
+		return PTR_ERR(svc);
+	la = fnat_laddr_lookup(svc, addr);
+	if (!la) {
+		NL_SET_ERR_MSG(extack, "No such local address");
+		return -ENOENT;
+	}
+	fnat_laddr_unlink(svc, la);
+	fn->gen++;
+	return 0;
+}
+
+/* For a service being deleted. */
+void fnat_laddr_free_all(struct fnat_service *svc)
+{
+	struct fnat_laddr *la, *tmp;
+
+	list_for_each_entry_safe(la, tmp, &svc->laddrs, list)
+		fnat_laddr_unlink(svc, la);
+}
