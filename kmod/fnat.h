@@ -167,6 +167,8 @@ struct fnat_netns {
 	/* Everything the netns balanced, and what it refused, per reason. */
 	struct fnat_stats	stats;
 	struct fnat_drop_counters __percpu *drops;
+	atomic64_t		toa_added;
+	atomic64_t		toa_skipped;
 	bool			hooks_registered;
 };
 
@@ -231,6 +233,8 @@ int fnat_dest_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 void fnat_dest_free_all(struct fnat_service *svc);
 void fnat_dest_release(struct fnat_dest *dest);
 bool fnat_dest_hold(struct fnat_dest *dest);
+void fnat_dest_conn_added(struct fnat_dest *dest);
+void fnat_dest_conn_removed(struct fnat_dest *dest);
 void fnat_dest_put(struct fnat_dest *dest);
 void fnat_svc_put(struct fnat_service *svc);
 

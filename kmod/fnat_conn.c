@@ -180,6 +180,8 @@ void fnat_conn_free_unhashed(struct fnat_conn_table *t, struct fnat_conn *c)
 
 static atomic_t *fnat_conn_dest_counter(struct fnat_conn *c)
 {
+	if (c->is_template)
+		return &c->dest->persist_conns;
 	return c->active ? &c->dest->active_conns : &c->dest->inact_conns;
 }
 
@@ -191,7 +193,7 @@ static atomic_t *fnat_conn_dest_counter(struct fnat_conn *c)
 void fnat_conn_set_active(struct fnat_conn *c, bool active)
 {
 	spin_lock_bh(&c->lock);
-	if (c->active != active && !c->dead && c->dest) {
+	if (c->active != active && !c->dead && c->dest && !c->is_template) {
 		atomic_dec(fnat_conn_dest_counter(c));
 		c->active = active;
 		atomic_inc(fnat_conn_dest_counter(c));
@@ -209,6 +211,8 @@ static void fnat_conn_retire(struct fnat_conn *c)
 	if (c->dest)
 		atomic_dec(fnat_conn_dest_counter(c));
 	spin_unlock_bh(&c->lock);
+	if (c->dest && !c->is_template)
+		fnat_dest_conn_removed(c->dest);
 	if (c->net_count)
 		atomic_dec(c->net_count);
 	if (c->laddr)
@@ -283,6 +287,8 @@ int fnat_conn_insert(struct fnat_conn_table *t, struct fnat_conn *c,
 			fnat_conn_put(old[d]);
 		}
 	}
+	if (c->dest && !c->is_template)
+		fnat_dest_conn_added(c->dest);
 	return 0;
 }
 
@@ -350,6 +356,8 @@ void fnat_conn_put(struct fnat_conn *c)
 		fnat_dest_put(c->dest);
 	if (c->laddr)
 		fnat_laddr_put(c->laddr);
+	if (c->tmpl)
+		fnat_conn_put(c->tmpl);
 	kfree_rcu(c, rcu);
 }
 

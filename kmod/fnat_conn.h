@@ -56,9 +56,12 @@ struct fnat_conn {
 	 */
 	struct fnat_dest	*dest;
 	atomic_t		*net_count;
-	/* FULLNAT: the local address (a reference) and the ISN offset. */
+	/* FULLNAT: the local address (a reference). */
 	struct fnat_laddr	*laddr;
-	u32			seq_delta;
+	union {
+		u32		seq_delta;	/* FULLNAT: the ISN offset */
+		u32		tmpl_timeout;	/* templates: seconds */
+	};
 	spinlock_t		lock;		/* state, active, dead */
 	u8			fwd_method;
 	u8			state;
@@ -66,6 +69,12 @@ struct fnat_conn {
 	bool			active;
 	/* Out of the table: the counters no longer include it. */
 	bool			dead;
+	/* FULLNAT: the client's first ACK went out, with TOA if it could. */
+	bool			toa_done;
+	/* A persistence template (fnat_persist.c), not a connection. */
+	bool			is_template;
+	/* The template that chose this connection's dest (a reference). */
+	struct fnat_conn	*tmpl;
 	bool			hashed;		/* under the bucket locks */
 	struct rcu_head		rcu;
 };

@@ -18,6 +18,7 @@
 #include "fnat_core.h"
 #include "fnat_drops.h"
 #include "fnat_lport.h"
+#include "fnat_persist.h"
 #include "fnat_proto_tcp.h"
 #include "fnat_rewrite.h"
 #include "fnat_sched.h"
@@ -26,6 +27,18 @@
 
 /* Spreads clients over local addresses; random so clients cannot aim. */
 static u32 fnat_laddr_seed __read_mostly;
+
+static bool fnat_expire_nodest __read_mostly;
+
+bool fnat_core_expire_nodest_conn(void)
+{
+	return READ_ONCE(fnat_expire_nodest);
+}
+
+void fnat_core_set_expire_nodest_conn(bool on)
+{
+	WRITE_ONCE(fnat_expire_nodest, on);
+}
 
 /* Before the first packet says otherwise: as long as a SYN may wait. */
 #define FNAT_CONN_INITIAL_TIMEOUT	(60 * HZ)
@@ -81,9 +94,16 @@ static struct fnat_service *fnat_core_svc(struct fnat_netns *fn,
 		.addr		= p->tuple.daddr,
 	};
 
+	struct fnat_service *svc;
+
 	if (p->tuple.protocol != IPPROTO_TCP &&
 	    p->tuple.protocol != IPPROTO_UDP)
 		return NULL;
+	svc = fnat_svc_lookup(fn, &key);
+	if (svc)
+		return svc;
+	/* A port-0 service takes every port of its VIP no service names. */
+	key.port = 0;
 	return fnat_svc_lookup(fn, &key);
 }
 
@@ -182,6 +202,8 @@ static void fnat_core_track(struct fnat_netns *fn, struct fnat_conn *c,
 		timeout = READ_ONCE(fn->timeout_udp);
 	}
 	fnat_conn_set_expires(c, jiffies + (unsigned long)timeout * HZ);
+	if (c->tmpl)
+		fnat_persist_touch(c->tmpl);
 }
 
 /* The reply tuple: what the real server sends back. */
@@ -191,7 +213,8 @@ static void fnat_core_reply_tuple(const struct fnat_pkt *p,
 {
 	*r = p->tuple;
 	r->saddr = dest->key.addr;
-	r->sport = dest->key.port;
+	/* A dest without a port (port-0 services) takes the client's. */
+	r->sport = dest->key.port ?: p->tuple.dport;
 	r->daddr = p->tuple.saddr;
 	r->dport = p->tuple.sport;
 }
@@ -301,6 +324,7 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 		.dport	= p->tuple.dport,
 	};
 	struct fnat_conn_table *t = fnat_conns();
+	struct fnat_conn *tmpl = NULL;
 	struct fnat_laddr *la = NULL;
 	enum fnat_conn_dir dir;
 	struct fnat_tuple reply;
@@ -310,8 +334,14 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 	u8 fwd;
 	int err;
 
-	dest = fnat_sched_pick(svc, &ctx);
-	if (!dest || !fnat_dest_hold(dest)) {
+	if (READ_ONCE(svc->flags) & FNAT_SVC_F_PERSISTENT) {
+		dest = fnat_persist_dest(fn, svc, p, &ctx, &tmpl);
+	} else {
+		dest = fnat_sched_pick(svc, &ctx);
+		if (dest && !fnat_dest_hold(dest))
+			dest = NULL;
+	}
+	if (!dest) {
 		fnat_drop_count(fn, FNAT_DROP_NO_DEST);
 		return NULL;
 	}
@@ -321,6 +351,8 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 		la = fnat_core_laddr(fn, svc, dest, &p->tuple, &lport);
 		if (!la) {
 			fnat_dest_put(dest);
+			if (tmpl)
+				fnat_conn_put(tmpl);
 			fnat_drop_count(fn, FNAT_DROP_NO_LPORT);
 			return NULL;
 		}
@@ -333,12 +365,15 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 		fnat_dest_put(dest);
 		if (la)
 			fnat_laddr_put(la);
+		if (tmpl)
+			fnat_conn_put(tmpl);
 		fnat_drop_count(fn, PTR_ERR(c) == -ENOSPC ?
 				FNAT_DROP_CONN_LIMIT : FNAT_DROP_NO_MEM);
 		return NULL;
 	}
 	c->dest = dest;
 	c->laddr = la;
+	c->tmpl = tmpl;
 	c->net_count = &fn->num_conns;
 	c->fwd_method = fwd;
 	c->state = FNAT_TCP_NONE;
@@ -446,6 +481,12 @@ unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
 		v = fnat_core_xmit(fn, c, skb, &p);
 		fnat_conn_put(c);
 		return v;
+	}
+	if (c && fnat_core_expire_nodest_conn() &&
+	    test_bit(FNAT_DEST_F_DELETED, &c->dest->flags)) {
+		fnat_conn_unlink(fnat_conns(), c);
+		fnat_conn_put(c);
+		return fnat_drop(fn, FNAT_DROP_DEST_DELETED);
 	}
 	if (c && fnat_core_is_syn(&p) &&
 	    fnat_tcp_state_reusable(READ_ONCE(c->state))) {

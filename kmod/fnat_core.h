@@ -10,6 +10,15 @@
 
 struct sk_buff;
 
+/*
+ * expire_nodest_conn (sysfs): a packet for a connection whose dest was
+ * deleted is dropped and the connection expired, so the client's next
+ * attempt is scheduled to a dest that exists (IPVS's meaning). Off, such
+ * connections keep their dest until they end.
+ */
+bool fnat_core_expire_nodest_conn(void);
+void fnat_core_set_expire_nodest_conn(bool on);
+
 /* PRE_ROUTING: marks fnat's packets untracked; drops malformed ones. */
 unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb);
 /* LOCAL_IN: requests to a VIP, and ICMP errors about replies. */

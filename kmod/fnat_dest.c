@@ -21,6 +21,40 @@ static void fnat_dest_free_rcu(struct rcu_head *head)
 	kfree(dest);
 }
 
+static unsigned int fnat_dest_conns(const struct fnat_dest *dest)
+{
+	return atomic_read(&dest->active_conns) +
+	       atomic_read(&dest->inact_conns);
+}
+
+/*
+ * Thresholds, as IPVS applies them: a dest with an upper threshold is
+ * overloaded (schedulers pass it over) once its connections reach it,
+ * and is available again when they fall below the lower threshold, or
+ * below 3/4 of the upper one when there is no lower one.
+ */
+void fnat_dest_conn_added(struct fnat_dest *dest)
+{
+	u32 upper = READ_ONCE(dest->u_thresh);
+
+	if (upper && fnat_dest_conns(dest) >= upper &&
+	    !test_bit(FNAT_DEST_F_OVERLOAD, &dest->flags))
+		set_bit(FNAT_DEST_F_OVERLOAD, &dest->flags);
+}
+
+void fnat_dest_conn_removed(struct fnat_dest *dest)
+{
+	u32 upper = READ_ONCE(dest->u_thresh);
+	u32 lower = READ_ONCE(dest->l_thresh);
+	unsigned int n;
+
+	if (!test_bit(FNAT_DEST_F_OVERLOAD, &dest->flags))
+		return;
+	n = fnat_dest_conns(dest);
+	if (lower ? n < lower : (upper ? n * 4 < upper * 3 : true))
+		clear_bit(FNAT_DEST_F_OVERLOAD, &dest->flags);
+}
+
 /*
  * A reference for a new connection, taken under RCU from a dest set: the
  * dest may have been deleted since the set was read, and then it has no
@@ -254,6 +288,11 @@ int fnat_dest_edit(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	WRITE_ONCE(dest->fwd_method, fwd);
 	WRITE_ONCE(dest->u_thresh, u_thresh);
 	WRITE_ONCE(dest->l_thresh, l_thresh);
+	/* New thresholds apply to the connections the dest has now. */
+	if (!u_thresh)
+		clear_bit(FNAT_DEST_F_OVERLOAD, &dest->flags);
+	fnat_dest_conn_added(dest);
+	fnat_dest_conn_removed(dest);
 	fn->gen++;
 	return 0;
 }

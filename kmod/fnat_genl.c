@@ -17,6 +17,7 @@
 #include "fnat_conn.h"
 #include "fnat_drops.h"
 #include "fnat_hooks.h"
+#include "fnat_persist.h"
 #include "fnat_proto_tcp.h"
 #include "fnat_sched.h"
 
@@ -583,6 +584,8 @@ struct fnat_genl_conn_ctx {
 
 static const char *fnat_genl_conn_state(const struct fnat_conn *c)
 {
+	if (c->is_template)
+		return "NONE";
 	if (c->tuple[FNAT_DIR_ORIG].protocol == IPPROTO_UDP)
 		return "UDP";
 	return fnat_tcp_state_name(READ_ONCE(c->state));
@@ -592,15 +595,29 @@ static const char *fnat_genl_conn_state(const struct fnat_conn *c)
 static int fnat_genl_fill_conn(struct fnat_conn *c, void *arg)
 {
 	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
-	const struct fnat_tuple *r = &c->tuple[FNAT_DIR_REPLY];
 	struct fnat_genl_conn_ctx *ctx = arg;
 	const struct fnat_svc_key *k = ctx->filter;
 	struct sk_buff *skb = ctx->skb;
+	struct fnat_tuple r = c->tuple[FNAT_DIR_REPLY];
+	u8 protocol = o->protocol;
+	__be16 cport = o->sport;
 	unsigned long left;
 	struct nlattr *nest;
 	void *hdr;
 
-	if (k && (o->protocol != k->protocol || o->dport != k->port ||
+	/*
+	 * A template shows as IPVS shows one: the client network with port
+	 * 0, the service, the dest it pins clients to.
+	 */
+	if (c->is_template) {
+		protocol = fnat_persist_protocol(c);
+		cport = 0;
+		r.saddr = c->dest->key.addr;
+		r.sport = c->dest->key.port;
+		r.daddr = o->saddr;
+		r.dport = 0;
+	}
+	if (k && (protocol != k->protocol || o->dport != k->port ||
 		  !fnat_addr_equal(o->af, &o->daddr, &k->addr)))
 		return 0;
 	left = READ_ONCE(c->expires) - ctx->now;
@@ -612,15 +629,15 @@ static int fnat_genl_fill_conn(struct fnat_conn *c, void *arg)
 	nest = nla_nest_start(skb, FNAT_A_CONN);
 	if (!nest ||
 	    nla_put_u16(skb, FNAT_CONN_A_FAMILY, o->af) ||
-	    nla_put_u8(skb, FNAT_CONN_A_PROTOCOL, o->protocol) ||
+	    nla_put_u8(skb, FNAT_CONN_A_PROTOCOL, protocol) ||
 	    fnat_genl_put_addr(skb, FNAT_CONN_A_CADDR, &o->saddr) ||
-	    nla_put_be16(skb, FNAT_CONN_A_CPORT, o->sport) ||
+	    nla_put_be16(skb, FNAT_CONN_A_CPORT, cport) ||
 	    fnat_genl_put_addr(skb, FNAT_CONN_A_VADDR, &o->daddr) ||
 	    nla_put_be16(skb, FNAT_CONN_A_VPORT, o->dport) ||
-	    fnat_genl_put_addr(skb, FNAT_CONN_A_LADDR, &r->daddr) ||
-	    nla_put_be16(skb, FNAT_CONN_A_LPORT, r->dport) ||
-	    fnat_genl_put_addr(skb, FNAT_CONN_A_DADDR, &r->saddr) ||
-	    nla_put_be16(skb, FNAT_CONN_A_DPORT, r->sport) ||
+	    fnat_genl_put_addr(skb, FNAT_CONN_A_LADDR, &r.daddr) ||
+	    nla_put_be16(skb, FNAT_CONN_A_LPORT, r.dport) ||
+	    fnat_genl_put_addr(skb, FNAT_CONN_A_DADDR, &r.saddr) ||
+	    nla_put_be16(skb, FNAT_CONN_A_DPORT, r.sport) ||
 	    nla_put_u8(skb, FNAT_CONN_A_FWD_METHOD, c->fwd_method) ||
 	    nla_put_string(skb, FNAT_CONN_A_STATE, fnat_genl_conn_state(c)) ||
 	    nla_put_u32(skb, FNAT_CONN_A_EXPIRES,
@@ -853,6 +870,12 @@ static int fnat_genl_fill_info(struct sk_buff *msg, struct fnat_netns *fn)
 	       nla_put_u32(msg, FNAT_INFO_A_NUM_CONNS,
 			   atomic_read(&fn->num_conns)) ?:
 	       fnat_genl_put_stats(msg, FNAT_INFO_A_STATS, &fn->stats) ?:
+	       nla_put_u64_64bit(msg, FNAT_INFO_A_TOA_ADDED,
+				 atomic64_read(&fn->toa_added),
+				 FNAT_INFO_A_PAD) ?:
+	       nla_put_u64_64bit(msg, FNAT_INFO_A_TOA_SKIPPED,
+				 atomic64_read(&fn->toa_skipped),
+				 FNAT_INFO_A_PAD) ?:
 	       fnat_genl_put_drops(msg, fn);
 }
 

@@ -92,6 +92,8 @@ enum fnat_drop_reason {
 	FNAT_DROP_FWD_UNSUPPORTED,
 	/* FULLNAT: no local address has a port free for the real server. */
 	FNAT_DROP_NO_LPORT,
+	/* For a connection whose dest is gone (expire_nodest_conn on). */
+	FNAT_DROP_DEST_DELETED,
 	FNAT_DROP_REASON_MAX,
 };
 

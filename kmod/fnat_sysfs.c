@@ -9,13 +9,28 @@
  *
  *	lport_range	"MIN MAX": the local ports FULLNAT connections use,
  *			1..65535, MIN <= MAX (default 1025 65535)
+ *	toa		1 or 0: FULLNAT tells real servers the client's
+ *			address in a TCP option (default 1)
+ *	expire_nodest_conn
+ *			1 or 0: packets of a connection whose real server
+ *			was deleted are dropped and the connection expired,
+ *			so the client reconnects to another (default 0:
+ *			such connections continue until they end)
+ *	expire_quiescent_template
+ *			1 or 0: persistence templates stop pinning clients
+ *			to a dest whose weight is 0 (default 0: they keep
+ *			pinning, so a drained server sees its sessions
+ *			through)
  */
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include "fnat_core.h"
 #include "fnat_lport.h"
+#include "fnat_persist.h"
 #include "fnat_sysfs.h"
+#include "fnat_toa.h"
 
 static struct kobject *fnat_kobj;
 
@@ -50,8 +65,84 @@ static ssize_t lport_range_store(struct kobject *kobj,
 
 static struct kobj_attribute fnat_attr_lport_range = __ATTR_RW(lport_range);
 
+/* A 0/1 setting; anything else is refused and the value stays. */
+static int fnat_sysfs_bool(const char *buf, bool *on)
+{
+	unsigned int v;
+
+	if (kstrtouint(buf, 10, &v) || v > 1)
+		return -EINVAL;
+	*on = v;
+	return 0;
+}
+
+static ssize_t toa_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%d\n", fnat_toa_enabled());
+}
+
+static ssize_t toa_store(struct kobject *kobj, struct kobj_attribute *attr,
+			 const char *buf, size_t count)
+{
+	bool on;
+
+	if (fnat_sysfs_bool(buf, &on))
+		return -EINVAL;
+	fnat_toa_set_enabled(on);
+	return count;
+}
+
+static struct kobj_attribute fnat_attr_toa = __ATTR_RW(toa);
+
+static ssize_t expire_nodest_conn_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", fnat_core_expire_nodest_conn());
+}
+
+static ssize_t expire_nodest_conn_store(struct kobject *kobj,
+					struct kobj_attribute *attr,
+					const char *buf, size_t count)
+{
+	bool on;
+
+	if (fnat_sysfs_bool(buf, &on))
+		return -EINVAL;
+	fnat_core_set_expire_nodest_conn(on);
+	return count;
+}
+
+static struct kobj_attribute fnat_attr_expire_nodest_conn =
+	__ATTR_RW(expire_nodest_conn);
+
+static ssize_t expire_quiescent_template_show(struct kobject *kobj,
+					      struct kobj_attribute *attr,
+					      char *buf)
+{
+	return sysfs_emit(buf, "%d\n", fnat_persist_expire_quiescent());
+}
+
+static ssize_t expire_quiescent_template_store(struct kobject *kobj,
+					       struct kobj_attribute *attr,
+					       const char *buf, size_t count)
+{
+	bool on;
+
+	if (fnat_sysfs_bool(buf, &on))
+		return -EINVAL;
+	fnat_persist_set_expire_quiescent(on);
+	return count;
+}
+
+static struct kobj_attribute fnat_attr_expire_quiescent_template =
+	__ATTR_RW(expire_quiescent_template);
+
 static struct attribute *fnat_attrs[] = {
 	&fnat_attr_lport_range.attr,
+	&fnat_attr_toa.attr,
+	&fnat_attr_expire_nodest_conn.attr,
+	&fnat_attr_expire_quiescent_template.attr,
 	NULL,
 };
 

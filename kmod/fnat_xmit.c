@@ -20,6 +20,7 @@
 #include "fnat_drops.h"
 #include "fnat_rewrite.h"
 #include "fnat_tcpseq.h"
+#include "fnat_toa.h"
 #include "fnat_tunnel.h"
 #include "fnat_xmit.h"
 
@@ -237,6 +238,32 @@ static bool fnat_xmit_is_syn(const struct fnat_pkt *p)
 }
 
 /*
+ * TOA on the client's SYN and first ACK (fnat_toa.c). Returns -ENOMEM
+ * only; a segment without room goes without, counted.
+ */
+static int fnat_xmit_toa(struct fnat_netns *fn, struct fnat_conn *c,
+			 struct sk_buff *skb, const struct fnat_pkt *p,
+			 unsigned int mtu)
+{
+	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
+	int err;
+
+	if (p->tuple.protocol != IPPROTO_TCP || !fnat_toa_enabled() ||
+	    (p->tcp_flags & TCPHDR_RST))
+		return 0;
+	if (!fnat_xmit_is_syn(p)) {
+		if (!(p->tcp_flags & TCPHDR_ACK) || READ_ONCE(c->toa_done))
+			return 0;
+		WRITE_ONCE(c->toa_done, true);
+	}
+	err = fnat_toa_insert(skb, p, o->saddr.ip, o->sport, mtu);
+	if (err == -ENOMEM)
+		return err;
+	atomic64_inc(err ? &fn->toa_skipped : &fn->toa_added);
+	return 0;
+}
+
+/*
  * FULLNAT, client to server: from the local address and port, to the real
  * server, in the server's sequence space (fnat_tcpseq.c).
  */
@@ -256,7 +283,8 @@ unsigned int fnat_xmit_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 	if (fnat_rewrite_v4(skb, p, &to) ||
 	    (fnat_xmit_is_syn(p) && fnat_tcp_strip_timestamps(skb, p)) ||
 	    (p->tuple.protocol == IPPROTO_TCP &&
-	     fnat_tcp_seq_out(skb, p, c->seq_delta))) {
+	     fnat_tcp_seq_out(skb, p, c->seq_delta)) ||
+	    fnat_xmit_toa(fn, c, skb, p, dst_mtu(&rt->dst))) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}
@@ -296,7 +324,10 @@ unsigned int fnat_xmit_fullnat_reply(struct fnat_netns *fn,
 		return v;
 	if (fnat_rewrite_v4(skb, p, &to) ||
 	    (p->tuple.protocol == IPPROTO_TCP &&
-	     fnat_tcp_seq_in(skb, p, c->seq_delta))) {
+	     fnat_tcp_seq_in(skb, p, c->seq_delta)) ||
+	    ((p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) ==
+	     (TCPHDR_SYN | TCPHDR_ACK) && fnat_toa_enabled() &&
+	     fnat_tcp_clamp_mss(skb, p, FNAT_TOA_LEN))) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}

@@ -77,6 +77,10 @@
  *	NUM_SERVICES	u32	services in this network namespace
  *	NUM_CONNS	u32	connections of this network namespace
  *	STATS		nested FNAT_STATS_A_*: everything the netns balanced
+ *	TOA_ADDED	u64	FULLNAT segments that got the client's address
+ *				(TOA option) towards the real server
+ *	TOA_SKIPPED	u64	segments that should have and had no room
+ *				(option space or path MTU)
  *	DROPS		nested: one FNAT_DROPS_A_ENTRY per drop reason, in a
  *			fixed order, each nested FNAT_DROP_A_*:
  *		NAME	string	stable lowercase name ("no_dest"); names
@@ -288,6 +292,9 @@ enum fnat_info_attr {
 	FNAT_INFO_A_NUM_CONNS,
 	FNAT_INFO_A_DROPS,	/* nested FNAT_DROPS_A_ENTRY */
 	FNAT_INFO_A_STATS,	/* nested FNAT_STATS_A_* */
+	FNAT_INFO_A_TOA_ADDED,
+	FNAT_INFO_A_TOA_SKIPPED,
+	FNAT_INFO_A_PAD,
 	__FNAT_INFO_A_MAX,
 };
 #define FNAT_INFO_A_MAX (__FNAT_INFO_A_MAX - 1)
