@@ -3,13 +3,13 @@
  * fnat: TOA, the client's address for FULLNAT real servers.
  *
  * The option goes on the client's SYN and on its first ACK towards the
- * real server (the handshake's last segment, normally without data): a
- * server side that reads options from either learns the client's address
- * (fnat-toa does it from the SYN; kernel TOA modules from the ACK). The
- * option grows the TCP header by 8 bytes; a segment with no option space
- * left, or that would no longer fit the path MTU, goes without (counted
- * by the caller). Replies' SYN-ACKs carry an MSS 8 bytes smaller, so a
- * client's first segment has room even when it carries data.
+ * real server (the handshake's last segment, which may carry the request
+ * too): a server side that reads options from either learns the client's
+ * address (fnat-toa and kernel TOA modules read the ACK). The option grows
+ * the TCP header by 8 bytes; a segment with no option space left, or that
+ * would no longer fit the path MTU, goes without (counted by the caller),
+ * and the next ACK tries again. Replies' SYN-ACKs carry an MSS 8 bytes
+ * smaller, so a client's segments leave room for it.
  */
 #include <linux/ip.h>
 #include <linux/skbuff.h>
@@ -17,6 +17,7 @@
 #include <net/checksum.h>
 #include <net/ip.h>
 #include <net/tcp.h>
+#include "fnat_compat.h"
 #include "fnat_toa.h"
 
 static bool fnat_toa_on __read_mostly = true;
@@ -48,8 +49,16 @@ int fnat_toa_insert(struct sk_buff *skb, const struct fnat_pkt *p,
 	__wsum diff;
 
 	if (p->tuple.protocol != IPPROTO_TCP || p->l3off ||
-	    p->l4hlen + FNAT_TOA_LEN > 15 * 4 ||
-	    skb->len + FNAT_TOA_LEN > mtu || skb_is_gso(skb))
+	    p->l4hlen + FNAT_TOA_LEN > 15 * 4)
+		return -ENOSPC;
+	/*
+	 * A GSO packet (a client's first ACK may carry its request) keeps
+	 * its segment size: each segment gets the option, and fits while
+	 * the client keeps to the MSS the SYN-ACK clamp gave it.
+	 */
+	if (skb_is_gso(skb) ?
+	    !skb_gso_validate_network_len(skb, mtu - FNAT_TOA_LEN) :
+	    skb->len + FNAT_TOA_LEN > mtu)
 		return -ENOSPC;
 	if (skb_cow(skb, FNAT_TOA_LEN) || skb_ensure_writable(skb, hdrs))
 		return -ENOMEM;

@@ -251,15 +251,15 @@ static int fnat_xmit_toa(struct fnat_netns *fn, struct fnat_conn *c,
 	if (p->tuple.protocol != IPPROTO_TCP || !fnat_toa_enabled() ||
 	    (p->tcp_flags & TCPHDR_RST))
 		return 0;
-	if (!fnat_xmit_is_syn(p)) {
-		if (!(p->tcp_flags & TCPHDR_ACK) || READ_ONCE(c->toa_done))
-			return 0;
-		WRITE_ONCE(c->toa_done, true);
-	}
+	if (!fnat_xmit_is_syn(p) &&
+	    (!(p->tcp_flags & TCPHDR_ACK) || READ_ONCE(c->toa_done)))
+		return 0;
 	err = fnat_toa_insert(skb, p, o->saddr.ip, o->sport, mtu);
 	if (err == -ENOMEM)
 		return err;
 	atomic64_inc(err ? &fn->toa_skipped : &fn->toa_added);
+	if (!err && !fnat_xmit_is_syn(p))
+		WRITE_ONCE(c->toa_done, true);
 	return 0;
 }
 

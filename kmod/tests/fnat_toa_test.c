@@ -115,6 +115,38 @@ static void fnat_toa_inserted(struct kunit *test)
 	}
 }
 
+/*
+ * A GSO first ACK carrying the request gets the option too, its segment
+ * size kept (the clamped MSS left the room).
+ */
+static void fnat_toa_gso(struct kunit *test)
+{
+	static const struct fnat_pb_layout gso = { .gso_size = 1000 };
+	struct fnat_pb_spec in = seg(FNAT_PB_CSUM_PARTIAL, TCPHDR_ACK, NULL, 0,
+				     3000);
+	struct fnat_pb_spec out = seg(FNAT_PB_CSUM_PARTIAL, TCPHDR_ACK, toa,
+				      sizeof(toa), 3000);
+	struct sk_buff *got = fnat_pb_new(test, &in, &gso);
+	struct sk_buff *want = fnat_pb_new(test, &out, &gso);
+	struct fnat_pkt p;
+
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_EQ(test, 0, fnat_pkt_parse(got, 0, &p));
+	KUNIT_EXPECT_EQ(test, 0, fnat_toa_insert(got, &p, htonl(CIP),
+						 htons(40000), 1500));
+	FNAT_PB_EXPECT_SKB_EQ(test, got, want, 0);
+	KUNIT_EXPECT_EQ(test, 1000, skb_shinfo(got)->gso_size);
+	/* Segments of 1000 + 40 + 8 bytes do not fit an MTU of 1040. */
+	fnat_pb_free(test, got);
+	got = fnat_pb_new(test, &in, &gso);
+	KUNIT_ASSERT_EQ(test, 0, fnat_pkt_parse(got, 0, &p));
+	KUNIT_EXPECT_EQ(test, -ENOSPC, fnat_toa_insert(got, &p, htonl(CIP),
+						       htons(40000), 1040));
+	fnat_pb_free(test, got);
+	fnat_pb_free(test, want);
+}
+
 /* No option space, or no room under the MTU: the segment goes as it is. */
 static void fnat_toa_no_room(struct kunit *test)
 {
@@ -183,6 +215,7 @@ static void fnat_toa_mss_clamp(struct kunit *test)
 static struct kunit_case fnat_toa_cases[] = {
 	KUNIT_CASE(fnat_toa_inserted),
 	KUNIT_CASE(fnat_toa_no_room),
+	KUNIT_CASE(fnat_toa_gso),
 	KUNIT_CASE(fnat_toa_mss_clamp),
 	{}
 };
