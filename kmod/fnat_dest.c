@@ -286,13 +286,15 @@ int fnat_dest_edit(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 		}
 	}
 	WRITE_ONCE(dest->fwd_method, fwd);
-	WRITE_ONCE(dest->u_thresh, u_thresh);
-	WRITE_ONCE(dest->l_thresh, l_thresh);
-	/* New thresholds apply to the connections the dest has now. */
-	if (!u_thresh)
-		clear_bit(FNAT_DEST_F_OVERLOAD, &dest->flags);
-	fnat_dest_conn_added(dest);
-	fnat_dest_conn_removed(dest);
+	if (u_thresh != dest->u_thresh || l_thresh != dest->l_thresh) {
+		WRITE_ONCE(dest->u_thresh, u_thresh);
+		WRITE_ONCE(dest->l_thresh, l_thresh);
+		/* New thresholds apply to the connections the dest has now. */
+		if (!u_thresh)
+			clear_bit(FNAT_DEST_F_OVERLOAD, &dest->flags);
+		fnat_dest_conn_added(dest);
+		fnat_dest_conn_removed(dest);
+	}
 	fn->gen++;
 	return 0;
 }
