@@ -1,10 +1,12 @@
 #include "lib/command_runner.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 
 #include "lib/conn_format.h"
 #include "lib/drops_format.h"
+#include "lib/laddr_format.h"
 #include "lib/listing_format.h"
 #include "lib/netlink_error.h"
 #include "lib/request_builder.h"
@@ -38,6 +40,47 @@ Table read_table(FnatApi& api, const std::optional<ServiceKey>& only, bool sort)
     return table;
 }
 
+void read_laddrs_into(FnatApi& api, std::vector<ServiceEntry>& entries) {
+    std::vector<LaddrEntry> laddrs;
+    try {
+        laddrs = api.list_laddrs(std::nullopt);
+    } catch (const NetlinkError& error) {
+        if (error.error() != EOPNOTSUPP)
+            throw;
+        return; // a module before local addresses has none
+    }
+    for (const LaddrEntry& laddr : laddrs)
+        for (auto& entry : entries)
+            if (entry.service.key == laddr.service) {
+                entry.laddrs.push_back(laddr.laddr);
+                break;
+            }
+}
+
+std::vector<ServiceLaddrs> read_laddr_listing(FnatApi& api, const std::optional<ServiceKey>& only) {
+    std::vector<ServiceLaddrs> services;
+    if (only) {
+        services.push_back(ServiceLaddrs{*only, {}});
+    } else {
+        for (const Service& service : api.list_services())
+            services.push_back(ServiceLaddrs{service.key, {}});
+    }
+    for (const LaddrEntry& laddr : api.list_laddrs(only)) {
+        auto group = std::find_if(services.begin(), services.end(), [&](const ServiceLaddrs& s) {
+            return s.service == laddr.service;
+        });
+        // A service created between the two dumps: its addresses show it.
+        if (group == services.end())
+            group = services.insert(services.end(), ServiceLaddrs{laddr.service, {}});
+        group->laddrs.push_back(laddr.laddr);
+    }
+    std::stable_sort(services.begin(), services.end(),
+                     [](const ServiceLaddrs& a, const ServiceLaddrs& b) {
+                         return service_key_order(a.service, b.service);
+                     });
+    return services;
+}
+
 void run_command(const Command& command, FnatApi& api, std::ostream& out) {
     switch (command.kind) {
     case CommandKind::List: {
@@ -64,18 +107,32 @@ void run_command(const Command& command, FnatApi& api, std::ostream& out) {
         }
         ListingStyle style;
         style.exact = command.exact;
-        // As ipvsadm: --stats wins when --rate is given too.
+        // As ipvsadm: --stats, then --rate, then --thresholds, then
+        // --persistent-conn win when several are given.
         if (command.stats)
             style.columns = ListingColumns::Stats;
         else if (command.rate)
             style.columns = ListingColumns::Rate;
+        else if (command.thresholds)
+            style.columns = ListingColumns::Thresholds;
+        else if (command.persistent_conn)
+            style.columns = ListingColumns::PersistentConn;
         out << format_listing_text(table, !command.service.has_value(), style);
         return;
     }
-    case CommandKind::Save:
+    case CommandKind::Save: {
         // As ipvsadm -S: always sorted, like -L.
-        out << format_save(read_table(api, std::nullopt, true));
+        Table table = read_table(api, std::nullopt, true);
+        read_laddrs_into(api, table.services);
+        out << format_save(table);
         return;
+    }
+    case CommandKind::ListLaddr: {
+        const std::vector<ServiceLaddrs> services = read_laddr_listing(api, command.service);
+        out << (command.json ? format_laddr_listing_json(services)
+                             : format_laddr_listing_text(services));
+        return;
+    }
     case CommandKind::Help:
     case CommandKind::Version:
         throw std::logic_error("run_command: help and version are handled by the caller");

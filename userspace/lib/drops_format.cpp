@@ -18,6 +18,8 @@ std::string reason_cell(std::string text) {
 
 std::string format_drops_text(const Info& info) {
     std::string out = "Connections: " + std::to_string(info.num_conns) + "\n";
+    out += "TOA added: " + std::to_string(info.toa_added) +
+           ", skipped: " + std::to_string(info.toa_skipped) + "\n";
     out += reason_cell("Drop reason") + " Packets\n";
     for (const DropCounter& drop : info.drops)
         out += reason_cell(drop.name) + " " + std::to_string(drop.count) + "\n";
@@ -28,6 +30,11 @@ std::string format_drops_json(const Info& info) {
     JsonWriter json;
     json.begin_object();
     json.field("num_conns", info.num_conns);
+    json.key("toa");
+    json.begin_object();
+    json.field("added", info.toa_added);
+    json.field("skipped", info.toa_skipped);
+    json.end_object();
     json.key("drops");
     json.begin_object();
     for (const DropCounter& drop : info.drops)

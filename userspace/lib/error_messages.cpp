@@ -17,7 +17,7 @@ struct CommandError {
 
 // The messages of ipvsadm's libipvs (ipvs_strerror), mapped onto FNAT
 // commands; they match the extack texts include/uapi/fnat.h documents.
-constexpr std::array<CommandError, 17> kCommandErrors = {{
+constexpr std::array<CommandError, 23> kCommandErrors = {{
     {FNAT_CMD_NEW_SERVICE, EEXIST, "Service already exists"},
     {FNAT_CMD_NEW_SERVICE, ENOENT, "Scheduler not found"},
     {FNAT_CMD_SET_SERVICE, ESRCH, "No such service"},
@@ -35,6 +35,12 @@ constexpr std::array<CommandError, 17> kCommandErrors = {{
     {FNAT_CMD_GET_SERVICE, ENOENT, "No such service"},
     {FNAT_CMD_ZERO, ESRCH, "No such service"},
     {FNAT_CMD_GET_CONN, ESRCH, "No such service"},
+    {FNAT_CMD_NEW_LADDR, ESRCH, "Service not defined"},
+    {FNAT_CMD_NEW_LADDR, EEXIST, "Local address already exists"},
+    {FNAT_CMD_NEW_LADDR, EADDRNOTAVAIL, "Not a local address"},
+    {FNAT_CMD_DEL_LADDR, ESRCH, "Service not defined"},
+    {FNAT_CMD_DEL_LADDR, ENOENT, "No such local address"},
+    {FNAT_CMD_GET_LADDR, ESRCH, "No such service"},
 }};
 
 struct GenericError {

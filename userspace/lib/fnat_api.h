@@ -27,6 +27,10 @@ public:
     // FNAT_CMD_GET_CONN dump: the connections of the netns, or of one
     // service (which must exist), in the module's table order.
     virtual std::vector<Conn> list_conns(const std::optional<ServiceKey>& service) = 0;
+    // FNAT_CMD_GET_LADDR dump: the local addresses of every service, or of
+    // one service (which must exist); services in creation order, each
+    // one's addresses in the order they were added.
+    virtual std::vector<LaddrEntry> list_laddrs(const std::optional<ServiceKey>& service) = 0;
     // A request that changes state (NEW_*, SET_*, DEL_*, FLUSH), acknowledged.
     virtual void execute(const Request& request) = 0;
 };

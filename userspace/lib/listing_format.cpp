@@ -1,10 +1,12 @@
 #include "lib/listing_format.h"
 
 #include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 #include <netinet/in.h>
 
 #include "lib/json_writer.h"
+#include "lib/sched_flags.h"
 #include "lib/stats_format.h"
 
 namespace fnat {
@@ -103,6 +105,12 @@ std::string format_service_name(const ServiceKey& key) {
 
 std::string format_service_line(const Service& service) {
     std::string line = format_service_name(service.key) + " " + service.scheduler;
+    // ipvsadm prints the parentheses whenever a flag is set, even one it has
+    // no name for (SCHED3 of sh and mh): "sh ()".
+    if ((service.flags & kSchedFlagsMask) != 0)
+        line += " (" +
+                join_sched_flag_names(sched_flag_names(service.scheduler, service.flags, true)) +
+                ")";
     if (service.persistent()) {
         line += " persistent " + std::to_string(service.timeout);
         if (service.key.address.is_ipv6()) {
@@ -115,16 +123,52 @@ std::string format_service_line(const Service& service) {
     return line + "\n";
 }
 
-std::string format_dest_line(const Dest& dest) {
-    const std::string endpoint = format_endpoint(dest.key.address, dest.key.port);
-    const std::string forward = forward_name(dest.forward);
+namespace {
+
+// ipvsadm's printf() into a std::string; the lines are far shorter than the
+// buffer.
+__attribute__((format(printf, 1, 2))) std::string printf_line(const char* format, ...) {
     char line[256];
-    int length =
-        std::snprintf(line, sizeof(line), "  -> %-28s %-7s %-6u %-10u %-10u\n", endpoint.c_str(),
-                      forward.c_str(), dest.weight, dest.active_conns, dest.inactive_conns);
+    std::va_list args;
+    va_start(args, format);
+    int length = std::vsnprintf(line, sizeof(line), format, args);
+    va_end(args);
     if (length < 0)
         return {};
     return std::string(line, std::min(static_cast<std::size_t>(length), sizeof(line) - 1));
+}
+
+} // namespace
+
+std::string format_dest_line(const Dest& dest) {
+    const std::string endpoint = format_endpoint(dest.key.address, dest.key.port);
+    const std::string forward = forward_name(dest.forward);
+    return printf_line("  -> %-28s %-7s %-6u %-10u %-10u\n", endpoint.c_str(), forward.c_str(),
+                       dest.weight, dest.active_conns, dest.inactive_conns);
+}
+
+std::string format_thresholds_title_lines() {
+    return printf_line("%-33s %-10s %-10s %-10s %-10s\n  -> RemoteAddress:Port\n",
+                       "Prot LocalAddress:Port", "Uthreshold", "Lthreshold", "ActiveConn",
+                       "InActConn");
+}
+
+std::string format_thresholds_dest_line(const Dest& dest) {
+    const std::string endpoint = format_endpoint(dest.key.address, dest.key.port);
+    return printf_line("  -> %-28s %-10u %-10u %-10u %-10u\n", endpoint.c_str(), dest.u_threshold,
+                       dest.l_threshold, dest.active_conns, dest.inactive_conns);
+}
+
+std::string format_persistent_conn_title_lines() {
+    return printf_line("%-33s %-9s %-11s %-10s %-10s\n  -> RemoteAddress:Port\n",
+                       "Prot LocalAddress:Port", "Weight", "PersistConn", "ActiveConn",
+                       "InActConn");
+}
+
+std::string format_persistent_conn_dest_line(const Dest& dest) {
+    const std::string endpoint = format_endpoint(dest.key.address, dest.key.port);
+    return printf_line("  -> %-28s %-9u %-11u %-10u %-10u\n", endpoint.c_str(), dest.weight,
+                       dest.persist_conns, dest.active_conns, dest.inactive_conns);
 }
 
 std::string format_listing_text(const Table& table, bool with_version_line, ListingStyle style) {
@@ -140,6 +184,12 @@ std::string format_listing_text(const Table& table, bool with_version_line, List
         break;
     case ListingColumns::Rate:
         out += format_rate_title_lines();
+        break;
+    case ListingColumns::Thresholds:
+        out += format_thresholds_title_lines();
+        break;
+    case ListingColumns::PersistentConn:
+        out += format_persistent_conn_title_lines();
         break;
     }
     for (const auto& entry : table.services) {
@@ -158,6 +208,16 @@ std::string format_listing_text(const Table& table, bool with_version_line, List
             out += format_rate_service_line(entry.service, style.exact);
             for (const auto& dest : entry.dests)
                 out += format_rate_dest_line(dest, style.exact);
+            break;
+        case ListingColumns::Thresholds:
+            out += format_service_line(entry.service);
+            for (const auto& dest : entry.dests)
+                out += format_thresholds_dest_line(dest);
+            break;
+        case ListingColumns::PersistentConn:
+            out += format_service_line(entry.service);
+            for (const auto& dest : entry.dests)
+                out += format_persistent_conn_dest_line(dest);
             break;
         }
     }
@@ -178,6 +238,11 @@ std::string format_listing_json(const Table& table) {
         json.field("address", to_string(service.key.address));
         json.field("port", service.key.port);
         json.field("scheduler", service.scheduler);
+        json.key("sched_flags");
+        json.begin_array();
+        for (const auto& name : sched_flag_names(service.scheduler, service.flags))
+            json.value(name);
+        json.end_array();
         json.field("persistent", service.persistent());
         json.field("timeout", service.persistent() ? service.timeout : 0U);
         json.field("netmask", service.netmask);

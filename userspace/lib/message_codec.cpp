@@ -125,6 +125,13 @@ void put_timeout(MessageWriter& writer, const TimeoutSpec& spec) {
     writer.end_nest(nest);
 }
 
+void put_laddr(MessageWriter& writer, const Address& laddr) {
+    nlattr* nest = writer.begin_nest(FNAT_A_LADDR);
+    writer.put_u16(FNAT_LADDR_A_FAMILY, laddr.family);
+    writer.put_address(FNAT_LADDR_A_ADDR, laddr);
+    writer.end_nest(nest);
+}
+
 // --- decoding -------------------------------------------------------------
 
 enum class Kind { U8, U16, U32, U64, Be16, Address, NulString, Nested, Pad };
@@ -279,6 +286,10 @@ constexpr std::array<AttrRule, FNAT_INFO_A_MAX + 1> kInfoRules{{
     {Kind::U32, "FNAT_INFO_A_NUM_SERVICES"},
     {Kind::U32, "FNAT_INFO_A_NUM_CONNS"},
     {Kind::Nested, "FNAT_INFO_A_DROPS"},
+    {Kind::Nested, "FNAT_INFO_A_STATS"},
+    {Kind::U64, "FNAT_INFO_A_TOA_ADDED"},
+    {Kind::U64, "FNAT_INFO_A_TOA_SKIPPED"},
+    {Kind::Pad, "FNAT_INFO_A_PAD"},
 }};
 
 // PAD only aligns COUNT (nla_put_64bit); its content is ignored.
@@ -306,6 +317,17 @@ constexpr std::array<AttrRule, FNAT_CONN_A_MAX + 1> kConnRules{{
     {Kind::U32, "FNAT_CONN_A_EXPIRES"},
 }};
 
+// PAD only aligns the u64 payloads (nla_put_64bit); its content is ignored.
+constexpr std::array<AttrRule, FNAT_LADDR_A_MAX + 1> kLaddrRules{{
+    {Kind::Nested, "FNAT_LADDR_A_UNSPEC"},
+    {Kind::Pad, "FNAT_LADDR_A_PAD"},
+    {Kind::U16, "FNAT_LADDR_A_FAMILY"},
+    {Kind::Address, "FNAT_LADDR_A_ADDR"},
+    {Kind::U32, "FNAT_LADDR_A_CONNS"},
+    {Kind::U64, "FNAT_LADDR_A_CONFLICTS"},
+    {Kind::U64, "FNAT_LADDR_A_EXHAUSTED"},
+}};
+
 constexpr std::array<AttrRule, FNAT_TIMEOUT_A_MAX + 1> kTimeoutRules{{
     {Kind::Nested, "FNAT_TIMEOUT_A_UNSPEC"},
     {Kind::U32, "FNAT_TIMEOUT_A_TCP"},
@@ -320,6 +342,7 @@ constexpr std::array<AttrRule, FNAT_A_MAX + 1> kTopRules{{
     {Kind::Nested, "FNAT_A_INFO"},
     {Kind::Nested, "FNAT_A_TIMEOUT"},
     {Kind::Nested, "FNAT_A_CONN"},
+    {Kind::Nested, "FNAT_A_LADDR"},
 }};
 
 // A STATS nest is optional in a reply (modules before it send none), but when
@@ -432,6 +455,22 @@ Conn decode_conn(const nlattr* nest) {
     return conn;
 }
 
+// The keys are required; the counters, sent in replies only, read 0 when
+// absent.
+LocalAddress decode_laddr(const nlattr* nest) {
+    auto table = collect_nested(nest, kLaddrRules);
+    const std::uint16_t family = mnl_attr_get_u16(require(table, kLaddrRules, FNAT_LADDR_A_FAMILY));
+    LocalAddress laddr;
+    laddr.address = get_address(family, require(table, kLaddrRules, FNAT_LADDR_A_ADDR));
+    if (auto* attr = table[FNAT_LADDR_A_CONNS])
+        laddr.conns = mnl_attr_get_u32(attr);
+    if (auto* attr = table[FNAT_LADDR_A_CONFLICTS])
+        laddr.conflicts = mnl_attr_get_u64(attr);
+    if (auto* attr = table[FNAT_LADDR_A_EXHAUSTED])
+        laddr.exhausted = mnl_attr_get_u64(attr);
+    return laddr;
+}
+
 Info decode_info(const nlattr* nest) {
     auto table = collect_nested(nest, kInfoRules);
     Info info;
@@ -443,6 +482,10 @@ Info decode_info(const nlattr* nest) {
         info.num_conns = mnl_attr_get_u32(attr);
     if (auto* attr = table[FNAT_INFO_A_DROPS])
         info.drops = decode_drops(attr);
+    if (auto* attr = table[FNAT_INFO_A_TOA_ADDED])
+        info.toa_added = mnl_attr_get_u64(attr);
+    if (auto* attr = table[FNAT_INFO_A_TOA_SKIPPED])
+        info.toa_skipped = mnl_attr_get_u64(attr);
     return info;
 }
 
@@ -486,6 +529,8 @@ std::vector<std::uint8_t> encode_request(const Request& request, std::uint16_t f
         put_dest(writer, *request.dest);
     if (request.timeout)
         put_timeout(writer, *request.timeout);
+    if (request.laddr)
+        put_laddr(writer, *request.laddr);
     return std::move(writer).finish();
 }
 
@@ -531,6 +576,8 @@ Reply decode_reply(const nlmsghdr* message) {
         reply.timeouts = decode_timeouts(attr);
     if (auto* attr = table[FNAT_A_CONN])
         reply.conn = decode_conn(attr);
+    if (auto* attr = table[FNAT_A_LADDR])
+        reply.laddr = decode_laddr(attr);
     return reply;
 }
 

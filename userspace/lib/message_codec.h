@@ -21,14 +21,16 @@ struct Request {
     std::optional<ServiceSpec> service;
     std::optional<DestSpec> dest;
     std::optional<TimeoutSpec> timeout = std::nullopt;
+    std::optional<Address> laddr = std::nullopt; // FNAT_A_LADDR{FAMILY, ADDR}
 
     bool operator==(const Request&) const = default;
 };
 
 // Builds the netlink message for a request: nlmsghdr (type family_id,
 // NLM_F_REQUEST plus NLM_F_DUMP or NLM_F_ACK, sequence seq), genlmsghdr
-// (command, FNAT_GENL_VERSION), then FNAT_A_SERVICE, FNAT_A_DEST and
-// FNAT_A_TIMEOUT nests holding only the attributes present in the specs.
+// (command, FNAT_GENL_VERSION), then FNAT_A_SERVICE, FNAT_A_DEST,
+// FNAT_A_TIMEOUT and FNAT_A_LADDR nests holding only the attributes present
+// in the specs.
 std::vector<std::uint8_t> encode_request(const Request& request, std::uint16_t family_id,
                                          std::uint32_t seq);
 
@@ -46,6 +48,7 @@ struct Reply {
     std::optional<Info> info;
     std::optional<Timeouts> timeouts;
     std::optional<Conn> conn;
+    std::optional<LocalAddress> laddr;
 };
 
 // Decodes an FNAT reply. Attributes this version does not know are skipped
@@ -54,7 +57,8 @@ struct Reply {
 // malformed attributes throw DecodeError. A service or dest without a stats
 // nest (a module before FNAT_*_A_STATS) has zero counters. A connection
 // needs its addresses, ports, state and expiry; each drop entry its name and
-// count.
+// count; a local address its family and address (its counters are 0 when
+// absent; PAD attributes are skipped).
 Reply decode_reply(const nlmsghdr* message);
 
 } // namespace fnat

@@ -10,9 +10,13 @@ std::string version_string(std::uint32_t version_code) {
            std::to_string((version_code >> 8) & 0xff) + "." + std::to_string(version_code & 0xff);
 }
 
+bool service_key_order(const ServiceKey& a, const ServiceKey& b) {
+    return std::tie(a.address.family, a.protocol, a.address.bytes, a.port) <
+           std::tie(b.address.family, b.protocol, b.address.bytes, b.port);
+}
+
 bool service_order(const Service& a, const Service& b) {
-    return std::tie(a.key.address.family, a.key.protocol, a.key.address.bytes, a.key.port) <
-           std::tie(b.key.address.family, b.key.protocol, b.key.address.bytes, b.key.port);
+    return service_key_order(a.key, b.key);
 }
 
 bool dest_order(const Dest& a, const Dest& b) {

@@ -104,6 +104,10 @@ struct Info {
     std::uint32_t num_services = 0;
     std::uint32_t num_conns = 0;
     std::vector<DropCounter> drops = {}; // in the module's fixed order
+    // FULLNAT segments that carried TOA to the real server, and those that
+    // should have but had no room.
+    std::uint64_t toa_added = 0;
+    std::uint64_t toa_skipped = 0;
 };
 
 // One connection (FNAT_A_CONN): client -> virtual service as the client sent
@@ -124,6 +128,35 @@ struct Conn {
     std::uint32_t expires_ms = 0; // until it expires unless more packets come
 
     bool operator==(const Conn&) const = default;
+};
+
+// A local address (LIP) of a service (FNAT_A_LADDR): a source address of
+// the director's that FULLNAT connections reach the real servers from, with
+// its counters (zero when the module leaves them out).
+struct LocalAddress {
+    Address address;
+    std::uint32_t conns = 0;     // connections using it
+    std::uint64_t conflicts = 0; // ports passed over: held towards the same real server
+    std::uint64_t exhausted = 0; // new connections for which no port was free on it
+
+    bool operator==(const LocalAddress&) const = default;
+};
+
+// One message of the FNAT_CMD_GET_LADDR dump: a local address and the
+// service it belongs to.
+struct LaddrEntry {
+    ServiceKey service;
+    LocalAddress laddr;
+
+    bool operator==(const LaddrEntry&) const = default;
+};
+
+// A service's local addresses, in the order they were added (-G).
+struct ServiceLaddrs {
+    ServiceKey service;
+    std::vector<LocalAddress> laddrs;
+
+    bool operator==(const ServiceLaddrs&) const = default;
 };
 
 // Connection timeouts of the network namespace (FNAT_A_TIMEOUT), seconds.
@@ -167,10 +200,12 @@ struct TimeoutSpec {
     bool operator==(const TimeoutSpec&) const = default;
 };
 
-// One service and its destinations, for listings.
+// One service and its destinations, for listings; with its local
+// addresses (in the order they were added) where -S and -R need them.
 struct ServiceEntry {
     Service service;
     std::vector<Dest> dests;
+    std::vector<LocalAddress> laddrs = {};
 };
 
 // Everything `fnatadm -L` shows.
@@ -184,6 +219,7 @@ std::string version_string(std::uint32_t version_code);
 
 // ipvsadm's listing order: family, protocol, address, port.
 bool service_order(const Service& a, const Service& b);
+bool service_key_order(const ServiceKey& a, const ServiceKey& b);
 // ipvsadm's listing order for destinations: address (family first), port.
 bool dest_order(const Dest& a, const Dest& b);
 

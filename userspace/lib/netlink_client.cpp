@@ -118,6 +118,16 @@ std::vector<Conn> NetlinkClient::list_conns(const std::optional<ServiceKey>& ser
     return conns;
 }
 
+std::vector<LaddrEntry> NetlinkClient::list_laddrs(const std::optional<ServiceKey>& service) {
+    std::vector<LaddrEntry> laddrs;
+    request(laddr_dump_request(service), [&](const Reply& reply) {
+        if (!reply.service || !reply.laddr)
+            throw DecodeError("GET_LADDR reply without FNAT_A_SERVICE and FNAT_A_LADDR");
+        laddrs.push_back(LaddrEntry{reply.service->key, *reply.laddr});
+    });
+    return laddrs;
+}
+
 void NetlinkClient::execute(const Request& request_to_send) {
     Request acknowledged = request_to_send;
     acknowledged.dump = false;

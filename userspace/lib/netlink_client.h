@@ -28,6 +28,7 @@ public:
     std::vector<Dest> list_dests(const ServiceKey& key) override;
     Timeouts get_timeouts() override;
     std::vector<Conn> list_conns(const std::optional<ServiceKey>& service) override;
+    std::vector<LaddrEntry> list_laddrs(const std::optional<ServiceKey>& service) override;
     void execute(const Request& request) override;
 
     std::uint16_t family_id() const { return family_id_; }

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "lib/address.h"
+#include "lib/sched_flags.h"
 
 namespace fnat {
 namespace {
@@ -34,68 +35,82 @@ enum class Opt : std::size_t {
     TunnelType,
     Stats,
     Rate,
-    Drops, // fnat's own, so after ipvsadm's
+    Thresholds,
+    PersistentConn,
+    SchedFlags,
+    Drops,        // fnat's own, so after ipvsadm's
+    LocalAddress, // -z, Alibaba's LVS ipvsadm's
     Count
 };
 constexpr std::size_t kOptCount = static_cast<std::size_t>(Opt::Count);
 
-constexpr std::array<const char*, kOptCount> kOptNames = {"numeric",
-                                                          "connection",
-                                                          "service-address",
-                                                          "scheduler",
-                                                          "persistent",
-                                                          "netmask",
-                                                          "real-server",
-                                                          "forwarding-method",
-                                                          "weight",
-                                                          "u-threshold",
-                                                          "l-threshold",
-                                                          "exact",
-                                                          "json",
-                                                          "sort",
-                                                          "timeout",
-                                                          "tun-type",
-                                                          "stats",
-                                                          "rate",
-                                                          "drops"};
+constexpr std::array<const char*, kOptCount> kOptNames = {
+    "numeric",     "connection",  "service-address", "scheduler",
+    "persistent",  "netmask",     "real-server",     "forwarding-method",
+    "weight",      "u-threshold", "l-threshold",     "exact",
+    "json",        "sort",        "timeout",         "tun-type",
+    "stats",       "rate",        "thresholds",      "persistent-conn",
+    "sched-flags", "drops",       "local-address"};
 
 // Commands that use the option table (Help and Version take no options).
-constexpr std::size_t kTableCommands = 12;
+constexpr std::size_t kTableCommands = 15;
 constexpr std::array<const char*, kTableCommands> kCommandNames = {
-    "add-service", "edit-service", "delete-service", "flush",
-    "list",        "add-server",   "edit-server",    "delete-server",
-    "set",         "save",         "zero",           "restore"};
+    "add-service", "edit-service", "delete-service", "flush",     "list",
+    "add-server",  "edit-server",  "delete-server",  "set",       "save",
+    "zero",        "restore",      "add-laddr",      "del-laddr", "get-laddr"};
 
 // Per command, per option: 'x' illegal, ' ' optional, '+' required,
 // '1' exclusive (at most one '1' option of the command may be given),
 // 'i' accepted and ignored (-s on -D, which a common how-to uses).
 constexpr std::array<std::array<char, kOptCount>, kTableCommands> kLegalOptions = {{
-    // Columns, in Opt order:
-    // -n -c svc -s -p -M -r fwd -w -x -y exa json sort tout ttyp -st -rt drop
-    /* -A   */ {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-                'x', 'x'},
+    // Columns, in Opt order, twelve a line:
+    //  -n   -c   svc  -s   -p   -M   -r   fwd  -w   -x   -y   exa
+    //  json sort tout ttyp -st  -rt  thr  -pc  -b   drop -z
+    /* -A   */
+    {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x'},
     /* -E   */
-    {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x'},
     /* -D   */
-    {'x', 'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -C   */
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -L   */
-    {' ', ' ', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', ' ', ' ', '1', 'x', ' ', ' ', '1'},
+    {' ', ' ', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ',
+     ' ', ' ', '1', 'x', ' ', ' ', ' ', ' ', 'x', '1', 'x'},
     /* -a   */
-    {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x'},
+    {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x',
+     'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -e   */
-    {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x'},
+    {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x',
+     'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -d   */
-    {'x', 'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* set  */
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -S   */
-    {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -Z   */
-    {'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -R   */
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -P   */
+    {'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', '+'},
+    /* -Q   */
+    {'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', '+'},
+    /* -G   */
+    {' ', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
 }};
 
 // --set's values, in ipvsadm's order.
@@ -125,7 +140,7 @@ struct Unsupported {
     const char* message;
 };
 
-constexpr std::array<Unsupported, 18> kUnsupported = {{
+constexpr std::array<Unsupported, 15> kUnsupported = {{
     {"--start-daemon", 1, "--start-daemon: connection synchronization is not supported yet"},
     {"--stop-daemon", 1, "--stop-daemon: connection synchronization is not supported yet"},
     {"--daemon", 0, "--daemon: connection synchronization is not supported yet"},
@@ -135,16 +150,12 @@ constexpr std::array<Unsupported, 18> kUnsupported = {{
     {"--mcast-port", 1, "--mcast-port: connection synchronization is not supported yet"},
     {"--mcast-ttl", 1, "--mcast-ttl: connection synchronization is not supported yet"},
     {"--sync-maxlen", 1, "--sync-maxlen: connection synchronization is not supported yet"},
-    {"--thresholds", 0, "--thresholds: the thresholds listing is not supported yet"},
-    {"--persistent-conn", 0,
-     "--persistent-conn: the persistent connections listing is not supported yet"},
     {"-f,--fwmark-service", 1,
      "-f (--fwmark-service): firewall-mark services are not supported yet"},
     {"-6,--ipv6", 0, "-6 (--ipv6): firewall-mark services are not supported yet"},
     {"--sctp-service", 1, "--sctp-service: SCTP services are not supported yet"},
     {"-o,--ops", 0, "-o (--ops): one-packet scheduling is not supported yet"},
     {"--pe", 1, "--pe: persistence engines are not supported yet"},
-    {"--sched-flags", 1, "--sched-flags: scheduler flags are not supported yet"},
     {"--tun-port", 1, "--tun-port: tunnel options are not supported yet"},
 }};
 
@@ -220,6 +231,9 @@ public:
             {CommandKind::Save, app_.add_flag("-S,--save")},
             {CommandKind::Zero, app_.add_flag("-Z,--zero")},
             {CommandKind::Restore, app_.add_flag("-R,--restore")},
+            {CommandKind::AddLaddr, app_.add_flag("-P,--add-laddr")},
+            {CommandKind::DeleteLaddr, app_.add_flag("-Q,--del-laddr")},
+            {CommandKind::ListLaddr, app_.add_flag("-G,--get-laddr")},
             {CommandKind::Help, app_.add_flag("-h,--help")},
             {CommandKind::Version, app_.add_flag("-v,--version")},
         }};
@@ -236,7 +250,10 @@ public:
         gatewaying_ = app_.add_flag("-g,--gatewaying");
         ipip_ = app_.add_flag("-i,--ipip");
         masquerading_ = app_.add_flag("-m,--masquerading");
-        fullnat_ = value("-b,--fullnat");
+        // -b is --fullnat on -a/-e but --sched-flags on -A/-E (parse()).
+        fullnat_ = value("--fullnat");
+        b_ = value("-b");
+        sched_flags_ = value("--sched-flags");
         weight_ = value("-w,--weight");
         u_threshold_ = value("-x,--u-threshold");
         l_threshold_ = value("-y,--l-threshold");
@@ -250,7 +267,10 @@ public:
         tun_type_ = value("--tun-type");
         stats_ = app_.add_flag("--stats");
         rate_ = app_.add_flag("--rate");
+        thresholds_ = app_.add_flag("--thresholds");
+        persistent_conn_ = app_.add_flag("--persistent-conn");
         drops_ = app_.add_flag("--drops");
+        laddr_ = value("-z,--laddr");
 
         for (const auto& entry : kUnsupported)
             unsupported_.emplace_back(declare(entry), entry.message);
@@ -291,8 +311,7 @@ public:
 
         // -b on -A/-E is ipvsadm's --sched-flags; elsewhere it is --fullnat
         // and takes no value.
-        if (fullnat_->count() > 0 && is_service_command(command.kind))
-            throw UsageError("-b (--sched-flags): scheduler flags are not supported yet");
+        b_is_sched_flags_ = is_service_command(command.kind);
 
         std::array<std::size_t, kOptCount> given = count_options();
         for (std::size_t opt = 0; opt < kOptCount; ++opt)
@@ -316,6 +335,15 @@ private:
         if (entry.max_values == 0)
             return app_.add_flag(entry.names);
         return app_.add_option(entry.names)->expected(0, entry.max_values)->take_all();
+    }
+
+    // --fullnat, and -b where it means --fullnat.
+    std::size_t fullnat_given() const {
+        return fullnat_->count() + (b_is_sched_flags_ ? 0 : b_->count());
+    }
+    // --sched-flags, and -b where it means --sched-flags.
+    std::size_t sched_flags_given() const {
+        return sched_flags_->count() + (b_is_sched_flags_ ? b_->count() : 0);
     }
 
     std::size_t count(CommandKind kind) const {
@@ -369,7 +397,7 @@ private:
         given[index(Opt::Netmask)] = netmask_->count();
         given[index(Opt::RealServer)] = real_server_->count();
         given[index(Opt::Forward)] =
-            gatewaying_->count() + ipip_->count() + masquerading_->count() + fullnat_->count();
+            gatewaying_->count() + ipip_->count() + masquerading_->count() + fullnat_given();
         given[index(Opt::Weight)] = weight_->count();
         given[index(Opt::UThreshold)] = u_threshold_->count();
         given[index(Opt::LThreshold)] = l_threshold_->count();
@@ -380,7 +408,11 @@ private:
         given[index(Opt::TunnelType)] = tun_type_->count();
         given[index(Opt::Stats)] = stats_->count();
         given[index(Opt::Rate)] = rate_->count();
+        given[index(Opt::Thresholds)] = thresholds_->count();
+        given[index(Opt::PersistentConn)] = persistent_conn_->count();
+        given[index(Opt::SchedFlags)] = sched_flags_given();
         given[index(Opt::Drops)] = drops_->count();
+        given[index(Opt::LocalAddress)] = laddr_->count();
         return given;
     }
 
@@ -448,10 +480,22 @@ private:
             command.forward = ForwardMethod::Tunnel;
         else if (masquerading_->count() > 0)
             command.forward = ForwardMethod::Masquerade;
-        else if (fullnat_->count() > 0)
+        else if (fullnat_given() > 0)
             command.forward = ForwardMethod::FullNat;
-        if (fullnat_->count() > 0 && !value_of(fullnat_).empty())
-            throw UsageError("unexpected argument '" + value_of(fullnat_) + "'");
+        for (const CLI::Option* fullnat : {fullnat_, b_is_sched_flags_ ? nullptr : b_})
+            if (fullnat != nullptr && fullnat->count() > 0 && !value_of(fullnat).empty())
+                throw UsageError("unexpected argument '" + value_of(fullnat) + "'");
+        if (sched_flags_given() > 0) {
+            // As ipvsadm, after every option is read: the flags must suit
+            // the scheduler of -s (wlc without it), whatever the order.
+            const CLI::Option* option = sched_flags_->count() > 0 ? sched_flags_ : b_;
+            try {
+                command.sched_flags = parse_sched_flags(
+                    command.scheduler, required_value(option, "-b (--sched-flags)"));
+            } catch (const SchedFlagsError& error) {
+                throw UsageError(error.what());
+            }
+        }
         if (weight_->count() > 0)
             command.weight = number_value("weight", "-w", required_value(weight_, "-w (--weight)"),
                                           0, FNAT_WEIGHT_MAX);
@@ -464,6 +508,20 @@ private:
             command.l_threshold =
                 number_value("l_threshold", "-y",
                              required_value(l_threshold_, "-y (--l-threshold)"), 0, kU32Max);
+        if (laddr_->count() > 0) {
+            // An address of the director's: no port (Alibaba's ipvsadm
+            // ignores one; fnatadm refuses it rather than drop it silently).
+            std::string text = required_value(laddr_, "-z (--laddr)");
+            Endpoint endpoint;
+            try {
+                endpoint = parse_endpoint(text);
+            } catch (const ParseError& error) {
+                illegal_value("local address", "-z", text, error.what());
+            }
+            if (endpoint.port)
+                illegal_value("local address", "-z", text, "a local address has no port");
+            command.laddr = endpoint.address;
+        }
         if (tun_type_->count() > 0) {
             // fnat tunnels are IPIP, ipvsadm's default type; -S prints it.
             std::string type = required_value(tun_type_, "--tun-type");
@@ -488,6 +546,8 @@ private:
         command.list_timeouts = timeout_->count() > 0;
         command.stats = stats_->count() > 0;
         command.rate = rate_->count() > 0;
+        command.thresholds = thresholds_->count() > 0;
+        command.persistent_conn = persistent_conn_->count() > 0;
         command.list_conns = connection_->count() > 0;
         command.list_drops = drops_->count() > 0;
     }
@@ -525,14 +585,23 @@ private:
                                  "' option in the 'list' command");
         };
         conflict(Opt::Connection, Opt::Timeout);
-        for (Opt ignored : {Opt::Connection, Opt::Exact, Opt::Sort, Opt::Stats, Opt::Rate})
+        for (Opt ignored : {Opt::Connection, Opt::Exact, Opt::Sort, Opt::Stats, Opt::Rate,
+                            Opt::Thresholds, Opt::PersistentConn})
             conflict(ignored, Opt::Drops);
     }
 
     void resolve(Command& command) const {
-        // ipvsadm checks this after its option table, with its own words.
-        if (command.list_timeouts && (command.stats || command.rate))
+        // ipvsadm checks these after its option table, with its own words.
+        if (command.list_timeouts &&
+            (command.stats || command.rate || command.thresholds || command.persistent_conn))
             throw UsageError("options conflicts in the list command");
+        if (command.list_conns && command.thresholds)
+            throw UsageError("options conflicts in the list command");
+        // ipvsadm -Lc --persistent-conn lists the persistence templates, which
+        // fnat's connection dump does not hold.
+        if (command.list_conns && command.persistent_conn)
+            throw UsageError("-c --persistent-conn: the persistence templates listing is not "
+                             "supported yet");
         if (is_service_command(command.kind) && command.service->port == 0 && !command.persistent)
             throw UsageError("Zero port specified for non-persistent service");
         if (tun_type_->count() > 0 && command.forward != ForwardMethod::Tunnel)
@@ -548,7 +617,7 @@ private:
     }
 
     CLI::App app_{"fnatadm", "fnatadm"};
-    std::array<std::pair<CommandKind, CLI::Option*>, 14> commands_{};
+    std::array<std::pair<CommandKind, CLI::Option*>, 17> commands_{};
     CLI::Option* tcp_ = nullptr;
     CLI::Option* udp_ = nullptr;
     CLI::Option* scheduler_ = nullptr;
@@ -558,7 +627,9 @@ private:
     CLI::Option* gatewaying_ = nullptr;
     CLI::Option* ipip_ = nullptr;
     CLI::Option* masquerading_ = nullptr;
-    CLI::Option* fullnat_ = nullptr;
+    CLI::Option* fullnat_ = nullptr; // --fullnat
+    CLI::Option* b_ = nullptr;       // -b: --fullnat or --sched-flags, by command
+    CLI::Option* sched_flags_ = nullptr;
     CLI::Option* weight_ = nullptr;
     CLI::Option* u_threshold_ = nullptr;
     CLI::Option* l_threshold_ = nullptr;
@@ -572,10 +643,14 @@ private:
     CLI::Option* tun_type_ = nullptr;
     CLI::Option* stats_ = nullptr;
     CLI::Option* rate_ = nullptr;
+    CLI::Option* thresholds_ = nullptr;
+    CLI::Option* persistent_conn_ = nullptr;
     CLI::Option* drops_ = nullptr;
+    CLI::Option* laddr_ = nullptr;
     std::vector<std::pair<CLI::Option*, const char*>> unsupported_;
     std::vector<std::string> set_values_;
     bool dest_port_given_ = false;
+    bool b_is_sched_flags_ = false;
 };
 
 } // namespace
@@ -591,15 +666,20 @@ std::string usage_text() {
     return "fnatadm v" FNATADM_VERSION R"( - configure the fnat load balancer
 Usage:
   fnatadm -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask]
+          [-b sched-flags]
   fnatadm -D virtual-service
   fnatadm -C
   fnatadm -R
   fnatadm -S [-n]
+  fnatadm -P|Q virtual-service -z local-address
+  fnatadm -G [virtual-service] [-n] [--json]
   fnatadm -a|e virtual-service -r server-address [-g|i|m|b] [-w weight]
           [-x upper-threshold] [-y lower-threshold]
   fnatadm -d virtual-service -r server-address
   fnatadm -L|l [virtual-service] [-n] [--stats|--rate] [--exact] [--json]
           [--nosort]
+  fnatadm -L|l [virtual-service] [-n] --thresholds|--persistent-conn
+          [--json] [--nosort]
   fnatadm -L|l --timeout [--json]
   fnatadm -L|l -c [virtual-service] [-n] [--json]
   fnatadm -L|l --drops [-n] [--json]
@@ -618,6 +698,9 @@ Either long or short options are allowed.
                               nothing: a bad line changes nothing, a
                               refused one puts the table back
   --save            -S        save rules to stdout (as ipvsadm -S -n)
+  --add-laddr       -P        add local address (FULLNAT source address)
+  --del-laddr       -Q        del local address (its connections drain)
+  --get-laddr       -G        get local addresses of a service or all
   --add-server      -a        add real server with options
   --edit-server     -e        edit real server with options
   --delete-server   -d        delete real server
@@ -633,8 +716,14 @@ virtual-service:
   --udp-service|-u  service-address   service-address is IP[:port]
 
 Options:
-  --scheduler    -s scheduler         scheduler name (e.g. rr, wrr, lc, wlc);
+  --scheduler    -s scheduler         one of rr|wrr|lc|wlc|lblc|lblcr|dh|sh|
+                                      sed|nq|fo|ovf|mh|twos,
                                       the default scheduler is wlc.
+  --sched-flags  -b flags             scheduler flags (comma-separated):
+                                      sh-fallback, sh-port (with -s sh),
+                                      mh-fallback, mh-port (with -s mh),
+                                      flag-1, flag-2, flag-3 (any); -b only
+                                      means this with -A and -E
   --persistent   -p [timeout]         persistent service, timeout in seconds
                                       1..2678400 (default 360)
   --netmask      -M netmask           persistent granularity mask: a dotted
@@ -648,6 +737,8 @@ Options:
   --masquerading -m                   masquerading (NAT)
   --fullnat      -b                   full NAT (source and destination NAT);
                                       -b only means this with -a and -e
+  --laddr        -z local-address     local-address is IP (no port), an
+                                      address of this host
   --weight       -w weight            capacity of real server 0..65535
                                       (default 1; 0 quiesces the server)
   --u-threshold  -x uthreshold        upper threshold of connections
@@ -660,18 +751,20 @@ Options:
                                       the dropped packets by reason
   --stats                             output of statistics information
   --rate                              output of rate information
+  --thresholds                        output of thresholds information
+  --persistent-conn                   output of persistent connection info
   --exact                             expand numbers (display exact values)
   --timeout                           output of timeout (tcp tcpfin udp)
-  --json                              list as a JSON document
+  --json                              list as a JSON document (-L, -G)
   --sort                              list sorted by address and port (default)
   --nosort                            list in creation order instead
 
 Addresses are numeric: 192.168.0.1:80, [2001:db8::1]:80. Host and service
 names are not resolved.
 
-Not supported yet: --start-daemon, --stop-daemon, --thresholds,
---persistent-conn, -f, --sctp-service, -o, --pe, --sched-flags (-b with
--A/-E), --tun-type gue|gre and the other tunnel options.
+Not supported yet: --start-daemon, --stop-daemon, -f, --sctp-service, -o,
+--pe, the persistence templates (-Lc --persistent-conn), --tun-type gue|gre
+and the other tunnel options.
 )";
 }
 

@@ -9,7 +9,9 @@ ServiceSpec full_service_spec(const Command& command) {
     ServiceSpec spec;
     spec.key = *command.service;
     spec.scheduler = command.scheduler;
-    spec.flags = command.persistent ? FNAT_SVC_F_PERSISTENT : 0U;
+    // The whole flags word, as ipvsadm: the scheduler flags of --sched-flags
+    // (none without it) replace the service's.
+    spec.flags = (command.persistent ? FNAT_SVC_F_PERSISTENT : 0U) | command.sched_flags;
     // TIMEOUT is 1..FNAT_PERSIST_MAX and only meaningful when persistent.
     if (command.persistent)
         spec.timeout = command.timeout;
@@ -45,6 +47,12 @@ Request conn_dump_request(const std::optional<ServiceKey>& service) {
     return Request{FNAT_CMD_GET_CONN, true, {}, {}};
 }
 
+Request laddr_dump_request(const std::optional<ServiceKey>& service) {
+    if (service)
+        return Request{FNAT_CMD_GET_LADDR, true, ServiceSpec{*service, {}, {}, {}, {}}, {}};
+    return Request{FNAT_CMD_GET_LADDR, true, {}, {}};
+}
+
 bool changes_nothing(const Command& command) {
     return command.kind == CommandKind::SetTimeout && timeout_spec(command).empty();
 }
@@ -75,7 +83,12 @@ Request build_request(const Command& command) {
         if (changes_nothing(command))
             throw std::logic_error("build_request: --set 0 0 0 has nothing to send");
         return Request{FNAT_CMD_SET_TIMEOUT, false, {}, {}, timeout_spec(command)};
+    case CommandKind::AddLaddr:
+        return Request{FNAT_CMD_NEW_LADDR, false, key_only(command), {}, {}, *command.laddr};
+    case CommandKind::DeleteLaddr:
+        return Request{FNAT_CMD_DEL_LADDR, false, key_only(command), {}, {}, *command.laddr};
     case CommandKind::List:
+    case CommandKind::ListLaddr:
     case CommandKind::Save:
     case CommandKind::Restore:
     case CommandKind::Help:

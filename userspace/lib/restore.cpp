@@ -23,6 +23,8 @@ std::optional<std::string> refused_command(CommandKind kind) {
         return "-S (--save)";
     case CommandKind::List:
         return "-L (--list)";
+    case CommandKind::ListLaddr:
+        return "-G (--get-laddr)";
     case CommandKind::Help:
         return "-h (--help)";
     case CommandKind::Version:
@@ -59,6 +61,11 @@ Request new_dest_request(const Service& service, const Dest& dest) {
         DestSpec{dest.key, dest.forward, dest.weight, dest.u_threshold, dest.l_threshold}};
 }
 
+Request new_laddr_request(const Service& service, const LocalAddress& laddr) {
+    return Request{FNAT_CMD_NEW_LADDR, false, ServiceSpec{service.key, {}, {}, {}, {}}, {}, {},
+                   laddr.address};
+}
+
 } // namespace
 
 RestoreError::RestoreError(std::size_t line, const std::string& message)
@@ -93,6 +100,7 @@ Snapshot take_snapshot(FnatApi& api) {
     // Creation order, not ipvsadm's: the rollback re-creates the table as
     // it was, and -L --nosort shows that order.
     snapshot.services = read_table(api, std::nullopt, false).services;
+    read_laddrs_into(api, snapshot.services);
     snapshot.timeouts = api.get_timeouts();
     return snapshot;
 }
@@ -101,6 +109,8 @@ void restore_snapshot(FnatApi& api, const Snapshot& snapshot) {
     api.execute(Request{FNAT_CMD_FLUSH, false, {}, {}});
     for (const auto& entry : snapshot.services) {
         api.execute(new_service_request(entry.service));
+        for (const auto& laddr : entry.laddrs)
+            api.execute(new_laddr_request(entry.service, laddr));
         for (const auto& dest : entry.dests)
             api.execute(new_dest_request(entry.service, dest));
     }

@@ -4,18 +4,18 @@
 // Each line is a command line without the program name: blank lines and
 // lines starting with '#' are skipped, the others are split on whitespace
 // and parsed by parse_command_line(), so every command that changes the
-// table (-A -E -D -C -a -e -d --set -Z) is accepted; -R, -S, -L, -h and -v
-// are refused. Every line is parsed before the kernel is touched: one bad
+// table (-A -E -D -C -a -e -d --set -Z -P -Q) is accepted; -R, -S, -L, -G,
+// -h and -v are refused. Every line is parsed before the kernel is touched: one bad
 // line and nothing is sent.
 //
 // fnat.ko has no transactions: each request is applied (or refused) on its
 // own, so a line the kernel refuses leaves the earlier lines applied. To be
-// all or nothing anyway, the table and the timeouts are read before the
-// first line is sent (the snapshot is the pre-restore state); when a line
-// fails, the table is flushed and the snapshot re-created, and its timeouts
-// are set again. What the snapshot cannot bring back: counters (new services
-// start at zero, and a -Z line has zeroed them anyway) and changes made by
-// someone else while the restore runs.
+// all or nothing anyway, the table (services, their local addresses and
+// destinations) and the timeouts are read before the first line is sent
+// (the snapshot is the pre-restore state); when a line fails, the table is
+// flushed and the snapshot re-created, and its timeouts are set again. What the snapshot cannot
+// bring back: counters (new services start at zero, and a -Z line has zeroed them anyway) and
+// changes made by someone else while the restore runs.
 #pragma once
 
 #include <cstddef>
@@ -67,15 +67,17 @@ std::vector<RestoreLine> parse_restore_input(std::istream& in);
 
 // The state a failed restore goes back to.
 struct Snapshot {
-    std::vector<ServiceEntry> services; // creation order
+    std::vector<ServiceEntry> services; // creation order, with dests and laddrs
     Timeouts timeouts;
 };
 
-// Reads the services, their destinations and the timeouts.
+// Reads the services, their local addresses, their destinations and the
+// timeouts.
 Snapshot take_snapshot(FnatApi& api);
 
-// Flushes the table, re-creates the snapshot's services and destinations in
-// their order, and sets its timeouts. Errors propagate.
+// Flushes the table, re-creates the snapshot's services in their order, each
+// with its local addresses (in their order) before its destinations (a
+// FULLNAT destination needs one), and sets its timeouts. Errors propagate.
 void restore_snapshot(FnatApi& api, const Snapshot& snapshot);
 
 // Takes a snapshot, then sends the lines in order. When a request fails,

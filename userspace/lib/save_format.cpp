@@ -2,6 +2,8 @@
 
 #include <netinet/in.h>
 
+#include "lib/sched_flags.h"
+
 namespace fnat {
 namespace {
 
@@ -51,6 +53,11 @@ std::string format_save_service_line(const Service& service) {
             line += " -M " + ipv4_netmask_string(service.netmask);
         }
     }
+    // ipvsadm 1.31 puts -b after -p, -M, --pe and -o. It has no name for
+    // SCHED3 of sh and mh and prints "-b " with nothing after it, which it
+    // cannot read back; fnatadm calls that flag-3.
+    if ((service.flags & kSchedFlagsMask) != 0)
+        line += " -b " + join_sched_flag_names(sched_flag_names(service.scheduler, service.flags));
     return line + "\n";
 }
 
@@ -69,10 +76,16 @@ std::string format_save_dest_line(const Service& service, const Dest& dest) {
     return line + "\n";
 }
 
+std::string format_save_laddr_line(const Service& service, const LocalAddress& laddr) {
+    return "-P " + service_option(service.key) + " -z " + to_string(laddr.address) + "\n";
+}
+
 std::string format_save(const Table& table) {
     std::string out;
     for (const auto& entry : table.services) {
         out += format_save_service_line(entry.service);
+        for (const auto& laddr : entry.laddrs)
+            out += format_save_laddr_line(entry.service, laddr);
         for (const auto& dest : entry.dests)
             out += format_save_dest_line(entry.service, dest);
     }

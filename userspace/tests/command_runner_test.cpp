@@ -62,12 +62,39 @@ public:
         return out;
     }
 
+    // The kernel's dump: one entry per local address, services in creation
+    // order; with a filter the service must exist. Without the command (an
+    // older module) it is EOPNOTSUPP.
+    std::vector<LaddrEntry> list_laddrs(const std::optional<ServiceKey>& service) override {
+        laddr_filters.push_back(service);
+        if (!has_laddrs) {
+            NetlinkError error(EOPNOTSUPP, "");
+            error.set_command(FNAT_CMD_GET_LADDR);
+            throw error;
+        }
+        if (service && std::none_of(entries.begin(), entries.end(), [&](const ServiceEntry& e) {
+                return e.service.key == *service;
+            })) {
+            NetlinkError error(ESRCH, "");
+            error.set_command(FNAT_CMD_GET_LADDR);
+            throw error;
+        }
+        std::vector<LaddrEntry> out;
+        for (const auto& entry : entries)
+            if (!service || entry.service.key == *service)
+                for (const auto& laddr : entry.laddrs)
+                    out.push_back(LaddrEntry{entry.service.key, laddr});
+        return out;
+    }
+
     void execute(const Request& request) override { executed.push_back(request); }
 
     Info info{FNAT_VERSION_CODE, 4096, 0};
     std::vector<ServiceEntry> entries;
     std::vector<Conn> conns;
     std::vector<std::optional<ServiceKey>> conn_filters;
+    std::vector<std::optional<ServiceKey>> laddr_filters;
+    bool has_laddrs = true;
     std::vector<Request> executed;
     Timeouts timeouts{FNAT_TIMEOUT_TCP_DEFAULT, FNAT_TIMEOUT_TCP_FIN_DEFAULT,
                       FNAT_TIMEOUT_UDP_DEFAULT};
@@ -197,6 +224,7 @@ TEST(RunCommand, ListJson) {
       "address": "10.0.0.1",
       "port": 80,
       "scheduler": "rr",
+      "sched_flags": [],
       "persistent": false,
       "timeout": 0,
       "netmask": 32,
@@ -277,6 +305,79 @@ TEST(RunCommand, ListCountersJsonIsTheSameDocument) {
     EXPECT_NE(json.find("\"outbps\": 200000010\n"), std::string::npos) << json;
     EXPECT_EQ(run(api, {"-L", "--json", "--stats"}), json);
     EXPECT_EQ(run(api, {"-L", "--json", "--rate", "--exact"}), json);
+}
+
+FakeApi thresholds_api() {
+    FakeApi api;
+    Service web = make_service(1, 80);
+    web.scheduler = "sh";
+    web.flags = FNAT_SVC_F_SCHED_SH_FALLBACK | FNAT_SVC_F_SCHED_SH_PORT;
+    Dest limited = make_dest(3, 80);
+    limited.u_threshold = 100;
+    limited.l_threshold = 50;
+    limited.active_conns = 3;
+    limited.inactive_conns = 7;
+    limited.persist_conns = 2;
+    Dest plain = make_dest(2, 8080);
+    plain.weight = 5;
+    api.entries.push_back(ServiceEntry{web, {limited, plain}});
+    return api;
+}
+
+const char* const kThresholdsListing =
+    "FNAT version 0.1.0 (size=4096)\n"
+    "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+    "  -> RemoteAddress:Port\n"
+    "TCP  10.0.0.1:80 sh (sh-fallback,sh-port)\n"
+    "  -> 10.0.1.2:8080                0          0          0          0         \n"
+    "  -> 10.0.1.3:80                  100        50         3          7         \n";
+
+const char* const kPersistentConnListing =
+    "FNAT version 0.1.0 (size=4096)\n"
+    "Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
+    "  -> RemoteAddress:Port\n"
+    "TCP  10.0.0.1:80 sh (sh-fallback,sh-port)\n"
+    "  -> 10.0.1.2:8080                5         0           0          0         \n"
+    "  -> 10.0.1.3:80                  1         2           3          7         \n";
+
+TEST(RunCommand, ListThresholds) {
+    FakeApi api = thresholds_api();
+    EXPECT_EQ(run(api, {"-Ln", "--thresholds"}), kThresholdsListing);
+}
+
+TEST(RunCommand, ListPersistentConn) {
+    FakeApi api = thresholds_api();
+    EXPECT_EQ(run(api, {"-Ln", "--persistent-conn"}), kPersistentConnListing);
+}
+
+TEST(RunCommand, ListThresholdsOfOneService) {
+    FakeApi api = thresholds_api();
+    EXPECT_EQ(run(api, {"-L", "--thresholds", "-t", "10.0.0.1:80"}),
+              std::string(kThresholdsListing).substr(std::string(kHeader).find('\n') + 1));
+}
+
+TEST(RunCommand, ListLayoutsPrecedenceIsIpvsadms) {
+    // print_title()'s order: --stats, --rate, --thresholds, --persistent-conn.
+    FakeApi api = thresholds_api();
+    EXPECT_EQ(run(api, {"-L", "--persistent-conn", "--thresholds"}), kThresholdsListing);
+    EXPECT_EQ(run(api, {"-L", "--thresholds", "--stats"}), run(api, {"-L", "--stats"}));
+    EXPECT_EQ(run(api, {"-L", "--persistent-conn", "--rate"}), run(api, {"-L", "--rate"}));
+    EXPECT_EQ(run(api, {"-L", "--thresholds", "--json"}), run(api, {"-L", "--json"}));
+    EXPECT_EQ(run(api, {"-L", "--persistent-conn", "--json"}), run(api, {"-L", "--json"}));
+}
+
+TEST(RunCommand, ListShowsSchedFlags) {
+    FakeApi api = thresholds_api();
+    const std::string text = run(api, {"-Ln"});
+    EXPECT_NE(text.find("\nTCP  10.0.0.1:80 sh (sh-fallback,sh-port)\n"), std::string::npos)
+        << text;
+    EXPECT_NE(run(api, {"-S"}).find("-A -t 10.0.0.1:80 -s sh -b sh-fallback,sh-port\n"),
+              std::string::npos);
+    const std::string json = run(api, {"-L", "--json"});
+    EXPECT_NE(
+        json.find("\"sched_flags\": [\n        \"sh-fallback\",\n        \"sh-port\"\n      ],"),
+        std::string::npos)
+        << json;
 }
 
 TEST(RunCommand, ZeroGoesToExecute) {
@@ -471,6 +572,7 @@ FakeApi dropping_api() {
 TEST(RunCommand, ListDrops) {
     FakeApi api = dropping_api();
     const std::string expected = "Connections: 3\n"
+                                 "TOA added: 0, skipped: 0\n"
                                  "Drop reason                  Packets\n"
                                  "no_dest                      12\n"
                                  "no_conn                      0\n"
@@ -484,9 +586,14 @@ TEST(RunCommand, ListDrops) {
 TEST(RunCommand, ListDropsOfAModuleWithoutThem) {
     FakeApi api; // an older module: no NUM_CONNS, no DROPS
     EXPECT_EQ(run(api, {"-L", "--drops"}), "Connections: 0\n"
+                                           "TOA added: 0, skipped: 0\n"
                                            "Drop reason                  Packets\n");
     EXPECT_EQ(run(api, {"-L", "--drops", "--json"}), R"({
   "num_conns": 0,
+  "toa": {
+    "added": 0,
+    "skipped": 0
+  },
   "drops": {}
 }
 )");
@@ -496,6 +603,10 @@ TEST(RunCommand, ListDropsJson) {
     FakeApi api = dropping_api();
     EXPECT_EQ(run(api, {"-L", "--drops", "--json"}), R"({
   "num_conns": 3,
+  "toa": {
+    "added": 0,
+    "skipped": 0
+  },
   "drops": {
     "no_dest": 12,
     "no_conn": 0,
@@ -503,6 +614,156 @@ TEST(RunCommand, ListDropsJson) {
   }
 }
 )");
+}
+
+LocalAddress make_laddr(std::uint8_t last_octet, std::uint32_t conns = 0,
+                        std::uint64_t conflicts = 0, std::uint64_t exhausted = 0) {
+    return LocalAddress{Address::ipv4(10, 0, 9, last_octet), conns, conflicts, exhausted};
+}
+
+// unsorted_api() with local addresses on two services, in the order they
+// were added (not sorted).
+FakeApi laddr_api() {
+    FakeApi api = unsorted_api();
+    api.entries[0].laddrs = {make_laddr(20, 5, 1, 0), make_laddr(3, 0, 0, 2)};
+    api.entries[3].laddrs = {make_laddr(7, 1)};
+    return api;
+}
+
+const char* const kLaddrTitle =
+    "VIP:VPORT            TOTAL    LIP                  CONFLICTS  CONNS      EXHAUSTED\n";
+
+TEST(RunCommand, GetLaddrListsEveryServiceSorted) {
+    FakeApi api = laddr_api();
+    const std::string expected =
+        std::string(kLaddrTitle) +
+        "TCP  10.0.0.2:80     1\n"
+        "                              10.0.9.7             0          1          0\n"
+        "TCP  10.0.0.2:443    0\n"
+        "TCP  10.0.0.10:80    2\n"
+        "                              10.0.9.20            1          5          0\n"
+        "                              10.0.9.3             0          0          2\n"
+        "UDP  10.0.0.2:53     0\n";
+    EXPECT_EQ(run(api, {"-G"}), expected);
+    EXPECT_EQ(run(api, {"--get-laddr", "-n"}), expected);
+    EXPECT_EQ(api.laddr_filters,
+              (std::vector<std::optional<ServiceKey>>(2, std::optional<ServiceKey>())));
+    EXPECT_EQ(api.dumps, 2); // the services, for those without local addresses
+    EXPECT_TRUE(api.executed.empty());
+}
+
+TEST(RunCommand, GetLaddrOfOneService) {
+    FakeApi api = laddr_api();
+    EXPECT_EQ(run(api, {"-G", "-t", "10.0.0.2:80"}),
+              std::string(kLaddrTitle) +
+                  "TCP  10.0.0.2:80     1\n"
+                  "                              10.0.9.7             0          1          0\n");
+    EXPECT_EQ(run(api, {"-G", "-t", "10.0.0.2:443"}),
+              std::string(kLaddrTitle) + "TCP  10.0.0.2:443    0\n");
+    EXPECT_EQ(api.laddr_filters, (std::vector<std::optional<ServiceKey>>{
+                                     make_service(2, 80).key, make_service(2, 443).key}));
+    EXPECT_EQ(api.dumps, 0);
+    try {
+        run(api, {"-G", "-u", "10.0.0.2:80"});
+        FAIL() << "-G of an unknown service succeeded";
+    } catch (const NetlinkError& error) {
+        EXPECT_EQ(error.error(), ESRCH);
+        EXPECT_EQ(error.command(), FNAT_CMD_GET_LADDR);
+    }
+}
+
+TEST(RunCommand, GetLaddrJson) {
+    FakeApi api = laddr_api();
+    api.entries.resize(2);
+    EXPECT_EQ(run(api, {"-G", "--json"}), R"({
+  "services": [
+    {
+      "protocol": "tcp",
+      "address": "10.0.0.2",
+      "port": 443,
+      "laddrs": []
+    },
+    {
+      "protocol": "tcp",
+      "address": "10.0.0.10",
+      "port": 80,
+      "laddrs": [
+        {
+          "address": "10.0.9.20",
+          "conns": 5,
+          "conflicts": 1,
+          "exhausted": 0
+        },
+        {
+          "address": "10.0.9.3",
+          "conns": 0,
+          "conflicts": 0,
+          "exhausted": 2
+        }
+      ]
+    }
+  ]
+}
+)");
+}
+
+// A service created between the service dump and the local-address dump.
+class LateServiceApi : public FakeApi {
+public:
+    std::vector<Service> list_services() override {
+        std::vector<Service> services = FakeApi::list_services();
+        services.pop_back();
+        return services;
+    }
+};
+
+TEST(RunCommand, GetLaddrShowsAServiceCreatedMeanwhile) {
+    LateServiceApi api;
+    api.entries.push_back(ServiceEntry{make_service(5, 80), {}, {make_laddr(1)}});
+    api.entries.push_back(ServiceEntry{make_service(4, 80), {}, {make_laddr(2)}});
+    EXPECT_EQ(run(api, {"-G"}),
+              std::string(kLaddrTitle) +
+                  "TCP  10.0.0.4:80     1\n"
+                  "                              10.0.9.2             0          0          0\n"
+                  "TCP  10.0.0.5:80     1\n"
+                  "                              10.0.9.1             0          0          0\n");
+}
+
+TEST(RunCommand, AddAndDeleteLaddrGoToExecute) {
+    FakeApi api;
+    EXPECT_EQ(run(api, {"-P", "-t", "10.0.0.1:80", "-z", "10.0.9.1"}), "");
+    EXPECT_EQ(run(api, {"--del-laddr", "--udp-service", "10.0.0.1:53", "--laddr", "10.0.9.2"}), "");
+    const ServiceSpec tcp{make_service(1, 80).key, {}, {}, {}, {}};
+    const ServiceSpec udp{make_service(1, 53, IPPROTO_UDP).key, {}, {}, {}, {}};
+    EXPECT_EQ(api.executed,
+              (std::vector<Request>{
+                  Request{FNAT_CMD_NEW_LADDR, false, tcp, {}, {}, make_laddr(1).address},
+                  Request{FNAT_CMD_DEL_LADDR, false, udp, {}, {}, make_laddr(2).address},
+              }));
+    EXPECT_EQ(api.dumps, 0);
+    EXPECT_TRUE(api.laddr_filters.empty());
+}
+
+TEST(RunCommand, SavePutsLocalAddressesBetweenServiceAndDests) {
+    FakeApi api = laddr_api();
+    EXPECT_EQ(run(api, {"-S", "-n"}), "-A -t 10.0.0.2:80 -s rr\n"
+                                      "-P -t 10.0.0.2:80 -z 10.0.9.7\n"
+                                      "-A -t 10.0.0.2:443 -s rr\n"
+                                      "-A -t 10.0.0.10:80 -s rr\n"
+                                      "-P -t 10.0.0.10:80 -z 10.0.9.20\n"
+                                      "-P -t 10.0.0.10:80 -z 10.0.9.3\n"
+                                      "-a -t 10.0.0.10:80 -r 10.0.1.3:80 -m -w 1\n"
+                                      "-a -t 10.0.0.10:80 -r 10.0.1.20:80 -m -w 1\n"
+                                      "-A -u 10.0.0.2:53 -s rr\n");
+    EXPECT_EQ(api.laddr_filters, (std::vector<std::optional<ServiceKey>>{std::nullopt}));
+}
+
+TEST(RunCommand, SaveWithAModuleWithoutLocalAddresses) {
+    FakeApi api = unsorted_api();
+    api.has_laddrs = false; // GET_LADDR is EOPNOTSUPP
+    EXPECT_EQ(run(api, {"-S"}), kUnsortedSaved);
+    // -G itself reports it.
+    EXPECT_THROW(run(api, {"-G"}), NetlinkError);
 }
 
 TEST(VersionText, WithAndWithoutModule) {

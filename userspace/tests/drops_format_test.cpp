@@ -10,12 +10,15 @@ namespace {
 Info dropping_info() {
     Info info;
     info.num_conns = 1234;
+    info.toa_added = 56;
+    info.toa_skipped = 7;
     info.drops = {{"no_dest", 12}, {"conn_limit", 0}, {"a_name_longer_than_28_columns", 7}};
     return info;
 }
 
 TEST(DropsFormat, Text) {
     EXPECT_EQ(format_drops_text(dropping_info()), "Connections: 1234\n"
+                                                  "TOA added: 56, skipped: 7\n"
                                                   "Drop reason                  Packets\n"
                                                   "no_dest                      12\n"
                                                   "conn_limit                   0\n"
@@ -24,12 +27,17 @@ TEST(DropsFormat, Text) {
 
 TEST(DropsFormat, TextWithoutCounters) {
     EXPECT_EQ(format_drops_text(Info{}), "Connections: 0\n"
+                                         "TOA added: 0, skipped: 0\n"
                                          "Drop reason                  Packets\n");
 }
 
 TEST(DropsFormat, JsonKeysTheCountersByReason) {
     EXPECT_EQ(format_drops_json(dropping_info()), R"({
   "num_conns": 1234,
+  "toa": {
+    "added": 56,
+    "skipped": 7
+  },
   "drops": {
     "no_dest": 12,
     "conn_limit": 0,

@@ -41,6 +41,22 @@ TEST(ErrorMessages, IpvsadmTextsByCommandAndErrno) {
     EXPECT_EQ(error_message(failed(FNAT_CMD_GET_CONN, ESRCH)), "No such service");
 }
 
+TEST(ErrorMessages, LocalAddressTexts) {
+    // include/uapi/fnat.h's extack texts, for a kernel that sends none.
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_LADDR, ESRCH)), "Service not defined");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_LADDR, EEXIST)), "Local address already exists");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_LADDR, EADDRNOTAVAIL)), "Not a local address");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_DEL_LADDR, ESRCH)), "Service not defined");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_DEL_LADDR, ENOENT)), "No such local address");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_GET_LADDR, ESRCH)), "No such service");
+    // The kernel's own words win.
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_LADDR, EINVAL, "Local address family mismatch")),
+              "Local address family mismatch");
+    // EADDRNOTAVAIL means "Not a local address" only on NEW_LADDR.
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DEST, EADDRNOTAVAIL)),
+              std::strerror(EADDRNOTAVAIL));
+}
+
 TEST(ErrorMessages, GenericTexts) {
     EXPECT_EQ(error_message(failed(FNAT_CMD_FLUSH, EPERM)),
               "Permission denied (you need CAP_NET_ADMIN)");

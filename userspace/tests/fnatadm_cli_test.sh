@@ -38,6 +38,8 @@ check version 0 '^fnatadm v'"$version"' \((FNAT version [0-9]+\.[0-9]+\.[0-9]+|F
 check unknown-option 2 '^$' "unknown option '--foo' (see fnatadm -h)" -- --foo
 check illegal-option 2 '^$' "Illegal 'weight' option with the 'add-service' command" \
     -- -A -t 192.168.0.240:80 -w 2
+check sched-flags 2 '^$' "incompatible scheduler flag \`sh-port'" \
+    -- -A -t 192.168.0.240:80 -s rr -b sh-port
 check zero-port 2 '^$' 'Zero port specified for non-persistent service' -- -A -t 192.168.0.240 -s rr
 check bad-value 2 '^$' "illegal weight specified (-w '70000': must be an integer 0..65535)" \
     -- -a -t 192.168.0.240:80 -r 192.168.0.223 -w 70000
@@ -60,6 +62,15 @@ check connections-and-timeout 2 '^$' \
 check drops-with-service 2 '^$' \
     "The option 'drops' conflicts with the 'service-address' option in the 'list' command" \
     -- -L --drops -t 192.168.0.240:80
+check laddr-without-laddr 2 '^$' \
+    "You need to supply the 'local-address' option for the 'add-laddr' command" \
+    -- -P -t 192.168.0.240:80
+check laddr-on-add-service 2 '^$' "Illegal 'local-address' option with the 'add-service' command" \
+    -- -A -t 192.168.0.240:80 -z 10.0.9.1
+check laddr-with-port 2 '^$' \
+    "illegal local address specified (-z '10.0.9.1:80': a local address has no port)" \
+    -- --del-laddr -t 192.168.0.240:80 --laddr 10.0.9.1:80
+check get-laddr-stats 2 '^$' "Illegal 'stats' option with the 'get-laddr' command" -- -G --stats
 
 # -R parses all its input before it contacts the kernel: a bad line is a usage
 # error (2) that names it, whether or not the module is loaded.
@@ -71,6 +82,8 @@ check restore-nested 2 '^$' 'fnatadm: line 2: -R (--restore) is not allowed in r
     -- -R < <(printf '%s\n' '-C' '-R')
 check restore-list 2 '^$' 'fnatadm: line 1: -L (--list) is not allowed in restore input' \
     -- -R < <(printf '%s\n' '-L -n')
+check restore-get-laddr 2 '^$' 'fnatadm: line 2: -G (--get-laddr) is not allowed in restore input' \
+    -- -R < <(printf '%s\n' '-P -t 192.168.0.240:80 -z 10.0.9.1' '-G')
 
 # A failed write to stdout is an error, not a silent success.
 if [[ -w /dev/full ]]; then

@@ -126,6 +126,159 @@ TEST(ListingText, Ipv6UsesBracketsAndPrefixMask) {
               "  -> [2001:db8::a]:8080           FullNat 1      0          0         \n");
 }
 
+// --- scheduler flags in the service line ------------------------------------
+
+Service with_flags(Service service, std::uint32_t flags) {
+    service.flags |= flags;
+    return service;
+}
+
+TEST(ListingText, SchedFlagsAfterTheScheduler) {
+    const ServiceKey key{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 80};
+    EXPECT_EQ(
+        format_service_line(with_flags(make_service(key, "sh"),
+                                       FNAT_SVC_F_SCHED_SH_FALLBACK | FNAT_SVC_F_SCHED_SH_PORT)),
+        "TCP  10.0.0.1:80 sh (sh-fallback,sh-port)\n");
+    EXPECT_EQ(format_service_line(with_flags(make_service(key, "sh"), FNAT_SVC_F_SCHED_SH_PORT)),
+              "TCP  10.0.0.1:80 sh (sh-port)\n");
+    EXPECT_EQ(
+        format_service_line(with_flags(make_service(key, "mh"), FNAT_SVC_F_SCHED_MH_FALLBACK)),
+        "TCP  10.0.0.1:80 mh (mh-fallback)\n");
+    EXPECT_EQ(format_service_line(
+                  with_flags(make_service(key, "wlc"), FNAT_SVC_F_SCHED1 | FNAT_SVC_F_SCHED3)),
+              "TCP  10.0.0.1:80 wlc (flag-1,flag-3)\n");
+    EXPECT_EQ(format_service_line(make_service(key, "sh")), "TCP  10.0.0.1:80 sh\n");
+}
+
+TEST(ListingText, SchedFlagsBeforeThePersistence) {
+    // ipvsadm 1.31: "%s %s", " (" flags ")", " persistent %u", " mask %s".
+    EXPECT_EQ(
+        format_service_line(with_flags(
+            make_service(ServiceKey{IPPROTO_UDP, Address::ipv4(10, 0, 0, 1), 0}, "sh", 360, 24),
+            FNAT_SVC_F_SCHED_SH_PORT)),
+        "UDP  10.0.0.1:0 sh (sh-port) persistent 360 mask 255.255.255.0\n");
+}
+
+TEST(ListingText, ShAndMhFlag3IsUnnamedLikeIpvsadm) {
+    const ServiceKey key{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 80};
+    EXPECT_EQ(format_service_line(with_flags(make_service(key, "sh"), FNAT_SVC_F_SCHED3)),
+              "TCP  10.0.0.1:80 sh ()\n");
+    EXPECT_EQ(format_service_line(
+                  with_flags(make_service(key, "mh"), FNAT_SVC_F_SCHED2 | FNAT_SVC_F_SCHED3)),
+              "TCP  10.0.0.1:80 mh (mh-port)\n");
+}
+
+// --- -L --thresholds and -L --persistent-conn ---------------------------------
+
+Table thresholds_table() {
+    Table table;
+    table.info = info_4096();
+    Dest limited = dest(Address::ipv4(192, 168, 0, 223), 80, ForwardMethod::DirectRoute, 1, 3, 7);
+    limited.u_threshold = 100;
+    limited.l_threshold = 50;
+    limited.persist_conns = 2;
+    Dest wide = dest(Address::ipv4(192, 168, 0, 224), 8080, ForwardMethod::Masquerade, 65535,
+                     4294967295U, 1234567);
+    wide.u_threshold = 4294967295U;
+    wide.l_threshold = 1234567890;
+    wide.persist_conns = 4294967295U;
+    table.services.push_back(ServiceEntry{
+        with_flags(
+            make_service(ServiceKey{IPPROTO_TCP, Address::ipv4(192, 168, 0, 240), 80}, "sh", 20),
+            FNAT_SVC_F_SCHED_SH_FALLBACK),
+        {limited, wide}});
+    table.services.push_back(ServiceEntry{
+        make_service(ServiceKey{IPPROTO_UDP, Address::ipv4(192, 168, 0, 53), 53}, "rr"), {}});
+    return table;
+}
+
+TEST(ListingText, Thresholds) {
+    EXPECT_EQ(
+        format_listing_text(thresholds_table(), true, ListingStyle{ListingColumns::Thresholds}),
+        "FNAT version 0.1.0 (size=4096)\n"
+        "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+        "  -> RemoteAddress:Port\n"
+        "TCP  192.168.0.240:80 sh (sh-fallback) persistent 20\n"
+        "  -> 192.168.0.223:80             100        50         3          7         \n"
+        "  -> 192.168.0.224:8080           4294967295 1234567890 4294967295 1234567   \n"
+        "UDP  192.168.0.53:53 rr\n");
+}
+
+TEST(ListingText, ThresholdsOfOneServiceHasNoVersionLine) {
+    Table table = thresholds_table();
+    table.services.pop_back();
+    table.services.front().dests.pop_back();
+    EXPECT_EQ(format_listing_text(table, false, ListingStyle{ListingColumns::Thresholds}),
+              "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+              "  -> RemoteAddress:Port\n"
+              "TCP  192.168.0.240:80 sh (sh-fallback) persistent 20\n"
+              "  -> 192.168.0.223:80             100        50         3          7         \n");
+}
+
+TEST(ListingText, PersistentConn) {
+    EXPECT_EQ(
+        format_listing_text(thresholds_table(), true, ListingStyle{ListingColumns::PersistentConn}),
+        "FNAT version 0.1.0 (size=4096)\n"
+        "Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
+        "  -> RemoteAddress:Port\n"
+        "TCP  192.168.0.240:80 sh (sh-fallback) persistent 20\n"
+        "  -> 192.168.0.223:80             1         2           3          7         \n"
+        "  -> 192.168.0.224:8080           65535     4294967295  4294967295 1234567   \n"
+        "UDP  192.168.0.53:53 rr\n");
+}
+
+TEST(ListingText, ThresholdsAndPersistentConnEmptyTable) {
+    Table table;
+    table.info = Info{FNAT_VERSION_CODE, 65536, 0};
+    EXPECT_EQ(format_listing_text(table, true, ListingStyle{ListingColumns::Thresholds}),
+              "FNAT version 0.1.0 (size=65536)\n"
+              "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+              "  -> RemoteAddress:Port\n");
+    EXPECT_EQ(format_listing_text(table, true, ListingStyle{ListingColumns::PersistentConn}),
+              "FNAT version 0.1.0 (size=65536)\n"
+              "Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
+              "  -> RemoteAddress:Port\n");
+}
+
+TEST(ListingText, ThresholdsAndPersistentConnIpv6) {
+    Dest d = dest(parse_endpoint("[2001:db8::2]:80").address, 80, ForwardMethod::FullNat, 5, 1, 2);
+    d.u_threshold = 10;
+    d.persist_conns = 4;
+    EXPECT_EQ(format_thresholds_dest_line(d),
+              "  -> [2001:db8::2]:80             10         0          1          2         \n");
+    EXPECT_EQ(format_persistent_conn_dest_line(d),
+              "  -> [2001:db8::2]:80             5         4           1          2         \n");
+}
+
+TEST(ListingJson, SchedFlags) {
+    Table table;
+    table.info = info_4096();
+    table.services.push_back(ServiceEntry{
+        with_flags(make_service(ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 80}, "sh"),
+                   FNAT_SVC_F_SCHED_SH_FALLBACK | FNAT_SVC_F_SCHED_SH_PORT | FNAT_SVC_F_SCHED3),
+        {}});
+    table.services.push_back(ServiceEntry{
+        with_flags(make_service(ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 2), 80}, "wrr"),
+                   FNAT_SVC_F_SCHED2),
+        {}});
+    const std::string json = format_listing_json(table);
+    EXPECT_NE(json.find(R"("scheduler": "sh",
+      "sched_flags": [
+        "sh-fallback",
+        "sh-port",
+        "flag-3"
+      ],
+      "persistent": false,)"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("scheduler": "wrr",
+      "sched_flags": [
+        "flag-2"
+      ],)"),
+              std::string::npos)
+        << json;
+}
+
 TEST(ListingJson, SeedTable) {
     Table table = seed_table();
     table.services[0].dests[1].weight = 3;
@@ -149,6 +302,7 @@ TEST(ListingJson, SeedTable) {
       "address": "192.168.0.240",
       "port": 80,
       "scheduler": "rr",
+      "sched_flags": [],
       "persistent": true,
       "timeout": 20,
       "netmask": 32,
@@ -250,6 +404,7 @@ TEST(ListingJson, NonPersistentUdpServiceWithoutDests) {
       "address": "10.0.0.53",
       "port": 53,
       "scheduler": "wlc",
+      "sched_flags": [],
       "persistent": false,
       "timeout": 0,
       "netmask": 32,

@@ -244,6 +244,75 @@ TEST(EncodeRequest, ZeroOneServiceSendsItsKeysOnly) {
     EXPECT_EQ(be16_of(service[FNAT_SVC_A_PORT]), 80);
 }
 
+TEST(EncodeRequest, NewLaddrByteForByte) {
+    Request request{FNAT_CMD_NEW_LADDR,        false, ServiceSpec{kVip, {}, {}, {}, {}}, {}, {},
+                    Address::ipv4(10, 0, 9, 1)};
+    std::vector<std::uint8_t> expected;
+    append_u32(expected, 100);                       // nlmsg_len
+    append_u16(expected, kFamily);                   // nlmsg_type
+    append_u16(expected, NLM_F_REQUEST | NLM_F_ACK); // nlmsg_flags
+    append_u32(expected, kSeq);                      // nlmsg_seq
+    append_u32(expected, 0);                         // nlmsg_pid
+    expected.insert(expected.end(), {FNAT_CMD_NEW_LADDR, FNAT_GENL_VERSION, 0, 0});
+    append_attr_header(expected, 48, NLA_F_NESTED | FNAT_A_SERVICE);
+    append_attr_header(expected, 6, FNAT_SVC_A_FAMILY);
+    append_u16(expected, AF_INET);
+    expected.insert(expected.end(), {0, 0});
+    append_attr_header(expected, 5, FNAT_SVC_A_PROTOCOL);
+    expected.insert(expected.end(), {IPPROTO_TCP, 0, 0, 0});
+    append_attr_header(expected, 20, FNAT_SVC_A_ADDR);
+    expected.insert(expected.end(), {192, 168, 0, 240, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    append_attr_header(expected, 6, FNAT_SVC_A_PORT);
+    expected.insert(expected.end(), {0, 80, 0, 0}); // big endian 80
+    append_attr_header(expected, 32, NLA_F_NESTED | FNAT_A_LADDR);
+    append_attr_header(expected, 6, FNAT_LADDR_A_FAMILY);
+    append_u16(expected, AF_INET);
+    expected.insert(expected.end(), {0, 0});
+    append_attr_header(expected, 20, FNAT_LADDR_A_ADDR);
+    expected.insert(expected.end(), {10, 0, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    ASSERT_EQ(expected.size(), 100U);
+
+    EXPECT_EQ(encode_request(request, kFamily, kSeq), expected);
+}
+
+TEST(EncodeRequest, DelLaddrCarriesServiceKeysAndLaddrKeys) {
+    const Address lip = parse_endpoint("2001:db8::9").address;
+    std::vector<std::uint8_t> bytes = encode_request(
+        Request{FNAT_CMD_DEL_LADDR, false, ServiceSpec{kVip, {}, {}, {}, {}}, {}, {}, lip}, kFamily,
+        kSeq);
+    EXPECT_EQ(header_of(bytes)->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+    EXPECT_EQ(genl_of(bytes)->cmd, FNAT_CMD_DEL_LADDR);
+    auto top = test::genl_attributes(header_of(bytes));
+    ASSERT_EQ(top.size(), 2U);
+    EXPECT_EQ(test::nested_types(top[FNAT_A_SERVICE]),
+              (std::vector<std::uint16_t>{FNAT_SVC_A_FAMILY, FNAT_SVC_A_PROTOCOL, FNAT_SVC_A_ADDR,
+                                          FNAT_SVC_A_PORT}));
+    ASSERT_TRUE(top.count(FNAT_A_LADDR));
+    EXPECT_TRUE(top[FNAT_A_LADDR]->nla_type & NLA_F_NESTED);
+    EXPECT_EQ(test::nested_types(top[FNAT_A_LADDR]),
+              (std::vector<std::uint16_t>{FNAT_LADDR_A_FAMILY, FNAT_LADDR_A_ADDR}));
+    auto laddr = test::nested_attributes(top[FNAT_A_LADDR]);
+    EXPECT_EQ(mnl_attr_get_payload_len(laddr[FNAT_LADDR_A_FAMILY]), 2U);
+    EXPECT_EQ(mnl_attr_get_u16(laddr[FNAT_LADDR_A_FAMILY]), AF_INET6);
+    ASSERT_EQ(mnl_attr_get_payload_len(laddr[FNAT_LADDR_A_ADDR]), FNAT_ADDR_LEN);
+    EXPECT_EQ(std::memcmp(mnl_attr_get_payload(laddr[FNAT_LADDR_A_ADDR]), lip.bytes.data(), 16), 0);
+}
+
+TEST(EncodeRequest, GetLaddrIsADumpWithAnOptionalServiceFilter) {
+    std::vector<std::uint8_t> all =
+        encode_request(Request{FNAT_CMD_GET_LADDR, true, {}, {}}, kFamily, kSeq);
+    EXPECT_EQ(header_of(all)->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+    EXPECT_EQ(genl_of(all)->cmd, FNAT_CMD_GET_LADDR);
+    EXPECT_EQ(all.size(), sizeof(nlmsghdr) + sizeof(genlmsghdr));
+
+    std::vector<std::uint8_t> one = encode_request(
+        Request{FNAT_CMD_GET_LADDR, true, ServiceSpec{kVip, {}, {}, {}, {}}, {}}, kFamily, kSeq);
+    EXPECT_EQ(header_of(one)->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+    auto top = test::genl_attributes(header_of(one));
+    ASSERT_EQ(top.size(), 1U);
+    EXPECT_EQ(test::nested_types(top[FNAT_A_SERVICE]).size(), 4U);
+}
+
 TEST(EncodeGetFamily, AsksTheControllerByName) {
     std::vector<std::uint8_t> bytes = encode_get_family("FNAT", 3);
     const nlmsghdr* header = header_of(bytes);
@@ -877,6 +946,122 @@ TEST(DecodeReply, DropEntryNeedsNameAndCount) {
                   m.strz(FNAT_DROP_A_NAME, "no_dest").u32(FNAT_DROP_A_COUNT, 1).end_nest(entry);
               })),
               "FNAT_DROP_A_COUNT has a bad length (4 bytes)");
+}
+
+// --- local addresses ---------------------------------------------------------
+
+test::MessageBuilder laddr_reply() {
+    test::MessageBuilder message(kFamily, NLM_F_MULTI, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_LADDR);
+    nlattr* service = message.begin_nest(FNAT_A_SERVICE);
+    message.u16(FNAT_SVC_A_FAMILY, AF_INET)
+        .u8(FNAT_SVC_A_PROTOCOL, IPPROTO_TCP)
+        .address(FNAT_SVC_A_ADDR, kVip.address)
+        .be16(FNAT_SVC_A_PORT, kVip.port)
+        .end_nest(service);
+    return message;
+}
+
+// A GET_LADDR reply's FNAT_A_LADDR as the kernel puts it: the u64s with
+// nla_put_u64_64bit(), so PADs where they would be misaligned.
+void put_laddr(test::MessageBuilder& message, std::uint16_t left_out = FNAT_LADDR_A_UNSPEC) {
+    nlattr* nest = message.begin_nest(FNAT_A_LADDR);
+    if (left_out != FNAT_LADDR_A_FAMILY)
+        message.u16(FNAT_LADDR_A_FAMILY, AF_INET);
+    if (left_out != FNAT_LADDR_A_ADDR)
+        message.address(FNAT_LADDR_A_ADDR, Address::ipv4(10, 0, 9, 1));
+    if (left_out != FNAT_LADDR_A_CONNS)
+        message.u32(FNAT_LADDR_A_CONNS, 4'000'000'000U);
+    if (left_out != FNAT_LADDR_A_CONFLICTS)
+        message.u64_64bit(FNAT_LADDR_A_CONFLICTS, 0x0123'4567'89ab'cdefULL, FNAT_LADDR_A_PAD);
+    if (left_out != FNAT_LADDR_A_EXHAUSTED)
+        message.u64_64bit(FNAT_LADDR_A_EXHAUSTED, 0xfedc'ba98'0000'0001ULL, FNAT_LADDR_A_PAD);
+    message.u32(FNAT_LADDR_A_MAX + 1, 0xdeadbeef); // a newer module's attribute
+    message.end_nest(nest);
+}
+
+TEST(DecodeReply, Laddr) {
+    test::MessageBuilder message = laddr_reply();
+    put_laddr(message);
+    // The reply really is padded.
+    std::vector<std::uint16_t> types =
+        test::nested_types(test::genl_attributes(message.header())[FNAT_A_LADDR]);
+    ASSERT_NE(std::find(types.begin(), types.end(), FNAT_LADDR_A_PAD), types.end());
+
+    Reply reply = decode_reply(message.header());
+    EXPECT_EQ(reply.command, FNAT_CMD_GET_LADDR);
+    ASSERT_TRUE(reply.service.has_value());
+    EXPECT_EQ(reply.service->key, kVip);
+    ASSERT_TRUE(reply.laddr.has_value());
+    EXPECT_EQ(*reply.laddr, (LocalAddress{Address::ipv4(10, 0, 9, 1), 4'000'000'000U,
+                                          0x0123'4567'89ab'cdefULL, 0xfedc'ba98'0000'0001ULL}));
+    EXPECT_FALSE(reply.dest.has_value());
+    EXPECT_FALSE(reply.conn.has_value());
+}
+
+TEST(DecodeReply, LaddrPadsAnywhereAreSkipped) {
+    test::MessageBuilder message = laddr_reply();
+    nlattr* nest = message.begin_nest(FNAT_A_LADDR);
+    const std::uint32_t junk = 0xdeadbeef;
+    message.raw(FNAT_LADDR_A_PAD, nullptr, 0)
+        .u16(FNAT_LADDR_A_FAMILY, AF_INET)
+        .raw(FNAT_LADDR_A_PAD, &junk, sizeof(junk))
+        .address(FNAT_LADDR_A_ADDR, Address::ipv4(10, 0, 9, 2))
+        .raw(FNAT_LADDR_A_PAD, nullptr, 0)
+        .u64(FNAT_LADDR_A_EXHAUSTED, 3)
+        .end_nest(nest);
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.laddr.has_value());
+    EXPECT_EQ(*reply.laddr, (LocalAddress{Address::ipv4(10, 0, 9, 2), 0, 0, 3}));
+}
+
+TEST(DecodeReply, LaddrCountersMayBeLeftOut) {
+    for (std::uint16_t type :
+         {FNAT_LADDR_A_CONNS, FNAT_LADDR_A_CONFLICTS, FNAT_LADDR_A_EXHAUSTED}) {
+        test::MessageBuilder message = laddr_reply();
+        put_laddr(message, type);
+        Reply reply = decode_reply(message.header());
+        ASSERT_TRUE(reply.laddr.has_value());
+        EXPECT_EQ(reply.laddr->conns == 0, type == FNAT_LADDR_A_CONNS);
+        EXPECT_EQ(reply.laddr->conflicts == 0, type == FNAT_LADDR_A_CONFLICTS);
+        EXPECT_EQ(reply.laddr->exhausted == 0, type == FNAT_LADDR_A_EXHAUSTED);
+    }
+}
+
+TEST(DecodeReply, LaddrKeysAreRequired) {
+    test::MessageBuilder no_family = laddr_reply();
+    put_laddr(no_family, FNAT_LADDR_A_FAMILY);
+    EXPECT_EQ(decode_error(no_family), "missing FNAT_LADDR_A_FAMILY");
+    test::MessageBuilder no_address = laddr_reply();
+    put_laddr(no_address, FNAT_LADDR_A_ADDR);
+    EXPECT_EQ(decode_error(no_address), "missing FNAT_LADDR_A_ADDR");
+}
+
+TEST(DecodeReply, LaddrWithBadLengthIsAnError) {
+    test::MessageBuilder message = laddr_reply();
+    nlattr* nest = message.begin_nest(FNAT_A_LADDR);
+    message.u16(FNAT_LADDR_A_FAMILY, AF_INET)
+        .address(FNAT_LADDR_A_ADDR, Address::ipv4(10, 0, 9, 1))
+        .u32(FNAT_LADDR_A_CONFLICTS, 1)
+        .end_nest(nest);
+    EXPECT_EQ(decode_error(message), "FNAT_LADDR_A_CONFLICTS has a bad length (4 bytes)");
+
+    test::MessageBuilder family = laddr_reply();
+    nest = family.begin_nest(FNAT_A_LADDR);
+    family.u16(FNAT_LADDR_A_FAMILY, 99)
+        .address(FNAT_LADDR_A_ADDR, Address::ipv4(10, 0, 9, 1))
+        .end_nest(nest);
+    EXPECT_EQ(decode_error(family), "unknown address family 99");
+}
+
+TEST(DecodeReply, DecodesTheLaddrEncodeRequestBuilt) {
+    const Address lip = Address::ipv4(10, 0, 9, 7);
+    std::vector<std::uint8_t> bytes = encode_request(
+        Request{FNAT_CMD_NEW_LADDR, false, ServiceSpec{kVip, {}, {}, {}, {}}, {}, {}, lip}, kFamily,
+        kSeq);
+    Reply reply = decode_reply(header_of(bytes));
+    ASSERT_TRUE(reply.laddr.has_value());
+    EXPECT_EQ(*reply.laddr, (LocalAddress{lip, 0, 0, 0}));
 }
 
 } // namespace

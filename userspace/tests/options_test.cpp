@@ -203,6 +203,43 @@ TEST(Options, CountersWithJson) {
     EXPECT_TRUE(parse({"-L", "--json", "--rate"}).rate);
 }
 
+// --- -L --thresholds, -L --persistent-conn ------------------------------------
+
+TEST(Options, ListThresholds) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-L", "--thresholds"}, {"-Ln", "--thresholds"}, {"--thresholds", "-l"}}) {
+        Command command = parse(args);
+        EXPECT_EQ(command.kind, CommandKind::List);
+        EXPECT_TRUE(command.thresholds);
+        EXPECT_FALSE(command.persistent_conn);
+    }
+    Command one = parse({"-Ln", "-t", "192.168.0.240:80", "--thresholds", "--nosort"});
+    EXPECT_EQ(one.service, tcp(192, 168, 0, 240, 80));
+    EXPECT_TRUE(one.thresholds);
+    EXPECT_FALSE(one.sort);
+    EXPECT_TRUE(parse({"-L", "--thresholds", "--json"}).json);
+    EXPECT_FALSE(parse({"-L"}).thresholds);
+}
+
+TEST(Options, ListPersistentConn) {
+    Command command = parse({"-Ln", "--persistent-conn"});
+    EXPECT_EQ(command.kind, CommandKind::List);
+    EXPECT_TRUE(command.persistent_conn);
+    EXPECT_FALSE(command.thresholds);
+    EXPECT_TRUE(parse({"-L", "-u", "10.0.0.1:53", "--persistent-conn"}).persistent_conn);
+    EXPECT_FALSE(parse({"-L"}).persistent_conn);
+}
+
+TEST(Options, ListLayoutsTogetherAreAcceptedLikeIpvsadm) {
+    // ipvsadm's option table allows them all; the listing picks one
+    // (lib/command_runner.cpp).
+    Command command = parse({"-L", "--persistent-conn", "--thresholds", "--rate", "--stats"});
+    EXPECT_TRUE(command.stats);
+    EXPECT_TRUE(command.rate);
+    EXPECT_TRUE(command.thresholds);
+    EXPECT_TRUE(command.persistent_conn);
+}
+
 TEST(Options, ZeroEverything) {
     for (const auto& args : std::vector<std::vector<std::string>>{{"-Z"}, {"--zero"}}) {
         Command command = parse(args);
@@ -245,6 +282,55 @@ TEST(Options, DefaultsOnAddService) {
 
 TEST(Options, EditServiceDefaultsToWlcLikeIpvsadm) {
     EXPECT_EQ(parse({"-E", "-t", "10.0.0.1:80"}).scheduler, "wlc");
+}
+
+// --- scheduler flags: --sched-flags, -b on -A/-E ------------------------------
+
+TEST(Options, SchedFlagsDefaultToNone) {
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-s", "sh"}).sched_flags, 0U);
+    EXPECT_EQ(parse({"-E", "-t", "10.0.0.1:80", "-s", "sh"}).sched_flags, 0U);
+}
+
+TEST(Options, SchedFlagsWithB) {
+    Command command = parse({"-A", "-t", "10.0.0.1:80", "-s", "sh", "-b", "sh-fallback,sh-port"});
+    EXPECT_EQ(command.kind, CommandKind::AddService);
+    EXPECT_EQ(command.scheduler, "sh");
+    EXPECT_EQ(command.sched_flags, FNAT_SVC_F_SCHED_SH_FALLBACK | FNAT_SVC_F_SCHED_SH_PORT);
+    EXPECT_EQ(command.forward, ForwardMethod::DirectRoute); // -b is not FULLNAT here
+    EXPECT_EQ(parse({"-E", "-t", "10.0.0.1:80", "-s", "mh", "-b", "mh-port"}).sched_flags,
+              FNAT_SVC_F_SCHED_MH_PORT);
+    EXPECT_EQ(parse({"-A", "-t", "10.0.0.1:80", "-bflag-2"}).sched_flags, FNAT_SVC_F_SCHED2);
+}
+
+TEST(Options, SchedFlagsLongSpelling) {
+    EXPECT_EQ(
+        parse({"-A", "-t", "10.0.0.1:80", "-s", "sh", "--sched-flags", "sh-port"}).sched_flags,
+        FNAT_SVC_F_SCHED_SH_PORT);
+    EXPECT_EQ(
+        parse({"-E", "-t", "10.0.0.1:80", "-s", "mh", "--sched-flags=mh-fallback"}).sched_flags,
+        FNAT_SVC_F_SCHED_MH_FALLBACK);
+    EXPECT_EQ(parse({"--add-service", "--tcp-service", "10.0.0.1:80", "--sched-flags",
+                     "flag-1,flag-2,flag-3"})
+                  .sched_flags,
+              FNAT_SVC_F_SCHED1 | FNAT_SVC_F_SCHED2 | FNAT_SVC_F_SCHED3);
+}
+
+TEST(Options, SchedFlagsAreCheckedAgainstTheSchedulerWhateverTheOrder) {
+    // ipvsadm reads the flags after every option: -s may come later.
+    Command command = parse({"-A", "-b", "sh-port", "-t", "10.0.0.1:80", "-s", "sh"});
+    EXPECT_EQ(command.sched_flags, FNAT_SVC_F_SCHED_SH_PORT);
+}
+
+TEST(Options, SchedFlagsWithPersistence) {
+    Command command = parse({"-A", "-t", "10.0.0.1:0", "-s", "sh", "-p", "60", "-b", "sh-port"});
+    EXPECT_TRUE(command.persistent);
+    EXPECT_EQ(command.timeout, 60U);
+    EXPECT_EQ(command.sched_flags, FNAT_SVC_F_SCHED_SH_PORT);
+    // -p's optional value is not mistaken for the flags, nor the reverse.
+    Command bare = parse({"-A", "-t", "10.0.0.1:80", "-s", "sh", "-b", "sh-fallback", "-p"});
+    EXPECT_TRUE(bare.persistent);
+    EXPECT_EQ(bare.timeout, FNAT_PERSIST_DEFAULT);
+    EXPECT_EQ(bare.sched_flags, FNAT_SVC_F_SCHED_SH_FALLBACK);
 }
 
 TEST(Options, UdpService) {
@@ -328,6 +414,11 @@ TEST(Options, FullNatOnDestinationCommands) {
     EXPECT_EQ(command.forward, ForwardMethod::FullNat);
     EXPECT_EQ(command.dest->port, 8080);
     EXPECT_EQ(parse({"-e", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-b"}).forward,
+              ForwardMethod::FullNat);
+}
+
+TEST(Options, FullNatLongSpellingOnDestinationCommands) {
+    EXPECT_EQ(parse({"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--fullnat"}).forward,
               ForwardMethod::FullNat);
 }
 
@@ -499,6 +590,52 @@ TEST(Options, ListDrops) {
     EXPECT_FALSE(parse({"-L"}).list_drops);
 }
 
+TEST(Options, AddLocalAddress) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-P", "-t", "192.168.0.240:80", "-z", "10.0.9.1"},
+             {"-z", "10.0.9.1", "-P", "-t", "192.168.0.240:80"},
+             {"--add-laddr", "--tcp-service", "192.168.0.240:80", "--laddr", "10.0.9.1"},
+             {"--add-laddr", "--tcp-service=192.168.0.240:80", "--laddr=10.0.9.1"},
+             {"-P", "-t192.168.0.240:80", "-z10.0.9.1"}}) {
+        Command command = parse(args);
+        EXPECT_EQ(command.kind, CommandKind::AddLaddr);
+        EXPECT_EQ(command.service, tcp(192, 168, 0, 240, 80));
+        EXPECT_EQ(command.laddr, Address::ipv4(10, 0, 9, 1));
+    }
+}
+
+TEST(Options, DeleteLocalAddress) {
+    Command command = parse({"-Q", "-u", "192.168.0.240:53", "-z", "10.0.9.2"});
+    EXPECT_EQ(command.kind, CommandKind::DeleteLaddr);
+    EXPECT_EQ(command.service,
+              (ServiceKey{IPPROTO_UDP, Address::ipv4(192, 168, 0, 240), std::uint16_t{53}}));
+    EXPECT_EQ(command.laddr, Address::ipv4(10, 0, 9, 2));
+    EXPECT_EQ(parse({"--del-laddr", "-t", "10.0.0.1:80", "--laddr", "10.0.9.2"}).kind,
+              CommandKind::DeleteLaddr);
+    // A persistent service on every port has port 0.
+    EXPECT_EQ(parse({"-Q", "-t", "10.0.0.1", "-z", "10.0.9.2"}).service, tcp(10, 0, 0, 1, 0));
+}
+
+TEST(Options, LocalAddressIpv6) {
+    const Address lip = parse_endpoint("2001:db8::9").address;
+    EXPECT_EQ(parse({"-P", "-t", "[2001:db8::1]:80", "-z", "2001:db8::9"}).laddr, lip);
+    EXPECT_EQ(parse({"-P", "-t", "[2001:db8::1]:80", "-z", "[2001:db8::9]"}).laddr, lip);
+}
+
+TEST(Options, GetLocalAddresses) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-G"}, {"--get-laddr"}, {"-G", "-n"}, {"-Gn"}, {"-nG"}}) {
+        Command command = parse(args);
+        EXPECT_EQ(command.kind, CommandKind::ListLaddr);
+        EXPECT_FALSE(command.service.has_value());
+        EXPECT_FALSE(command.json);
+    }
+    Command one = parse({"-G", "-t", "192.168.0.240:80", "--json"});
+    EXPECT_EQ(one.kind, CommandKind::ListLaddr);
+    EXPECT_EQ(one.service, tcp(192, 168, 0, 240, 80));
+    EXPECT_TRUE(one.json);
+}
+
 // --- rejections -------------------------------------------------------------
 
 struct Rejection {
@@ -516,6 +653,58 @@ class Rejections : public ::testing::TestWithParam<Rejection> {};
 TEST_P(Rejections, ExactMessage) {
     EXPECT_EQ(error_of(GetParam().args), GetParam().message);
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    LocalAddressRejections, Rejections,
+    ::testing::Values(
+        Rejection{{"-P", "-z", "10.0.9.1"},
+                  "You need to supply the 'service-address' option for the 'add-laddr' command"},
+        Rejection{{"-P", "-t", "10.0.0.1:80"},
+                  "You need to supply the 'local-address' option for the 'add-laddr' command"},
+        Rejection{{"-Q", "-t", "10.0.0.1:80"},
+                  "You need to supply the 'local-address' option for the 'del-laddr' command"},
+        Rejection{{"-Q", "-z", "10.0.9.1"},
+                  "You need to supply the 'service-address' option for the 'del-laddr' command"},
+        Rejection{{"-P", "-t", "10.0.0.1:80", "-z"}, "-z (--laddr) requires an argument"},
+        Rejection{{"-P", "-t", "10.0.0.1:80", "-z", "10.0.9.1:80"},
+                  "illegal local address specified (-z '10.0.9.1:80': a local address has no "
+                  "port)"},
+        Rejection{{"-P", "-t", "10.0.0.1:80", "-z", "10.0.9"},
+                  "illegal local address specified (-z '10.0.9': an IPv4 address has exactly "
+                  "four octets)"},
+        Rejection{{"-P", "-t", "10.0.0.1:80", "-z", "lip.example"},
+                  "illegal local address specified (-z 'lip.example': host names are not "
+                  "supported, use a numeric IP address)"},
+        Rejection{{"-P", "-t", "10.0.0.1:80", "-z", "10.0.9.1", "-z", "10.0.9.2"},
+                  "multiple 'local-address' options specified"},
+        Rejection{{"-P", "-Q", "-t", "10.0.0.1:80", "-z", "10.0.9.1"},
+                  "multiple commands specified"},
+        Rejection{{"-P", "-G", "-t", "10.0.0.1:80", "-z", "10.0.9.1"},
+                  "multiple commands specified"},
+        Rejection{{"-P", "-t", "10.0.0.1:80", "-z", "10.0.9.1", "-n"},
+                  "Illegal 'numeric' option with the 'add-laddr' command"},
+        Rejection{{"-P", "-t", "10.0.0.1:80", "-z", "10.0.9.1", "-r", "10.0.1.1"},
+                  "Illegal 'real-server' option with the 'add-laddr' command"},
+        Rejection{{"-Q", "-t", "10.0.0.1:80", "-z", "10.0.9.1", "--json"},
+                  "Illegal 'json' option with the 'del-laddr' command"},
+        // -z belongs to -P and -Q only.
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-z", "10.0.9.1"},
+                  "Illegal 'local-address' option with the 'add-service' command"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-b", "-z", "10.0.9.1"},
+                  "Illegal 'local-address' option with the 'add-server' command"},
+        Rejection{{"-L", "-z", "10.0.9.1"},
+                  "Illegal 'local-address' option with the 'list' command"},
+        Rejection{{"-G", "-z", "10.0.9.1"},
+                  "Illegal 'local-address' option with the 'get-laddr' command"},
+        Rejection{{"-S", "-z", "10.0.9.1"},
+                  "Illegal 'local-address' option with the 'save' command"},
+        Rejection{{"-z", "10.0.9.1"}, "no command specified (see fnatadm -h)"},
+        // -G takes -t/-u, -n and --json only.
+        Rejection{{"-G", "-c"}, "Illegal 'connection' option with the 'get-laddr' command"},
+        Rejection{{"-G", "--stats"}, "Illegal 'stats' option with the 'get-laddr' command"},
+        Rejection{{"-G", "--nosort"}, "Illegal 'sort' option with the 'get-laddr' command"},
+        Rejection{{"-G", "-t", "10.0.0.1:80", "-s", "rr"},
+                  "Illegal 'scheduler' option with the 'get-laddr' command"}));
 
 INSTANTIATE_TEST_SUITE_P(
     IllegalOptions, Rejections,
@@ -830,6 +1019,68 @@ INSTANTIATE_TEST_SUITE_P(
                   "multiple 'tun-type' options specified"}));
 
 INSTANTIATE_TEST_SUITE_P(
+    SchedFlags, Rejections,
+    ::testing::Values(
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-b", "sh-port"},
+                  "incompatible scheduler flag `sh-port'"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-s", "rr", "-b", "sh-fallback"},
+                  "incompatible scheduler flag `sh-fallback'"},
+        Rejection{{"-E", "-t", "10.0.0.1:80", "-s", "sh", "--sched-flags", "mh-port"},
+                  "incompatible scheduler flag `mh-port'"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-s", "mh", "-b", "mh-port,sh-port"},
+                  "incompatible scheduler flag `sh-port'"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-s", "sh", "-b", "sh-port,bogus"},
+                  "invalid scheduler flag `bogus'"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-b", "flag-4"}, "invalid scheduler flag `flag-4'"},
+        Rejection{{"-E", "-t", "10.0.0.1:80", "-b"}, "-b (--sched-flags) requires an argument"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "--sched-flags"},
+                  "-b (--sched-flags) requires an argument"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-b", "flag-1", "--sched-flags", "flag-2"},
+                  "multiple 'sched-flags' options specified"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-b", "flag-1", "-b", "flag-2"},
+                  "multiple 'sched-flags' options specified"},
+        // --fullnat is a forwarding method whatever the command; -b only on
+        // -a/-e and the commands that are not -A/-E.
+        Rejection{{"-A", "-t", "10.0.0.1:80", "--fullnat"},
+                  "Illegal 'forwarding-method' option with the 'add-service' command"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--sched-flags", "flag-1"},
+                  "Illegal 'sched-flags' option with the 'add-server' command"},
+        Rejection{{"-e", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-b", "--sched-flags", "flag-1"},
+                  "Illegal 'sched-flags' option with the 'edit-server' command"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--fullnat", "-b"},
+                  "multiple 'forwarding-method' options specified"},
+        Rejection{{"-L", "--sched-flags", "flag-1"},
+                  "Illegal 'sched-flags' option with the 'list' command"},
+        Rejection{{"-D", "-t", "10.0.0.1:80", "--sched-flags", "flag-1"},
+                  "Illegal 'sched-flags' option with the 'delete-service' command"},
+        // As ipvsadm: the flags are read (against wlc) before the option table.
+        Rejection{{"-L", "--sched-flags", "sh-port"}, "incompatible scheduler flag `sh-port'"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    ThresholdsAndPersistentConn, Rejections,
+    ::testing::Values(
+        Rejection{{"-L", "--thresholds", "--timeout"}, "options conflicts in the list command"},
+        Rejection{{"-L", "--persistent-conn", "--timeout"},
+                  "options conflicts in the list command"},
+        Rejection{{"-Lc", "--thresholds"}, "options conflicts in the list command"},
+        Rejection{{"-L", "--thresholds", "--thresholds"},
+                  "multiple 'thresholds' options specified"},
+        Rejection{{"-L", "--persistent-conn", "--persistent-conn"},
+                  "multiple 'persistent-conn' options specified"},
+        Rejection{{"-L", "--drops", "--thresholds"},
+                  "The option 'drops' conflicts with the 'thresholds' option in the 'list' "
+                  "command"},
+        Rejection{{"-L", "--drops", "--persistent-conn"},
+                  "The option 'drops' conflicts with the 'persistent-conn' option in the 'list' "
+                  "command"},
+        Rejection{{"-S", "--thresholds"}, "Illegal 'thresholds' option with the 'save' command"},
+        Rejection{{"-G", "--persistent-conn"},
+                  "Illegal 'persistent-conn' option with the 'get-laddr' command"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "--thresholds"},
+                  "Illegal 'thresholds' option with the 'add-service' command"},
+        Rejection{{"--thresholds"}, "no command specified (see fnatadm -h)"}));
+
+INSTANTIATE_TEST_SUITE_P(
     UnknownArguments, Rejections,
     ::testing::Values(Rejection{{"--foo"}, "unknown option '--foo' (see fnatadm -h)"},
                       Rejection{{"-Lq"}, "unknown option '-q' (see fnatadm -h)"},
@@ -839,12 +1090,6 @@ INSTANTIATE_TEST_SUITE_P(
 INSTANTIATE_TEST_SUITE_P(
     NotSupportedYet, Rejections,
     ::testing::Values(
-        Rejection{{"-A", "-t", "10.0.0.1:80", "-b", "sh-port"},
-                  "-b (--sched-flags): scheduler flags are not supported yet"},
-        Rejection{{"-E", "-t", "10.0.0.1:80", "-b"},
-                  "-b (--sched-flags): scheduler flags are not supported yet"},
-        Rejection{{"-A", "-t", "10.0.0.1:80", "--sched-flags", "sh-port"},
-                  "--sched-flags: scheduler flags are not supported yet"},
         Rejection{{"--start-daemon", "master"},
                   "--start-daemon: connection synchronization is not supported yet"},
         Rejection{{"--start-daemon", "master", "--mcast-interface", "eth0", "--syncid", "1"},
@@ -852,10 +1097,9 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{{"--stop-daemon", "backup"},
                   "--stop-daemon: connection synchronization is not supported yet"},
         Rejection{{"-L", "--daemon"}, "--daemon: connection synchronization is not supported yet"},
-        Rejection{{"-L", "--thresholds"},
-                  "--thresholds: the thresholds listing is not supported yet"},
-        Rejection{{"-L", "--persistent-conn"},
-                  "--persistent-conn: the persistent connections listing is not supported yet"},
+        Rejection{{"-Lc", "--persistent-conn"},
+                  "-c --persistent-conn: the persistence templates listing is not supported "
+                  "yet"},
         Rejection{{"-A", "-f", "1"},
                   "-f (--fwmark-service): firewall-mark services are not supported yet"},
         Rejection{{"-A", "-f", "1", "-6"},
@@ -941,7 +1185,18 @@ TEST(Usage, ListsEveryOption) {
                                "--rate",
                                "--connection",
                                "-c",
-                               "--drops"})
+                               "--drops",
+                               "--add-laddr",
+                               "-P",
+                               "--del-laddr",
+                               "-Q",
+                               "--get-laddr",
+                               "-G",
+                               "--laddr",
+                               "-z",
+                               "--sched-flags",
+                               "--thresholds",
+                               "--persistent-conn"})
         EXPECT_NE(text.find(option), std::string::npos) << option;
     EXPECT_EQ(text.rfind("fnatadm v" FNATADM_VERSION, 0), 0U);
 }
@@ -953,7 +1208,10 @@ TEST(Usage, ShowsTheNewForms) {
           "  fnatadm --set tcp tcpfin udp\n", "  fnatadm -Z [virtual-service]\n",
           "  fnatadm -L|l [virtual-service] [-n] [--stats|--rate] [--exact] [--json]\n",
           "  fnatadm -L|l -c [virtual-service] [-n] [--json]\n",
-          "  fnatadm -L|l --drops [-n] [--json]\n"})
+          "  fnatadm -L|l --drops [-n] [--json]\n",
+          "  fnatadm -L|l [virtual-service] [-n] --thresholds|--persistent-conn\n",
+          "          [-b sched-flags]\n", "  fnatadm -P|Q virtual-service -z local-address\n",
+          "  fnatadm -G [virtual-service] [-n] [--json]\n"})
         EXPECT_NE(text.find(line), std::string::npos) << line;
 }
 
@@ -963,8 +1221,8 @@ TEST(Usage, NotSupportedListLeavesOutWhatWorks) {
     ASSERT_NE(start, std::string::npos);
     const std::string list = text.substr(start);
     EXPECT_NE(list.find("--start-daemon,"), std::string::npos) << list;
-    for (const char* supported :
-         {"-R,", "-S,", "--set", "--timeout", "-Z", "--stats", "--rate", "-c,", "--drops"})
+    for (const char* supported : {"-R,", "-S,", "--set", "--timeout", "-Z", "--stats", "--rate",
+                                  "-c,", "--drops", "--thresholds", "--sched-flags", "-b"})
         EXPECT_EQ(list.find(supported), std::string::npos) << supported << " in: " << list;
 }
 

@@ -53,6 +53,45 @@ TEST(RequestBuilder, EditServiceWithMask) {
     EXPECT_EQ(*request.service, (ServiceSpec{kVip, "wlc", FNAT_SVC_F_PERSISTENT, 600U, 24}));
 }
 
+TEST(RequestBuilder, AddServiceWithSchedFlags) {
+    Request request =
+        request_for({"-A", "-t", "192.168.0.240:80", "-s", "sh", "-b", "sh-fallback,sh-port"});
+    EXPECT_EQ(*request.service,
+              (ServiceSpec{kVip, "sh", FNAT_SVC_F_SCHED_SH_FALLBACK | FNAT_SVC_F_SCHED_SH_PORT,
+                           std::nullopt, 32}));
+    EXPECT_FALSE(request.dest.has_value());
+}
+
+TEST(RequestBuilder, SchedFlagsAndPersistenceShareTheFlagsWord) {
+    Request request = request_for(
+        {"-A", "-t", "192.168.0.240:80", "-s", "mh", "-p", "60", "--sched-flags", "mh-port"});
+    EXPECT_EQ(*request.service,
+              (ServiceSpec{kVip, "mh", FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SCHED_MH_PORT, 60U, 32}));
+    EXPECT_EQ(
+        request_for({"-A", "-t", "192.168.0.240:80", "-b", "flag-1,flag-2,flag-3"}).service->flags,
+        FNAT_SVC_F_SCHED1 | FNAT_SVC_F_SCHED2 | FNAT_SVC_F_SCHED3);
+}
+
+TEST(RequestBuilder, EditServiceSendsTheSchedFlagsWhole) {
+    // As ipvsadm: the flags word is sent whole, so an -E without -b clears
+    // the scheduler flags, and one with -b replaces them.
+    EXPECT_EQ(request_for({"-E", "-t", "192.168.0.240:80", "-s", "sh"}).service->flags, 0U);
+    EXPECT_EQ(
+        request_for({"-E", "-t", "192.168.0.240:80", "-s", "sh", "-b", "sh-port"}).service->flags,
+        FNAT_SVC_F_SCHED_SH_PORT);
+    EXPECT_EQ(request_for({"-E", "-t", "192.168.0.240:80", "-s", "sh", "-p", "-b", "sh-port"})
+                  .service->flags,
+              FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SCHED_SH_PORT);
+}
+
+TEST(RequestBuilder, FullNatBIsNotSchedFlagsOnDestCommands) {
+    Request request = request_for({"-a", "-t", "192.168.0.240:80", "-r", "192.168.0.223", "-b"});
+    EXPECT_EQ(request.command, FNAT_CMD_NEW_DEST);
+    EXPECT_EQ(request.service, (ServiceSpec{kVip, {}, {}, {}, {}}));
+    ASSERT_TRUE(request.dest.has_value());
+    EXPECT_EQ(request.dest->forward, ForwardMethod::FullNat);
+}
+
 TEST(RequestBuilder, DeleteServiceSendsOnlyTheKey) {
     Request request = request_for({"-D", "-t", "192.168.0.240:80", "-s", "rr"});
     EXPECT_EQ(request,
@@ -85,10 +124,46 @@ TEST(RequestBuilder, DeleteServerSendsOnlyKeys) {
                                 DestSpec{kRip, {}, {}, {}, {}}}));
 }
 
+TEST(RequestBuilder, AddLaddrSendsServiceKeyAndLaddr) {
+    EXPECT_EQ(request_for({"-P", "-t", "192.168.0.240:80", "-z", "10.0.9.1"}),
+              (Request{FNAT_CMD_NEW_LADDR,
+                       false,
+                       ServiceSpec{kVip, {}, {}, {}, {}},
+                       {},
+                       {},
+                       Address::ipv4(10, 0, 9, 1)}));
+}
+
+TEST(RequestBuilder, DeleteLaddrSendsServiceKeyAndLaddr) {
+    EXPECT_EQ(request_for({"-Q", "-t", "192.168.0.240:80", "-z", "10.0.9.1"}),
+              (Request{FNAT_CMD_DEL_LADDR,
+                       false,
+                       ServiceSpec{kVip, {}, {}, {}, {}},
+                       {},
+                       {},
+                       Address::ipv4(10, 0, 9, 1)}));
+}
+
+TEST(RequestBuilder, LaddrDump) {
+    EXPECT_EQ(laddr_dump_request(std::nullopt), (Request{FNAT_CMD_GET_LADDR, true, {}, {}}));
+    EXPECT_EQ(laddr_dump_request(kVip),
+              (Request{FNAT_CMD_GET_LADDR, true, ServiceSpec{kVip, {}, {}, {}, {}}, {}}));
+}
+
+TEST(RequestBuilder, OnlyLaddrCommandsCarryALaddr) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-A", "-t", "192.168.0.240:80"},
+             {"-a", "-t", "192.168.0.240:80", "-r", "192.168.0.223", "-b"},
+             {"-D", "-t", "192.168.0.240:80"},
+             {"-C"}})
+        EXPECT_FALSE(request_for(args).laddr.has_value()) << args.front();
+}
+
 TEST(RequestBuilder, ListIsNotAStateChange) {
     EXPECT_THROW(request_for({"-L"}), std::logic_error);
     EXPECT_THROW(request_for({"-L", "--timeout"}), std::logic_error);
     EXPECT_THROW(request_for({"-S"}), std::logic_error);
+    EXPECT_THROW(request_for({"-G"}), std::logic_error);
 }
 
 TEST(RequestBuilder, ConnDumpOfEverythingSendsNoService) {

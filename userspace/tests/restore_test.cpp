@@ -42,6 +42,17 @@ public:
 
     std::vector<Conn> list_conns(const std::optional<ServiceKey>&) override { return {}; }
 
+    std::vector<LaddrEntry> list_laddrs(const std::optional<ServiceKey>& service) override {
+        if (service)
+            entry_of(*service, FNAT_CMD_GET_LADDR); // ESRCH when absent
+        std::vector<LaddrEntry> out;
+        for (const auto& entry : entries)
+            if (!service || entry.service.key == *service)
+                for (const auto& laddr : entry.laddrs)
+                    out.push_back(LaddrEntry{entry.service.key, laddr});
+        return out;
+    }
+
     void execute(const Request& request) override {
         executed.push_back(request);
         if (fail_when && fail_when(request))
@@ -67,6 +78,10 @@ public:
         case FNAT_CMD_SET_DEST:
         case FNAT_CMD_DEL_DEST:
             change_dest(request);
+            return;
+        case FNAT_CMD_NEW_LADDR:
+        case FNAT_CMD_DEL_LADDR:
+            change_laddr(request);
             return;
         case FNAT_CMD_ZERO:
             if (request.service)
@@ -108,7 +123,8 @@ private:
     }
 
     static void check_scheduler(const ServiceSpec& spec, std::uint8_t command) {
-        const std::vector<std::string> known{"rr", "wrr", "lc", "wlc"};
+        const std::vector<std::string> known{"rr", "wrr",  "lc",    "wlc", "sed", "nq",  "dh",
+                                             "sh", "lblc", "lblcr", "mh",  "fo",  "ovf", "twos"};
         if (std::find(known.begin(), known.end(), spec.scheduler.value_or("wlc")) == known.end())
             refuse(command, ENOENT);
     }
@@ -137,8 +153,35 @@ private:
         apply(entry.service, spec);
     }
 
+    // The module's rule the order of -S and of the rollback follows: a
+    // FULLNAT destination needs a local address on its service (the errno
+    // here is the model's).
+    static void check_fullnat(const ServiceEntry& entry, const Request& request) {
+        if (request.command != FNAT_CMD_DEL_DEST &&
+            request.dest->forward == ForwardMethod::FullNat && entry.laddrs.empty())
+            refuse(request.command, EINVAL);
+    }
+
+    void change_laddr(const Request& request) {
+        ServiceEntry& entry = entry_of(request.service->key, request.command);
+        auto found =
+            std::find_if(entry.laddrs.begin(), entry.laddrs.end(), [&](const LocalAddress& laddr) {
+                return laddr.address == *request.laddr;
+            });
+        if (request.command == FNAT_CMD_NEW_LADDR) {
+            if (found != entry.laddrs.end())
+                refuse(request.command, EEXIST);
+            entry.laddrs.push_back(LocalAddress{*request.laddr, 0, 0, 0});
+        } else {
+            if (found == entry.laddrs.end())
+                refuse(request.command, ENOENT);
+            entry.laddrs.erase(found);
+        }
+    }
+
     void change_dest(const Request& request) {
         ServiceEntry& entry = entry_of(request.service->key, request.command);
+        check_fullnat(entry, request);
         const DestSpec& spec = *request.dest;
         auto found = std::find_if(entry.dests.begin(), entry.dests.end(),
                                   [&](const Dest& dest) { return dest.key == spec.key; });
@@ -173,6 +216,8 @@ std::string describe(const ModelApi& api) {
             << format_endpoint(service.key.address, service.key.port) << ' ' << service.scheduler
             << " flags=" << service.flags << " timeout=" << service.timeout
             << " netmask=" << int{service.netmask} << '\n';
+        for (const auto& laddr : entry.laddrs)
+            out << "  laddr " << to_string(laddr.address) << '\n';
         for (const auto& dest : entry.dests)
             out << "  dest " << format_endpoint(dest.key.address, dest.key.port)
                 << " fwd=" << static_cast<int>(dest.forward) << " w=" << dest.weight
@@ -200,7 +245,9 @@ Dest make_dest(Address address, std::uint16_t port, ForwardMethod forward, std::
 
 // Every kind of line -S prints: persistence with and without -M, a zero
 // port, UDP, each forwarding method (TUN with --tun-type), weight 0,
-// thresholds; and timeouts that are not the defaults.
+// thresholds; local addresses (added out of numeric order, which -S
+// keeps), one needed by the FULLNAT destination; and timeouts that are not
+// the defaults.
 ModelApi rich_model() {
     ModelApi api;
     const auto vip = [](std::uint8_t last) { return Address::ipv4(192, 168, 0, last); };
@@ -213,7 +260,9 @@ ModelApi rich_model() {
         ServiceEntry{test::make_service(ServiceKey{IPPROTO_TCP, vip(134), 80}, "wrr", 30, 16),
                      {make_dest(rip(6), 8080, ForwardMethod::Masquerade, 65535, 10, 5),
                       make_dest(rip(7), 8080, ForwardMethod::Masquerade, 0, 100),
-                      make_dest(rip(8), 9000, ForwardMethod::FullNat, 4, 30, 20)}});
+                      make_dest(rip(8), 9000, ForwardMethod::FullNat, 4, 30, 20)},
+                     {LocalAddress{Address::ipv4(10, 0, 9, 2), 5, 6, 7},
+                      LocalAddress{Address::ipv4(10, 0, 9, 1), 0, 0, 0}}});
     api.entries.push_back(
         ServiceEntry{test::make_service(ServiceKey{IPPROTO_TCP, vip(200), 0}, "wlc", 300), {}});
     api.entries.push_back(
@@ -238,6 +287,13 @@ TEST(Restore, SavedTableRoundTrips) {
     const std::string saved = save(original);
     ASSERT_NE(saved.find("--tun-type ipip"), std::string::npos) << saved;
     ASSERT_NE(saved.find(" -b -w 4 -x 30 -y 20"), std::string::npos) << saved;
+    // The local addresses right after their service, before its dests.
+    ASSERT_NE(saved.find("-A -t 192.168.0.134:80 -s wrr -p 30 -M 255.255.0.0\n"
+                         "-P -t 192.168.0.134:80 -z 10.0.9.2\n"
+                         "-P -t 192.168.0.134:80 -z 10.0.9.1\n"
+                         "-a -t 192.168.0.134:80 "),
+              std::string::npos)
+        << saved;
 
     ModelApi restored;
     restored.timeouts = original.timeouts;
@@ -249,6 +305,70 @@ TEST(Restore, SavedTableRoundTrips) {
     ModelApi same = rich_model();
     restore(same, "-C\n" + saved);
     EXPECT_EQ(describe(same), describe_sorted(original));
+}
+
+// Services with scheduler flags: sh's and mh's own names, a raw flag of
+// another scheduler, and SCHED3 of sh, which ipvsadm leaves unnamed.
+ModelApi sched_flags_model() {
+    ModelApi api;
+    auto add = [&](std::uint8_t last, const char* scheduler, std::uint32_t timeout,
+                   std::uint32_t flags) {
+        Service service = test::make_service(
+            ServiceKey{IPPROTO_TCP, Address::ipv4(192, 168, 0, last), 80}, scheduler, timeout);
+        service.flags |= flags;
+        api.entries.push_back(ServiceEntry{
+            service,
+            {make_dest(Address::ipv4(10, 0, 1, last), 80, ForwardMethod::DirectRoute, 1)}});
+    };
+    add(1, "sh", 360, FNAT_SVC_F_SCHED_SH_FALLBACK | FNAT_SVC_F_SCHED_SH_PORT);
+    add(2, "mh", 0, FNAT_SVC_F_SCHED_MH_PORT);
+    add(3, "rr", 0, FNAT_SVC_F_SCHED2);
+    add(4, "sh", 0, FNAT_SVC_F_SCHED3);
+    add(5, "wlc", 0, 0);
+    return api;
+}
+
+TEST(Restore, SchedFlagsRoundTrip) {
+    ModelApi original = sched_flags_model();
+    const std::string saved = save(original);
+    EXPECT_EQ(saved, "-A -t 192.168.0.1:80 -s sh -p 360 -b sh-fallback,sh-port\n"
+                     "-a -t 192.168.0.1:80 -r 10.0.1.1:80 -g -w 1\n"
+                     "-A -t 192.168.0.2:80 -s mh -b mh-port\n"
+                     "-a -t 192.168.0.2:80 -r 10.0.1.2:80 -g -w 1\n"
+                     "-A -t 192.168.0.3:80 -s rr -b flag-2\n"
+                     "-a -t 192.168.0.3:80 -r 10.0.1.3:80 -g -w 1\n"
+                     "-A -t 192.168.0.4:80 -s sh -b flag-3\n"
+                     "-a -t 192.168.0.4:80 -r 10.0.1.4:80 -g -w 1\n"
+                     "-A -t 192.168.0.5:80 -s wlc\n"
+                     "-a -t 192.168.0.5:80 -r 10.0.1.5:80 -g -w 1\n");
+    ModelApi restored;
+    restore(restored, saved);
+    EXPECT_EQ(describe(restored), describe(original));
+    EXPECT_EQ(save(restored), saved);
+}
+
+TEST(Restore, EditServiceReplacesTheSchedFlags) {
+    ModelApi api;
+    restore(api, "-A -t 10.0.0.1:80 -s sh -b sh-port\n"
+                 "-A -t 10.0.0.2:80 -s sh -b sh-port\n"
+                 "-E -t 10.0.0.1:80 -s sh -b sh-fallback\n"
+                 "-E -t 10.0.0.2:80 -s sh\n");
+    EXPECT_EQ(save(api), "-A -t 10.0.0.1:80 -s sh -b sh-fallback\n"
+                         "-A -t 10.0.0.2:80 -s sh\n");
+}
+
+TEST(Restore, BadSchedFlagsLineChangesNothing) {
+    ModelApi api = sched_flags_model();
+    const std::string before = describe(api);
+    std::istringstream in("-C\n-A -t 10.0.0.1:80 -s rr -b sh-port\n");
+    try {
+        parse_restore_input(in);
+        ADD_FAILURE() << "accepted";
+    } catch (const RestoreError& error) {
+        EXPECT_EQ(std::string(error.what()), "line 2: incompatible scheduler flag `sh-port'");
+    }
+    EXPECT_EQ(describe(api), before);
+    EXPECT_TRUE(api.executed.empty());
 }
 
 TEST(Restore, OnlyChangingCommandsAreSent) {
@@ -346,6 +466,8 @@ TEST(Restore, CommandsThatDoNotChangeTheTableAreRefused) {
         {"-S -n", "-S (--save) is not allowed in restore input"},
         {"-L -n", "-L (--list) is not allowed in restore input"},
         {"-l --timeout", "-L (--list) is not allowed in restore input"},
+        {"-G", "-G (--get-laddr) is not allowed in restore input"},
+        {"--get-laddr -t 10.0.0.1:80", "-G (--get-laddr) is not allowed in restore input"},
         {"-h", "-h (--help) is not allowed in restore input"},
         {"-v", "-v (--version) is not allowed in restore input"},
     };
@@ -387,6 +509,59 @@ TEST(Restore, KernelErrorRollsBackToThePreviousTable) {
     }
 }
 
+TEST(Restore, LocalAddressLinesAreReplayed) {
+    ModelApi api;
+    restore(api, "-A -t 10.0.0.1:80 -s rr\n"
+                 "-P -t 10.0.0.1:80 -z 10.0.9.3\n"
+                 "--add-laddr --tcp-service 10.0.0.1:80 --laddr 10.0.9.1\n"
+                 "-P -t 10.0.0.1:80 -z 10.0.9.2\n"
+                 "-Q -t 10.0.0.1:80 -z 10.0.9.3\n"
+                 "-a -t 10.0.0.1:80 -r 10.0.1.1:8080 -b -w 2\n");
+    EXPECT_EQ(save(api), "-A -t 10.0.0.1:80 -s rr\n"
+                         "-P -t 10.0.0.1:80 -z 10.0.9.1\n"
+                         "-P -t 10.0.0.1:80 -z 10.0.9.2\n"
+                         "-a -t 10.0.0.1:80 -r 10.0.1.1:8080 -b -w 2\n");
+    ASSERT_EQ(api.executed.size(), 6U);
+    EXPECT_EQ(api.executed[1],
+              (Request{FNAT_CMD_NEW_LADDR,
+                       false,
+                       ServiceSpec{
+                           ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 80}, {}, {}, {}, {}},
+                       {},
+                       {},
+                       Address::ipv4(10, 0, 9, 3)}));
+    EXPECT_EQ(api.executed[4].command, FNAT_CMD_DEL_LADDR);
+}
+
+TEST(Restore, LocalAddressErrorsRollBack) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        // Already there (the snapshot's), then again after a change.
+        {"-Q -t 192.168.0.134:80 -z 10.0.9.2\n"
+         "-P -t 192.168.0.240:80 -z 10.0.9.9\n"
+         "-P -t 192.168.0.240:80 -z 10.0.9.9\n",
+         "line 3: Local address already exists"},
+        {"-C\n-P -t 192.168.0.134:80 -z 10.0.9.2\n", "line 2: Service not defined"},
+        {"-P -t 192.168.0.240:80 -z 10.0.9.9\n-Q -t 192.168.0.240:80 -z 10.0.9.8\n",
+         "line 2: No such local address"},
+        {"-D -t 192.168.0.240:80\n-Q -t 192.168.0.240:80 -z 10.0.9.9\n",
+         "line 2: Service not defined"},
+        // After a flush the rollback must re-create the local addresses
+        // before the FULLNAT destination that needs one.
+        {"-C\n-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.1 -b\n",
+         "line 3: Invalid operation (possibly a wrong fnat module version)"},
+    };
+    for (const auto& [input, message] : cases) {
+        ModelApi api = rich_model();
+        const std::string before = describe(api);
+        ASSERT_NE(before.find("  laddr 10.0.9.2\n  laddr 10.0.9.1\n"), std::string::npos);
+        const Failure failure = restore_failure(api, input);
+        EXPECT_TRUE(failure.failed_in_kernel) << input;
+        EXPECT_EQ(failure.what, message) << input;
+        EXPECT_EQ(failure.rollback_error, "") << input;
+        EXPECT_EQ(describe(api), before) << input; // local addresses in their order
+    }
+}
+
 TEST(Restore, DuplicateServiceAfterAFlushRollsBack) {
     ModelApi api = rich_model();
     const std::string before = describe(api);
@@ -418,6 +593,15 @@ TEST(Restore, UnknownSchedulerRollsBack) {
     EXPECT_EQ(describe(api), before);
 }
 
+TEST(Restore, RollbackKeepsTheSchedFlags) {
+    ModelApi api = sched_flags_model();
+    const std::string before = describe(api);
+    const Failure failure = restore_failure(api, "-C\n"
+                                                 "-A -t 10.0.0.1:80 -s nope\n");
+    EXPECT_EQ(failure.what, "line 2: Scheduler not found");
+    EXPECT_EQ(describe(api), before);
+}
+
 TEST(Restore, FailedRollbackIsReported) {
     ModelApi api = rich_model();
     api.fail_when = [](const Request& request) {
@@ -438,12 +622,24 @@ TEST(Restore, SnapshotIsTakenBeforeTheFirstRequest) {
     ASSERT_EQ(snapshot.services.size(), 4U);
     EXPECT_EQ(snapshot.services[0].service.key.address, Address::ipv4(192, 168, 0, 240));
     EXPECT_EQ(snapshot.services[1].dests.size(), 3U);
+    ASSERT_EQ(snapshot.services[1].laddrs.size(), 2U);
+    EXPECT_EQ(snapshot.services[1].laddrs[0], (LocalAddress{Address::ipv4(10, 0, 9, 2), 5, 6, 7}));
+    EXPECT_TRUE(snapshot.services[0].laddrs.empty());
 
     ModelApi other;
     restore_snapshot(other, snapshot);
     EXPECT_EQ(describe(other), describe(api));
     EXPECT_EQ(other.executed.front().command, FNAT_CMD_FLUSH);
     EXPECT_EQ(other.executed.back().command, FNAT_CMD_SET_TIMEOUT);
+    // The second service: -A, its local addresses in order, then its dests.
+    std::vector<std::uint8_t> commands;
+    for (const auto& request : other.executed)
+        if (request.service && request.service->key == snapshot.services[1].service.key)
+            commands.push_back(request.command);
+    EXPECT_EQ(commands, (std::vector<std::uint8_t>{FNAT_CMD_NEW_SERVICE, FNAT_CMD_NEW_LADDR,
+                                                   FNAT_CMD_NEW_LADDR, FNAT_CMD_NEW_DEST,
+                                                   FNAT_CMD_NEW_DEST, FNAT_CMD_NEW_DEST}));
+    EXPECT_EQ(other.executed[5].laddr, Address::ipv4(10, 0, 9, 2));
 }
 
 } // namespace

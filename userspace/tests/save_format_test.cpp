@@ -37,12 +37,24 @@ ServiceKey udp(Address address, std::uint16_t port) {
     return ServiceKey{IPPROTO_UDP, address, port};
 }
 
-// Every kind of service and destination fnat has, in -L order.
+Service with_flags(Service service, std::uint32_t flags) {
+    service.flags |= flags;
+    return service;
+}
+
+// Every kind of service and destination fnat has, scheduler flags and local
+// addresses, in -L order.
 Table full_table() {
     Table table;
-    table.info = Info{FNAT_VERSION_CODE, 4096, 5};
+    table.info = Info{FNAT_VERSION_CODE, 4096, 6};
     table.services.push_back(
-        ServiceEntry{make_service(tcp(Address::ipv4(10, 9, 9, 9), 0), "sh", 1, 0), {}});
+        ServiceEntry{with_flags(make_service(tcp(Address::ipv4(10, 9, 9, 9), 0), "sh", 1, 0),
+                                FNAT_SVC_F_SCHED_SH_FALLBACK | FNAT_SVC_F_SCHED_SH_PORT),
+                     {}});
+    table.services.push_back(
+        ServiceEntry{with_flags(make_service(tcp(Address::ipv4(10, 9, 9, 10), 80), "mh"),
+                                FNAT_SVC_F_SCHED_MH_PORT | FNAT_SVC_F_SCHED3),
+                     {dest(Address::ipv4(10, 9, 8, 1), 80, ForwardMethod::DirectRoute)}});
     table.services.push_back(
         ServiceEntry{make_service(tcp(Address::ipv4(172, 16, 1, 111), 80), "rr"),
                      {dest(Address::ipv4(172, 16, 1, 134), 80, ForwardMethod::Tunnel),
@@ -51,7 +63,9 @@ Table full_table() {
         make_service(tcp(Address::ipv4(172, 16, 1, 134), 80), "wrr", 30, 16),
         {dest(Address::ipv4(172, 16, 1, 135), 80, ForwardMethod::Masquerade, 2),
          dest(Address::ipv4(172, 16, 1, 136), 8080, ForwardMethod::Masquerade, 65535, 10, 5),
-         dest(Address::ipv4(172, 16, 1, 137), 8443, ForwardMethod::FullNat, 0, 0, 4)}});
+         dest(Address::ipv4(172, 16, 1, 137), 8443, ForwardMethod::FullNat, 0, 0, 4)},
+        {LocalAddress{Address::ipv4(172, 16, 9, 2), 1, 2, 3},
+         LocalAddress{Address::ipv4(172, 16, 9, 1), 0, 0, 0}}});
     table.services.push_back(
         ServiceEntry{make_service(tcp(Address::ipv4(192, 168, 0, 240), 80), "rr", 20),
                      {dest(Address::ipv4(192, 168, 0, 223), 80, ForwardMethod::DirectRoute),
@@ -64,11 +78,15 @@ Table full_table() {
 }
 
 const char* const kFullTableSaved =
-    "-A -t 10.9.9.9:0 -s sh -p 1 -M 0.0.0.0\n"
+    "-A -t 10.9.9.9:0 -s sh -p 1 -M 0.0.0.0 -b sh-fallback,sh-port\n"
+    "-A -t 10.9.9.10:80 -s mh -b mh-port,flag-3\n"
+    "-a -t 10.9.9.10:80 -r 10.9.8.1:80 -g -w 1\n"
     "-A -t 172.16.1.111:80 -s rr\n"
     "-a -t 172.16.1.111:80 -r 172.16.1.134:80 -i -w 1 --tun-type ipip\n"
     "-a -t 172.16.1.111:80 -r 172.16.1.135:80 -i -w 3 --tun-type ipip -x 10\n"
     "-A -t 172.16.1.134:80 -s wrr -p 30 -M 255.255.0.0\n"
+    "-P -t 172.16.1.134:80 -z 172.16.9.2\n"
+    "-P -t 172.16.1.134:80 -z 172.16.9.1\n"
     "-a -t 172.16.1.134:80 -r 172.16.1.135:80 -m -w 2\n"
     "-a -t 172.16.1.134:80 -r 172.16.1.136:8080 -m -w 65535 -x 10 -y 5\n"
     "-a -t 172.16.1.134:80 -r 172.16.1.137:8443 -b -w 0 -y 4\n"
@@ -86,6 +104,33 @@ TEST(SaveFormat, EmptyTablePrintsNothing) {
     Table table;
     table.info = Info{FNAT_VERSION_CODE, 4096, 0};
     EXPECT_EQ(format_save(table), "");
+}
+
+TEST(SaveFormat, LocalAddressesFollowTheServiceLine) {
+    Table table;
+    const ServiceKey vip = tcp(Address::ipv4(192, 168, 0, 240), 80);
+    table.services.push_back(
+        ServiceEntry{make_service(vip, "rr"),
+                     {dest(Address::ipv4(192, 168, 0, 223), 8080, ForwardMethod::FullNat, 2)},
+                     {LocalAddress{Address::ipv4(10, 0, 9, 2), 7, 8, 9}, // counters are never saved
+                      LocalAddress{Address::ipv4(10, 0, 9, 1), 0, 0, 0}}});
+    table.services.push_back(
+        ServiceEntry{make_service(udp(Address::ipv4(192, 168, 0, 53), 53), "wlc"),
+                     {},
+                     {LocalAddress{Address::ipv4(10, 0, 9, 3), 0, 0, 0}}});
+    EXPECT_EQ(format_save(table), "-A -t 192.168.0.240:80 -s rr\n"
+                                  "-P -t 192.168.0.240:80 -z 10.0.9.2\n"
+                                  "-P -t 192.168.0.240:80 -z 10.0.9.1\n"
+                                  "-a -t 192.168.0.240:80 -r 192.168.0.223:8080 -b -w 2\n"
+                                  "-A -u 192.168.0.53:53 -s wlc\n"
+                                  "-P -u 192.168.0.53:53 -z 10.0.9.3\n");
+}
+
+TEST(SaveFormat, Ipv6LocalAddressHasNoBrackets) {
+    const Address vip = parse_endpoint("[2001:db8::1]").address;
+    EXPECT_EQ(format_save_laddr_line(make_service(tcp(vip, 80), "rr"),
+                                     LocalAddress{parse_endpoint("2001:db8::9").address, 0, 0, 0}),
+              "-P -t [2001:db8::1]:80 -z 2001:db8::9\n");
 }
 
 TEST(SaveFormat, ServiceWithoutDests) {
@@ -140,6 +185,32 @@ TEST(SaveFormat, ThresholdsOnlyWhenSet) {
               "-a -t 10.0.0.1:80 -r 10.0.1.1:80 -g -w 1 -y 7\n");
 }
 
+TEST(SaveFormat, SchedFlagsAfterThePersistence) {
+    // ipvsadm 1.31: "-A %s -s %s", " -p %u", " -M %s", then " -b " and the
+    // flags as its listing names them.
+    const ServiceKey vip = tcp(Address::ipv4(10, 0, 0, 1), 80);
+    EXPECT_EQ(format_save_service_line(with_flags(make_service(vip, "sh"), FNAT_SVC_F_SCHED2)),
+              "-A -t 10.0.0.1:80 -s sh -b sh-port\n");
+    EXPECT_EQ(format_save_service_line(
+                  with_flags(make_service(vip, "sh", 360, 24), FNAT_SVC_F_SCHED_SH_FALLBACK)),
+              "-A -t 10.0.0.1:80 -s sh -p 360 -M 255.255.255.0 -b sh-fallback\n");
+    EXPECT_EQ(
+        format_save_service_line(with_flags(make_service(vip, "mh"), FNAT_SVC_F_SCHED_MH_FALLBACK |
+                                                                         FNAT_SVC_F_SCHED_MH_PORT)),
+        "-A -t 10.0.0.1:80 -s mh -b mh-fallback,mh-port\n");
+    EXPECT_EQ(format_save_service_line(
+                  with_flags(make_service(vip, "rr", 60), FNAT_SVC_F_SCHED1 | FNAT_SVC_F_SCHED3)),
+              "-A -t 10.0.0.1:80 -s rr -p 60 -b flag-1,flag-3\n");
+}
+
+TEST(SaveFormat, ShFlag3IsSavedAsFlag3) {
+    // ipvsadm prints "-b " with nothing after it, which no ipvsadm can read
+    // back; fnatadm names it so that -R restores it.
+    EXPECT_EQ(format_save_service_line(with_flags(
+                  make_service(tcp(Address::ipv4(10, 0, 0, 1), 80), "sh"), FNAT_SVC_F_SCHED3)),
+              "-A -t 10.0.0.1:80 -s sh -b flag-3\n");
+}
+
 TEST(SaveFormat, UnknownProtocolIsIpvsadmsPlaceholder) {
     EXPECT_EQ(format_save_service_line(
                   make_service(ServiceKey{IPPROTO_SCTP, Address::ipv4(10, 0, 0, 1), 80}, "rr")),
@@ -182,6 +253,16 @@ TEST(SaveFormat, EachLineIsTheCommandThatRebuildsItsEntry) {
             EXPECT_EQ(add_service.service->netmask, svc.netmask);
         } else {
             EXPECT_FALSE(add_service.service->timeout.has_value());
+        }
+        for (const auto& laddr : entry.laddrs) {
+            ASSERT_LT(next, requests.size());
+            const Request& add_laddr = requests[next++];
+            EXPECT_EQ(add_laddr, (Request{FNAT_CMD_NEW_LADDR,
+                                          false,
+                                          ServiceSpec{svc.key, {}, {}, {}, {}},
+                                          {},
+                                          {},
+                                          laddr.address}));
         }
         for (const auto& d : entry.dests) {
             ASSERT_LT(next, requests.size());
