@@ -3,7 +3,7 @@
 #   make demo     boot the test VM and show fnat configured from the seeds
 #   make check    every test layer; ends with "check: N passed, M failed"
 #   make          fnat.ko (for KVER) and fnatadm
-#   make install  fnatadm and fnat.ko into DESTDIR/PREFIX
+#   make install  fnatadm, fnat-toa (real servers) and fnat.ko into DESTDIR/PREFIX
 
 KVER ?= $(shell scripts/kver.sh 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KVER)
@@ -35,6 +35,7 @@ demo: all
 
 install: all
 	install -D -m 0755 $(BUILD)/userspace/fnatadm $(DESTDIR)$(PREFIX)/sbin/fnatadm
+	install -D -m 0755 $(BUILD)/userspace/fnat-toa $(DESTDIR)$(PREFIX)/sbin/fnat-toa
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=extra modules_install
 

@@ -94,7 +94,9 @@ for layer in "${layers[@]}"; do
 			timed e2e tests/vm/run-e2e.sh --kver "$kver" \
 				--module kmod/fnat.ko --bin build/userspace/fnatadm \
 				--bin build/userspace/fnat-nlprobe \
-				--bin build/userspace/fnat-traffic
+				--bin build/userspace/fnat-traffic \
+				--bin build/userspace/fnat-toa \
+				--bin build/userspace/fnat-toa-test
 		fi
 		count e2e "$logs/e2e.log"
 		;;

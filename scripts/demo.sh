@@ -12,4 +12,5 @@ case "${1:-}" in
 esac
 [ -n "$kver" ] || kver=$(scripts/kver.sh)
 exec tests/vm/run.sh --kver "$kver" --scenario demo \
-	--module kmod/fnat.ko --bin build/userspace/fnatadm
+	--module kmod/fnat.ko --bin build/userspace/fnatadm \
+	--bin build/userspace/fnat-toa

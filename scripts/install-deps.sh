@@ -15,7 +15,9 @@ pkgs=(
 	bc flex bison libelf-dev libssl-dev python3 rsync xz-utils
 	ipvsadm			# reference behaviour, only ever run inside the VM
 	iptables		# copied into the test VM's initramfs (xtables-nft-multi), never run here
+	tcpdump			# copied into the test VM's initramfs (TOA on the wire), never run here
 	dpkg-dev
+	clang libbpf-dev bpftool	# fnat-toa: BPF programs, libbpf skeleton
 )
 
 missing=()

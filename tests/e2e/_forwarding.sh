@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2154 # t0 and the topology variables
 # tests/e2e/_forwarding.sh: the forwarding checks every balancer must pass,
-# sourced after lib.sh and _topo.sh by ipvs_reference.sh (LB=ipvsadm, which
+# sourced after lib.sh, _topo.sh and _traffic.sh by ipvs_reference.sh (LB=ipvsadm, which
 # proves the topologies and the checks) and fnat_forwarding.sh (LB=fnatadm).
 #
 # run_mode NAME builds topology NAME (nat, dr, tun), configures the services
@@ -28,20 +28,6 @@ split() {
 				fail "rs$i did not answer $n times from $CLIENT: $out"
 		fi
 	done
-}
-
-# answered OUT rsN: how many exchanges rsN answered in report OUT.
-answered() {
-	if [[ "$1" =~ server\ $2:\ ([0-9]+)\ answered ]]; then
-		echo "${BASH_REMATCH[1]}"
-	else
-		echo 0
-	fi
-}
-
-# established NS N: NS has N established TCP connections on local port PORT.
-established() {
-	[ "$(ip netns exec "$1" ss -Htn state established "( sport = :$PORT )" | wc -l)" -eq "$2" ]
 }
 
 # lap TEXT: prints TEXT with the seconds since the mode started.

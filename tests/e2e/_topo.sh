@@ -5,33 +5,36 @@
 #   . "$(dirname "$0")/lib.sh"
 #   . "$(dirname "$0")/_topo.sh"
 #
-# Three topologies, one for each of the classic LVS forwarding methods, as the
+# Four topologies, one for each forwarding method: the classic LVS ones as the
 # seeds set them up (NAT, DR with arp_ignore/arp_announce, TUN over ipip). Each
 # is built from network namespaces `client`, `director`, `rs1`, `rs2`, plus
 # `switch` (the L2 segments: one bridge per segment, one veth pair per host
 # port) and, for TUN, `router`. Only one topology is up at a time:
 #
-#   topo_nat | topo_dr | topo_tun   build it, start the real servers
+#   topo_nat | topo_dr | topo_tun | topo_fullnat
+#                                   build it, start the real servers
 #   topo_down                       stop the servers, delete the namespaces,
 #                                   check that none is left
 #
 # After topo_*: VIP (the virtual address the client connects to), RIP1, RIP2
 # (the real servers' addresses), CLIENT (the client's address), PORT (the TCP
-# and UDP port of the service and of the real servers), TOPO (nat, dr, tun).
+# and UDP port of the service and of the real servers), TOPO (nat, dr, tun,
+# fullnat); for FULLNAT also LIP1, LIP2 (the director's local addresses).
 # On rs1 and rs2 `fnat-traffic serve --tcp PORT --udp PORT --name rsN` runs
 # (output in $LIB_TMP/rsN.out) until topo_down or the end of the scenario;
-# with TOPO_SERVE=http, busybox httpd serves a page saying rsN instead.
+# with TOPO_SERVE=http, busybox httpd serves a page saying rsN instead, and
+# /cgi-bin/whoami saying which client address the server sees.
 #
 # The balancer is whatever $LB names (default ipvsadm; fnatadm takes the same
 # arguments): `lb ARGS...` runs `$LB ARGS...` in the director namespace and
 # must succeed; lb_load / lb_unload load and unload the kernel side. The
-# scenario configures the service itself (the forwarding method flag -m/-g/-i
+# scenario configures the service itself (the forwarding method flag -m/-g/-i/-b
 # is the one thing that differs between topologies: $LB_FWD).
 
 LB=${LB:-ipvsadm}
 TOPO_SERVE=${TOPO_SERVE:-traffic}
 PORT=80
-CLIENT='' VIP='' RIP1='' RIP2='' LB_FWD='' # set by topo_*, read by the scenarios
+CLIENT='' VIP='' RIP1='' RIP2='' LB_FWD='' LIP1='' LIP2='' # set by topo_*, read by the scenarios
 _topo_ns=()
 _topo_serve_pids=()
 TOPO=
@@ -147,8 +150,15 @@ _topo_serve() {
 	_topo_serve_pids=()
 	if [ "$TOPO_SERVE" = http ]; then
 		for n in rs1 rs2; do
-			mkdir -p "$LIB_TMP/www-$n"
+			mkdir -p "$LIB_TMP/www-$n/cgi-bin"
 			echo "$n" >"$LIB_TMP/www-$n/index.html"
+			# /cgi-bin/whoami: the client address the server's socket reports.
+			cat >"$LIB_TMP/www-$n/cgi-bin/whoami" <<-EOF
+				#!/bin/sh
+				printf 'Content-Type: text/plain\r\n\r\n'
+				echo "$n sees client \$REMOTE_ADDR:\$REMOTE_PORT"
+			EOF
+			chmod +x "$LIB_TMP/www-$n/cgi-bin/whoami"
 			ip netns exec "$n" busybox httpd -f -p "$PORT" -h "$LIB_TMP/www-$n" &
 			_topo_serve_pids+=($!)
 		done
@@ -344,5 +354,42 @@ topo_tun() {
 	_topo_ping director $RIP1 $RIP2
 	_topo_ping rs1 $CLIENT
 	_topo_ping rs2 $CLIENT
+	_topo_serve
+}
+
+# topo_fullnat: FULLNAT. The client and the director's outside interface
+# share a segment; the real servers sit in another L3 network with no route
+# to the client at all (no default route), reachable from the director's
+# inside interface, which also holds the two local addresses LIP1 and LIP2
+# the real servers see connections come from. No forwarding on the director.
+#
+#     client                    director                         switch: br0
+#   +-----------+          +--------------------+            +------------+
+#   | eth0      |  veth    | eth0 10.0.1.1/24   |            |            |
+#   | 10.0.1.2  |----------|  + VIP 10.0.1.100  |            |            |
+#   | /24       |          | eth1 10.0.6.1/24   |------------| br0-director|
+#   +-----------+          |  + LIP 10.0.6.101  |            | br0-rs1    |--+
+#                          |  + LIP 10.0.6.102  |            | br0-rs2    |-+|
+#                          +--------------------+            +------------+ ||
+#     rs1  eth0 10.0.6.11/24, no default route  -----------------------------+|
+#     rs2  eth0 10.0.6.12/24, no default route  ------------------------------+
+#
+# Service: $LB -A -t 10.0.1.100:80 -s rr; -P -z 10.0.6.10x; -a -r 10.0.6.1x:80 -b.
+topo_fullnat() {
+	_topo_begin fullnat client director switch rs1 rs2
+	CLIENT=10.0.1.2 VIP=10.0.1.100 RIP1=10.0.6.11 RIP2=10.0.6.12 LB_FWD=-b
+	LIP1=10.0.6.101 LIP2=10.0.6.102
+	_topo_link client eth0 director eth0
+	must ip -n client addr add $CLIENT/24 dev eth0
+	must ip -n director addr add 10.0.1.1/24 dev eth0
+	must ip -n director addr add $VIP/24 dev eth0
+	_topo_bridge br0
+	_topo_port br0 director eth1 10.0.6.1/24
+	must ip -n director addr add $LIP1/24 dev eth1
+	must ip -n director addr add $LIP2/24 dev eth1
+	_topo_port br0 rs1 eth0 $RIP1/24
+	_topo_port br0 rs2 eth0 $RIP2/24
+	_topo_ping client 10.0.1.1 $VIP
+	_topo_ping director $RIP1 $RIP2
 	_topo_serve
 }

@@ -4,8 +4,10 @@
 # own network namespace, wired as the seeds draw it); the director balances
 # VIP:80 round robin over the two web servers; the client fetches the page
 # six times and the answers alternate rs1, rs2, ...; then the counters and
-# the connection table, and weights. Also run by `make check`, so the demo
-# stays true.
+# the connection table, and weights. Then FULLNAT: the real servers in a
+# network of their own with no route to the client, reached from the
+# director's local addresses, and still seeing the client's address (TOA,
+# read by fnat-toa). Also run by `make check`, so the demo stays true.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 LB=fnatadm
@@ -76,6 +78,46 @@ echo "$out"
 
 step "the same configuration as JSON, then clear it"
 on director fnatadm -Ln --json
+on director fnatadm -C
+topo_down
+
+step "FULLNAT: the real servers sit in another network, with no route to the client"
+topo_fullnat
+echo "client $CLIENT -> VIP $VIP:$PORT -> director's local addresses $LIP1, $LIP2 -> rs1 $RIP1, rs2 $RIP2"
+on rs1 ip route
+
+step "the real servers run fnat-toa, so their applications see the client's own address"
+grep -q "^[^ ]* /sys/fs/cgroup cgroup2 " /proc/mounts || must mount -t cgroup2 none /sys/fs/cgroup
+grep -q "^[^ ]* /sys/fs/bpf bpf " /proc/mounts || must mount -t bpf bpf /sys/fs/bpf
+echo "[root@rs1 ~]# fnat-toa attach"
+must fnat-toa attach
+on_exit "fnat-toa detach >/dev/null 2>&1 || true"
+
+step "the director balances VIP:80 from two local addresses (-P), forwarding FULLNAT (-b)"
+on director fnatadm -A -t "$VIP:$PORT" -s rr
+on director fnatadm -P -t "$VIP:$PORT" -z "$LIP1"
+on director fnatadm -P -t "$VIP:$PORT" -z "$LIP2"
+on director fnatadm -a -t "$VIP:$PORT" -r "$RIP1:$PORT" -b
+on director fnatadm -a -t "$VIP:$PORT" -r "$RIP2:$PORT" -b
+on director fnatadm -Ln
+
+step "the client asks each server who it is talking to"
+echo "[root@client ~]# for i in 1 2 3 4; do wget -q -O - http://$VIP/cgi-bin/whoami; done"
+answers=()
+for i in 1 2 3 4; do
+	answers+=("$(must ip netns exec client busybox wget -q -O - "http://$VIP/cgi-bin/whoami")")
+done
+printf '%s\n' "${answers[@]}"
+# busybox httpd listens on IPv6 as well, so it sees the IPv4-mapped form.
+for i in 0 1 2 3; do
+	[[ "${answers[i]}" =~ ^rs[12]\ sees\ client\ (\[::ffff:)?${CLIENT//./\\.}\]?: ]] ||
+		fail "a server did not see the client's address: ${answers[i]}"
+done
+[ "${answers[0]%% *}" != "${answers[1]%% *}" ] || fail "the answers do not alternate"
+
+step "the local addresses' use, and the connections"
+on director fnatadm -G
+on director fnatadm -Lnc
 on director fnatadm -C
 topo_down
 lb_unload

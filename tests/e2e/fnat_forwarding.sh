@@ -19,17 +19,14 @@
 LB=fnatadm
 # shellcheck source=_topo.sh
 . "$(dirname "$0")/_topo.sh"
+# shellcheck source=_traffic.sh
+. "$(dirname "$0")/_traffic.sh"
 # shellcheck source=_forwarding.sh
 . "$(dirname "$0")/_forwarding.sh"
 
 # conntrack_count: conntrack entries in the director's namespace.
 conntrack_count() {
 	ip netns exec director cat /proc/sys/net/netfilter/nf_conntrack_count
-}
-
-# drops REASON: the director's drop counter for REASON.
-drops() {
-	ip netns exec director fnatadm -L --drops | awk -v r="$1" '$1 == r { print $2 }'
 }
 
 # conns_gone PATTERN: no connection listed matches PATTERN.
@@ -96,11 +93,6 @@ check_expiry() {
 	lb --set 7440 120 300
 }
 
-# max_latency_ms OUT: the largest exchange latency in fnat-traffic's report OUT, in ms.
-max_latency_ms() {
-	grep -o 'max [0-9.]* ms' <<<"$1" | awk '{ v = int($2); if (v > m) m = v } END { print m + 0 }'
-}
-
 check_port_reuse() {
 	local out ms
 	step "nat: a client reusing its port while the director holds the old connection in TIME_WAIT gets through at once"
@@ -135,18 +127,8 @@ check_icmp_error() {
 }
 
 check_frag_needed() {
-	local out
 	step "nat: the real servers' segment has MTU 1000: frag-needed reaches the client"
-	must ip -n director link set eth1 mtu 1000
-	out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 4 --bytes 20000 \
-		--seed 14)
-	echo "$out"
-	[[ "$out" == *"result: 4 ok, 0 failed"* ]] || fail "not 4 ok: $out"
-	out=$(ip -n client route get "$VIP")
-	echo "$out"
-	[[ "$out" == *"mtu 1000"* ]] || fail "the client did not learn the path MTU: $out"
-	[ "$(drops frag_needed)" -gt 0 ] || fail "no frag_needed drop counted"
-	must ip -n director link set eth1 mtu 1500
+	expect_pmtu_learned 14
 }
 
 check_garbage() {

@@ -10,6 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=_topo.sh
 . "$(dirname "$0")/_topo.sh"
+# shellcheck source=_traffic.sh
+. "$(dirname "$0")/_traffic.sh"
 # shellcheck source=_forwarding.sh
 . "$(dirname "$0")/_forwarding.sh"
 

@@ -177,8 +177,13 @@ expect_contains "$(printf '  -> %-28s %-10u %-10u' 10.0.1.2:53 9 7)" ipvsadm -Ln
 must ipvsadm -C
 
 step "round trip: each saved line replayed by fnatadm rebuilds the table"
-# fnat-only: FULLNAT. A lower threshold without an upper one means nothing
-# and is refused, as IPVS refuses it.
+# fnat-only: FULLNAT, which needs a local address of the service first. A
+# lower threshold without an upper one means nothing and is refused, as IPVS
+# refuses it.
+must_fail "FULLNAT needs a local address" fnatadm -a -t 172.16.1.134:80 -b -r 172.16.1.138:9000
+must ip link set lo up
+must ip addr add 172.16.1.200/32 dev lo
+must fnatadm -P -t 172.16.1.134:80 -z 172.16.1.200
 must_fail "Lower threshold must not exceed the upper threshold" \
 	fnatadm -a -t 172.16.1.134:80 -b -r 172.16.1.138:9000 -w 4 -y 20
 must fnatadm -a -t 172.16.1.134:80 -b -r 172.16.1.138:9000 -w 4 -x 30 -y 20
@@ -193,8 +198,8 @@ while read -r line; do
 	must fnatadm $line
 	lines=$((lines + 1))
 done <"$LIB_TMP/saved"
-# 7 services and 11 destinations.
-[ "$lines" -eq 18 ] || fail "replayed $lines lines, expected 18"
+# 7 services, 1 local address and 11 destinations.
+[ "$lines" -eq 19 ] || fail "replayed $lines lines, expected 19"
 must fnatadm -S -n >"$LIB_TMP/resaved"
 diff -u "$LIB_TMP/saved" "$LIB_TMP/resaved" || fail "the replayed table saves differently"
 must fnatadm -L -n --json >"$LIB_TMP/after.json"

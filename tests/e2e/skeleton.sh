@@ -66,6 +66,9 @@ expect_contains "  -> $RS2:80             Route   0      0          0" fnatadm -
 step "DR and TUN take the service port, as ipvsadm"
 must fnatadm -A -t 10.1.1.1:443 -s wlc
 must fnatadm -a -t 10.1.1.1:443 -r 10.1.2.1:8443 -i
+must ip link set lo up
+must ip addr add 10.1.9.1/32 dev lo
+must fnatadm -P -t 10.1.1.1:443 -z 10.1.9.1
 must fnatadm -a -t 10.1.1.1:443 -r 10.1.2.2 -b
 expect_output "$title
 TCP  10.1.1.1:443 wlc
