@@ -13,6 +13,7 @@
 #include <linux/jiffies.h>
 #include <linux/random.h>
 #include <linux/skbuff.h>
+#include <net/netfilter/ipv4/nf_reject.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/tcp.h>
 #include "fnat_core.h"
@@ -29,6 +30,30 @@
 static u32 fnat_laddr_seed __read_mostly;
 
 static bool fnat_expire_nodest __read_mostly;
+static bool fnat_reject_no_dest __read_mostly;
+
+bool fnat_core_reject_no_dest(void)
+{
+	return READ_ONCE(fnat_reject_no_dest);
+}
+
+void fnat_core_set_reject_no_dest(bool on)
+{
+	WRITE_ONCE(fnat_reject_no_dest, on);
+}
+
+/* No dest for a new connection: counted, and refused if so configured. */
+static void fnat_core_no_dest(struct fnat_netns *fn, struct sk_buff *skb,
+			      const struct fnat_pkt *p)
+{
+	fnat_drop_count(fn, FNAT_DROP_NO_DEST);
+	if (!fnat_core_reject_no_dest())
+		return;
+	if (p->tuple.protocol == IPPROTO_TCP)
+		nf_send_reset(fn->net, NULL, skb, NF_INET_LOCAL_IN);
+	else
+		nf_send_unreach(skb, ICMP_PORT_UNREACH, NF_INET_LOCAL_IN);
+}
 
 bool fnat_core_expire_nodest_conn(void)
 {
@@ -313,7 +338,7 @@ static u32 fnat_core_seq_delta(const struct sk_buff *skb,
  */
 static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 					    struct fnat_service *svc,
-					    const struct sk_buff *skb,
+					    struct sk_buff *skb,
 					    const struct fnat_pkt *p)
 {
 	struct fnat_sched_ctx ctx = {
@@ -342,7 +367,7 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 			dest = NULL;
 	}
 	if (!dest) {
-		fnat_drop_count(fn, FNAT_DROP_NO_DEST);
+		fnat_core_no_dest(fn, skb, p);
 		return NULL;
 	}
 	fnat_core_reply_tuple(p, dest, &reply);

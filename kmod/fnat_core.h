@@ -19,6 +19,15 @@ struct sk_buff;
 bool fnat_core_expire_nodest_conn(void);
 void fnat_core_set_expire_nodest_conn(bool on);
 
+/*
+ * reject_no_dest (sysfs): a new connection for a service with no dest
+ * available is refused (TCP reset, ICMP port unreachable for UDP) instead
+ * of dropped, so clients fail at once rather than after retries. Counted
+ * as no_dest either way.
+ */
+bool fnat_core_reject_no_dest(void);
+void fnat_core_set_reject_no_dest(bool on);
+
 /* PRE_ROUTING: marks fnat's packets untracked; drops malformed ones. */
 unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb);
 /* LOCAL_IN: requests to a VIP, and ICMP errors about replies. */

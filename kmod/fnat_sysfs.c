@@ -16,6 +16,10 @@
  *			was deleted are dropped and the connection expired,
  *			so the client reconnects to another (default 0:
  *			such connections continue until they end)
+ *	reject_no_dest	1 or 0: a new connection to a service with no dest
+ *			available gets a TCP reset or an ICMP port
+ *			unreachable (default 0: it is dropped, and the
+ *			client retries)
  *	expire_quiescent_template
  *			1 or 0: persistence templates stop pinning clients
  *			to a dest whose weight is 0 (default 0: they keep
@@ -138,11 +142,33 @@ static ssize_t expire_quiescent_template_store(struct kobject *kobj,
 static struct kobj_attribute fnat_attr_expire_quiescent_template =
 	__ATTR_RW(expire_quiescent_template);
 
+static ssize_t reject_no_dest_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", fnat_core_reject_no_dest());
+}
+
+static ssize_t reject_no_dest_store(struct kobject *kobj,
+				    struct kobj_attribute *attr,
+				    const char *buf, size_t count)
+{
+	bool on;
+
+	if (fnat_sysfs_bool(buf, &on))
+		return -EINVAL;
+	fnat_core_set_reject_no_dest(on);
+	return count;
+}
+
+static struct kobj_attribute fnat_attr_reject_no_dest =
+	__ATTR_RW(reject_no_dest);
+
 static struct attribute *fnat_attrs[] = {
 	&fnat_attr_lport_range.attr,
 	&fnat_attr_toa.attr,
 	&fnat_attr_expire_nodest_conn.attr,
 	&fnat_attr_expire_quiescent_template.attr,
+	&fnat_attr_reject_no_dest.attr,
 	NULL,
 };
 

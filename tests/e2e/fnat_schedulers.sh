@@ -2,7 +2,9 @@
 # Scheduling that operators rely on, with real connections in the seeds' NAT
 # network (the schedulers' choices themselves are checked against reference
 # implementations in KUnit):
-# - sh and dh keep one client, or one destination, on one real server;
+# - sh and dh keep one client, or one destination, on one real server, and
+#   sh-port spreads a client's connections; lblc keeps a destination on one;
+# - lc, wlc, sed and nq send new connections away from a server holding one;
 # - persistence (-p) keeps a client on one server across connections, and
 #   lets go once the template expires;
 # - weight 0 with persistence: the template still pins the client (a
@@ -11,7 +13,9 @@
 # - an upper threshold (-x) stops new connections to a server while it has
 #   that many, and scheduling resumes when they are gone;
 # - expire_nodest_conn: a UDP flow whose server was deleted moves to
-#   another server after one lost datagram, and keeps its server when off.
+#   another server after one lost datagram, and keeps its server when off;
+# - no dest available: the connection is dropped, or with reject_no_dest
+#   refused at once (TCP reset, ICMP port unreachable).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 LB=fnatadm
@@ -34,6 +38,11 @@ one_server() {
 	else
 		fail "split $a/$b over two servers, not one: $out"
 	fi
+}
+
+# one_established: rs1 or rs2 has one established connection.
+one_established() {
+	established rs1 1 || established rs2 1
 }
 
 # tcp N SEED [ARGS...]: N TCP exchanges from the client; prints the report.
@@ -62,6 +71,36 @@ step "dh: connections to one VIP all go to one server"
 lb -E -t "$VIP:$PORT" -s dh
 out=$(tcp 20 2)
 one_server "$out" 20 >/dev/null
+
+step "sh-port: the source port in the hash spreads one client's connections"
+lb -E -t "$VIP:$PORT" -s sh -b sh-port
+lb -Ln
+out=$(tcp 20 20)
+echo "$out"
+if [ "$(answered "$out" rs1)" -eq 0 ] || [ "$(answered "$out" rs2)" -eq 0 ]; then
+	fail "sh-port kept all 20 connections on one server"
+fi
+
+step "lblc: connections to one destination address stay on one server"
+lb -E -t "$VIP:$PORT" -s lblc
+out=$(tcp 20 21)
+one_server "$out" 20 >/dev/null
+sleep 3 # the connections above leave TIME_WAIT (tcpfin 2 s)
+
+for sched in lc wlc sed nq; do
+	step "$sched: with a connection held open on one server, new ones go to the other"
+	lb -E -t "$VIP:$PORT" -s "$sched"
+	ip netns exec client fnat-traffic connect --tcp "$VIP:$PORT" --count 1 --bytes 10 \
+		--hold-ms 3000 --seed 22 >"$LIB_TMP/held.out" 2>&1 &
+	held=$!
+	wait_until 10 one_established
+	if established rs1 1; then busy=rs1 idle=rs2; else busy=rs2 idle=rs1; fi
+	out=$(tcp 4 23)
+	echo "$out"
+	[ "$(one_server "$out" 4)" = "$idle" ] || fail "$sched sent new connections to the busy $busy"
+	wait "$held" || fail "the held connection failed: $(cat "$LIB_TMP/held.out")"
+	sleep 3
+done
 
 step "persistence: -p 3 keeps the client on one server; 3 s after its last packet it is free"
 lb -E -t "$VIP:$PORT" -s rr -p 3
@@ -136,6 +175,27 @@ out=$(udp 14)
 echo 0 >/sys/kernel/fnat/expire_nodest_conn
 out=$(lb -L --drops)
 [[ "$out" =~ dest_deleted\ +1 ]] || fail "the dropped datagram was not counted: $out"
+
+step "no dest available: dropped by default, refused at once with reject_no_dest"
+lb -e -t "$VIP:$PORT" -r "$RIP1:$PORT" -m -w 0
+lb -e -t "$VIP:$PORT" -r "$RIP2:$PORT" -m -w 0
+out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 1 --bytes 10 \
+	--timeout-ms 1500 --allow-failures)
+echo "$out"
+[[ "$out" == *"connect-timeout 1"* ]] || fail "a connection with no dest was not dropped"
+echo 1 >/sys/kernel/fnat/reject_no_dest
+out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 1 --bytes 10 \
+	--timeout-ms 1500 --allow-failures)
+echo "$out"
+[[ "$out" == *"refused 1"* ]] || fail "TCP was not refused"
+lb -D -u "$VIP:$PORT"
+lb -A -u "$VIP:$PORT" -s rr
+out=$(must in_ns client fnat-traffic connect --udp "$VIP:$PORT" --count 1 --bytes 10 \
+	--source-port-range 25100-25100 --timeout-ms 1500 --allow-failures)
+echo "$out"
+[[ "$out" == *"refused 1"* ]] || fail "UDP was not refused"
+echo 0 >/sys/kernel/fnat/reject_no_dest
+must_fail "Invalid argument" sh -c "echo 2 >/sys/kernel/fnat/reject_no_dest"
 
 step "clear and tear down"
 lb -C

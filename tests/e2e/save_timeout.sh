@@ -10,7 +10,9 @@ KO=/lib/modules/$FNAT_KVER/extra/fnat.ko
 NOBODY="--reuid=65534 --regid=65534 --clear-groups"
 
 step "load fnat"
-must modprobe nf_defrag_ipv4 # fnat.ko's dependency, which insmod does not load
+# insmod loads no dependencies (modprobe would): load fnat.ko's first.
+IFS=, read -ra deps <<<"$(modinfo -F depends "$KO")"
+[ "${#deps[@]}" -eq 0 ] || must modprobe -a "${deps[@]}"
 must insmod "$KO"
 expect_contains "fnat" cat /proc/modules
 on_exit "rmmod fnat 2>/dev/null || true"
