@@ -3,7 +3,8 @@
 #   make demo     boot the test VM and show fnat configured from the seeds
 #   make check    every test layer; ends with "check: N passed, M failed"
 #   make          fnat.ko (for KVER) and fnatadm
-#   make install  fnatadm, fnat-toa (real servers) and fnat.ko into DESTDIR/PREFIX
+#   make install  fnatadm, its man page, fnat-toa (real servers) and fnat.ko into DESTDIR/PREFIX
+#   make uninstall  removes what make install installed
 
 KVER ?= $(shell scripts/kver.sh 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KVER)
@@ -12,7 +13,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps kmod userspace check demo install clean help
+.PHONY: all deps kmod userspace check demo install uninstall clean help
 
 all: kmod userspace
 
@@ -36,12 +37,21 @@ demo: all
 install: all
 	install -D -m 0755 $(BUILD)/userspace/fnatadm $(DESTDIR)$(PREFIX)/sbin/fnatadm
 	install -D -m 0755 $(BUILD)/userspace/fnat-toa $(DESTDIR)$(PREFIX)/sbin/fnat-toa
+	install -D -m 0644 docs/fnatadm.8 $(DESTDIR)$(PREFIX)/share/man/man8/fnatadm.8
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=extra modules_install
+
+# The module as modules_install put it (compressed when the headers' config
+# says so); run depmod -a afterwards, as after make install.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/fnatadm $(DESTDIR)$(PREFIX)/sbin/fnat-toa
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/fnatadm.8
+	@test -n "$(KVER)" || { echo "uninstall: no KVER, fnat.ko left in place" >&2; exit 1; }
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/extra/fnat.ko $(DESTDIR)/lib/modules/$(KVER)/extra/fnat.ko.*
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,7s/^# \{0,1\}//p' Makefile
+	@sed -n '3,8s/^# \{0,1\}//p' Makefile

@@ -17,6 +17,7 @@ pkgs=(
 	iptables		# copied into the test VM's initramfs (xtables-nft-multi), never run here
 	tcpdump			# copied into the test VM's initramfs (TOA on the wire), never run here
 	dpkg-dev
+	groff-base		# fnatadm_cli test: docs/fnatadm.8 formats without warnings
 	clang libbpf-dev bpftool	# fnat-toa: BPF programs, libbpf skeleton
 )
 

@@ -6,7 +6,7 @@
 #   sh-port spreads a client's connections; lblc keeps a destination on one;
 # - lc, wlc, sed and nq send new connections away from a server holding one;
 # - persistence (-p) keeps a client on one server across connections, and
-#   lets go once the template expires;
+#   lets go once the template expires; -M groups a client network;
 # - weight 0 with persistence: the template still pins the client (a
 #   drained server sees its sessions through) until expire_quiescent_template
 #   is set;
@@ -117,6 +117,31 @@ out=$(tcp 20 4)
 second=$(one_server "$out" 20)
 echo "then pinned to $second"
 [ "$first" != "$second" ] || fail "the expired template still pinned the client (rr should move it)"
+
+step "-M 255.255.255.0: the clients of one /24 share a server; with /32 they do not"
+# A second client address: the client's route picks it as the source.
+must ip -n client addr add 10.0.1.3/24 dev eth0
+sleep 4 # the -p 3 template of 10.0.1.2 above expires
+from() {
+	must ip -n client route change 10.0.1.0/24 dev eth0 src "$1"
+}
+lb -E -t "$VIP:$PORT" -s rr -p 30 -M 255.255.255.0
+out=$(tcp 5 30)
+a=$(one_server "$out" 5)
+from 10.0.1.3
+out=$(tcp 5 31)
+echo "$out"
+[[ "$out" == *"peers 10.0.1.3,"* ]] || fail "the connections did not come from 10.0.1.3"
+[ "$(one_server "$out" 5)" = "$a" ] || fail "10.0.1.3 did not share 10.0.1.2's server"
+lb -E -t "$VIP:$PORT" -s rr -p 30
+out=$(tcp 1 32)
+b=$(one_server "$out" 1)
+from "$CLIENT"
+out=$(tcp 1 33)
+[ "$(one_server "$out" 1)" != "$b" ] || fail "with a /32 mask both clients got one server"
+must ip -n client addr del 10.0.1.3/24 dev eth0
+out=$(lb -Lnc)
+grep NONE <<<"$out"
 
 step "weight 0 with persistence: the template keeps pinning; expire_quiescent_template lets go"
 out=$(tcp 1 5)

@@ -597,11 +597,11 @@ private:
             throw UsageError("options conflicts in the list command");
         if (command.list_conns && command.thresholds)
             throw UsageError("options conflicts in the list command");
-        // ipvsadm -Lc --persistent-conn lists the persistence templates, which
-        // fnat's connection dump does not hold.
+        // ipvsadm -Lc --persistent-conn adds persistence-engine data, which fnat
+        // has none of; fnat's -Lc lists the templates themselves (state NONE).
         if (command.list_conns && command.persistent_conn)
-            throw UsageError("-c --persistent-conn: the persistence templates listing is not "
-                             "supported yet");
+            throw UsageError("-c --persistent-conn: there are no persistence engines; -Lnc "
+                             "lists the persistence templates (state NONE)");
         if (is_service_command(command.kind) && command.service->port == 0 && !command.persistent)
             throw UsageError("Zero port specified for non-persistent service");
         if (tun_type_->count() > 0 && command.forward != ForwardMethod::Tunnel)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The fnatadm binary's glue: what goes to stdout and stderr, and exit codes
 # (0 ok, 1 kernel or output error, 2 usage). Only paths that do not need
-# fnat.ko; -v works with or without the module.
+# fnat.ko; -v works with or without the module. Then docs/fnatadm.8 against
+# fnatadm -h.
 # Usage: fnatadm_cli_test.sh PATH/TO/fnatadm VERSION
 set -u
 fnatadm=$1
@@ -95,6 +96,62 @@ if [[ -w /dev/full ]]; then
     else
         echo "FAIL write-error: exit $rc, stderr '$err'"
         failures=$((failures + 1))
+    fi
+fi
+
+# The man page, docs/fnatadm.8, must keep up with the tool: every long option
+# `fnatadm -h` prints appears in it (as \-\-name or --name, in any font), its
+# .TH names this version, and groff (mandoc too, when installed) formats it
+# without a warning.
+manpage="$(dirname "$0")/../../docs/fnatadm.8"
+if [[ ! -r $manpage ]]; then
+    echo "FAIL manpage: $manpage not found"
+    failures=$((failures + 1))
+else
+    # The page's text with \- as - and font escapes (\fB, \fR, \f(CW) gone.
+    mantext=$(sed -e 's/\\-/-/g' -e 's/\\f([A-Z][A-Z]//g' -e 's/\\f[A-Z1-4]//g' "$manpage")
+    helptext=$("$fnatadm" -h)
+    options=$(grep -oE -- '--[a-z][a-z0-9-]*[a-z0-9]' <<<"$helptext" | sort -u)
+    missing=()
+    for option in $options; do
+        grep -qE -- "(^|[^a-z0-9-])${option}([^a-z0-9-]|\$)" <<<"$mantext" || missing+=("$option")
+    done
+    if [[ -z $options ]]; then
+        echo "FAIL manpage-options: no long option found in fnatadm -h"
+        failures=$((failures + 1))
+    elif [[ ${#missing[@]} -gt 0 ]]; then
+        echo "FAIL manpage-options: docs/fnatadm.8 does not mention ${missing[*]}"
+        failures=$((failures + 1))
+    else
+        echo "ok   manpage-options ($(wc -w <<<"$options") long options)"
+    fi
+    if grep -qE "^\.TH FNATADM 8 \"[^\"]*\" \"fnat $version\"" "$manpage"; then
+        echo "ok   manpage-version"
+    else
+        echo "FAIL manpage-version: .TH of docs/fnatadm.8 does not say \"fnat $version\""
+        failures=$((failures + 1))
+    fi
+    if command -v groff >/dev/null; then
+        warnings=$(groff -man -Tutf8 -ww -z "$manpage" 2>&1)
+        if [[ -z $warnings ]]; then
+            echo "ok   manpage-groff"
+        else
+            echo "FAIL manpage-groff: groff -man -ww warns:"
+            echo "$warnings"
+            failures=$((failures + 1))
+        fi
+    else
+        echo "skip manpage-groff: groff is not installed (apt-get install groff-base)"
+    fi
+    if command -v mandoc >/dev/null; then
+        warnings=$(mandoc -Tlint -Wwarning "$manpage" 2>&1)
+        if [[ -z $warnings ]]; then
+            echo "ok   manpage-mandoc"
+        else
+            echo "FAIL manpage-mandoc: mandoc -Tlint warns:"
+            echo "$warnings"
+            failures=$((failures + 1))
+        fi
     fi
 fi
 

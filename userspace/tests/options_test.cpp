@@ -1098,8 +1098,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "--stop-daemon: connection synchronization is not supported yet"},
         Rejection{{"-L", "--daemon"}, "--daemon: connection synchronization is not supported yet"},
         Rejection{{"-Lc", "--persistent-conn"},
-                  "-c --persistent-conn: the persistence templates listing is not supported "
-                  "yet"},
+                  "-c --persistent-conn: there are no persistence engines; -Lnc lists the "
+                  "persistence templates (state NONE)"},
         Rejection{{"-A", "-f", "1"},
                   "-f (--fwmark-service): firewall-mark services are not supported yet"},
         Rejection{{"-A", "-f", "1", "-6"},
