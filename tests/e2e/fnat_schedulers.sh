@@ -3,7 +3,8 @@
 # network (the schedulers' choices themselves are checked against reference
 # implementations in KUnit):
 # - sh and dh keep one client, or one destination, on one real server, and
-#   sh-port spreads a client's connections; lblc keeps a destination on one;
+#   sh-port spreads a client's connections; lblc and lblcr keep a
+#   destination on one;
 # - lc, wlc, sed and nq send new connections away from a server holding one;
 # - persistence (-p) keeps a client on one server across connections, and
 #   lets go once the template expires; -M groups a client network;
@@ -81,10 +82,12 @@ if [ "$(answered "$out" rs1)" -eq 0 ] || [ "$(answered "$out" rs2)" -eq 0 ]; the
 	fail "sh-port kept all 20 connections on one server"
 fi
 
-step "lblc: connections to one destination address stay on one server"
-lb -E -t "$VIP:$PORT" -s lblc
-out=$(tcp 20 21)
-one_server "$out" 20 >/dev/null
+for sched in lblc lblcr; do
+	step "$sched: connections to one destination address stay on one server"
+	lb -E -t "$VIP:$PORT" -s "$sched"
+	out=$(tcp 20 21)
+	one_server "$out" 20 >/dev/null
+done
 sleep 3 # the connections above leave TIME_WAIT (tcpfin 2 s)
 
 for sched in lc wlc sed nq; do
