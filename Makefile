@@ -2,6 +2,7 @@
 #
 #   make demo     boot the test VM and show fnat configured from the seeds
 #   make check    every test layer; ends with "check: N passed, M failed"
+#   make bench    fnat against IPVS in the VM; writes docs/benchmarks.md
 #   make          fnat.ko (for KVER) and fnatadm
 #   make install  fnatadm, its man page, fnat-toa (real servers) and fnat.ko into DESTDIR/PREFIX
 #   make uninstall  removes what make install installed
@@ -13,7 +14,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps kmod userspace check demo install uninstall clean help
+.PHONY: all deps kmod userspace check demo bench install uninstall clean help
 
 all: kmod userspace
 
@@ -33,6 +34,10 @@ check:
 
 demo: all
 	@bash scripts/demo.sh --kver "$(KVER)"
+
+# BENCH_ARGS: scripts/bench.sh's options, e.g. BENCH_ARGS="--rounds 5".
+bench: all
+	@bash scripts/bench.sh --kver "$(KVER)" $(BENCH_ARGS)
 
 install: all
 	install -D -m 0755 $(BUILD)/userspace/fnatadm $(DESTDIR)$(PREFIX)/sbin/fnatadm
@@ -54,4 +59,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,8s/^# \{0,1\}//p' Makefile
+	@sed -n '3,9s/^# \{0,1\}//p' Makefile

@@ -19,6 +19,7 @@
 #include <linux/atomic.h>
 #include <linux/refcount.h>
 #include <linux/netfilter.h>
+#include <net/dst_cache.h>
 #include <uapi/fnat.h>
 #include "fnat_stats.h"
 
@@ -84,6 +85,15 @@ enum {
  * the list holds one reference and each connection one. It holds one on
  * its service, whose counters its connections' packets feed.
  */
+/* A dest's route caches: see fnat_dest.dst_cache. */
+enum {
+	FNAT_DEST_DST_PLAIN,
+	FNAT_DEST_DST_KNOWN_NH,
+	FNAT_DEST_DST_FULLNAT,
+	FNAT_DEST_DST_FULLNAT_SLOTS = 4,
+	FNAT_DEST_DST_SLOTS = FNAT_DEST_DST_FULLNAT + FNAT_DEST_DST_FULLNAT_SLOTS,
+};
+
 struct fnat_dest {
 	struct list_head	list;		/* in svc->dests, RCU */
 	refcount_t		refcnt;
@@ -98,6 +108,12 @@ struct fnat_dest {
 	atomic_t		inact_conns;
 	atomic_t		persist_conns;
 	struct fnat_stats	stats;
+	/*
+	 * Routes to the dest, per CPU (fnat_xmit.c): one for NAT and TUN,
+	 * one for DR (the dest as next hop), and FULLNAT's by local address
+	 * slot, since the source address is part of the route.
+	 */
+	struct dst_cache	dst_cache[FNAT_DEST_DST_SLOTS];
 	struct rcu_head		rcu;
 };
 
@@ -124,6 +140,8 @@ struct fnat_laddr {
 	atomic_t		conns;
 	atomic64_t		conflicts;
 	atomic64_t		exhausted;
+	/* Which of a dest's FULLNAT route caches this address uses. */
+	u8			dst_slot;
 	struct rcu_head		rcu;
 };
 

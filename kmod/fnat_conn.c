@@ -9,6 +9,7 @@
  * grace period.
  */
 #include <linux/jhash.h>
+#include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -20,6 +21,51 @@
 #define FNAT_CONN_LOCK_BITS	10
 /* Expired entries a sweep frees per pass over one bucket. */
 #define FNAT_CONN_GC_BATCH	16
+
+/*
+ * Entries come from their own cache: packed without kmalloc's rounding up
+ * to a power of two, and visible as "fnat_conn" in /proc/slabinfo. Every
+ * table shares it; the first creates it and the last destroys it.
+ */
+static struct kmem_cache *fnat_conn_cache;
+static unsigned int fnat_conn_cache_users;
+static DEFINE_MUTEX(fnat_conn_cache_mutex);
+
+static int fnat_conn_cache_get(void)
+{
+	int err = 0;
+
+	mutex_lock(&fnat_conn_cache_mutex);
+	if (!fnat_conn_cache_users) {
+		fnat_conn_cache = kmem_cache_create("fnat_conn",
+						    sizeof(struct fnat_conn),
+						    0, 0, NULL);
+		if (!fnat_conn_cache)
+			err = -ENOMEM;
+	}
+	if (!err)
+		fnat_conn_cache_users++;
+	mutex_unlock(&fnat_conn_cache_mutex);
+	return err;
+}
+
+static void fnat_conn_cache_put(void)
+{
+	mutex_lock(&fnat_conn_cache_mutex);
+	if (!--fnat_conn_cache_users) {
+		/* Entries freed after a grace period must be back first. */
+		rcu_barrier();
+		kmem_cache_destroy(fnat_conn_cache);
+		fnat_conn_cache = NULL;
+	}
+	mutex_unlock(&fnat_conn_cache_mutex);
+}
+
+static void fnat_conn_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(fnat_conn_cache,
+			container_of(head, struct fnat_conn, rcu));
+}
 
 static u32 fnat_tuple_hash(const struct fnat_conn_table *t,
 			   const struct net *net,
@@ -54,9 +100,13 @@ struct fnat_conn_table *fnat_conn_table_create(unsigned int bits,
 	unsigned int i, nlocks = 1U << min(bits, FNAT_CONN_LOCK_BITS);
 	struct fnat_conn_table *t;
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
+	if (fnat_conn_cache_get())
 		return NULL;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t) {
+		fnat_conn_cache_put();
+		return NULL;
+	}
 	t->bits = bits;
 	t->buckets = kvcalloc(1U << bits, sizeof(*t->buckets), GFP_KERNEL);
 	t->locks = kvcalloc(nlocks, sizeof(*t->locks), GFP_KERNEL);
@@ -64,6 +114,7 @@ struct fnat_conn_table *fnat_conn_table_create(unsigned int bits,
 		kvfree(t->buckets);
 		kvfree(t->locks);
 		kfree(t);
+		fnat_conn_cache_put();
 		return NULL;
 	}
 	for (i = 0; i < (1U << bits); i++)
@@ -151,7 +202,7 @@ struct fnat_conn *fnat_conn_alloc(struct fnat_conn_table *t, struct net *net,
 	if (!t->max_conns)
 		atomic_inc(&t->count);
 
-	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	c = kmem_cache_zalloc(fnat_conn_cache, GFP_ATOMIC);
 	if (!c) {
 		atomic_dec(&t->count);
 		return ERR_PTR(-ENOMEM);
@@ -192,13 +243,16 @@ static atomic_t *fnat_conn_dest_counter(struct fnat_conn *c)
  */
 void fnat_conn_set_active(struct fnat_conn *c, bool active)
 {
+	/* Most packets change nothing: no lock for them. */
+	if (READ_ONCE(c->active) == active)
+		return;
 	spin_lock_bh(&c->lock);
 	if (c->active != active && !c->dead && c->dest && !c->is_template) {
 		atomic_dec(fnat_conn_dest_counter(c));
-		c->active = active;
+		WRITE_ONCE(c->active, active);
 		atomic_inc(fnat_conn_dest_counter(c));
 	} else {
-		c->active = active;
+		WRITE_ONCE(c->active, active);
 	}
 	spin_unlock_bh(&c->lock);
 }
@@ -318,6 +372,36 @@ struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
 }
 
 /*
+ * The data path's lookup: like fnat_conn_lookup() but without taking a
+ * reference, for callers inside an RCU read-side section (netfilter hooks
+ * run in one) that are done with the entry before it ends. An entry and
+ * what it points to (dest, local address, template) are freed only after
+ * a grace period, so they stay valid that long even if the entry leaves
+ * the table meanwhile; one already on its way out is not returned.
+ */
+struct fnat_conn *fnat_conn_find_rcu(struct fnat_conn_table *t,
+				     const struct net *net,
+				     const struct fnat_tuple *tp,
+				     unsigned long now,
+				     enum fnat_conn_dir *dir)
+{
+	struct fnat_conn_hnode *hn;
+	struct fnat_conn *c;
+	u32 h = fnat_tuple_hash(t, net, tp);
+
+	hlist_for_each_entry_rcu(hn, &t->buckets[h], node) {
+		c = fnat_hnode_conn(hn);
+		if (!net_eq(read_pnet(&c->net), net) ||
+		    !fnat_tuple_equal(&c->tuple[hn->dir], tp) ||
+		    fnat_conn_expired(c, now) || !refcount_read(&c->refcnt))
+			continue;
+		*dir = hn->dir;
+		return c;
+	}
+	return NULL;
+}
+
+/*
  * Finds the live connection a packet with tuple @tp belongs to, and in
  * which direction it travels. Returns it with a reference, or NULL.
  */
@@ -358,7 +442,7 @@ void fnat_conn_put(struct fnat_conn *c)
 		fnat_laddr_put(c->laddr);
 	if (c->tmpl)
 		fnat_conn_put(c->tmpl);
-	kfree_rcu(c, rcu);
+	call_rcu(&c->rcu, fnat_conn_free_rcu);
 }
 
 /* Takes @c out of the table (idempotent); the caller's reference stays. */
@@ -457,6 +541,11 @@ static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 	while (budget--) {
 		unsigned int b = *posp;
 
+		/* Most buckets of a roomy table are empty: no more for them. */
+		if (!READ_ONCE(t->buckets[b].first)) {
+			*posp = (b + 1) & (size - 1);
+			continue;
+		}
 		do {
 			n = 0;
 			more = false;
@@ -513,4 +602,5 @@ void fnat_conn_table_destroy(struct fnat_conn_table *t)
 	kvfree(t->buckets);
 	kvfree(t->locks);
 	kfree(t);
+	fnat_conn_cache_put();
 }

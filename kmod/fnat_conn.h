@@ -111,6 +111,11 @@ struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,
 				   const struct fnat_tuple *orig,
 				   const struct fnat_tuple *reply,
 				   unsigned long expires, unsigned long now);
+struct fnat_conn *fnat_conn_find_rcu(struct fnat_conn_table *t,
+				     const struct net *net,
+				     const struct fnat_tuple *tp,
+				     unsigned long now,
+				     enum fnat_conn_dir *dir);
 struct fnat_conn *fnat_conn_lookup(struct fnat_conn_table *t,
 				   const struct net *net,
 				   const struct fnat_tuple *tuple,

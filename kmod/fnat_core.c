@@ -31,6 +31,17 @@ static u32 fnat_laddr_seed __read_mostly;
 
 static bool fnat_expire_nodest __read_mostly;
 static bool fnat_reject_no_dest __read_mostly;
+static bool fnat_fast_path __read_mostly = true;
+
+bool fnat_core_fast_path(void)
+{
+	return READ_ONCE(fnat_fast_path);
+}
+
+void fnat_core_set_fast_path(bool on)
+{
+	WRITE_ONCE(fnat_fast_path, on);
+}
 
 bool fnat_core_reject_no_dest(void)
 {
@@ -91,7 +102,10 @@ static void fnat_icmp_lookup_tuple(const struct fnat_pkt *p,
 	tp->dport = p->inner.sport;
 }
 
-/* The connection @p belongs to, with a reference, and its direction. */
+/*
+ * The connection @p belongs to and its direction; no reference is taken,
+ * so the caller uses it only within the hook (see fnat_conn_find_rcu()).
+ */
 static struct fnat_conn *fnat_core_lookup(struct fnat_netns *fn,
 					  const struct fnat_pkt *p,
 					  enum fnat_conn_dir *dir)
@@ -100,13 +114,13 @@ static struct fnat_conn *fnat_core_lookup(struct fnat_netns *fn,
 
 	if (fnat_is_icmp_err(p)) {
 		fnat_icmp_lookup_tuple(p, &tp);
-		return fnat_conn_lookup(fnat_conns(), fn->net, &tp, jiffies,
-					dir);
+		return fnat_conn_find_rcu(fnat_conns(), fn->net, &tp, jiffies,
+					  dir);
 	}
 	if (p->flags & FNAT_PKT_F_NO_L4 || p->tuple.protocol == IPPROTO_ICMP)
 		return NULL;
-	return fnat_conn_lookup(fnat_conns(), fn->net, &p->tuple, jiffies,
-				dir);
+	return fnat_conn_find_rcu(fnat_conns(), fn->net, &p->tuple, jiffies,
+				  dir);
 }
 
 static struct fnat_service *fnat_core_svc(struct fnat_netns *fn,
@@ -161,6 +175,10 @@ static void fnat_untrack(struct sk_buff *skb)
 		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
 }
 
+static unsigned int fnat_core_fast(struct fnat_netns *fn,
+				   struct fnat_conn *c, enum fnat_conn_dir dir,
+				   struct sk_buff *skb, struct fnat_pkt *p);
+
 unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb)
 {
 	enum fnat_conn_dir dir;
@@ -178,8 +196,9 @@ unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb)
 	}
 	c = fnat_core_lookup(fn, &p, &dir);
 	if (c) {
-		fnat_conn_put(c);
 		fnat_untrack(skb);
+		if (fnat_core_fast_path())
+			return fnat_core_fast(fn, c, dir, skb, &p);
 	} else if (!fnat_is_icmp_err(&p) && !(p.flags & FNAT_PKT_F_NO_L4) &&
 		   fnat_core_svc(fn, &p)) {
 		fnat_untrack(skb);
@@ -210,17 +229,20 @@ static void fnat_core_track(struct fnat_netns *fn, struct fnat_conn *c,
 			.established	= READ_ONCE(fn->timeout_tcp),
 			.fin_wait	= READ_ONCE(fn->timeout_tcp_fin),
 		};
+		enum fnat_tcp_event ev;
 		enum fnat_tcp_state st;
 		u8 f = p->tcp_flags;
 
-		spin_lock_bh(&c->lock);
-		st = fnat_tcp_next(c->state, path,
-				   fnat_tcp_event(f & TCPHDR_SYN,
-						  f & TCPHDR_ACK,
-						  f & TCPHDR_FIN,
-						  f & TCPHDR_RST));
-		WRITE_ONCE(c->state, st);
-		spin_unlock_bh(&c->lock);
+		ev = fnat_tcp_event(f & TCPHDR_SYN, f & TCPHDR_ACK,
+				    f & TCPHDR_FIN, f & TCPHDR_RST);
+		st = READ_ONCE(c->state);
+		/* Most segments keep the state: no lock for them. */
+		if (fnat_tcp_next(st, path, ev) != st) {
+			spin_lock_bh(&c->lock);
+			st = fnat_tcp_next(c->state, path, ev);
+			WRITE_ONCE(c->state, st);
+			spin_unlock_bh(&c->lock);
+		}
 		fnat_conn_set_active(c, fnat_tcp_state_active(st));
 		timeout = fnat_tcp_timeout(st, &set);
 	} else {
@@ -255,11 +277,10 @@ static bool fnat_core_tuple_busy(const struct fnat_tuple *tp, void *arg)
 	struct fnat_conn *c;
 	bool busy;
 
-	c = fnat_conn_lookup(fnat_conns(), fn->net, tp, jiffies, &dir);
+	c = fnat_conn_find_rcu(fnat_conns(), fn->net, tp, jiffies, &dir);
 	if (!c)
 		return false;
 	busy = !fnat_conn_replaceable(c, jiffies);
-	fnat_conn_put(c);
 	return busy;
 }
 
@@ -473,6 +494,52 @@ static unsigned int fnat_core_fullnat_reply(struct fnat_netns *fn,
 	return fnat_xmit_fullnat_reply(fn, c, skb, p);
 }
 
+/*
+ * The fast path: a packet of a connection the slow path has admitted is
+ * forwarded from PRE_ROUTING, without the input route lookup, local
+ * delivery and a second parse and lookup in LOCAL_IN (or FORWARD for NAT
+ * replies). What it leaves to the slow path: a SYN (a new connection, or
+ * a closed one's port reused), ICMP errors, a connection whose dest is
+ * gone when expire_nodest_conn is on, DR and TUN replies (not ours), and
+ * any packet that needs an ICMP answer, which needs the input route. So
+ * INPUT and FORWARD rules see every connection's first packet, as an
+ * "ESTABLISHED -j ACCEPT" rule would let the rest by; with fast_path off
+ * (sysfs) they see every packet, as with IPVS.
+ */
+static unsigned int fnat_core_fast(struct fnat_netns *fn,
+				   struct fnat_conn *c, enum fnat_conn_dir dir,
+				   struct sk_buff *skb, struct fnat_pkt *p)
+{
+	unsigned int len = skb->len, v;
+	enum fnat_tcp_path path;
+
+	if (fnat_is_icmp_err(p) || (p->flags & FNAT_PKT_F_FRAG))
+		return NF_ACCEPT;
+	p->flags |= FNAT_PKT_F_FAST;
+	if (dir == FNAT_DIR_ORIG) {
+		if (fnat_core_is_syn(p) ||
+		    (fnat_core_expire_nodest_conn() &&
+		     test_bit(FNAT_DEST_F_DELETED, &c->dest->flags)))
+			return NF_ACCEPT;
+		path = fnat_core_orig_path(c);
+		v = fnat_core_xmit(fn, c, skb, p);
+	} else if (c->fwd_method == FNAT_FWD_FULLNAT) {
+		path = FNAT_TCP_PATH_REPLY;
+		v = fnat_xmit_fullnat_reply(fn, c, skb, p);
+	} else if (c->fwd_method == FNAT_FWD_NAT) {
+		path = FNAT_TCP_PATH_REPLY;
+		v = fnat_xmit_nat_reply(fn, c, skb, p);
+	} else {
+		return NF_ACCEPT;
+	}
+	if (v == FNAT_XMIT_SLOW_PATH)
+		return NF_ACCEPT;
+	/* Dropped or sent, the packet was the connection's. */
+	fnat_core_track(fn, c, path, p);
+	fnat_core_count(fn, c, dir == FNAT_DIR_ORIG, len);
+	return v;
+}
+
 unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
 {
 	struct fnat_service *svc = NULL;
@@ -493,24 +560,19 @@ unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
 		 * FULLNAT replies come to a local address; NAT ones travel
 		 * FORWARD, so one to the director is not ours.
 		 */
-		v = NF_ACCEPT;
 		if (c->fwd_method == FNAT_FWD_FULLNAT)
-			v = fnat_core_fullnat_reply(fn, c, skb, &p);
-		fnat_conn_put(c);
-		return v;
+			return fnat_core_fullnat_reply(fn, c, skb, &p);
+		return NF_ACCEPT;
 	}
 	if (fnat_is_icmp_err(&p)) {
 		if (!c)
 			return NF_ACCEPT;
 		fnat_core_count(fn, c, true, skb->len);
-		v = fnat_core_xmit(fn, c, skb, &p);
-		fnat_conn_put(c);
-		return v;
+		return fnat_core_xmit(fn, c, skb, &p);
 	}
 	if (c && fnat_core_expire_nodest_conn() &&
 	    test_bit(FNAT_DEST_F_DELETED, &c->dest->flags)) {
 		fnat_conn_unlink(fnat_conns(), c);
-		fnat_conn_put(c);
 		return fnat_drop(fn, FNAT_DROP_DEST_DELETED);
 	}
 	if (c && fnat_core_is_syn(&p) &&
@@ -520,21 +582,24 @@ unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
 		 * connection, scheduled afresh, at once.
 		 */
 		fnat_conn_unlink(fnat_conns(), c);
-		fnat_conn_put(c);
 		c = NULL;
 	}
-	if (!c) {
-		if (p.tuple.protocol == IPPROTO_ICMP)
-			return NF_ACCEPT;
-		svc = fnat_core_svc(fn, &p);
-		if (!svc)
-			return NF_ACCEPT;
-		if (p.tuple.protocol == IPPROTO_TCP && !fnat_core_is_syn(&p))
-			return fnat_drop(fn, FNAT_DROP_NO_CONN);
-		c = fnat_core_new_conn(fn, svc, skb, &p);
-		if (!c)
-			return NF_DROP;
+	if (c) {
+		fnat_core_track(fn, c, fnat_core_orig_path(c), &p);
+		fnat_core_count(fn, c, true, skb->len);
+		return fnat_core_xmit(fn, c, skb, &p);
 	}
+	if (p.tuple.protocol == IPPROTO_ICMP)
+		return NF_ACCEPT;
+	svc = fnat_core_svc(fn, &p);
+	if (!svc)
+		return NF_ACCEPT;
+	if (p.tuple.protocol == IPPROTO_TCP && !fnat_core_is_syn(&p))
+		return fnat_drop(fn, FNAT_DROP_NO_CONN);
+	/* A new connection comes with a reference, which this drops. */
+	c = fnat_core_new_conn(fn, svc, skb, &p);
+	if (!c)
+		return NF_DROP;
 	fnat_core_track(fn, c, fnat_core_orig_path(c), &p);
 	fnat_core_count(fn, c, true, skb->len);
 	v = fnat_core_xmit(fn, c, skb, &p);
@@ -572,15 +637,11 @@ unsigned int fnat_core_fwd(struct fnat_netns *fn, struct sk_buff *skb)
 	    (p.flags & FNAT_PKT_F_FRAG))
 		return NF_ACCEPT;
 	c = fnat_core_lookup(fn, &p, &dir);
-	if (!c)
+	if (!c || dir != FNAT_DIR_REPLY || c->fwd_method != FNAT_FWD_NAT)
 		return NF_ACCEPT;
-	if (dir != FNAT_DIR_REPLY || c->fwd_method != FNAT_FWD_NAT)
-		goto out;
 	fnat_core_count(fn, c, false, skb->len);
-	if (fnat_is_icmp_err(&p)) {
-		v = fnat_core_fwd_icmp(fn, c, skb, &p);
-		goto out;
-	}
+	if (fnat_is_icmp_err(&p))
+		return fnat_core_fwd_icmp(fn, c, skb, &p);
 	fnat_core_track(fn, c, FNAT_TCP_PATH_REPLY, &p);
 	o = &c->tuple[FNAT_DIR_ORIG];
 	to = *o;
@@ -590,7 +651,5 @@ unsigned int fnat_core_fwd(struct fnat_netns *fn, struct sk_buff *skb)
 	to.dport = o->sport;
 	if (fnat_rewrite_v4(skb, &p, &to))
 		v = fnat_drop(fn, FNAT_DROP_NO_MEM);
-out:
-	fnat_conn_put(c);
 	return v;
 }

@@ -25,6 +25,12 @@ void fnat_core_set_expire_nodest_conn(bool on);
  * of dropped, so clients fail at once rather than after retries. Counted
  * as no_dest either way.
  */
+/*
+ * Whether packets of admitted connections are forwarded from PRE_ROUTING
+ * (sysfs fast_path, default on; see fnat_core.c).
+ */
+bool fnat_core_fast_path(void);
+void fnat_core_set_fast_path(bool on);
 bool fnat_core_reject_no_dest(void);
 void fnat_core_set_reject_no_dest(bool on);
 

@@ -15,6 +15,10 @@ static void fnat_dest_free_rcu(struct rcu_head *head)
 {
 	struct fnat_dest *dest = container_of(head, struct fnat_dest, rcu);
 
+	unsigned int i;
+
+	for (i = 0; i < FNAT_DEST_DST_SLOTS; i++)
+		dst_cache_destroy(&dest->dst_cache[i]);
 	fnat_stats_free(&dest->stats);
 	if (dest->svc)
 		fnat_svc_put(dest->svc);
@@ -165,6 +169,7 @@ int fnat_dest_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	struct fnat_dest_key key = *dkey;
 	struct fnat_service *svc;
 	struct fnat_dest *dest;
+	unsigned int i;
 	int err;
 
 	lockdep_assert_held(&fn->lock);
@@ -190,6 +195,15 @@ int fnat_dest_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	if (fnat_stats_init(&dest->stats)) {
 		kfree(dest);
 		return -ENOMEM;
+	}
+	for (i = 0; i < FNAT_DEST_DST_SLOTS; i++) {
+		if (dst_cache_init(&dest->dst_cache[i], GFP_KERNEL)) {
+			while (i--)
+				dst_cache_destroy(&dest->dst_cache[i]);
+			fnat_stats_free(&dest->stats);
+			kfree(dest);
+			return -ENOMEM;
+		}
 	}
 	refcount_set(&dest->refcnt, 1);
 	refcount_inc(&svc->refcnt);

@@ -9,6 +9,7 @@
  */
 #include <linux/inetdevice.h>
 #include <linux/netlink.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <net/route.h>
 #include "fnat.h"
@@ -76,6 +77,13 @@ int fnat_laddr_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	la->svc = svc;
 	la->af = svc->key.af;
 	la->addr = *addr;
+	/*
+	 * Anywhere in the range: after a reload the rotation does not start
+	 * over on the ports the last run has just left in TIME_WAIT.
+	 */
+	atomic_set(&la->cursor_tcp, (int)get_random_u32());
+	atomic_set(&la->cursor_udp, (int)get_random_u32());
+	la->dst_slot = svc->num_laddrs % FNAT_DEST_DST_FULLNAT_SLOTS;
 	list_add_tail_rcu(&la->list, &svc->laddrs);
 	svc->num_laddrs++;
 	fn->gen++;

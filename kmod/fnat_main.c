@@ -4,6 +4,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
@@ -12,12 +13,14 @@
 #include "fnat_sysfs.h"
 
 #define FNAT_CONN_TAB_BITS_MIN	8
-#define FNAT_CONN_TAB_BITS_MAX	20
+#define FNAT_CONN_TAB_BITS_MAX	24
+/* The automatic size stops at 8 MB of buckets. */
+#define FNAT_CONN_TAB_BITS_AUTO_MAX	20
 
-static unsigned int conn_tab_bits = 12;
+static unsigned int conn_tab_bits;
 module_param(conn_tab_bits, uint, 0444);
 MODULE_PARM_DESC(conn_tab_bits,
-		 "log2 of the connection hash table size, 8..20 (default 12)");
+		 "log2 of the connection hash table size, 8..24; 0 (default) sizes it from memory: one bucket per page, at most 2^20");
 
 static unsigned int conn_max;
 module_param(conn_max, uint, 0444);
@@ -55,10 +58,26 @@ struct fnat_conn_table *fnat_conns(void)
 	return fnat_conn_tab;
 }
 
+/*
+ * One bucket (8 bytes) per page of memory, 0.2 % of it: a director that
+ * fills its memory with connections (a few hundred bytes each) still finds
+ * each in a bucket holding a handful, where a fixed small table would make
+ * every lookup walk long chains.
+ */
+static unsigned int fnat_conn_tab_bits_auto(void)
+{
+	unsigned int bits = ilog2(max_t(unsigned long, totalram_pages(), 1));
+
+	return clamp_t(unsigned int, bits, FNAT_CONN_TAB_BITS_MIN,
+		       FNAT_CONN_TAB_BITS_AUTO_MAX);
+}
+
 static int __init fnat_init(void)
 {
 	int err;
 
+	if (!conn_tab_bits)
+		conn_tab_bits = fnat_conn_tab_bits_auto();
 	if (conn_tab_bits < FNAT_CONN_TAB_BITS_MIN ||
 	    conn_tab_bits > FNAT_CONN_TAB_BITS_MAX) {
 		pr_err("fnat: conn_tab_bits=%u is out of range %u..%u\n",
@@ -104,7 +123,7 @@ static void __exit fnat_exit(void)
 	fnat_netns_unregister();
 	cancel_delayed_work_sync(&fnat_gc_work);
 	fnat_conn_table_destroy(fnat_conn_tab);
-	/* Objects freed with kfree_rcu must be gone before the module is. */
+	/* Objects freed after a grace period must be gone before the module is. */
 	rcu_barrier();
 }
 

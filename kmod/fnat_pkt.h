@@ -120,6 +120,12 @@ enum {
 	 * length is 0 in the header and taken from the skb, as the stack does.
 	 */
 	FNAT_PKT_F_BIG_TCP	= BIT(5),
+	/*
+	 * Set by the caller, not the parser: the packet is being forwarded
+	 * from PRE_ROUTING (fnat_core.c's fast path), where ICMP errors
+	 * cannot be sent yet; one that needs an answer goes the slow way.
+	 */
+	FNAT_PKT_F_FAST		= BIT(6),
 };
 
 /*

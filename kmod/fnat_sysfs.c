@@ -25,6 +25,11 @@
  *			to a dest whose weight is 0 (default 0: they keep
  *			pinning, so a drained server sees its sessions
  *			through)
+ *	fast_path	1 or 0: packets of a connection already admitted
+ *			are forwarded from PRE_ROUTING, so INPUT and
+ *			FORWARD rules see only each connection's first
+ *			packet (default 1; 0: every packet goes through
+ *			them, as with IPVS, at a higher cost per packet)
  */
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
@@ -163,12 +168,33 @@ static ssize_t reject_no_dest_store(struct kobject *kobj,
 static struct kobj_attribute fnat_attr_reject_no_dest =
 	__ATTR_RW(reject_no_dest);
 
+static ssize_t fast_path_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", fnat_core_fast_path());
+}
+
+static ssize_t fast_path_store(struct kobject *kobj,
+			       struct kobj_attribute *attr,
+			       const char *buf, size_t count)
+{
+	bool on;
+
+	if (fnat_sysfs_bool(buf, &on))
+		return -EINVAL;
+	fnat_core_set_fast_path(on);
+	return count;
+}
+
+static struct kobj_attribute fnat_attr_fast_path = __ATTR_RW(fast_path);
+
 static struct attribute *fnat_attrs[] = {
 	&fnat_attr_lport_range.attr,
 	&fnat_attr_toa.attr,
 	&fnat_attr_expire_nodest_conn.attr,
 	&fnat_attr_expire_quiescent_template.attr,
 	&fnat_attr_reject_no_dest.attr,
+	&fnat_attr_fast_path.attr,
 	NULL,
 };
 

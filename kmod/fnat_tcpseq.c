@@ -7,8 +7,8 @@
  * connection in TIME_WAIT. Linux accepts a SYN on a TIME_WAIT tuple when
  * its sequence number is beyond the old connection's, so the director
  * gives every connection its own initial sequence number towards the real
- * server, from a clock (64 ns units, as the kernel's own ISNs) plus a keyed
- * hash of the tuple, instead of passing on the client's: the server sees
+ * server, the one the kernel would choose for the tuple (a clock in 64 ns
+ * units plus a keyed hash), instead of passing on the client's: the server sees
  * sequence numbers that grow from one connection on a tuple to the next.
  * Requests get the difference added to their sequence numbers; replies
  * get it subtracted from their acknowledgment numbers and SACK blocks.
@@ -24,29 +24,29 @@
  *
  * All changes adjust the TCP checksum incrementally, for every ip_summed.
  */
-#include <linux/random.h>
-#include <linux/siphash.h>
 #include <linux/tcp.h>
 #include <linux/timekeeping.h>
 #include <net/checksum.h>
+#include <net/secure_seq.h>
 #include <net/tcp.h>
 #include "fnat_tcpseq.h"
 
 /* The longest TCP header: data offset 15. */
 #define FNAT_TCP_HDR_MAX	60
 
-static siphash_key_t fnat_isn_key __read_mostly;
-
+/*
+ * The kernel's own ISN for the tuple: its key lives as long as the boot,
+ * not as long as the module, so sequence numbers on a tuple keep growing
+ * across a reload of fnat too, while the real server still holds TIME_WAIT
+ * entries from before it (a key of our own would start afresh, and half
+ * the reused tuples would look older than their TIME_WAIT entry).
+ */
 u32 fnat_tcp_isn(const struct fnat_tuple *to_server)
 {
-	u32 h;
-
-	net_get_random_once(&fnat_isn_key, sizeof(fnat_isn_key));
-	h = siphash_3u32((__force u32)to_server->saddr.ip,
-			 (__force u32)to_server->daddr.ip,
-			 (__force u32)to_server->sport << 16 |
-			 (__force u32)to_server->dport, &fnat_isn_key);
-	return h + (u32)(ktime_get_real_ns() >> 6);
+	return secure_tcp_seq_and_ts_off(&init_net, to_server->saddr.ip,
+					 to_server->daddr.ip,
+					 to_server->sport,
+					 to_server->dport).seq;
 }
 
 static struct tcphdr *fnat_tcp_writable(struct sk_buff *skb,

@@ -12,6 +12,7 @@
 #include <linux/ip.h>
 #include <linux/skbuff.h>
 #include <net/dst.h>
+#include <net/dst_cache.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -57,11 +58,50 @@ static struct rtable *fnat_xmit_route(struct net *net, __be32 daddr,
 	return rt;
 }
 
+/*
+ * The route to a dest, from the dest's per-CPU cache @dc when it holds
+ * one for the source address wanted (*@saddr, or any when 0), else looked
+ * up and cached. The kernel invalidates a cached route when routing
+ * changes, so the cache only saves the lookup. @dc may be NULL: no cache.
+ */
+static struct rtable *fnat_xmit_cached_route(struct net *net,
+					     struct dst_cache *dc,
+					     __be32 daddr, bool known_nh,
+					     __be32 *saddr)
+{
+	struct rtable *rt;
+	__be32 cached;
+
+	if (dc) {
+		rt = dst_cache_get_ip4(dc, &cached);
+		if (rt && (!*saddr || *saddr == cached)) {
+			*saddr = cached;
+			return rt;
+		}
+		if (rt)
+			ip_rt_put(rt);
+	}
+	rt = fnat_xmit_route(net, daddr, known_nh, saddr);
+	if (rt && dc)
+		dst_cache_set_ip4(dc, &rt->dst, *saddr);
+	return rt;
+}
+
 static bool fnat_xmit_fits(const struct sk_buff *skb, unsigned int mtu)
 {
 	if (skb->len <= mtu)
 		return true;
 	return skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu);
+}
+
+/* Would fnat_xmit_check() answer the sender? */
+static bool fnat_xmit_needs_icmp(const struct sk_buff *skb, unsigned int mtu)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	return iph->ttl <= 1 ||
+	       (!fnat_xmit_fits(skb, mtu) && (iph->frag_off & htons(IP_DF)) &&
+		!skb->ignore_df);
 }
 
 /*
@@ -110,14 +150,20 @@ static unsigned int fnat_xmit_prepare(struct fnat_netns *fn,
 				      struct sk_buff *skb,
 				      const struct fnat_pkt *p, __be32 daddr,
 				      bool known_nh, unsigned int overhead,
-				      struct rtable **rtp, __be32 *saddr)
+				      struct dst_cache *dc, struct rtable **rtp,
+				      __be32 *saddr)
 {
 	enum fnat_drop_reason reason;
 	struct rtable *rt;
 
-	rt = fnat_xmit_route(fn->net, daddr, known_nh, saddr);
+	rt = fnat_xmit_cached_route(fn->net, dc, daddr, known_nh, saddr);
 	if (!rt)
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_ROUTE);
+	if ((p->flags & FNAT_PKT_F_FAST) &&
+	    fnat_xmit_needs_icmp(skb, dst_mtu(&rt->dst) - overhead)) {
+		ip_rt_put(rt);
+		return FNAT_XMIT_SLOW_PATH;
+	}
 	reason = fnat_xmit_check(skb, dst_mtu(&rt->dst) - overhead);
 	if (reason) {
 		ip_rt_put(rt);
@@ -130,6 +176,13 @@ static unsigned int fnat_xmit_prepare(struct fnat_netns *fn,
 	ip_decrease_ttl(ip_hdr(skb));
 	*rtp = rt;
 	return NF_ACCEPT;
+}
+
+/* The connection's dest's route cache @slot, if it has a dest. */
+static struct dst_cache *fnat_xmit_dst(const struct fnat_conn *c,
+				       unsigned int slot)
+{
+	return c->dest ? &c->dest->dst_cache[slot] : NULL;
 }
 
 /* The tuple the real server must see: the reply tuple, reversed. */
@@ -155,7 +208,8 @@ unsigned int fnat_xmit_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	__be32 src = 0;
 
 	fnat_xmit_to_server(c, &to);
-	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, &rt, &src);
+	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0,
+			      fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v4(skb, p, &to)) {
@@ -176,7 +230,8 @@ unsigned int fnat_xmit_dr(struct fnat_netns *fn, struct fnat_conn *c,
 	struct rtable *rt;
 	unsigned int v;
 
-	v = fnat_xmit_prepare(fn, skb, p, rs, true, 0, &rt, &src);
+	v = fnat_xmit_prepare(fn, skb, p, rs, true, 0,
+			      fnat_xmit_dst(c, FNAT_DEST_DST_KNOWN_NH), &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	return fnat_xmit_send(fn->net, skb, rt);
@@ -194,7 +249,8 @@ unsigned int fnat_xmit_tun(struct fnat_netns *fn, struct fnat_conn *c,
 	unsigned int v;
 
 	v = fnat_xmit_prepare(fn, skb, p, rs, false, sizeof(struct iphdr),
-			      &rt, &saddr);
+			      fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &rt,
+			      &saddr);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_tunnel_ipip_push(fn->net, skb, saddr, rs,
@@ -220,7 +276,8 @@ unsigned int fnat_xmit_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	__be32 src = 0;
 	unsigned int v;
 
-	v = fnat_xmit_prepare(fn, skb, p, r->saddr.ip, false, 0, &rt, &src);
+	v = fnat_xmit_prepare(fn, skb, p, r->saddr.ip, false, 0,
+			      fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_icmp_v4(skb, p, ip_hdr(skb)->saddr, r->saddr.ip, r,
@@ -277,7 +334,10 @@ unsigned int fnat_xmit_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 
 	fnat_xmit_to_server(c, &to);
 	src = to.saddr.ip;
-	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, &rt, &src);
+	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0,
+			      fnat_xmit_dst(c, FNAT_DEST_DST_FULLNAT +
+					    (c->laddr ? c->laddr->dst_slot : 0)),
+			      &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v4(skb, p, &to) ||
@@ -305,13 +365,17 @@ static void fnat_xmit_to_client(const struct fnat_conn *c,
 }
 
 /*
- * FULLNAT, server to client: the reply reached the local address; it
- * leaves from the VIP to the client, in the client's sequence space.
+ * Server to client, from the VIP: a FULLNAT reply (which reached the local
+ * address) also back in the client's sequence space, with the MSS clamped
+ * for TOA on a SYN-ACK; a NAT reply as is.
  */
-unsigned int fnat_xmit_fullnat_reply(struct fnat_netns *fn,
-				     struct fnat_conn *c, struct sk_buff *skb,
-				     const struct fnat_pkt *p)
+static unsigned int fnat_xmit_to_client_reply(struct fnat_netns *fn,
+					      struct fnat_conn *c,
+					      struct sk_buff *skb,
+					      const struct fnat_pkt *p,
+					      bool fullnat)
 {
+	bool tcp = p->tuple.protocol == IPPROTO_TCP;
 	struct fnat_tuple to;
 	struct rtable *rt;
 	unsigned int v;
@@ -319,19 +383,33 @@ unsigned int fnat_xmit_fullnat_reply(struct fnat_netns *fn,
 
 	fnat_xmit_to_client(c, &to);
 	src = to.saddr.ip;
-	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, &rt, &src);
+	/* One route per client: not worth a cache. */
+	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, NULL, &rt,
+			      &src);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v4(skb, p, &to) ||
-	    (p->tuple.protocol == IPPROTO_TCP &&
-	     fnat_tcp_seq_in(skb, p, c->seq_delta)) ||
-	    ((p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) ==
+	    (fullnat && tcp && fnat_tcp_seq_in(skb, p, c->seq_delta)) ||
+	    (fullnat && (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) ==
 	     (TCPHDR_SYN | TCPHDR_ACK) && fnat_toa_enabled() &&
 	     fnat_tcp_clamp_mss(skb, p, FNAT_TOA_LEN))) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}
 	return fnat_xmit_send(fn->net, skb, rt);
+}
+
+unsigned int fnat_xmit_fullnat_reply(struct fnat_netns *fn,
+				     struct fnat_conn *c, struct sk_buff *skb,
+				     const struct fnat_pkt *p)
+{
+	return fnat_xmit_to_client_reply(fn, c, skb, p, true);
+}
+
+unsigned int fnat_xmit_nat_reply(struct fnat_netns *fn, struct fnat_conn *c,
+				 struct sk_buff *skb, const struct fnat_pkt *p)
+{
+	return fnat_xmit_to_client_reply(fn, c, skb, p, false);
 }
 
 /*
@@ -354,7 +432,7 @@ unsigned int fnat_xmit_icmp_fullnat(struct fnat_netns *fn,
 	struct rtable *rt;
 	unsigned int v;
 
-	v = fnat_xmit_prepare(fn, skb, p, dst, false, 0, &rt, &src);
+	v = fnat_xmit_prepare(fn, skb, p, dst, false, 0, NULL, &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_icmp_v4(skb, p, src, dst, quote, seq_sub)) {

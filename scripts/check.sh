@@ -96,7 +96,9 @@ for layer in "${layers[@]}"; do
 				--bin build/userspace/fnat-nlprobe \
 				--bin build/userspace/fnat-traffic \
 				--bin build/userspace/fnat-toa \
-				--bin build/userspace/fnat-toa-test
+				--bin build/userspace/fnat-toa-test \
+				--bin build/userspace/bench/fnat-bench-server \
+				--bin build/userspace/bench/fnat-bench-load
 		fi
 		count e2e "$logs/e2e.log"
 		;;

@@ -19,6 +19,7 @@ pkgs=(
 	dpkg-dev
 	groff-base		# fnatadm_cli test: docs/fnatadm.8 formats without warnings
 	clang libbpf-dev bpftool	# fnat-toa: BPF programs, libbpf skeleton
+	iperf3 conntrack	# make bench (bulk throughput; flushing the firewall state between runs), only ever run inside the VM
 )
 
 missing=()

@@ -188,7 +188,8 @@ static void fnat_conn_matches_reference(struct kunit *test)
 		struct fnat_tuple o = tuple4(CIP, 40000 + client, VIP, 80);
 		struct fnat_tuple rt = tuple4(RIP, 80, LIP,
 					      5000 + (r >> 8) % REF_LPORTS);
-		enum fnat_conn_dir dir;
+		enum fnat_conn_dir dir, fast_dir = FNAT_DIR_MAX;
+		struct fnat_conn *fast;
 		struct fnat_conn *c;
 		int want = 0, hashed = 0;
 
@@ -251,11 +252,18 @@ static void fnat_conn_matches_reference(struct kunit *test)
 				    ref_tuple_eq(&ref[i].r, q))
 					hit = i;
 			}
+			rcu_read_lock();
+			/* The data path's lookup finds the same, without a reference. */
+			fast = fnat_conn_find_rcu(t, &init_net, q, now,
+						  &fast_dir);
+			rcu_read_unlock();
 			c = fnat_conn_lookup(t, &init_net, q, now, &dir);
 			KUNIT_ASSERT_EQ_MSG(test, hit >= 0, !!c,
 					    "lookup at step %d", step);
+			KUNIT_ASSERT_PTR_EQ(test, fast, c);
 			if (!c)
 				break;
+			KUNIT_EXPECT_EQ(test, fast_dir, dir);
 			KUNIT_EXPECT_TRUE(test, ref_tuple_eq(&c->tuple[dir], q));
 			KUNIT_EXPECT_EQ(test, ref[hit].expires, c->expires);
 			/* Half the hits end their connection. */

@@ -20,7 +20,13 @@ must fnatadm -C
 
 title="Prot LocalAddress:Port Scheduler Flags
   -> RemoteAddress:Port           Forward Weight ActiveConn InActConn"
-header="FNAT version 0.1.0 (size=4096)
+# The table is sized from memory: one bucket per page, 2^8..2^20.
+pages=$(awk '/^MemTotal:/ { print int($2 / 4) }' /proc/meminfo)
+bits=8
+while [ $((1 << (bits + 1))) -le "$pages" ] && [ "$bits" -lt 20 ]; do bits=$((bits + 1)); done
+expect_output "$bits" cat /sys/module/fnat/parameters/conn_tab_bits
+size=$((1 << bits))
+header="FNAT version 0.1.0 (size=$size)
 $title"
 
 step "empty table"
@@ -47,7 +53,7 @@ done
 
 step "the same table through --json"
 json=$(must fnatadm -Ln --json)
-for want in '"conn_tab_size": 4096' '"scheduler": "rr"' '"timeout": 20' \
+for want in '"conn_tab_size": '"$size" '"scheduler": "rr"' '"timeout": 20' \
 	'"address": "192.168.0.223"' '"forward": "route"' '"forward": "masq"' \
 	'"port": 8080'; do
 	[[ "$json" == *"$want"* ]] || fail "--json lacks $want: $json"
