@@ -411,25 +411,18 @@ struct fnat_conn *fnat_conn_lookup(struct fnat_conn_table *t,
 				   unsigned long now,
 				   enum fnat_conn_dir *dir)
 {
-	struct fnat_conn_hnode *hn;
 	struct fnat_conn *c;
-	u32 h = fnat_tuple_hash(t, net, tp);
 
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(hn, &t->buckets[h], node) {
-		c = fnat_hnode_conn(hn);
-		if (!net_eq(read_pnet(&c->net), net) ||
-		    !fnat_tuple_equal(&c->tuple[hn->dir], tp) ||
-		    fnat_conn_expired(c, now))
-			continue;
-		if (!refcount_inc_not_zero(&c->refcnt))
-			continue;
-		*dir = hn->dir;
-		rcu_read_unlock();
-		return c;
-	}
+	/*
+	 * An entry whose last reference goes between finding and taking it
+	 * is passed over by the next search, which skips dying entries.
+	 */
+	do {
+		c = fnat_conn_find_rcu(t, net, tp, now, dir);
+	} while (c && !refcount_inc_not_zero(&c->refcnt));
 	rcu_read_unlock();
-	return NULL;
+	return c;
 }
 
 void fnat_conn_put(struct fnat_conn *c)

@@ -4,6 +4,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
@@ -33,16 +34,37 @@ static struct fnat_conn_table *fnat_conn_tab;
  * Expired connections are already invisible to lookups; the sweep gives
  * back their memory and their dests' counts. Sweeping an eighth of the
  * table eight times a second visits every bucket about once a second, so
- * counters and -Lnc lag an expiry by a second at most, at a cost that
- * grows with the table, not with the traffic.
+ * counters and -Lnc lag an expiry by a second at most (in tables of up to
+ * FNAT_GC_ENTRIES_PER_SEC entries), at a cost that grows with the table,
+ * not with the traffic.
  */
 #define FNAT_GC_PARTS	8
+/*
+ * Beyond this many entries a full pass takes longer than a second (up to
+ * FNAT_GC_SLOWEST seconds), so sweeping keeps costing about what this many
+ * entries a second cost: a million connections are then visited every 8 s
+ * rather than every second. Expired entries are invisible to lookups at
+ * once either way; only their memory and dest counts wait longer.
+ */
+#define FNAT_GC_ENTRIES_PER_SEC	131072U
+#define FNAT_GC_SLOWEST		16
 static struct delayed_work fnat_gc_work;
+
+static unsigned int fnat_gc_budget(void)
+{
+	unsigned int budget = fnat_conn_tab_size() / FNAT_GC_PARTS;
+	unsigned int n = max(atomic_read(&fnat_conn_tab->count), 0);
+
+	if (n > FNAT_GC_ENTRIES_PER_SEC)
+		budget = max_t(unsigned int,
+			       div_u64((u64)budget * FNAT_GC_ENTRIES_PER_SEC, n),
+			       budget / FNAT_GC_SLOWEST);
+	return max(budget, 1U);
+}
 
 static void fnat_gc(struct work_struct *work)
 {
-	fnat_conn_gc(fnat_conn_tab, jiffies,
-		     fnat_conn_tab_size() / FNAT_GC_PARTS);
+	fnat_conn_gc(fnat_conn_tab, jiffies, fnat_gc_budget());
 	queue_delayed_work(system_power_efficient_wq, &fnat_gc_work,
 			   HZ / FNAT_GC_PARTS);
 }

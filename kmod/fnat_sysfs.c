@@ -85,108 +85,37 @@ static int fnat_sysfs_bool(const char *buf, bool *on)
 	return 0;
 }
 
-static ssize_t toa_show(struct kobject *kobj, struct kobj_attribute *attr,
-			char *buf)
-{
-	return sysfs_emit(buf, "%d\n", fnat_toa_enabled());
-}
+/*
+ * A 0/1 attribute @name read with @get() and written with @set(), each a
+ * function of the module: fnat_attr_@name.
+ */
+#define FNAT_SYSFS_BOOL(name, get, set)					\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%d\n", get());				\
+}									\
+static ssize_t name##_store(struct kobject *kobj,			\
+			    struct kobj_attribute *attr,		\
+			    const char *buf, size_t count)		\
+{									\
+	bool on;							\
+									\
+	if (fnat_sysfs_bool(buf, &on))					\
+		return -EINVAL;						\
+	set(on);							\
+	return count;							\
+}									\
+static struct kobj_attribute fnat_attr_##name = __ATTR_RW(name)
 
-static ssize_t toa_store(struct kobject *kobj, struct kobj_attribute *attr,
-			 const char *buf, size_t count)
-{
-	bool on;
-
-	if (fnat_sysfs_bool(buf, &on))
-		return -EINVAL;
-	fnat_toa_set_enabled(on);
-	return count;
-}
-
-static struct kobj_attribute fnat_attr_toa = __ATTR_RW(toa);
-
-static ssize_t expire_nodest_conn_show(struct kobject *kobj,
-				       struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%d\n", fnat_core_expire_nodest_conn());
-}
-
-static ssize_t expire_nodest_conn_store(struct kobject *kobj,
-					struct kobj_attribute *attr,
-					const char *buf, size_t count)
-{
-	bool on;
-
-	if (fnat_sysfs_bool(buf, &on))
-		return -EINVAL;
-	fnat_core_set_expire_nodest_conn(on);
-	return count;
-}
-
-static struct kobj_attribute fnat_attr_expire_nodest_conn =
-	__ATTR_RW(expire_nodest_conn);
-
-static ssize_t expire_quiescent_template_show(struct kobject *kobj,
-					      struct kobj_attribute *attr,
-					      char *buf)
-{
-	return sysfs_emit(buf, "%d\n", fnat_persist_expire_quiescent());
-}
-
-static ssize_t expire_quiescent_template_store(struct kobject *kobj,
-					       struct kobj_attribute *attr,
-					       const char *buf, size_t count)
-{
-	bool on;
-
-	if (fnat_sysfs_bool(buf, &on))
-		return -EINVAL;
-	fnat_persist_set_expire_quiescent(on);
-	return count;
-}
-
-static struct kobj_attribute fnat_attr_expire_quiescent_template =
-	__ATTR_RW(expire_quiescent_template);
-
-static ssize_t reject_no_dest_show(struct kobject *kobj,
-				   struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%d\n", fnat_core_reject_no_dest());
-}
-
-static ssize_t reject_no_dest_store(struct kobject *kobj,
-				    struct kobj_attribute *attr,
-				    const char *buf, size_t count)
-{
-	bool on;
-
-	if (fnat_sysfs_bool(buf, &on))
-		return -EINVAL;
-	fnat_core_set_reject_no_dest(on);
-	return count;
-}
-
-static struct kobj_attribute fnat_attr_reject_no_dest =
-	__ATTR_RW(reject_no_dest);
-
-static ssize_t fast_path_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%d\n", fnat_core_fast_path());
-}
-
-static ssize_t fast_path_store(struct kobject *kobj,
-			       struct kobj_attribute *attr,
-			       const char *buf, size_t count)
-{
-	bool on;
-
-	if (fnat_sysfs_bool(buf, &on))
-		return -EINVAL;
-	fnat_core_set_fast_path(on);
-	return count;
-}
-
-static struct kobj_attribute fnat_attr_fast_path = __ATTR_RW(fast_path);
+FNAT_SYSFS_BOOL(toa, fnat_toa_enabled, fnat_toa_set_enabled);
+FNAT_SYSFS_BOOL(expire_nodest_conn, fnat_core_expire_nodest_conn,
+		fnat_core_set_expire_nodest_conn);
+FNAT_SYSFS_BOOL(expire_quiescent_template, fnat_persist_expire_quiescent,
+		fnat_persist_set_expire_quiescent);
+FNAT_SYSFS_BOOL(reject_no_dest, fnat_core_reject_no_dest,
+		fnat_core_set_reject_no_dest);
+FNAT_SYSFS_BOOL(fast_path, fnat_core_fast_path, fnat_core_set_fast_path);
 
 static struct attribute *fnat_attrs[] = {
 	&fnat_attr_lport_range.attr,

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <limits>
 #include <sstream>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -68,6 +69,31 @@ double parse_seconds(std::string_view option, std::string_view text, double min,
     if (!(value >= min && value <= max))
         return refuse();
     return value;
+}
+
+Endpoint parse_option_endpoint(std::string_view option, const std::string& text) {
+    try {
+        return parse_endpoint(text);
+    } catch (const EndpointError& error) {
+        throw UsageError("invalid " + std::string(option) + " '" + text + "': " + error.what());
+    }
+}
+
+TextOption::TextOption(CLI::App& app, std::string name, const std::string& description,
+                       const std::string& value_name)
+    : name_(std::move(name)),
+      option_(app.add_option(name_, text_, description)->option_text(value_name)) {}
+
+bool TextOption::given() const {
+    return option_->count() > 0;
+}
+
+std::uint64_t TextOption::number(std::uint64_t min, std::uint64_t max) const {
+    return parse_number(name_, text_, min, max);
+}
+
+double TextOption::seconds(double min, double max) const {
+    return parse_seconds(name_, text_, min, max);
 }
 
 std::optional<HelpRequest> parse_with(CLI::App& app, const std::vector<std::string>& args) {

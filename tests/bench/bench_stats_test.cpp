@@ -30,59 +30,51 @@ Samples one_to(std::uint64_t n) {
 // --- percentiles -------------------------------------------------------------
 
 TEST(BenchPercentiles, EmptyHasNone) {
-    EXPECT_EQ(nearest_rank(Samples{}, 50), std::nullopt);
+    EXPECT_EQ(percentile(Samples{}, 50), std::nullopt);
     EXPECT_EQ(summarize({}), LatencySummary{});
 }
 
 TEST(BenchPercentiles, OneSampleIsEveryPercentile) {
     Samples one{42};
     for (unsigned percent : {0U, 1U, 50U, 90U, 99U, 100U})
-        EXPECT_EQ(nearest_rank(one, percent), 42U) << percent;
+        EXPECT_EQ(percentile(one, percent), 42U) << percent;
     EXPECT_EQ(summarize(one), (LatencySummary{1, 42, 42, 42, 42}));
 }
 
 TEST(BenchPercentiles, KnownSmallArrays) {
     // The textbook example: ranks ceil(p/100 * 5).
     Samples five{15, 20, 35, 40, 50};
-    EXPECT_EQ(nearest_rank(five, 5), 15U);
-    EXPECT_EQ(nearest_rank(five, 30), 20U);
-    EXPECT_EQ(nearest_rank(five, 40), 20U);
-    EXPECT_EQ(nearest_rank(five, 50), 35U);
-    EXPECT_EQ(nearest_rank(five, 100), 50U);
+    EXPECT_EQ(percentile(five, 5), 15U);
+    EXPECT_EQ(percentile(five, 30), 20U);
+    EXPECT_EQ(percentile(five, 40), 20U);
+    EXPECT_EQ(percentile(five, 50), 35U);
+    EXPECT_EQ(percentile(five, 100), 50U);
     Samples four{1, 2, 3, 4};
-    EXPECT_EQ(nearest_rank(four, 50), 2U); // the lower middle
-    EXPECT_EQ(nearest_rank(four, 51), 3U);
-    EXPECT_EQ(nearest_rank(four, 0), 1U);
-    EXPECT_EQ(nearest_rank(four, 250), 4U);
+    EXPECT_EQ(percentile(four, 50), 2U); // the lower middle
+    EXPECT_EQ(percentile(four, 51), 3U);
+    EXPECT_EQ(percentile(four, 0), 1U);
+    EXPECT_EQ(percentile(four, 250), 4U);
 }
 
 TEST(BenchPercentiles, OneToHundred) {
     Samples samples = one_to(100);
-    EXPECT_EQ(nearest_rank(samples, 50), 50U);
-    EXPECT_EQ(nearest_rank(samples, 90), 90U);
-    EXPECT_EQ(nearest_rank(samples, 99), 99U);
-    EXPECT_EQ(nearest_rank(samples, 100), 100U);
-    EXPECT_EQ(nearest_rank(samples, 1), 1U);
+    EXPECT_EQ(percentile(samples, 50), 50U);
+    EXPECT_EQ(percentile(samples, 90), 90U);
+    EXPECT_EQ(percentile(samples, 99), 99U);
+    EXPECT_EQ(percentile(samples, 100), 100U);
+    EXPECT_EQ(percentile(samples, 1), 1U);
 }
 
 TEST(BenchPercentiles, OneToThousandAndOne) {
     Samples samples = one_to(1001);
-    EXPECT_EQ(nearest_rank(samples, 50), 501U); // ceil(500.5)
-    EXPECT_EQ(nearest_rank(samples, 99), 991U); // ceil(990.99)
+    EXPECT_EQ(percentile(samples, 50), 501U); // ceil(500.5)
+    EXPECT_EQ(percentile(samples, 99), 991U); // ceil(990.99)
 }
 
 TEST(BenchPercentiles, SummarizeSortsFirst) {
     Samples samples = one_to(100);
     std::reverse(samples.begin(), samples.end());
     EXPECT_EQ(summarize(samples), (LatencySummary{100, 50, 90, 99, 100}));
-}
-
-TEST(BenchPercentiles, FormatMillis) {
-    EXPECT_EQ(format_millis(0), "0.000");
-    EXPECT_EQ(format_millis(7), "0.007");
-    EXPECT_EQ(format_millis(1234), "1.234");
-    EXPECT_EQ(format_millis(20100), "20.100");
-    EXPECT_EQ(format_millis(3000000), "3000.000");
 }
 
 // --- reservoir ---------------------------------------------------------------

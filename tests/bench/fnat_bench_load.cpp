@@ -16,23 +16,16 @@
 // preceded on stderr by the errno of "other" failures, if any.
 // Exit status: 0 when a connection succeeded, 1 when none did (or the run
 // could not be set up), 2 a wrong command line.
-#include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <exception>
-#include <string>
-#include <variant>
-#include <vector>
 
 #include "bench/load.h"
 #include "bench/load_options.h"
 #include "bench/result_line.h"
 #include "bench/socket.h"
+#include "bench/tool_main.h"
 
 namespace {
-
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
 
 int run(const fnat::bench::LoadOptions& options) {
     fnat::bench::raise_open_file_limit();
@@ -43,30 +36,12 @@ int run(const fnat::bench::LoadOptions& options) {
     std::fflush(stderr);
     std::printf("%s\n", fnat::bench::load_line(result.totals).c_str());
     std::fflush(stdout);
-    return result.totals.ok > 0 ? 0 : kExitFailed;
+    return result.totals.ok > 0 ? 0 : fnat::bench::kExitFailed;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    std::signal(SIGPIPE, SIG_IGN);
-    std::vector<std::string> args(argv + 1, argv + argc);
-    fnat::bench::LoadInvocation invocation;
-    try {
-        invocation = fnat::bench::parse_load_arguments(args);
-    } catch (const fnat::bench::UsageError& error) {
-        std::fprintf(stderr, "fnat-bench-load: %s\nRun 'fnat-bench-load --help' for usage.\n",
-                     error.what());
-        return kExitUsage;
-    }
-    if (const auto* help = std::get_if<fnat::bench::HelpRequest>(&invocation)) {
-        std::fputs(help->text.c_str(), stdout);
-        return 0;
-    }
-    try {
-        return run(std::get<fnat::bench::LoadOptions>(invocation));
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "fnat-bench-load: %s\n", error.what());
-        return kExitFailed;
-    }
+    return fnat::bench::run_tool<fnat::bench::LoadOptions>("fnat-bench-load", argc, argv,
+                                                           fnat::bench::parse_load_arguments, run);
 }

@@ -14,25 +14,20 @@
 // Exit status: 0 success, 1 a socket could not be set up, 2 a wrong command
 // line.
 #include <algorithm>
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
-#include <exception>
 #include <string>
 #include <thread>
-#include <variant>
 #include <vector>
 
 #include "bench/result_line.h"
 #include "bench/server.h"
 #include "bench/server_options.h"
 #include "bench/socket.h"
+#include "bench/tool_main.h"
 
 namespace {
-
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
 
 void print_totals(const fnat::bench::BenchServer& server) {
     std::printf("%s\n", fnat::bench::server_line(server.totals()).c_str());
@@ -94,29 +89,15 @@ int run(const fnat::bench::ServerOptions& options, const sigset_t& signals) {
 } // namespace
 
 int main(int argc, char** argv) {
-    std::signal(SIGPIPE, SIG_IGN);
     // Blocked first thing: before any thread starts, so that the workers
     // inherit the mask, and before a script's early SIGUSR1 could kill us.
     sigset_t signals = awaited_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::vector<std::string> args(argv + 1, argv + argc);
-    fnat::bench::ServerInvocation invocation;
-    try {
-        invocation = fnat::bench::parse_server_arguments(
-            args, std::max(1U, std::thread::hardware_concurrency()));
-    } catch (const fnat::bench::UsageError& error) {
-        std::fprintf(stderr, "fnat-bench-server: %s\nRun 'fnat-bench-server --help' for usage.\n",
-                     error.what());
-        return kExitUsage;
-    }
-    if (const auto* help = std::get_if<fnat::bench::HelpRequest>(&invocation)) {
-        std::fputs(help->text.c_str(), stdout);
-        return 0;
-    }
-    try {
-        return run(std::get<fnat::bench::ServerOptions>(invocation), signals);
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "fnat-bench-server: %s\n", error.what());
-        return kExitFailed;
-    }
+    unsigned cpus = std::max(1U, std::thread::hardware_concurrency());
+    return fnat::bench::run_tool<fnat::bench::ServerOptions>(
+        "fnat-bench-server", argc, argv,
+        [cpus](const std::vector<std::string>& args) {
+            return fnat::bench::parse_server_arguments(args, cpus);
+        },
+        [&signals](const fnat::bench::ServerOptions& options) { return run(options, signals); });
 }

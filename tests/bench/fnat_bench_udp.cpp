@@ -14,22 +14,15 @@
 //   bench-udp: sent=N send_errors=N seconds=S pps=R flows=N
 // Exit status: 0 when something was sent, 1 when nothing was (or the
 // sockets could not be set up), 2 a wrong command line.
-#include <csignal>
 #include <cstdio>
-#include <exception>
-#include <string>
-#include <variant>
-#include <vector>
 
 #include "bench/result_line.h"
 #include "bench/socket.h"
+#include "bench/tool_main.h"
 #include "bench/udp_options.h"
 #include "bench/udp_sender.h"
 
 namespace {
-
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
 
 int run(const fnat::bench::UdpOptions& options) {
     fnat::bench::raise_open_file_limit();
@@ -37,30 +30,12 @@ int run(const fnat::bench::UdpOptions& options) {
         options.raw ? fnat::bench::run_udp_raw(options) : fnat::bench::run_udp_sockets(options);
     std::printf("%s\n", fnat::bench::udp_line(totals).c_str());
     std::fflush(stdout);
-    return totals.sent > 0 ? 0 : kExitFailed;
+    return totals.sent > 0 ? 0 : fnat::bench::kExitFailed;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    std::signal(SIGPIPE, SIG_IGN);
-    std::vector<std::string> args(argv + 1, argv + argc);
-    fnat::bench::UdpInvocation invocation;
-    try {
-        invocation = fnat::bench::parse_udp_arguments(args);
-    } catch (const fnat::bench::UsageError& error) {
-        std::fprintf(stderr, "fnat-bench-udp: %s\nRun 'fnat-bench-udp --help' for usage.\n",
-                     error.what());
-        return kExitUsage;
-    }
-    if (const auto* help = std::get_if<fnat::bench::HelpRequest>(&invocation)) {
-        std::fputs(help->text.c_str(), stdout);
-        return 0;
-    }
-    try {
-        return run(std::get<fnat::bench::UdpOptions>(invocation));
-    } catch (const std::exception& error) {
-        std::fprintf(stderr, "fnat-bench-udp: %s\n", error.what());
-        return kExitFailed;
-    }
+    return fnat::bench::run_tool<fnat::bench::UdpOptions>("fnat-bench-udp", argc, argv,
+                                                          fnat::bench::parse_udp_arguments, run);
 }

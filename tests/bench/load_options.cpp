@@ -23,26 +23,19 @@ stopped, rate the successes that ended in it per second, and the latencies
 warmup. Exit status: 0 when a connection succeeded, 1 when none did, 2 a wrong
 command line.)");
     std::vector<std::string> targets;
-    std::string threads, concurrency, duration, max_conns, request, response, timeout_ms, warmup;
     app.add_option("--target", targets, "server or virtual service (repeatable)")
         ->option_text("ADDR:PORT");
-    app.add_option("--threads", threads, "threads, each with its own epoll loop (default 2)")
-        ->option_text("N");
-    app.add_option("--concurrency", concurrency, "connections in flight per thread (default 32)")
-        ->option_text("C");
-    app.add_option("--duration", duration, "seconds of starting connections (default 5)")
-        ->option_text("SEC");
-    app.add_option("--max-conns", max_conns, "connections to start at most (default 10000000)")
-        ->option_text("N");
-    app.add_option("--request", request, "bytes sent on each connection (default 64)")
-        ->option_text("BYTES");
-    app.add_option("--response", response, "bytes expected back (default 128)")
-        ->option_text("BYTES");
-    app.add_option("--timeout-ms", timeout_ms,
-                   "fail a connection without progress for T ms (default 3000)")
-        ->option_text("T");
-    app.add_option("--warmup", warmup, "seconds at the start not counted (default 0)")
-        ->option_text("SEC");
+    TextOption threads(app, "--threads", "threads, each with its own epoll loop (default 2)", "N");
+    TextOption concurrency(app, "--concurrency", "connections in flight per thread (default 32)",
+                           "C");
+    TextOption duration(app, "--duration", "seconds of starting connections (default 5)", "SEC");
+    TextOption max_conns(app, "--max-conns", "connections to start at most (default 10000000)",
+                         "N");
+    TextOption request(app, "--request", "bytes sent on each connection (default 64)", "BYTES");
+    TextOption response(app, "--response", "bytes expected back (default 128)", "BYTES");
+    TextOption timeout_ms(app, "--timeout-ms",
+                          "fail a connection without progress for T ms (default 3000)", "T");
+    TextOption warmup(app, "--warmup", "seconds at the start not counted (default 0)", "SEC");
     if (auto help = parse_with(app, args))
         return *help;
 
@@ -51,34 +44,16 @@ command line.)");
         throw UsageError("needs --target ADDR:PORT");
     if (targets.size() > kMaxTargets)
         throw UsageError("at most " + std::to_string(kMaxTargets) + " --target");
-    for (const std::string& text : targets) {
-        try {
-            options.targets.push_back(parse_endpoint(text));
-        } catch (const EndpointError& error) {
-            throw UsageError("invalid --target '" + text + "': " + error.what());
-        }
-    }
-    if (app.count("--threads") > 0)
-        options.threads =
-            static_cast<std::uint32_t>(parse_number("--threads", threads, 1, kMaxLoadThreads));
-    if (app.count("--concurrency") > 0)
-        options.concurrency = static_cast<std::uint32_t>(
-            parse_number("--concurrency", concurrency, 1, kMaxConcurrency));
-    if (app.count("--duration") > 0)
-        options.duration = parse_seconds("--duration", duration, 0.001, kMaxLoadSeconds);
-    if (app.count("--max-conns") > 0)
-        options.max_conns = parse_number("--max-conns", max_conns, 1, kMaxLoadConns);
-    if (app.count("--request") > 0)
-        options.request_bytes =
-            static_cast<std::uint32_t>(parse_number("--request", request, 0, kMaxLoadMessageBytes));
-    if (app.count("--response") > 0)
-        options.response_bytes = static_cast<std::uint32_t>(
-            parse_number("--response", response, 0, kMaxLoadMessageBytes));
-    if (app.count("--timeout-ms") > 0)
-        options.timeout_ms =
-            static_cast<std::uint32_t>(parse_number("--timeout-ms", timeout_ms, 1, kMaxTimeoutMs));
-    if (app.count("--warmup") > 0)
-        options.warmup = parse_seconds("--warmup", warmup, 0, kMaxLoadSeconds);
+    for (const std::string& text : targets)
+        options.targets.push_back(parse_option_endpoint("--target", text));
+    threads.set_number(options.threads, 1, kMaxLoadThreads);
+    concurrency.set_number(options.concurrency, 1, kMaxConcurrency);
+    duration.set_seconds(options.duration, 0.001, kMaxLoadSeconds);
+    max_conns.set_number(options.max_conns, 1, kMaxLoadConns);
+    request.set_number(options.request_bytes, 0, kMaxLoadMessageBytes);
+    response.set_number(options.response_bytes, 0, kMaxLoadMessageBytes);
+    timeout_ms.set_number(options.timeout_ms, 1, kMaxTimeoutMs);
+    warmup.set_seconds(options.warmup, 0, kMaxLoadSeconds);
     if (options.warmup >= options.duration)
         throw UsageError("--warmup must be shorter than --duration (nothing would be measured)");
     return options;

@@ -3,18 +3,15 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <span>
-#include <string>
 #include <vector>
+
+#include "tools/traffic/latency.h"
 
 namespace fnat::bench {
 
-// The nearest-rank percentile of samples sorted in ascending order: the
-// sample of rank ceil(percent / 100 * n) (1-based, at least 1), i.e. the
-// smallest sample with at least percent % of the samples <= it. nullopt for
-// no samples; percent above 100 counts as 100.
-std::optional<std::uint64_t> nearest_rank(std::span<const std::uint64_t> sorted, unsigned percent);
+// fnat-traffic's, so that both tools rank and print latencies alike.
+using traffic::format_millis;
+using traffic::percentile;
 
 struct LatencySummary {
     std::uint64_t count = 0; // samples summarized
@@ -28,8 +25,5 @@ struct LatencySummary {
 
 // All zero for no samples.
 LatencySummary summarize(std::vector<std::uint64_t> samples);
-
-// 1234 -> "1.234": microseconds as milliseconds with three decimals.
-std::string format_millis(std::uint64_t micros);
 
 } // namespace fnat::bench

@@ -19,6 +19,7 @@ NAMES = {
     "direct": "direct (no balancer)",
     "ipvs-nat": "IPVS NAT",
     "ipvs-nat-ct": "IPVS NAT, vs.conntrack=1",
+    "ipvs-nat-tab20": "IPVS NAT, conn_tab_bits=20",
     "fnat-nat": "fnat NAT",
     "fnat-fullnat": "fnat FULLNAT + TOA",
     "fnat-dr": "fnat DR",
@@ -204,6 +205,8 @@ def svg(runs):
     width = left + panel_w * len(sets) + 20
     rmax = 0.0
     vals = {}
+    if not sets:
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n'
     for s in sets:
         for m, _, cost in metrics:
             base = stat(runs.get((s, "ipvs-nat", m), []))
@@ -266,7 +269,7 @@ def main():
     ap.add_argument("--update-doc")
     a = ap.parse_args()
     info, runs, scale = parse(a.results)
-    if not runs:
+    if not runs and not scale:
         sys.exit(f"report: no BENCH results in {a.results}")
     md = markdown(info, runs, scale)
     if a.markdown:

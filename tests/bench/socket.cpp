@@ -1,36 +1,14 @@
 #include "bench/socket.h"
 
 #include <cerrno>
-#include <cstring>
+#include <string>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 namespace fnat::bench {
 
 double seconds_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double>(to - from).count();
-}
-
-SystemError::SystemError(const std::string& what, int error)
-    : std::runtime_error(what + ": " + std::strerror(error)), error_(error) {}
-
-Fd& Fd::operator=(Fd&& other) noexcept {
-    if (this != &other)
-        reset(other.release());
-    return *this;
-}
-
-int Fd::release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-}
-
-void Fd::reset(int fd) {
-    if (fd_ >= 0)
-        ::close(fd_);
-    fd_ = fd;
 }
 
 void set_option(int fd, int level, int name, int value, const char* what) {
@@ -49,14 +27,6 @@ void set_timeout(int fd, int name, std::chrono::milliseconds timeout) {
     if (::setsockopt(fd, SOL_SOCKET, name, &value, sizeof(value)) != 0)
         throw SystemError(name == SO_RCVTIMEO ? "setsockopt SO_RCVTIMEO" : "setsockopt SO_SNDTIMEO",
                           errno);
-}
-
-int pending_error(int fd) {
-    int error = 0;
-    socklen_t length = sizeof(error);
-    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0)
-        return errno;
-    return error;
 }
 
 void raise_open_file_limit() {

@@ -29,83 +29,57 @@ and --max-packets cap it.
 Exit status: 0 when something was sent, 1 when nothing was, 2 a wrong command
 line.)");
     bool raw = false;
-    std::string target, flows, size, duration, max_packets, threads, pps_limit, src_net, src_count,
-        per_flow;
     app.add_flag("--raw", raw, "build the packets, from --src-net addresses");
-    app.add_option("--target", target, "receiver or virtual service")->option_text("ADDR:PORT");
-    app.add_option("--flows", flows, "flows (socket mode 1..4096, default 64)")->option_text("N");
-    app.add_option("--size", size, "payload bytes per datagram, 0..1472 (default 64)")
-        ->option_text("BYTES");
-    app.add_option("--duration", duration, "seconds of sending (default 3, raw 600)")
-        ->option_text("SEC");
-    app.add_option("--max-packets", max_packets, "datagrams to send at most")->option_text("N");
-    app.add_option("--threads", threads, "threads sharing the flows (socket mode, default 1)")
-        ->option_text("T");
-    app.add_option("--pps-limit", pps_limit, "datagrams per second at most")->option_text("R");
-    app.add_option("--src-net", src_net, "first source address (raw mode)")->option_text("A.B.C.D");
-    app.add_option("--src-count", src_count, "source addresses (raw mode, default 1)")
-        ->option_text("K");
-    app.add_option("--per-flow", per_flow, "packets per flow (raw mode, default 1)")
-        ->option_text("P");
+    TextOption target(app, "--target", "receiver or virtual service", "ADDR:PORT");
+    TextOption flows(app, "--flows", "flows (socket mode 1..4096, default 64)", "N");
+    TextOption size(app, "--size", "payload bytes per datagram, 0..1472 (default 64)", "BYTES");
+    TextOption duration(app, "--duration", "seconds of sending (default 3, raw 600)", "SEC");
+    TextOption max_packets(app, "--max-packets", "datagrams to send at most", "N");
+    TextOption threads(app, "--threads", "threads sharing the flows (socket mode, default 1)", "T");
+    TextOption pps_limit(app, "--pps-limit", "datagrams per second at most", "R");
+    TextOption src_net(app, "--src-net", "first source address (raw mode)", "A.B.C.D");
+    TextOption src_count(app, "--src-count", "source addresses (raw mode, default 1)", "K");
+    TextOption per_flow(app, "--per-flow", "packets per flow (raw mode, default 1)", "P");
     if (auto help = parse_with(app, args))
         return *help;
 
     UdpOptions options;
     options.raw = raw;
-    if (app.count("--target") == 0)
+    if (!target.given())
         throw UsageError("needs --target ADDR:PORT");
-    try {
-        options.target = parse_endpoint(target);
-    } catch (const EndpointError& error) {
-        throw UsageError("invalid --target '" + target + "': " + error.what());
-    }
-    if (app.count("--size") > 0)
-        options.size =
-            static_cast<std::uint32_t>(parse_number("--size", size, 0, kMaxPayloadBytes));
-    if (app.count("--max-packets") > 0)
-        options.max_packets = parse_number("--max-packets", max_packets, 1,
-                                           std::numeric_limits<std::uint64_t>::max());
-    if (app.count("--pps-limit") > 0)
-        options.pps_limit = parse_number("--pps-limit", pps_limit, 1, kMaxPpsLimit);
+    options.target = parse_option_endpoint("--target", target.text());
+    size.set_number(options.size, 0, kMaxPayloadBytes);
+    max_packets.set_number(options.max_packets, 1, std::numeric_limits<std::uint64_t>::max());
+    pps_limit.set_number(options.pps_limit, 1, kMaxPpsLimit);
 
     if (!raw) {
-        for (const char* option : {"--src-net", "--src-count", "--per-flow"})
-            if (app.count(option) > 0)
-                throw UsageError(std::string(option) + " is for --raw");
-        if (app.count("--flows") > 0)
-            options.flows = parse_number("--flows", flows, 1, kMaxSocketFlows);
-        if (app.count("--threads") > 0)
-            options.threads =
-                static_cast<std::uint32_t>(parse_number("--threads", threads, 1, kMaxUdpThreads));
+        for (const TextOption* option : {&src_net, &src_count, &per_flow})
+            if (option->given())
+                throw UsageError(option->name() + " is for --raw");
+        flows.set_number(options.flows, 1, kMaxSocketFlows);
+        threads.set_number(options.threads, 1, kMaxUdpThreads);
         if (options.threads > options.flows)
             throw UsageError("--threads " + std::to_string(options.threads) + " is more than the " +
                              std::to_string(options.flows) + " flows to share");
-        if (app.count("--duration") > 0)
-            options.duration = parse_seconds("--duration", duration, 0.001, kMaxUdpSeconds);
+        duration.set_seconds(options.duration, 0.001, kMaxUdpSeconds);
         return options;
     }
 
     if (options.target.family() != AF_INET)
-        throw UsageError("--raw sends IPv4 only: invalid --target '" + target + "'");
-    if (app.count("--threads") > 0 && parse_number("--threads", threads, 1, kMaxUdpThreads) != 1)
+        throw UsageError("--raw sends IPv4 only: invalid --target '" + target.text() + "'");
+    if (threads.given() && threads.number(1, kMaxUdpThreads) != 1)
         throw UsageError("--raw sends from one thread: --threads must be 1");
-    if (app.count("--src-net") == 0)
+    if (!src_net.given())
         throw UsageError("--raw needs --src-net A.B.C.D");
-    auto net = parse_ipv4(src_net);
+    auto net = parse_ipv4(src_net.text());
     if (!net)
-        throw UsageError("invalid --src-net '" + src_net + "': not an IPv4 address");
+        throw UsageError("invalid --src-net '" + src_net.text() + "': not an IPv4 address");
     options.src_net = *net;
-    if (app.count("--src-count") > 0)
-        options.src_count = static_cast<std::uint32_t>(
-            parse_number("--src-count", src_count, 1, kMaxSourceAddresses));
-    if (app.count("--flows") > 0)
-        options.flows = parse_number("--flows", flows, 1, kMaxRawFlows);
-    if (app.count("--per-flow") > 0)
-        options.per_flow =
-            static_cast<std::uint32_t>(parse_number("--per-flow", per_flow, 1, kMaxPerFlow));
+    src_count.set_number(options.src_count, 1, kMaxSourceAddresses);
+    flows.set_number(options.flows, 1, kMaxRawFlows);
+    per_flow.set_number(options.per_flow, 1, kMaxPerFlow);
     options.duration = kRawDefaultSeconds;
-    if (app.count("--duration") > 0)
-        options.duration = parse_seconds("--duration", duration, 0.001, kMaxUdpSeconds);
+    duration.set_seconds(options.duration, 0.001, kMaxUdpSeconds);
     try {
         check_flows(options.src_net, options.src_count, options.flows);
     } catch (const FlowError& error) {

@@ -150,32 +150,35 @@ check_garbage() {
 	[[ "$out" == *"result: 2 ok, 0 failed"* ]] || fail "service stopped after the garbage: $out"
 }
 
+# fast_path_round SEED UDP_PORTS: 20 TCP connections and 10 UDP flows (from
+# UDP_PORTS), split evenly; prints the packets INPUT counted meanwhile.
+fast_path_round() {
+	local out
+	must ip netns exec director iptables -Z INPUT
+	out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 20 --bytes 3000 --seed "$1")
+	split "$out" 10 10
+	out=$(must in_ns client fnat-traffic connect --udp "$VIP:$PORT" --count 10 --bytes 100 \
+		--seed "$1" --source-port-range "$2")
+	split "$out" 5 5
+	# INPUT holds just the two counting rules: the first column after the headers.
+	ip netns exec director iptables -L INPUT -v -n -x | awk 'NR > 2 { n += $1 } END { print n + 0 }'
+}
+
 # check_fast_path MODE: with fast_path on (the default) the director's INPUT
 # rules see each connection's first packet only, with it off every packet;
 # traffic gets through the same either way.
 check_fast_path() {
-	local mode=$1 out n
+	local mode=$1 n
 	step "$mode: INPUT rules see each connection's first packet; with fast_path 0, every packet"
 	# Both TCP servers again (the weight-0 check left rs2 out), until the end.
 	lb -e -t "$VIP:$PORT" -r "$RIP2:$PORT" "$LB_FWD" -w 1
 	must ip netns exec director iptables -A INPUT -d "$VIP" -p tcp --dport "$PORT"
 	must ip netns exec director iptables -A INPUT -d "$VIP" -p udp --dport "$PORT"
-	out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 20 --bytes 3000 --seed 30)
-	split "$out" 10 10
-	out=$(must in_ns client fnat-traffic connect --udp "$VIP:$PORT" --count 10 --bytes 100 \
-		--seed 31 --source-port-range 24000-24009)
-	split "$out" 5 5
-	n=$(input_packets)
+	n=$(fast_path_round 30 24000-24009)
 	echo "fast_path 1: INPUT saw $n packets of 20 TCP connections and 10 UDP flows"
 	[ "$n" -eq 30 ] || fail "INPUT saw $n packets, not the 30 first ones"
 	echo 0 >/sys/kernel/fnat/fast_path
-	must ip netns exec director iptables -Z INPUT
-	out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 20 --bytes 3000 --seed 32)
-	split "$out" 10 10
-	out=$(must in_ns client fnat-traffic connect --udp "$VIP:$PORT" --count 10 --bytes 100 \
-		--seed 33 --source-port-range 24100-24109)
-	split "$out" 5 5
-	n=$(input_packets)
+	n=$(fast_path_round 32 24100-24109)
 	echo "fast_path 0: INPUT saw $n packets"
 	# A TCP connection sends at least SYN, ACK, data and FIN to the VIP.
 	[ "$n" -ge 90 ] || fail "INPUT saw $n packets with fast_path 0, not every one"
@@ -184,12 +187,6 @@ check_fast_path() {
 	expect_output 1 cat /sys/kernel/fnat/fast_path
 	must ip netns exec director iptables -F INPUT
 	lb -e -t "$VIP:$PORT" -r "$RIP2:$PORT" "$LB_FWD" -w 0
-}
-
-# input_packets: what the counting rules of check_fast_path matched.
-input_packets() {
-	# INPUT holds just those two rules: the first column after the headers.
-	ip netns exec director iptables -L INPUT -v -n -x | awk 'NR > 2 { n += $1 } END { print n + 0 }'
 }
 
 mode_extra() {
