@@ -96,14 +96,15 @@ def set_table(runs, set_name):
     lines = [
         f"#### {SETS[set_name]}: TCP connections",
         "",
-        "| configuration | conn/s | vs IPVS NAT | p50 ms | p99 ms | director µs/conn | capacity vs IPVS NAT | failed conns |"
+        "| configuration | conn/s | vs IPVS NAT | vs direct | p50 ms | p99 ms | director µs/conn | capacity vs IPVS NAT | failed conns |"
         + (" dropped by the rule |" if fw else ""),
-        "|---|---|---|---|---|---|---|---|" + ("---|" if fw else ""),
+        "|---|---|---|---|---|---|---|---|---|" + ("---|" if fw else ""),
     ]
     for c in cfgs:
         cps, cost = get(c, "cps"), get(c, "dir_us_per_conn")
         lines.append(
             f"| {NAMES[c]} | {cell(cps)} | {rfmt(ratio(cps, get('ipvs-nat', 'cps')))} "
+            f"| {rfmt(ratio(cps, get('direct', 'cps')))} "
             f"| {cell(get(c, 'p50_ms'), 2)} | {cell(get(c, 'p99_ms'), 2)} "
             f"| {cell(cost)} | {rfmt(inverse_ratio(cost, get('ipvs-nat', 'dir_us_per_conn')))} "
             f"| {total(c, 'conn_failed')} |" + (f" {total(c, 'fw_dropped'):,} |" if fw else "")
@@ -112,13 +113,14 @@ def set_table(runs, set_name):
         "",
         f"#### {SETS[set_name]}: UDP packets and bulk TCP",
         "",
-        "| configuration | UDP pps | vs IPVS NAT | director µs/packet | capacity vs IPVS NAT | bulk Mbit/s | vs direct |",
-        "|---|---|---|---|---|---|---|",
+        "| configuration | UDP pps | vs IPVS NAT | vs direct | director µs/packet | capacity vs IPVS NAT | bulk Mbit/s | vs direct |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for c in cfgs:
         pps, cost, bulk = get(c, "pps"), get(c, "dir_us_per_pkt"), get(c, "bulk_mbps")
         lines.append(
             f"| {NAMES[c]} | {cell(pps)} | {rfmt(ratio(pps, get('ipvs-nat', 'pps')))} "
+            f"| {rfmt(ratio(pps, get('direct', 'pps')))} "
             f"| {cell(cost, 2)} | {rfmt(inverse_ratio(cost, get('ipvs-nat', 'dir_us_per_pkt')))} "
             f"| {cell(bulk)} | {rfmt(ratio(bulk, get('direct', 'bulk_mbps')))} |"
         )
