@@ -42,7 +42,8 @@ cp tests/bench/bench.sh "$stage/bench-run.sh"
 	# BENCH_DEBUG_INVALID=1 logs what the firewall rule drops (kernel log).
 	printf 'exec env BENCH_DEBUG_INVALID=%q /bin/bash /tests/e2e/bench-run.sh --topology netns' \
 		"${BENCH_DEBUG_INVALID:-}"
-	printf ' %q' ${args[@]+"${args[@]}"}
+	# (printf with no argument would still print one empty word)
+	[ "${#args[@]}" -eq 0 ] || printf ' %q' "${args[@]}"
 	echo
 } >"$stage/bench.sh"
 
