@@ -28,6 +28,7 @@ struct netlink_ext_ack;
 struct fnat_scheduler;
 struct fnat_dest_set;
 struct fnat_drop_counters;
+struct fnat_sync_daemon;
 
 /* Buckets of the per-netns service hash; services are few, lookups hot. */
 #define FNAT_SVC_TAB_BITS	8
@@ -188,6 +189,9 @@ struct fnat_netns {
 	atomic64_t		toa_added;
 	atomic64_t		toa_skipped;
 	bool			hooks_registered;
+	/* Sync daemons (fnat_sync.c): written under lock, read under RCU. */
+	struct fnat_sync_daemon __rcu *sync_master;
+	struct fnat_sync_daemon __rcu *sync_backup;
 };
 
 /* A timeout change: only the has_* ones apply. */
@@ -264,6 +268,8 @@ int fnat_laddr_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 		   const union nf_inet_addr *addr,
 		   struct netlink_ext_ack *extack);
 void fnat_laddr_free_all(struct fnat_service *svc);
+struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc,
+				     const union nf_inet_addr *addr);
 bool fnat_laddr_hold(struct fnat_laddr *la);
 void fnat_laddr_put(struct fnat_laddr *la);
 

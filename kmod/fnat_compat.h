@@ -16,6 +16,13 @@
 #include <linux/skbuff.h>
 #endif
 
+/* The unaligned access helpers moved to linux/ in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /* Dumps carry a full struct genl_info since 6.2. */
 static inline struct nlattr **fnat_genl_dump_attrs(struct netlink_callback *cb)
 {

@@ -80,15 +80,6 @@ static u32 fnat_tuple_hash(const struct fnat_conn_table *t,
 	return hash_32(h, t->bits);
 }
 
-static bool fnat_tuple_equal(const struct fnat_tuple *a,
-			     const struct fnat_tuple *b)
-{
-	return a->sport == b->sport && a->dport == b->dport &&
-	       a->protocol == b->protocol && a->af == b->af &&
-	       fnat_addr_equal(a->af, &a->saddr, &b->saddr) &&
-	       fnat_addr_equal(a->af, &a->daddr, &b->daddr);
-}
-
 static struct fnat_conn *fnat_hnode_conn(struct fnat_conn_hnode *hn)
 {
 	return container_of(hn - hn->dir, struct fnat_conn, hnode[0]);

@@ -48,6 +48,8 @@ struct fnat_conn {
 	struct fnat_tuple	tuple[FNAT_DIR_MAX];
 	possible_net_t		net;
 	refcount_t		refcnt;		/* the table holds one */
+	/* Session sync: jiffies of the last record sent, 0: none yet. */
+	u32			sync_stamp;
 	unsigned long		expires;	/* jiffies */
 	/*
 	 * Set before insertion, constant after: the real server (a
@@ -73,6 +75,8 @@ struct fnat_conn {
 	bool			toa_done;
 	/* A persistence template (fnat_persist.c), not a connection. */
 	bool			is_template;
+	/* Session sync (fnat_sync_master.c): packets seen since the last. */
+	u16			sync_pkts;
 	/* The template that chose this connection's dest (a reference). */
 	struct fnat_conn	*tmpl;
 	bool			hashed;		/* under the bucket locks */
@@ -130,6 +134,15 @@ int fnat_conn_walk_bucket(struct fnat_conn_table *t, unsigned int b,
 			  unsigned int *pos,
 			  int (*fn)(struct fnat_conn *c, void *arg), void *arg);
 void fnat_conn_flush_net(struct fnat_conn_table *t, const struct net *net);
+
+static inline bool fnat_tuple_equal(const struct fnat_tuple *a,
+				    const struct fnat_tuple *b)
+{
+	return a->sport == b->sport && a->dport == b->dport &&
+	       a->protocol == b->protocol && a->af == b->af &&
+	       fnat_addr_equal(a->af, &a->saddr, &b->saddr) &&
+	       fnat_addr_equal(a->af, &a->daddr, &b->daddr);
+}
 
 static inline bool fnat_conn_expired(const struct fnat_conn *c,
 				     unsigned long now)

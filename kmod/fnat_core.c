@@ -23,6 +23,7 @@
 #include "fnat_proto_tcp.h"
 #include "fnat_rewrite.h"
 #include "fnat_sched.h"
+#include "fnat_sync.h"
 #include "fnat_tcpseq.h"
 #include "fnat_xmit.h"
 
@@ -222,6 +223,7 @@ static void fnat_core_count(struct fnat_netns *fn, struct fnat_conn *c,
 static void fnat_core_track(struct fnat_netns *fn, struct fnat_conn *c,
 			    enum fnat_tcp_path path, const struct fnat_pkt *p)
 {
+	bool changed = false;
 	u32 timeout;
 
 	if (p->tuple.protocol == IPPROTO_TCP) {
@@ -240,6 +242,7 @@ static void fnat_core_track(struct fnat_netns *fn, struct fnat_conn *c,
 		if (fnat_tcp_next(st, path, ev) != st) {
 			spin_lock_bh(&c->lock);
 			st = fnat_tcp_next(c->state, path, ev);
+			changed = st != c->state;
 			WRITE_ONCE(c->state, st);
 			spin_unlock_bh(&c->lock);
 		}
@@ -251,6 +254,7 @@ static void fnat_core_track(struct fnat_netns *fn, struct fnat_conn *c,
 	fnat_conn_set_expires(c, jiffies + (unsigned long)timeout * HZ);
 	if (c->tmpl)
 		fnat_persist_touch(c->tmpl);
+	fnat_sync_conn_event(fn, c, changed);
 }
 
 /* The reply tuple: what the real server sends back. */
@@ -572,6 +576,7 @@ unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
 	}
 	if (c && fnat_core_expire_nodest_conn() &&
 	    test_bit(FNAT_DEST_F_DELETED, &c->dest->flags)) {
+		fnat_sync_conn_gone(fn, c);
 		fnat_conn_unlink(fnat_conns(), c);
 		return fnat_drop(fn, FNAT_DROP_DEST_DELETED);
 	}
@@ -581,6 +586,7 @@ unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
 		 * The client reuses its port after closing: a new
 		 * connection, scheduled afresh, at once.
 		 */
+		fnat_sync_conn_gone(fn, c);
 		fnat_conn_unlink(fnat_conns(), c);
 		c = NULL;
 	}

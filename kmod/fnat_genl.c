@@ -16,12 +16,11 @@
 #include "fnat_compat.h"
 #include "fnat_conn.h"
 #include "fnat_drops.h"
+#include "fnat_genl.h"
 #include "fnat_hooks.h"
 #include "fnat_persist.h"
 #include "fnat_proto_tcp.h"
 #include "fnat_sched.h"
-
-static struct genl_family fnat_genl_family;
 
 static struct netlink_range_validation fnat_timeout_range = {
 	.min = 1,
@@ -1004,9 +1003,18 @@ static const struct genl_ops fnat_genl_ops[] = {
 		.policy	= fnat_svc_cmd_policy,
 		.maxattr = ARRAY_SIZE(fnat_svc_cmd_policy) - 1,
 	},
+	FNAT_OP(FNAT_CMD_NEW_DAEMON, FNAT_WRITE, fnat_genl_daemon_new,
+		fnat_daemon_cmd_policy),
+	FNAT_OP(FNAT_CMD_DEL_DAEMON, FNAT_WRITE, fnat_genl_daemon_del,
+		fnat_daemon_cmd_policy),
+	/* No policy: the core then refuses any attribute. */
+	{
+		.cmd	= FNAT_CMD_GET_DAEMON,
+		.dumpit	= fnat_genl_daemon_dump,
+	},
 };
 
-static struct genl_family fnat_genl_family __ro_after_init = {
+struct genl_family fnat_genl_family __ro_after_init = {
 	.name		= FNAT_GENL_NAME,
 	.version	= FNAT_GENL_VERSION,
 	.netnsok	= true,

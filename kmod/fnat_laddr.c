@@ -33,8 +33,8 @@ void fnat_laddr_put(struct fnat_laddr *la)
 		call_rcu(&la->rcu, fnat_laddr_free_rcu);
 }
 
-static struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc,
-					    const union nf_inet_addr *addr)
+struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc,
+				     const union nf_inet_addr *addr)
 {
 	struct fnat_laddr *la;
 

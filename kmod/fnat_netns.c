@@ -13,6 +13,7 @@
 #include "fnat_conn.h"
 #include "fnat_drops.h"
 #include "fnat_hooks.h"
+#include "fnat_sync.h"
 
 static unsigned int fnat_net_id __read_mostly;
 
@@ -108,8 +109,19 @@ static void __net_exit fnat_net_exit(struct net *net)
 	free_percpu(fn->drops);
 }
 
+/*
+ * Sync daemons go before the netns' devices do: their sockets hold routes
+ * and multicast memberships on them, which would keep the devices from
+ * being unregistered.
+ */
+static void __net_exit fnat_net_pre_exit(struct net *net)
+{
+	fnat_sync_stop_all(fnat_netns(net));
+}
+
 static struct pernet_operations fnat_net_ops = {
 	.init	= fnat_net_init,
+	.pre_exit = fnat_net_pre_exit,
 	.exit	= fnat_net_exit,
 	.id	= &fnat_net_id,
 	.size	= sizeof(struct fnat_netns),

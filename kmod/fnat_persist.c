@@ -49,21 +49,33 @@ u8 fnat_persist_protocol(const struct fnat_conn *tmpl)
  * (0 for a port-0 service), the connections' protocol in the source port;
  * the reply tuple is the same under another protocol, so it is as unique.
  */
-static void fnat_persist_tuples(const struct fnat_service *svc,
-				const struct fnat_pkt *p,
-				struct fnat_tuple *orig,
-				struct fnat_tuple *reply)
+void fnat_persist_tuples(const struct fnat_service *svc,
+			 const union nf_inet_addr *client, u8 protocol,
+			 struct fnat_tuple *orig, struct fnat_tuple *reply)
 {
 	memset(orig, 0, sizeof(*orig));
 	orig->af = AF_INET;
 	orig->protocol = FNAT_PROTO_TEMPLATE;
-	orig->saddr.ip = p->tuple.saddr.ip &
+	orig->saddr.ip = client->ip &
 			 inet_make_mask(min_t(u8, READ_ONCE(svc->netmask), 32));
 	orig->daddr = svc->key.addr;
-	orig->sport = htons(p->tuple.protocol);
+	orig->sport = htons(protocol);
 	orig->dport = svc->key.port;
 	*reply = *orig;
 	reply->protocol = FNAT_PROTO_TEMPLATE_REPLY;
+}
+
+/* The live template of @client's network, with a reference, or NULL. */
+struct fnat_conn *fnat_persist_find(struct fnat_netns *fn,
+				    const struct fnat_service *svc,
+				    const union nf_inet_addr *client,
+				    u8 protocol)
+{
+	struct fnat_tuple orig, reply;
+	enum fnat_conn_dir dir;
+
+	fnat_persist_tuples(svc, client, protocol, &orig, &reply);
+	return fnat_conn_lookup(fnat_conns(), fn->net, &orig, jiffies, &dir);
 }
 
 static unsigned long fnat_persist_timeout(const struct fnat_conn *tmpl)
@@ -115,7 +127,8 @@ struct fnat_dest *fnat_persist_dest(struct fnat_netns *fn,
 	struct fnat_dest *dest;
 	int tries;
 
-	fnat_persist_tuples(svc, p, &orig, &reply);
+	fnat_persist_tuples(svc, &p->tuple.saddr, p->tuple.protocol, &orig,
+			    &reply);
 	for (tries = 0; tries < 2; tries++) {
 		tmpl = fnat_conn_lookup(t, fn->net, &orig, jiffies, &dir);
 		if (tmpl && !fnat_persist_valid(tmpl)) {

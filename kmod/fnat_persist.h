@@ -15,6 +15,13 @@ struct fnat_dest *fnat_persist_dest(struct fnat_netns *fn,
 				    const struct fnat_sched_ctx *ctx,
 				    struct fnat_conn **tmplp);
 void fnat_persist_touch(struct fnat_conn *tmpl);
+void fnat_persist_tuples(const struct fnat_service *svc,
+			 const union nf_inet_addr *client, u8 protocol,
+			 struct fnat_tuple *orig, struct fnat_tuple *reply);
+struct fnat_conn *fnat_persist_find(struct fnat_netns *fn,
+				    const struct fnat_service *svc,
+				    const union nf_inet_addr *client,
+				    u8 protocol);
 u8 fnat_persist_protocol(const struct fnat_conn *tmpl);
 
 bool fnat_persist_expire_quiescent(void);

@@ -30,6 +30,21 @@
  *			FORWARD rules see only each connection's first
  *			packet (default 1; 0: every packet goes through
  *			them, as with IPVS, at a higher cost per packet)
+ *	sync_threshold	"T P": a sync master tells the backups about an
+ *			established connection on its T-th packet and
+ *			every P packets after, P 0..32767, T < P unless P
+ *			is 0, which stops packet-count syncing (default
+ *			3 50, as IPVS). State changes are always told.
+ *	sync_refresh_period
+ *			seconds, 0..86400: when non-zero, a connection is
+ *			told again once its last sync is that old, instead
+ *			of by packet count (default 0)
+ *	sync_bulk_rate	records per second a master sends a backup that
+ *			asked for the whole table, 100..10000000 (default
+ *			20000)
+ *	sync_flush_ms	longest a record waits for others to fill a
+ *			message, 1..10000 ms (default 20): the sync lag at
+ *			low connection rates
  */
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
@@ -38,6 +53,7 @@
 #include "fnat_core.h"
 #include "fnat_lport.h"
 #include "fnat_persist.h"
+#include "fnat_sync.h"
 #include "fnat_sysfs.h"
 #include "fnat_toa.h"
 
@@ -52,22 +68,30 @@ static ssize_t lport_range_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%u %u\n", r.min, r.max);
 }
 
-static ssize_t lport_range_store(struct kobject *kobj,
-				 struct kobj_attribute *attr, const char *buf,
-				 size_t count)
+/* "A B": two unsigned numbers separated by blanks. */
+static int fnat_sysfs_pair(const char *buf, size_t count, u32 *a, u32 *b)
 {
-	char tmp[32], *p, *lo;
-	u16 min, max;
+	char tmp[32], *p, *first;
 
 	if (count >= sizeof(tmp))
 		return -EINVAL;
 	memcpy(tmp, buf, count);
 	tmp[count] = '\0';
 	p = strim(tmp);
-	lo = strsep(&p, " \t");
-	if (!p || kstrtou16(lo, 10, &min) || kstrtou16(strim(p), 10, &max))
+	first = strsep(&p, " \t");
+	if (!p || kstrtou32(first, 10, a) || kstrtou32(strim(p), 10, b))
 		return -EINVAL;
-	if (fnat_lport_set_range(min, max))
+	return 0;
+}
+
+static ssize_t lport_range_store(struct kobject *kobj,
+				 struct kobj_attribute *attr, const char *buf,
+				 size_t count)
+{
+	u32 min, max;
+
+	if (fnat_sysfs_pair(buf, count, &min, &max) || min > U16_MAX ||
+	    max > U16_MAX || fnat_lport_set_range(min, max))
 		return -EINVAL;
 	return count;
 }
@@ -117,6 +141,55 @@ FNAT_SYSFS_BOOL(reject_no_dest, fnat_core_reject_no_dest,
 		fnat_core_set_reject_no_dest);
 FNAT_SYSFS_BOOL(fast_path, fnat_core_fast_path, fnat_core_set_fast_path);
 
+static ssize_t sync_threshold_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u %u\n", READ_ONCE(fnat_sync_threshold),
+			  READ_ONCE(fnat_sync_period));
+}
+
+static ssize_t sync_threshold_store(struct kobject *kobj,
+				    struct kobj_attribute *attr,
+				    const char *buf, size_t count)
+{
+	u32 threshold, period;
+
+	if (fnat_sysfs_pair(buf, count, &threshold, &period) ||
+	    fnat_sync_set_threshold(threshold, period))
+		return -EINVAL;
+	return count;
+}
+
+static struct kobj_attribute fnat_attr_sync_threshold =
+	__ATTR_RW(sync_threshold);
+
+/*
+ * A number attribute @name showing @var and written with @set(), which
+ * refuses what is out of range: fnat_attr_@name.
+ */
+#define FNAT_SYSFS_U32(name, var, set)					\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%u\n", READ_ONCE(var));			\
+}									\
+static ssize_t name##_store(struct kobject *kobj,			\
+			    struct kobj_attribute *attr,		\
+			    const char *buf, size_t count)		\
+{									\
+	u32 v;								\
+									\
+	if (kstrtou32(buf, 10, &v) || (set)(v))				\
+		return -EINVAL;						\
+	return count;							\
+}									\
+static struct kobj_attribute fnat_attr_##name = __ATTR_RW(name)
+
+FNAT_SYSFS_U32(sync_refresh_period, fnat_sync_refresh_period_s,
+	       fnat_sync_set_refresh_period);
+FNAT_SYSFS_U32(sync_bulk_rate, fnat_sync_bulk_rate, fnat_sync_set_bulk_rate);
+FNAT_SYSFS_U32(sync_flush_ms, fnat_sync_flush_ms, fnat_sync_set_flush_ms);
+
 static struct attribute *fnat_attrs[] = {
 	&fnat_attr_lport_range.attr,
 	&fnat_attr_toa.attr,
@@ -124,6 +197,10 @@ static struct attribute *fnat_attrs[] = {
 	&fnat_attr_expire_quiescent_template.attr,
 	&fnat_attr_reject_no_dest.attr,
 	&fnat_attr_fast_path.attr,
+	&fnat_attr_sync_threshold.attr,
+	&fnat_attr_sync_refresh_period.attr,
+	&fnat_attr_sync_bulk_rate.attr,
+	&fnat_attr_sync_flush_ms.attr,
 	NULL,
 };
 

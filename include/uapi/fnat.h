@@ -116,6 +116,55 @@
  *	EXPIRES		u32	milliseconds until the connection expires
  *				unless more packets arrive
  *
+ * FNAT_A_DAEMON (nested, FNAT_DAEMON_A_*): a connection sync daemon of the
+ * netns (see "Session sync" below). A netns runs at most one master and one
+ * backup, at the same time if it likes (active/active pairs).
+ *	STATE		u32	FNAT_SYNC_STATE_MASTER | FNAT_SYNC_STATE_BACKUP
+ *				key
+ *	MCAST_IFN	string, NUL-terminated, at most IFNAMSIZ bytes with
+ *			the NUL: the interface sync messages go out of and
+ *			come in on; it must exist in the netns
+ *	SYNC_ID		u8	0..255 (default 0). A master stamps its
+ *			messages with it; a backup with syncid 0 takes
+ *			messages of every syncid, otherwise only its own
+ *	SYNC_MAXLEN	u16	largest message, bytes of UDP payload,
+ *			FNAT_SYNC_MAXLEN_MIN..FNAT_SYNC_MAXLEN_MAX, at most
+ *			the interface MTU less 28 bytes of IPv4 and UDP
+ *			headers when the daemon starts, which is also the
+ *			default
+ *	MCAST_FAMILY	u16	AF_INET (the only family so far)
+ *	MCAST_GROUP	16 bytes: a multicast group (default
+ *			FNAT_SYNC_GROUP_DEFAULT)
+ *	MCAST_PORT	be16	1..65535 (default FNAT_SYNC_PORT_DEFAULT)
+ *	MCAST_TTL	u8	1..255 (default 1)
+ *	KEY		binary, FNAT_SYNC_KEY_MIN..FNAT_SYNC_KEY_MAX bytes
+ *			(requests only): every message is authenticated
+ *			with HMAC-SHA256 under it; without one, syncid
+ *			filtering only. Replies never carry the key.
+ *	(replies only)
+ *	AUTH		u8	1 when the daemon has a key
+ *	SENDER		u32	the random id this daemon's messages carry
+ *	UP_MS		u64	milliseconds since it started
+ *	COUNTERS	nested: one FNAT_DROPS_A_ENTRY per counter (FNAT_DROP_A_NAME
+ *			and FNAT_DROP_A_COUNT, as in FNAT_INFO_A_DROPS), in a
+ *			fixed order; the names are stable: messages_sent,
+ *			records_sent, bytes_sent, send_errors, queue_full,
+ *			bulk_requests, bulk_records_sent, messages_received,
+ *			records_received, records_applied, and the drops by
+ *			reason: short, bad_version, bad_length, syncid,
+ *			auth, replay, stale, own, bad_record, no_service,
+ *			no_dest, no_laddr, conflict, no_mem
+ *	PEERS		nested: one FNAT_DAEMON_A_PEER per peer seen (at most
+ *			FNAT_SYNC_PEERS_MAX, least recently seen replaced),
+ *			each nested FNAT_PEER_A_*:
+ *		FAMILY	u16
+ *		ADDR	16 bytes	the peer's source address
+ *		SENDER	u32		its sender id
+ *		SYNC_ID	u8
+ *		MESSAGES u64		valid messages taken from it
+ *		LAST_MS	u64		milliseconds since the last one
+ *		(PAD for the u64s' alignment)
+ *
  * Commands
  * --------
  * FNAT_CMD_NEW_SERVICE	SERVICE{keys, [SCHED_NAME, FLAGS, TIMEOUT, NETMASK]}
@@ -163,6 +212,16 @@
  *			stopped, so it never holds a lock for long; entries
  *			created or moved while it runs may be missed or
  *			shown twice, as with /proc/net/ip_vs_conn.
+ * FNAT_CMD_NEW_DAEMON	DAEMON{STATE, MCAST_IFN, [SYNC_ID, SYNC_MAXLEN,
+ *			MCAST_FAMILY + MCAST_GROUP, MCAST_PORT, MCAST_TTL,
+ *			KEY]}: starts a sync daemon;
+ *	-EEXIST "Sync daemon already running"; -ENODEV "No such interface";
+ *	-EINVAL "Not a multicast group", "Sync maxlen exceeds the interface
+ *	MTU"; a backup asks the masters for their tables at once (bulk resync)
+ * FNAT_CMD_DEL_DAEMON	DAEMON{STATE}: stops it, after the master has sent
+ *			what it had queued; -ESRCH "No sync daemon running"
+ * FNAT_CMD_GET_DAEMON	no attributes -> one message per running daemon,
+ *			master first, each with DAEMON{...} (dump)
  *
  * Replies to GET_SERVICE carry FNAT_A_SERVICE with every attribute
  * (SCHED_NAME, FLAGS, TIMEOUT and NETMASK included); replies to GET_DEST
@@ -170,6 +229,8 @@
  */
 #ifndef _UAPI_FNAT_H
 #define _UAPI_FNAT_H
+
+#include <linux/types.h>
 
 #define FNAT_GENL_NAME		"FNAT"
 #define FNAT_GENL_VERSION	1
@@ -206,6 +267,9 @@ enum fnat_cmd {
 	FNAT_CMD_NEW_LADDR,
 	FNAT_CMD_DEL_LADDR,
 	FNAT_CMD_GET_LADDR,
+	FNAT_CMD_NEW_DAEMON,
+	FNAT_CMD_DEL_DAEMON,
+	FNAT_CMD_GET_DAEMON,
 	__FNAT_CMD_MAX,
 };
 #define FNAT_CMD_MAX (__FNAT_CMD_MAX - 1)
@@ -218,6 +282,7 @@ enum fnat_attr {
 	FNAT_A_TIMEOUT,		/* nested FNAT_TIMEOUT_A_* */
 	FNAT_A_CONN,		/* nested FNAT_CONN_A_*, replies only */
 	FNAT_A_LADDR,		/* nested FNAT_LADDR_A_* */
+	FNAT_A_DAEMON,		/* nested FNAT_DAEMON_A_* */
 	__FNAT_A_MAX,
 };
 #define FNAT_A_MAX (__FNAT_A_MAX - 1)
@@ -382,5 +447,181 @@ enum fnat_timeout_attr {
 #define FNAT_TIMEOUT_TCP_FIN_DEFAULT	120
 #define FNAT_TIMEOUT_UDP_DEFAULT	300
 #define FNAT_TIMEOUT_MAX		(31 * 24 * 3600)
+
+enum fnat_daemon_attr {
+	FNAT_DAEMON_A_UNSPEC,
+	FNAT_DAEMON_A_PAD,
+	FNAT_DAEMON_A_STATE,
+	FNAT_DAEMON_A_MCAST_IFN,
+	FNAT_DAEMON_A_SYNC_ID,
+	FNAT_DAEMON_A_SYNC_MAXLEN,
+	FNAT_DAEMON_A_MCAST_FAMILY,
+	FNAT_DAEMON_A_MCAST_GROUP,
+	FNAT_DAEMON_A_MCAST_PORT,
+	FNAT_DAEMON_A_MCAST_TTL,
+	FNAT_DAEMON_A_KEY,
+	FNAT_DAEMON_A_AUTH,
+	FNAT_DAEMON_A_SENDER,
+	FNAT_DAEMON_A_UP_MS,
+	FNAT_DAEMON_A_COUNTERS,	/* nested FNAT_DROPS_A_ENTRY */
+	FNAT_DAEMON_A_PEERS,	/* nested FNAT_DAEMON_A_PEER */
+	FNAT_DAEMON_A_PEER,	/* nested FNAT_PEER_A_* */
+	__FNAT_DAEMON_A_MAX,
+};
+#define FNAT_DAEMON_A_MAX (__FNAT_DAEMON_A_MAX - 1)
+
+enum fnat_peer_attr {
+	FNAT_PEER_A_UNSPEC,
+	FNAT_PEER_A_PAD,
+	FNAT_PEER_A_FAMILY,
+	FNAT_PEER_A_ADDR,
+	FNAT_PEER_A_SENDER,
+	FNAT_PEER_A_SYNC_ID,
+	FNAT_PEER_A_MESSAGES,
+	FNAT_PEER_A_LAST_MS,
+	__FNAT_PEER_A_MAX,
+};
+#define FNAT_PEER_A_MAX (__FNAT_PEER_A_MAX - 1)
+
+/* Sync daemon roles (FNAT_DAEMON_A_STATE). */
+#define FNAT_SYNC_STATE_MASTER	1
+#define FNAT_SYNC_STATE_BACKUP	2
+
+/*
+ * Defaults stay clear of IPVS's 224.0.0.81:8848 so both can sync on one
+ * host. The group is link-local, which switches flood even when IGMP
+ * snooping has no querier and routers never forward.
+ */
+#define FNAT_SYNC_GROUP_DEFAULT	"224.0.0.83"
+#define FNAT_SYNC_GROUP_DEFAULT_U32	0xe0000053U	/* in host order */
+#define FNAT_SYNC_PORT_DEFAULT	8849
+#define FNAT_SYNC_TTL_DEFAULT	1
+#define FNAT_SYNC_MAXLEN_MIN	256
+#define FNAT_SYNC_MAXLEN_MAX	65507
+#define FNAT_SYNC_KEY_MIN	16
+#define FNAT_SYNC_KEY_MAX	64
+#define FNAT_SYNC_PEERS_MAX	16
+
+/*
+ * Session sync wire format, version 1
+ * -----------------------------------
+ * One UDP datagram per message, to the daemon's group and port. Every
+ * integer is in network byte order. A message is a header, records, and,
+ * when the daemons share a key, a MAC:
+ *
+ *	struct fnat_sync_hdr	32 bytes
+ *	records			count of them, back to back
+ *	MAC			mac_len bytes: HMAC-SHA256 under the shared
+ *				key of everything before it (header included)
+ *
+ * A receiver drops, and counts by reason, a message that is shorter than
+ * the header or than its length field says (short), of another version
+ * (bad_version), whose length, count or records do not add up
+ * (bad_length, bad_record), of another syncid (syncid), without a valid
+ * MAC when it has a key or with one when it has none (auth), seen before
+ * (replay: a window of FNAT_SYNC_REPLAY_WINDOW sequence numbers per
+ * sender), or stamped more than FNAT_SYNC_MAX_AGE_MS away from its own
+ * clock when keyed (stale: keep directors' clocks in step, e.g. with NTP),
+ * or its own (own). Nothing of a dropped message is applied.
+ *
+ * Each record is a record header, then attributes:
+ *
+ *	struct fnat_sync_rec	4 bytes: type, flags (0), length in bytes
+ *				of the record with its header, a multiple of 4
+ *	struct fnat_sync_attr	4 bytes: type, length of the attribute with
+ *				its header; its value follows, padded with
+ *				zeroes to a multiple of 4
+ *
+ * Unknown attributes are skipped (later versions may add some); unknown
+ * record types are skipped and counted as bad_record. An attribute of the
+ * wrong length, a missing required attribute or an inconsistent record is
+ * bad_record, and the rest of the message still applies.
+ *
+ * Records (A_ = FNAT_SYNC_A_):
+ *	CONN	a connection, or with A_FLAGS TEMPLATE a persistence template,
+ *		to create or bring up to date on the backup:
+ *		A_FAMILY, A_PROTOCOL, A_CADDR, A_CPORT, A_VADDR, A_VPORT,
+ *		A_DADDR, A_DPORT (the real server as the service lists it),
+ *		A_FWD_METHOD, A_STATE, A_TIMEOUT (remaining), [A_FLAGS],
+ *		FULLNAT: A_LADDR, A_LPORT, and for TCP A_SEQ_DELTA;
+ *		templates: A_TMPL_TIMEOUT, the client network in A_CADDR
+ *		and 0 in A_CPORT, as -Lnc lists them, state NONE
+ *	DEL	a connection that ended early (its client reused the port,
+ *		its real server was deleted): A_FAMILY, A_PROTOCOL, A_CADDR,
+ *		A_CPORT, A_VADDR, A_VPORT
+ *	BULK_REQ a backup asks every master of its syncid (0: any) for its
+ *		whole table: no attributes
+ *	BULK_END the last message of a master's bulk transfer:
+ *		A_COUNT, the records the transfer carried
+ */
+#define FNAT_SYNC_VERSION		1
+#define FNAT_SYNC_MAC_LEN		32
+#define FNAT_SYNC_REPLAY_WINDOW		64
+#define FNAT_SYNC_MAX_AGE_MS		30000
+
+struct fnat_sync_hdr {
+	__u8	version;	/* FNAT_SYNC_VERSION */
+	__u8	flags;		/* FNAT_SYNC_HDR_F_* */
+	__be16	length;		/* of the whole message, MAC included */
+	__u8	syncid;
+	__u8	mac_len;	/* 0 or FNAT_SYNC_MAC_LEN */
+	__be16	count;		/* records */
+	__be32	sender;		/* random, chosen when the daemon starts */
+	__be32	reserved;	/* 0 */
+	__be64	seq;		/* per sender: 1, 2, 3, ... */
+	__be64	time_ms;	/* sender's wall clock, ms since the epoch */
+};
+
+/* The message is part of a bulk transfer (answering a BULK_REQ). */
+#define FNAT_SYNC_HDR_F_BULK	0x01
+
+struct fnat_sync_rec {
+	__u8	type;		/* FNAT_SYNC_REC_* */
+	__u8	flags;		/* 0 */
+	__be16	length;
+};
+
+enum fnat_sync_rec_type {
+	FNAT_SYNC_REC_UNSPEC,
+	FNAT_SYNC_REC_CONN,
+	FNAT_SYNC_REC_DEL,
+	FNAT_SYNC_REC_BULK_REQ,
+	FNAT_SYNC_REC_BULK_END,
+	__FNAT_SYNC_REC_MAX,
+};
+
+struct fnat_sync_attr {
+	__be16	type;		/* FNAT_SYNC_A_* */
+	__be16	length;		/* header and value, without the padding */
+};
+
+enum fnat_sync_attr_type {
+	FNAT_SYNC_A_UNSPEC,
+	FNAT_SYNC_A_FAMILY,		/* u8: AF_INET */
+	FNAT_SYNC_A_PROTOCOL,		/* u8 */
+	FNAT_SYNC_A_CADDR,		/* 4 bytes (AF_INET) or 16 (AF_INET6) */
+	FNAT_SYNC_A_CPORT,		/* be16 */
+	FNAT_SYNC_A_VADDR,
+	FNAT_SYNC_A_VPORT,
+	FNAT_SYNC_A_DADDR,
+	FNAT_SYNC_A_DPORT,
+	FNAT_SYNC_A_LADDR,
+	FNAT_SYNC_A_LPORT,
+	FNAT_SYNC_A_FWD_METHOD,		/* u8: enum fnat_fwd_method */
+	FNAT_SYNC_A_STATE,		/* u8: TCP state, in -Lnc's order */
+	FNAT_SYNC_A_TIMEOUT,		/* be32: milliseconds left */
+	FNAT_SYNC_A_FLAGS,		/* be32: FNAT_SYNC_CONN_F_* */
+	FNAT_SYNC_A_SEQ_DELTA,		/* be32: FULLNAT sequence offset */
+	FNAT_SYNC_A_TMPL_TIMEOUT,	/* be32: a template's timeout, s */
+	FNAT_SYNC_A_COUNT,		/* be32 */
+	__FNAT_SYNC_A_MAX,
+};
+#define FNAT_SYNC_A_MAX (__FNAT_SYNC_A_MAX - 1)
+
+/* FNAT_SYNC_A_FLAGS */
+#define FNAT_SYNC_CONN_F_TEMPLATE	(1U << 0)	/* a persistence template */
+#define FNAT_SYNC_CONN_F_TOA_DONE	(1U << 1)	/* FULLNAT: TOA sent */
+#define FNAT_SYNC_CONN_F_PERSIST	(1U << 2)	/* chosen by a template */
+#define FNAT_SYNC_CONN_F_ALL		0x7U
 
 #endif /* _UAPI_FNAT_H */
