@@ -271,6 +271,7 @@ void fnat_laddr_free_all(struct fnat_service *svc);
 struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc,
 				     const union nf_inet_addr *addr);
 bool fnat_laddr_hold(struct fnat_laddr *la);
+bool fnat_laddr_usable(struct net *net, const struct fnat_laddr *la);
 void fnat_laddr_put(struct fnat_laddr *la);
 
 /* fnat_genl.c */

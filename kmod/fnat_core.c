@@ -319,7 +319,7 @@ static struct fnat_laddr *fnat_core_laddr(struct fnat_netns *fn,
 			bool turn = pass ? i < start : i >= start;
 
 			i++;
-			if (!turn || test_bit(FNAT_LADDR_F_DELETED, &la->flags))
+			if (!turn || !fnat_laddr_usable(fn->net, la))
 				continue;
 			port = fnat_lport_get(la, client->protocol,
 					      &dest->key.addr,

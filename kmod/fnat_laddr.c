@@ -44,6 +44,17 @@ struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc,
 	return NULL;
 }
 
+/*
+ * Whether new connections may leave from @la: it is in its service and
+ * the netns holds the address now (a standby one, added for a failover,
+ * is not used before it arrives). Under RCU.
+ */
+bool fnat_laddr_usable(struct net *net, const struct fnat_laddr *la)
+{
+	return !test_bit(FNAT_LADDR_F_DELETED, &la->flags) &&
+	       __ip_dev_find(net, la->addr.ip, false);
+}
+
 int fnat_laddr_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 		   const union nf_inet_addr *addr,
 		   struct netlink_ext_ack *extack)
@@ -63,11 +74,19 @@ int fnat_laddr_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 		NL_SET_ERR_MSG(extack, "Local address already exists");
 		return -EEXIST;
 	}
-	/* Answers to anything else would never reach the director. */
-	if (fn->net &&
-	    inet_addr_type(fn->net, addr->ip) != RTN_LOCAL) {
-		NL_SET_ERR_MSG(extack, "Not a local address");
-		return -EADDRNOTAVAIL;
+	/*
+	 * An address the director holds, or may come to hold: a backup
+	 * director carries its master's local addresses in its configuration
+	 * before they move to it in a failover. The data path uses only
+	 * those it holds at the time (fnat_laddr_usable()).
+	 */
+	if (fn->net) {
+		unsigned int type = inet_addr_type(fn->net, addr->ip);
+
+		if (type != RTN_LOCAL && type != RTN_UNICAST) {
+			NL_SET_ERR_MSG(extack, "Not a unicast address");
+			return -EADDRNOTAVAIL;
+		}
 	}
 	la = kzalloc(sizeof(*la), GFP_KERNEL);
 	if (!la)

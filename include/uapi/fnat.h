@@ -90,7 +90,8 @@
  *
  * FNAT_A_LADDR (nested, FNAT_LADDR_A_*): a local address (LIP) of a
  * service, the source address FULLNAT connections reach real servers from.
- * It must be an address of the director's in the same netns.
+ * A unicast address; new connections leave only from those the netns
+ * holds at the time, so a backup can list the ones it takes over.
  *	FAMILY		u16	must equal the service's family	key
  *	ADDR		16 bytes				key
  *	CONNS		u32	(replies only) connections using it
@@ -197,8 +198,9 @@
  *			-ESRCH "No such service"
  * FNAT_CMD_NEW_LADDR	SERVICE{keys} LADDR{keys}: adds a local address
  *	-ESRCH "Service not defined"; -EEXIST "Local address already exists";
- *	-EADDRNOTAVAIL "Not a local address" when the netns has no such
- *	address
+ *	-EADDRNOTAVAIL "Not a unicast address". The address need not be the
+ *	netns' yet (a backup director lists the addresses it takes over in a
+ *	failover): new connections use only the ones the netns holds
  * FNAT_CMD_DEL_LADDR	SERVICE{keys} LADDR{keys}: removes it from new
  *	connections; connections using it continue until they end
  *	-ESRCH "Service not defined"; -ENOENT "No such local address"

@@ -67,7 +67,7 @@ step "a FULLNAT dest on a service without local addresses is refused"
 lb -A -t "$VIP:81" -s rr
 must_fail "local address" ip netns exec director fnatadm -a -t "$VIP:81" -r "$RIP1:$PORT" -b
 lb -D -t "$VIP:81"
-must_fail "Not a local address" ip netns exec director fnatadm -P -t "$VIP:$PORT" -z 10.0.6.200
+must_fail "Not a unicast address" ip netns exec director fnatadm -P -t "$VIP:$PORT" -z 10.0.6.255
 
 step "TCP: 100 exchanges of 5000 bytes, 50 to each; the servers' application sees the client (TOA)"
 ip netns exec rs1 tcpdump -Z root -n -l -v -c 1 -i eth0 'tcp[tcpflags] & tcp-syn != 0' \
@@ -94,6 +94,18 @@ must fnat-toa detach
 out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 10 --bytes 100 --seed 9)
 echo "$out"
 seen_from "$out" "$LIP1" "$LIP2"
+
+step "a standby local address (a backup's, before a failover) is used once the director holds it"
+LIP3=10.0.6.200
+lb -P -t "$VIP:$PORT" -z "$LIP3"
+out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 20 --bytes 100 --seed 11)
+seen_from "$out" "$LIP1" "$LIP2"
+must ip -n director addr add "$LIP3/24" dev eth1
+out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 30 --bytes 100 --seed 12)
+seen_from "$out" "$LIP1" "$LIP2" "$LIP3"
+[[ "$out" == *"$LIP3"* ]] || fail "no connection left from $LIP3 once the director held it: $out"
+lb -Q -t "$VIP:$PORT" -z "$LIP3"
+must ip -n director addr del "$LIP3/24" dev eth1
 echo 0 >/sys/kernel/fnat/toa
 ip netns exec rs1 tcpdump -Z root -n -l -v -c 1 -i eth0 'tcp[tcpflags] & tcp-syn != 0' \
 	>"$LIB_TMP/syn.out" 2>&1 &

@@ -17,6 +17,7 @@
 #include "lib/netlink_error.h"
 #include "lib/options.h"
 #include "lib/restore.h"
+#include "lib/sync_key.h"
 
 namespace {
 
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     fnat::Command command;
     try {
         command = fnat::parse_command_line(args);
+        fnat::load_sync_key(command, std::cin); // before the kernel is contacted
     } catch (const fnat::UsageError& error) {
         std::cerr << error.what() << '\n';
         return kExitUsage;

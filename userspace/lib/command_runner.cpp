@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "lib/conn_format.h"
+#include "lib/daemon_format.h"
 #include "lib/drops_format.h"
 #include "lib/laddr_format.h"
 #include "lib/listing_format.h"
@@ -98,6 +99,12 @@ void run_command(const Command& command, FnatApi& api, std::ostream& out) {
         if (command.list_drops) {
             const Info info = api.get_info();
             out << (command.json ? format_drops_json(info) : format_drops_text(info));
+            return;
+        }
+        if (command.list_daemons) {
+            std::vector<SyncDaemon> daemons = api.list_daemons();
+            sort_daemons(daemons);
+            out << (command.json ? format_daemons_json(daemons) : format_daemons_text(daemons));
             return;
         }
         Table table = read_table(api, command.service, command.sort);

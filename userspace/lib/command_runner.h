@@ -29,7 +29,8 @@ void read_laddrs_into(FnatApi& api, std::vector<ServiceEntry>& entries);
 std::vector<ServiceLaddrs> read_laddr_listing(FnatApi& api, const std::optional<ServiceKey>& only);
 
 // Runs any command except Help and Version, writing listings (-L, -L
-// --timeout, -L -c, -L --drops, -G, -S) to out. -S includes each service's
+// --timeout, -L -c, -L --drops, -L --daemon, -G, -S) to out; --start-daemon
+// needs its --sync-key read first (load_sync_key()). -S includes each service's
 // local addresses, as -P lines between its -A line and its -a lines. Output is written only once
 // everything is read. Kernel errors propagate as NetlinkError, bad replies as DecodeError.
 void run_command(const Command& command, FnatApi& api, std::ostream& out);

@@ -15,9 +15,15 @@ struct CommandError {
     const char* message;
 };
 
+// A module without connection sync does not know the daemon commands.
+constexpr const char* kNoSync = "Operation not supported: the fnat module has no connection sync";
+
 // The messages of ipvsadm's libipvs (ipvs_strerror), mapped onto FNAT
-// commands; they match the extack texts include/uapi/fnat.h documents.
-constexpr std::array<CommandError, 23> kCommandErrors = {{
+// commands; they match the extack texts include/uapi/fnat.h documents. For
+// the sync daemon those are the header's ("Sync daemon already running";
+// ipvsadm: "Daemon has already run"), so that a module without extack
+// prints the same.
+constexpr std::array<CommandError, 29> kCommandErrors = {{
     {FNAT_CMD_NEW_SERVICE, EEXIST, "Service already exists"},
     {FNAT_CMD_NEW_SERVICE, ENOENT, "Scheduler not found"},
     {FNAT_CMD_SET_SERVICE, ESRCH, "No such service"},
@@ -37,10 +43,16 @@ constexpr std::array<CommandError, 23> kCommandErrors = {{
     {FNAT_CMD_GET_CONN, ESRCH, "No such service"},
     {FNAT_CMD_NEW_LADDR, ESRCH, "Service not defined"},
     {FNAT_CMD_NEW_LADDR, EEXIST, "Local address already exists"},
-    {FNAT_CMD_NEW_LADDR, EADDRNOTAVAIL, "Not a local address"},
+    {FNAT_CMD_NEW_LADDR, EADDRNOTAVAIL, "Not a unicast address"},
     {FNAT_CMD_DEL_LADDR, ESRCH, "Service not defined"},
     {FNAT_CMD_DEL_LADDR, ENOENT, "No such local address"},
     {FNAT_CMD_GET_LADDR, ESRCH, "No such service"},
+    {FNAT_CMD_NEW_DAEMON, EEXIST, "Sync daemon already running"},
+    {FNAT_CMD_NEW_DAEMON, ENODEV, "No such interface"},
+    {FNAT_CMD_DEL_DAEMON, ESRCH, "No sync daemon running"},
+    {FNAT_CMD_NEW_DAEMON, EOPNOTSUPP, kNoSync},
+    {FNAT_CMD_DEL_DAEMON, EOPNOTSUPP, kNoSync},
+    {FNAT_CMD_GET_DAEMON, EOPNOTSUPP, kNoSync},
 }};
 
 struct GenericError {

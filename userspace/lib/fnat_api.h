@@ -31,6 +31,9 @@ public:
     // one service (which must exist); services in creation order, each
     // one's addresses in the order they were added.
     virtual std::vector<LaddrEntry> list_laddrs(const std::optional<ServiceKey>& service) = 0;
+    // FNAT_CMD_GET_DAEMON dump: the running connection sync daemons, master
+    // first; empty when none runs.
+    virtual std::vector<SyncDaemon> list_daemons() = 0;
     // A request that changes state (NEW_*, SET_*, DEL_*, FLUSH), acknowledged.
     virtual void execute(const Request& request) = 0;
 };

@@ -59,8 +59,10 @@ public:
         check(mnl_attr_put_strz_check(header_, buffer_.size(), type, value.c_str()));
     }
     void put_address(std::uint16_t type, const Address& address) {
-        check(mnl_attr_put_check(header_, buffer_.size(), type, address.bytes.size(),
-                                 address.bytes.data()));
+        put_binary(type, address.bytes.data(), address.bytes.size());
+    }
+    void put_binary(std::uint16_t type, const void* data, std::size_t length) {
+        check(mnl_attr_put_check(header_, buffer_.size(), type, length, data));
     }
 
     std::vector<std::uint8_t> finish() && {
@@ -132,9 +134,32 @@ void put_laddr(MessageWriter& writer, const Address& laddr) {
     writer.end_nest(nest);
 }
 
+void put_daemon(MessageWriter& writer, const DaemonSpec& spec) {
+    nlattr* nest = writer.begin_nest(FNAT_A_DAEMON);
+    writer.put_u32(FNAT_DAEMON_A_STATE, spec.state);
+    if (spec.mcast_ifn)
+        writer.put_strz(FNAT_DAEMON_A_MCAST_IFN, *spec.mcast_ifn);
+    if (spec.sync_id)
+        writer.put_u8(FNAT_DAEMON_A_SYNC_ID, *spec.sync_id);
+    if (spec.sync_maxlen)
+        writer.put_u16(FNAT_DAEMON_A_SYNC_MAXLEN, *spec.sync_maxlen);
+    if (spec.mcast_group) {
+        writer.put_u16(FNAT_DAEMON_A_MCAST_FAMILY, spec.mcast_group->family);
+        writer.put_address(FNAT_DAEMON_A_MCAST_GROUP, *spec.mcast_group);
+    }
+    if (spec.mcast_port)
+        writer.put_be16(FNAT_DAEMON_A_MCAST_PORT, *spec.mcast_port);
+    if (spec.mcast_ttl)
+        writer.put_u8(FNAT_DAEMON_A_MCAST_TTL, *spec.mcast_ttl);
+    if (spec.key)
+        writer.put_binary(FNAT_DAEMON_A_KEY, spec.key->data(), spec.key->size());
+    writer.end_nest(nest);
+}
+
 // --- decoding -------------------------------------------------------------
 
-enum class Kind { U8, U16, U32, U64, Be16, Address, NulString, Nested, Pad };
+// Binary: any length (a key, never read back); Pad: any length, ignored.
+enum class Kind { U8, U16, U32, U64, Be16, Address, NulString, Nested, Binary, Pad };
 
 struct AttrRule {
     Kind kind;
@@ -181,6 +206,7 @@ bool length_ok(const nlattr* attr, Kind kind) {
         return length >= 1 &&
                static_cast<const char*>(mnl_attr_get_payload(attr))[length - 1] == '\0';
     case Kind::Nested:
+    case Kind::Binary:
     case Kind::Pad:
         return true;
     }
@@ -343,6 +369,41 @@ constexpr std::array<AttrRule, FNAT_A_MAX + 1> kTopRules{{
     {Kind::Nested, "FNAT_A_TIMEOUT"},
     {Kind::Nested, "FNAT_A_CONN"},
     {Kind::Nested, "FNAT_A_LADDR"},
+    {Kind::Nested, "FNAT_A_DAEMON"},
+}};
+
+// PAD only aligns the u64 payloads (nla_put_64bit); its content is ignored.
+// KEY is in requests only (decode_reply() reads requests in tests).
+constexpr std::array<AttrRule, FNAT_DAEMON_A_MAX + 1> kDaemonRules{{
+    {Kind::Nested, "FNAT_DAEMON_A_UNSPEC"},
+    {Kind::Pad, "FNAT_DAEMON_A_PAD"},
+    {Kind::U32, "FNAT_DAEMON_A_STATE"},
+    {Kind::NulString, "FNAT_DAEMON_A_MCAST_IFN"},
+    {Kind::U8, "FNAT_DAEMON_A_SYNC_ID"},
+    {Kind::U16, "FNAT_DAEMON_A_SYNC_MAXLEN"},
+    {Kind::U16, "FNAT_DAEMON_A_MCAST_FAMILY"},
+    {Kind::Address, "FNAT_DAEMON_A_MCAST_GROUP"},
+    {Kind::Be16, "FNAT_DAEMON_A_MCAST_PORT"},
+    {Kind::U8, "FNAT_DAEMON_A_MCAST_TTL"},
+    {Kind::Binary, "FNAT_DAEMON_A_KEY"},
+    {Kind::U8, "FNAT_DAEMON_A_AUTH"},
+    {Kind::U32, "FNAT_DAEMON_A_SENDER"},
+    {Kind::U64, "FNAT_DAEMON_A_UP_MS"},
+    {Kind::Nested, "FNAT_DAEMON_A_COUNTERS"},
+    {Kind::Nested, "FNAT_DAEMON_A_PEERS"},
+    {Kind::Nested, "FNAT_DAEMON_A_PEER"},
+}};
+
+// PAD only aligns the u64 payloads (nla_put_64bit); its content is ignored.
+constexpr std::array<AttrRule, FNAT_PEER_A_MAX + 1> kPeerRules{{
+    {Kind::Nested, "FNAT_PEER_A_UNSPEC"},
+    {Kind::Pad, "FNAT_PEER_A_PAD"},
+    {Kind::U16, "FNAT_PEER_A_FAMILY"},
+    {Kind::Address, "FNAT_PEER_A_ADDR"},
+    {Kind::U32, "FNAT_PEER_A_SENDER"},
+    {Kind::U8, "FNAT_PEER_A_SYNC_ID"},
+    {Kind::U64, "FNAT_PEER_A_MESSAGES"},
+    {Kind::U64, "FNAT_PEER_A_LAST_MS"},
 }};
 
 // A STATS nest is optional in a reply (modules before it send none), but when
@@ -411,20 +472,75 @@ Dest decode_dest(const nlattr* nest) {
     return dest;
 }
 
-// The DROPS nest repeats FNAT_DROPS_A_ENTRY, so it is walked rather than
-// indexed; other types inside it (a newer module's) are skipped.
-std::vector<DropCounter> decode_drops(const nlattr* nest) {
-    std::vector<DropCounter> drops;
-    for_each_attribute(
-        mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), [&](const nlattr* entry) {
-            if (mnl_attr_get_type(entry) != FNAT_DROPS_A_ENTRY)
-                return;
-            auto table = collect_nested(entry, kDropRules);
-            drops.push_back(
-                DropCounter{mnl_attr_get_str(require(table, kDropRules, FNAT_DROP_A_NAME)),
-                            mnl_attr_get_u64(require(table, kDropRules, FNAT_DROP_A_COUNT))});
-        });
-    return drops;
+// A nest that repeats one entry type (DROPS, COUNTERS, PEERS) is walked
+// rather than indexed: decode(entry) for each entry of that type, in order;
+// other types inside it (a newer module's) are skipped.
+template <typename Decode>
+auto decode_entries(const nlattr* nest, std::uint16_t entry_type, Decode&& decode) {
+    std::vector<decltype(decode(nest))> entries;
+    for_each_attribute(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest),
+                       [&](const nlattr* entry) {
+                           if (mnl_attr_get_type(entry) == entry_type)
+                               entries.push_back(decode(entry));
+                       });
+    return entries;
+}
+
+// FNAT_DROPS_A_ENTRY nests: a drop reason's or a sync counter's name and count.
+std::vector<NamedCounter> decode_counters(const nlattr* nest) {
+    return decode_entries(nest, FNAT_DROPS_A_ENTRY, [](const nlattr* entry) {
+        auto table = collect_nested(entry, kDropRules);
+        return NamedCounter{mnl_attr_get_str(require(table, kDropRules, FNAT_DROP_A_NAME)),
+                            mnl_attr_get_u64(require(table, kDropRules, FNAT_DROP_A_COUNT))};
+    });
+}
+
+// A peer needs its address; the rest reads 0 when absent.
+SyncPeer decode_peer(const nlattr* nest) {
+    auto table = collect_nested(nest, kPeerRules);
+    const std::uint16_t family = mnl_attr_get_u16(require(table, kPeerRules, FNAT_PEER_A_FAMILY));
+    SyncPeer peer;
+    peer.address = get_address(family, require(table, kPeerRules, FNAT_PEER_A_ADDR));
+    if (auto* attr = table[FNAT_PEER_A_SENDER])
+        peer.sender = mnl_attr_get_u32(attr);
+    if (auto* attr = table[FNAT_PEER_A_SYNC_ID])
+        peer.sync_id = mnl_attr_get_u8(attr);
+    if (auto* attr = table[FNAT_PEER_A_MESSAGES])
+        peer.messages = mnl_attr_get_u64(attr);
+    if (auto* attr = table[FNAT_PEER_A_LAST_MS])
+        peer.last_ms = mnl_attr_get_u64(attr);
+    return peer;
+}
+
+// STATE and MCAST_IFN are required (the keys of a request); everything else
+// reads 0, empty or nullopt when a module leaves it out.
+SyncDaemon decode_daemon(const nlattr* nest) {
+    auto table = collect_nested(nest, kDaemonRules);
+    SyncDaemon daemon;
+    daemon.state = mnl_attr_get_u32(require(table, kDaemonRules, FNAT_DAEMON_A_STATE));
+    daemon.mcast_ifn = mnl_attr_get_str(require(table, kDaemonRules, FNAT_DAEMON_A_MCAST_IFN));
+    if (auto* attr = table[FNAT_DAEMON_A_SYNC_ID])
+        daemon.sync_id = mnl_attr_get_u8(attr);
+    if (auto* attr = table[FNAT_DAEMON_A_SYNC_MAXLEN])
+        daemon.sync_maxlen = mnl_attr_get_u16(attr);
+    if (auto* attr = table[FNAT_DAEMON_A_MCAST_GROUP])
+        daemon.mcast_group = get_address(
+            mnl_attr_get_u16(require(table, kDaemonRules, FNAT_DAEMON_A_MCAST_FAMILY)), attr);
+    if (auto* attr = table[FNAT_DAEMON_A_MCAST_PORT])
+        daemon.mcast_port = get_be16(attr);
+    if (auto* attr = table[FNAT_DAEMON_A_MCAST_TTL])
+        daemon.mcast_ttl = mnl_attr_get_u8(attr);
+    if (auto* attr = table[FNAT_DAEMON_A_AUTH])
+        daemon.auth = mnl_attr_get_u8(attr) != 0;
+    if (auto* attr = table[FNAT_DAEMON_A_SENDER])
+        daemon.sender = mnl_attr_get_u32(attr);
+    if (auto* attr = table[FNAT_DAEMON_A_UP_MS])
+        daemon.up_ms = mnl_attr_get_u64(attr);
+    if (auto* attr = table[FNAT_DAEMON_A_COUNTERS])
+        daemon.counters = decode_counters(attr);
+    if (auto* attr = table[FNAT_DAEMON_A_PEERS])
+        daemon.peers = decode_entries(attr, FNAT_DAEMON_A_PEER, decode_peer);
+    return daemon;
 }
 
 // Addresses, ports, state and expiry are required; LADDR/LPORT default to
@@ -481,7 +597,7 @@ Info decode_info(const nlattr* nest) {
     if (auto* attr = table[FNAT_INFO_A_NUM_CONNS])
         info.num_conns = mnl_attr_get_u32(attr);
     if (auto* attr = table[FNAT_INFO_A_DROPS])
-        info.drops = decode_drops(attr);
+        info.drops = decode_counters(attr);
     if (auto* attr = table[FNAT_INFO_A_TOA_ADDED])
         info.toa_added = mnl_attr_get_u64(attr);
     if (auto* attr = table[FNAT_INFO_A_TOA_SKIPPED])
@@ -531,6 +647,8 @@ std::vector<std::uint8_t> encode_request(const Request& request, std::uint16_t f
         put_timeout(writer, *request.timeout);
     if (request.laddr)
         put_laddr(writer, *request.laddr);
+    if (request.daemon)
+        put_daemon(writer, *request.daemon);
     return std::move(writer).finish();
 }
 
@@ -578,6 +696,8 @@ Reply decode_reply(const nlmsghdr* message) {
         reply.conn = decode_conn(attr);
     if (auto* attr = table[FNAT_A_LADDR])
         reply.laddr = decode_laddr(attr);
+    if (auto* attr = table[FNAT_A_DAEMON])
+        reply.daemon = decode_daemon(attr);
     return reply;
 }
 

@@ -21,7 +21,8 @@ struct Request {
     std::optional<ServiceSpec> service;
     std::optional<DestSpec> dest;
     std::optional<TimeoutSpec> timeout = std::nullopt;
-    std::optional<Address> laddr = std::nullopt; // FNAT_A_LADDR{FAMILY, ADDR}
+    std::optional<Address> laddr = std::nullopt;     // FNAT_A_LADDR{FAMILY, ADDR}
+    std::optional<DaemonSpec> daemon = std::nullopt; // FNAT_A_DAEMON
 
     bool operator==(const Request&) const = default;
 };
@@ -29,8 +30,8 @@ struct Request {
 // Builds the netlink message for a request: nlmsghdr (type family_id,
 // NLM_F_REQUEST plus NLM_F_DUMP or NLM_F_ACK, sequence seq), genlmsghdr
 // (command, FNAT_GENL_VERSION), then FNAT_A_SERVICE, FNAT_A_DEST,
-// FNAT_A_TIMEOUT and FNAT_A_LADDR nests holding only the attributes present
-// in the specs.
+// FNAT_A_TIMEOUT, FNAT_A_LADDR and FNAT_A_DAEMON nests holding only the
+// attributes present in the specs (a daemon's STATE always).
 std::vector<std::uint8_t> encode_request(const Request& request, std::uint16_t family_id,
                                          std::uint32_t seq);
 
@@ -49,6 +50,7 @@ struct Reply {
     std::optional<Timeouts> timeouts;
     std::optional<Conn> conn;
     std::optional<LocalAddress> laddr;
+    std::optional<SyncDaemon> daemon;
 };
 
 // Decodes an FNAT reply. Attributes this version does not know are skipped
@@ -58,7 +60,10 @@ struct Reply {
 // nest (a module before FNAT_*_A_STATS) has zero counters. A connection
 // needs its addresses, ports, state and expiry; each drop entry its name and
 // count; a local address its family and address (its counters are 0 when
-// absent; PAD attributes are skipped).
+// absent; PAD attributes are skipped); a sync daemon its STATE and MCAST_IFN
+// (the rest reads 0 or empty when absent, MCAST_GROUP needs MCAST_FAMILY),
+// each of its peers FAMILY and ADDR. Entries of other types in a DROPS,
+// COUNTERS or PEERS nest are skipped.
 Reply decode_reply(const nlmsghdr* message);
 
 } // namespace fnat

@@ -32,4 +32,19 @@ void sort_table(Table& table) {
         std::stable_sort(entry.dests.begin(), entry.dests.end(), dest_order);
 }
 
+void sort_daemons(std::vector<SyncDaemon>& daemons) {
+    auto rank = [](const SyncDaemon& daemon) {
+        switch (daemon.state) {
+        case FNAT_SYNC_STATE_MASTER:
+            return 0;
+        case FNAT_SYNC_STATE_BACKUP:
+            return 1;
+        default:
+            return 2;
+        }
+    };
+    std::stable_sort(daemons.begin(), daemons.end(),
+                     [&](const SyncDaemon& a, const SyncDaemon& b) { return rank(a) < rank(b); });
+}
+
 } // namespace fnat

@@ -87,14 +87,18 @@ struct Dest {
     Stats stats;
 };
 
-// Packets dropped for one reason (FNAT_DROPS_A_ENTRY): the module's stable
-// lowercase name for the reason ("no_dest") and its count in the netns.
-struct DropCounter {
+// A counter under the module's stable lowercase name (FNAT_DROPS_A_ENTRY):
+// packets dropped for one reason ("no_dest") in FNAT_INFO_A_DROPS, or a
+// sync daemon's counter ("records_applied") in FNAT_DAEMON_A_COUNTERS.
+struct NamedCounter {
     std::string name;
     std::uint64_t count = 0;
 
-    bool operator==(const DropCounter&) const = default;
+    bool operator==(const NamedCounter&) const = default;
 };
+
+// Packets dropped for one reason, in the netns.
+using DropCounter = NamedCounter;
 
 // Global information (FNAT_A_INFO). num_conns and drops stay 0 and empty
 // with a module that does not send them.
@@ -168,6 +172,36 @@ struct Timeouts {
     bool operator==(const Timeouts&) const = default;
 };
 
+// A peer a sync daemon took valid messages from (FNAT_DAEMON_A_PEER).
+struct SyncPeer {
+    Address address;            // its source address
+    std::uint32_t sender = 0;   // the random id its messages carry
+    std::uint8_t sync_id = 0;   // the syncid of its messages
+    std::uint64_t messages = 0; // valid messages taken from it
+    std::uint64_t last_ms = 0;  // milliseconds since the last one
+
+    bool operator==(const SyncPeer&) const = default;
+};
+
+// A running connection sync daemon (FNAT_A_DAEMON in GET_DAEMON replies).
+// What a module leaves out reads 0, empty or nullopt.
+struct SyncDaemon {
+    std::uint32_t state = 0; // FNAT_SYNC_STATE_MASTER or _BACKUP (others kept)
+    std::string mcast_ifn;   // the interface its messages go out of and come in on
+    std::uint8_t sync_id = 0;
+    std::uint16_t sync_maxlen = 0; // largest message, bytes of UDP payload
+    std::optional<Address> mcast_group = std::nullopt;
+    std::uint16_t mcast_port = 0; // host byte order
+    std::uint8_t mcast_ttl = 0;
+    bool auth = false; // it has a key (FNAT_DAEMON_A_AUTH)
+    std::optional<std::uint32_t> sender = std::nullopt;
+    std::optional<std::uint64_t> up_ms = std::nullopt; // milliseconds since it started
+    std::vector<NamedCounter> counters = {};           // in the module's fixed order
+    std::vector<SyncPeer> peers = {};
+
+    bool operator==(const SyncDaemon&) const = default;
+};
+
 // A service with the attributes a request sets; absent ones are not sent.
 struct ServiceSpec {
     ServiceKey key;
@@ -200,6 +234,24 @@ struct TimeoutSpec {
     bool operator==(const TimeoutSpec&) const = default;
 };
 
+// What --start-daemon and --stop-daemon send (FNAT_A_DAEMON): the role, and
+// the attributes the user gave; absent ones are not sent, so the module
+// applies its defaults (FNAT_SYNC_*_DEFAULT, maxlen from the interface MTU).
+struct DaemonSpec {
+    std::uint32_t state = 0;                                 // FNAT_SYNC_STATE_*
+    std::optional<std::string> mcast_ifn = std::nullopt;     // --mcast-interface
+    std::optional<std::uint8_t> sync_id = std::nullopt;      // --syncid
+    std::optional<std::uint16_t> sync_maxlen = std::nullopt; // --sync-maxlen
+    // --mcast-group: MCAST_FAMILY and MCAST_GROUP.
+    std::optional<Address> mcast_group = std::nullopt;
+    std::optional<std::uint16_t> mcast_port = std::nullopt; // host byte order
+    std::optional<std::uint8_t> mcast_ttl = std::nullopt;
+    // --sync-key: the shared key's bytes, FNAT_SYNC_KEY_MIN..FNAT_SYNC_KEY_MAX.
+    std::optional<std::string> key = std::nullopt;
+
+    bool operator==(const DaemonSpec&) const = default;
+};
+
 // One service and its destinations, for listings; with its local
 // addresses (in the order they were added) where -S and -R need them.
 struct ServiceEntry {
@@ -225,5 +277,8 @@ bool dest_order(const Dest& a, const Dest& b);
 
 // Sorts services and each service's destinations into ipvsadm's order.
 void sort_table(Table& table);
+
+// Master first, then backup, then roles this version does not know; stable.
+void sort_daemons(std::vector<SyncDaemon>& daemons);
 
 } // namespace fnat

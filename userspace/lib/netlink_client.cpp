@@ -55,6 +55,18 @@ void NetlinkClient::request(const Request& request,
     }
 }
 
+template <typename T>
+std::vector<T> NetlinkClient::dump(const Request& dump_request, std::optional<T> Reply::*member,
+                                   const char* missing) {
+    std::vector<T> items;
+    request(dump_request, [&](const Reply& reply) {
+        if (!(reply.*member))
+            throw DecodeError(missing);
+        items.push_back(*(reply.*member));
+    });
+    return items;
+}
+
 Info NetlinkClient::get_info() {
     std::optional<Info> info;
     request(Request{FNAT_CMD_GET_INFO, false, {}, {}}, [&](const Reply& reply) {
@@ -67,13 +79,8 @@ Info NetlinkClient::get_info() {
 }
 
 std::vector<Service> NetlinkClient::list_services() {
-    std::vector<Service> services;
-    request(Request{FNAT_CMD_GET_SERVICE, true, {}, {}}, [&](const Reply& reply) {
-        if (!reply.service)
-            throw DecodeError("GET_SERVICE reply without FNAT_A_SERVICE");
-        services.push_back(*reply.service);
-    });
-    return services;
+    return dump(Request{FNAT_CMD_GET_SERVICE, true, {}, {}}, &Reply::service,
+                "GET_SERVICE reply without FNAT_A_SERVICE");
 }
 
 Service NetlinkClient::get_service(const ServiceKey& key) {
@@ -88,13 +95,8 @@ Service NetlinkClient::get_service(const ServiceKey& key) {
 }
 
 std::vector<Dest> NetlinkClient::list_dests(const ServiceKey& key) {
-    std::vector<Dest> dests;
-    request(Request{FNAT_CMD_GET_DEST, true, key_only(key), {}}, [&](const Reply& reply) {
-        if (!reply.dest)
-            throw DecodeError("GET_DEST reply without FNAT_A_DEST");
-        dests.push_back(*reply.dest);
-    });
-    return dests;
+    return dump(Request{FNAT_CMD_GET_DEST, true, key_only(key), {}}, &Reply::dest,
+                "GET_DEST reply without FNAT_A_DEST");
 }
 
 Timeouts NetlinkClient::get_timeouts() {
@@ -109,13 +111,7 @@ Timeouts NetlinkClient::get_timeouts() {
 }
 
 std::vector<Conn> NetlinkClient::list_conns(const std::optional<ServiceKey>& service) {
-    std::vector<Conn> conns;
-    request(conn_dump_request(service), [&](const Reply& reply) {
-        if (!reply.conn)
-            throw DecodeError("GET_CONN reply without FNAT_A_CONN");
-        conns.push_back(*reply.conn);
-    });
-    return conns;
+    return dump(conn_dump_request(service), &Reply::conn, "GET_CONN reply without FNAT_A_CONN");
 }
 
 std::vector<LaddrEntry> NetlinkClient::list_laddrs(const std::optional<ServiceKey>& service) {
@@ -126,6 +122,11 @@ std::vector<LaddrEntry> NetlinkClient::list_laddrs(const std::optional<ServiceKe
         laddrs.push_back(LaddrEntry{reply.service->key, *reply.laddr});
     });
     return laddrs;
+}
+
+std::vector<SyncDaemon> NetlinkClient::list_daemons() {
+    return dump(Request{FNAT_CMD_GET_DAEMON, true, {}, {}}, &Reply::daemon,
+                "GET_DAEMON reply without FNAT_A_DAEMON");
 }
 
 void NetlinkClient::execute(const Request& request_to_send) {

@@ -29,12 +29,18 @@ public:
     Timeouts get_timeouts() override;
     std::vector<Conn> list_conns(const std::optional<ServiceKey>& service) override;
     std::vector<LaddrEntry> list_laddrs(const std::optional<ServiceKey>& service) override;
+    std::vector<SyncDaemon> list_daemons() override;
     void execute(const Request& request) override;
 
     std::uint16_t family_id() const { return family_id_; }
 
 private:
     void request(const Request& request, const std::function<void(const Reply&)>& on_reply);
+    // The replies of a dump, each of which must carry the nest of member
+    // (else DecodeError(missing)).
+    template <typename T>
+    std::vector<T> dump(const Request& dump_request, std::optional<T> Reply::*member,
+                        const char* missing);
 
     NetlinkSocket socket_;
     std::uint16_t family_id_;

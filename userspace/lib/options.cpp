@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <limits>
+#include <net/if.h>
 #include <netinet/in.h>
 
 #include <CLI/CLI.hpp>
@@ -40,6 +41,15 @@ enum class Opt : std::size_t {
     SchedFlags,
     Drops,        // fnat's own, so after ipvsadm's
     LocalAddress, // -z, Alibaba's LVS ipvsadm's
+    // The sync daemon's, in ipvsadm's order, then fnat's --sync-key.
+    McastInterface,
+    Daemon,
+    SyncId,
+    McastGroup,
+    McastPort,
+    McastTtl,
+    SyncMaxlen,
+    SyncKey,
     Count
 };
 constexpr std::size_t kOptCount = static_cast<std::size_t>(Opt::Count);
@@ -50,67 +60,77 @@ constexpr std::array<const char*, kOptCount> kOptNames = {
     "weight",      "u-threshold", "l-threshold",     "exact",
     "json",        "sort",        "timeout",         "tun-type",
     "stats",       "rate",        "thresholds",      "persistent-conn",
-    "sched-flags", "drops",       "local-address"};
+    "sched-flags", "drops",       "local-address",   "mcast-interface",
+    "daemon",      "syncid",      "mcast-group",     "mcast-port",
+    "mcast-ttl",   "sync-maxlen", "sync-key"};
 
 // Commands that use the option table (Help and Version take no options).
-constexpr std::size_t kTableCommands = 15;
+constexpr std::size_t kTableCommands = 17;
 constexpr std::array<const char*, kTableCommands> kCommandNames = {
-    "add-service", "edit-service", "delete-service", "flush",     "list",
-    "add-server",  "edit-server",  "delete-server",  "set",       "save",
-    "zero",        "restore",      "add-laddr",      "del-laddr", "get-laddr"};
+    "add-service",  "edit-service", "delete-service", "flush",     "list",
+    "add-server",   "edit-server",  "delete-server",  "set",       "save",
+    "zero",         "restore",      "add-laddr",      "del-laddr", "get-laddr",
+    "start-daemon", "stop-daemon"};
 
 // Per command, per option: 'x' illegal, ' ' optional, '+' required,
 // '1' exclusive (at most one '1' option of the command may be given),
-// 'i' accepted and ignored (-s on -D, which a common how-to uses).
+// 'i' accepted and ignored (-s on -D, which a common how-to uses; --syncid
+// on --stop-daemon, which ipvsadm's table allows).
 constexpr std::array<std::array<char, kOptCount>, kTableCommands> kLegalOptions = {{
-    // Columns, in Opt order, twelve a line:
-    //  -n   -c   svc  -s   -p   -M   -r   fwd  -w   -x   -y   exa
-    //  json sort tout ttyp -st  -rt  thr  -pc  -b   drop -z
-    /* -A   */
-    {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x'},
-    /* -E   */
-    {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x'},
-    /* -D   */
-    {'x', 'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -C   */
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -L   */
-    {' ', ' ', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ',
-     ' ', ' ', '1', 'x', ' ', ' ', ' ', ' ', 'x', '1', 'x'},
-    /* -a   */
-    {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x',
-     'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -e   */
-    {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x',
-     'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -d   */
-    {'x', 'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* set  */
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -S   */
-    {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -Z   */
-    {'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -R   */
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
-    /* -P   */
-    {'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', '+'},
-    /* -Q   */
-    {'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', '+'},
-    /* -G   */
-    {' ', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    // Columns, in Opt order, sixteen a line:
+    //  -n   -c   svc  -s   -p   -M   -r   fwd  -w   -x   -y   exa  json sort tout ttyp
+    //  -st  -rt  thr  -pc  -b   drop -z   mcif dmn  sid  grp  port ttl  size key
+    /* -A    */
+    {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -E    */
+    {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -D    */
+    {'x', 'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -C    */
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -L    */
+    {' ', ' ', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', ' ', ' ', '1', 'x',
+     ' ', ' ', ' ', ' ', 'x', '1', 'x', 'x', '1', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -a    */
+    {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -e    */
+    {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -d    */
+    {'x', 'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* set   */
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -S    */
+    {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -Z    */
+    {'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -R    */
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -P    */
+    {'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -Q    */
+    {'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* -G    */
+    {' ', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+    /* start */
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', '+', 'x', ' ', ' ', ' ', ' ', ' ', ' '},
+    /* stop  */
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'i', 'x', 'x', 'x', 'x', 'x'},
 }};
 
 // --set's values, in ipvsadm's order.
@@ -140,16 +160,7 @@ struct Unsupported {
     const char* message;
 };
 
-constexpr std::array<Unsupported, 15> kUnsupported = {{
-    {"--start-daemon", 1, "--start-daemon: connection synchronization is not supported yet"},
-    {"--stop-daemon", 1, "--stop-daemon: connection synchronization is not supported yet"},
-    {"--daemon", 0, "--daemon: connection synchronization is not supported yet"},
-    {"--mcast-interface", 1, "--mcast-interface: connection synchronization is not supported yet"},
-    {"--syncid", 1, "--syncid: connection synchronization is not supported yet"},
-    {"--mcast-group", 1, "--mcast-group: connection synchronization is not supported yet"},
-    {"--mcast-port", 1, "--mcast-port: connection synchronization is not supported yet"},
-    {"--mcast-ttl", 1, "--mcast-ttl: connection synchronization is not supported yet"},
-    {"--sync-maxlen", 1, "--sync-maxlen: connection synchronization is not supported yet"},
+constexpr std::array<Unsupported, 6> kUnsupported = {{
     {"-f,--fwmark-service", 1,
      "-f (--fwmark-service): firewall-mark services are not supported yet"},
     {"-6,--ipv6", 0, "-6 (--ipv6): firewall-mark services are not supported yet"},
@@ -198,6 +209,49 @@ std::uint32_t number_value(const std::string& what, const char* option, const st
     return *number;
 }
 
+// The role of --start-daemon and --stop-daemon ("illegal start-daemon
+// parameter specified", ipvsadm's words, with the reason).
+std::uint32_t sync_state(const char* option, const std::string& value) {
+    if (value == "master")
+        return FNAT_SYNC_STATE_MASTER;
+    if (value == "backup")
+        return FNAT_SYNC_STATE_BACKUP;
+    illegal_value(std::string(option).substr(2) + " parameter", option, value,
+                  "must be master or backup");
+}
+
+// An interface name the kernel could hold (its dev_valid_name()): at most
+// IFNAMSIZ - 1 characters, not "." or "..", no '/', ':' or white space.
+// Whether it exists is the module's answer ("No such interface").
+void check_interface_name(const std::string& name) {
+    constexpr std::size_t kMaxLength = IFNAMSIZ - 1;
+    if (name.size() > kMaxLength)
+        illegal_value("mcast-interface", "--mcast-interface", name,
+                      "at most " + std::to_string(kMaxLength) + " characters");
+    if (name == "." || name == ".." || name.find_first_of("/: \t\n\v\f\r") != std::string::npos)
+        illegal_value("mcast-interface", "--mcast-interface", name, "not an interface name");
+}
+
+// --mcast-group: an IPv4 multicast group, 224.0.0.0/4 (ipvsadm: "invalid
+// IPv4 mcast-group `10.0.0.1'"). IPv6 groups parse, but fnat's sync is
+// IPv4 only so far.
+Address multicast_group(const std::string& text) {
+    const char* family = text.find(':') != std::string::npos ? "IPv6" : "IPv4";
+    Address group;
+    try {
+        group = parse_address(text);
+    } catch (const ParseError& error) {
+        throw UsageError(std::string("invalid ") + family + " mcast-group `" + text + "' (" +
+                         error.what() + ")");
+    }
+    if (group.is_ipv6())
+        throw UsageError("--mcast-group " + text + ": IPv6 groups are not supported yet");
+    if ((group.bytes[0] & 0xf0) != 0xe0)
+        throw UsageError("invalid IPv4 mcast-group `" + text +
+                         "' (not a multicast address: must be in 224.0.0.0/4)");
+    return group;
+}
+
 // The last value given to an option (each option may be given once, which
 // is checked before values are read).
 std::string value_of(const CLI::Option* option) {
@@ -234,6 +288,9 @@ public:
             {CommandKind::AddLaddr, app_.add_flag("-P,--add-laddr")},
             {CommandKind::DeleteLaddr, app_.add_flag("-Q,--del-laddr")},
             {CommandKind::ListLaddr, app_.add_flag("-G,--get-laddr")},
+            // As in ipvsadm, the daemon commands take the role as their value.
+            {CommandKind::StartDaemon, start_daemon_ = value("--start-daemon")},
+            {CommandKind::StopDaemon, stop_daemon_ = value("--stop-daemon")},
             {CommandKind::Help, app_.add_flag("-h,--help")},
             {CommandKind::Version, app_.add_flag("-v,--version")},
         }};
@@ -271,6 +328,14 @@ public:
         persistent_conn_ = app_.add_flag("--persistent-conn");
         drops_ = app_.add_flag("--drops");
         laddr_ = value("-z,--laddr");
+        mcast_interface_ = value("--mcast-interface");
+        daemon_ = app_.add_flag("--daemon");
+        syncid_ = value("--syncid");
+        mcast_group_ = value("--mcast-group");
+        mcast_port_ = value("--mcast-port");
+        mcast_ttl_ = value("--mcast-ttl");
+        sync_maxlen_ = value("--sync-maxlen");
+        sync_key_ = value("--sync-key");
 
         for (const auto& entry : kUnsupported)
             unsupported_.emplace_back(declare(entry), entry.message);
@@ -413,6 +478,14 @@ private:
         given[index(Opt::SchedFlags)] = sched_flags_given();
         given[index(Opt::Drops)] = drops_->count();
         given[index(Opt::LocalAddress)] = laddr_->count();
+        given[index(Opt::McastInterface)] = mcast_interface_->count();
+        given[index(Opt::Daemon)] = daemon_->count();
+        given[index(Opt::SyncId)] = syncid_->count();
+        given[index(Opt::McastGroup)] = mcast_group_->count();
+        given[index(Opt::McastPort)] = mcast_port_->count();
+        given[index(Opt::McastTtl)] = mcast_ttl_->count();
+        given[index(Opt::SyncMaxlen)] = sync_maxlen_->count();
+        given[index(Opt::SyncKey)] = sync_key_->count();
         return given;
     }
 
@@ -550,6 +623,42 @@ private:
         command.persistent_conn = persistent_conn_->count() > 0;
         command.list_conns = connection_->count() > 0;
         command.list_drops = drops_->count() > 0;
+        command.list_daemons = daemon_->count() > 0;
+        read_daemon_values(command);
+    }
+
+    // The role of --start-daemon and --stop-daemon, and the sync options.
+    void read_daemon_values(Command& command) const {
+        if (command.kind == CommandKind::StartDaemon)
+            command.daemon.state =
+                sync_state("--start-daemon", required_value(start_daemon_, "--start-daemon"));
+        if (command.kind == CommandKind::StopDaemon)
+            command.daemon.state =
+                sync_state("--stop-daemon", required_value(stop_daemon_, "--stop-daemon"));
+        if (mcast_interface_->count() > 0) {
+            std::string name = required_value(mcast_interface_, "--mcast-interface");
+            check_interface_name(name);
+            command.daemon.mcast_ifn = name;
+        }
+        if (syncid_->count() > 0)
+            command.daemon.sync_id = static_cast<std::uint8_t>(
+                number_value("syncid", "--syncid", required_value(syncid_, "--syncid"), 0, 255));
+        if (sync_maxlen_->count() > 0)
+            command.daemon.sync_maxlen = static_cast<std::uint16_t>(number_value(
+                "sync-maxlen", "--sync-maxlen", required_value(sync_maxlen_, "--sync-maxlen"),
+                FNAT_SYNC_MAXLEN_MIN, FNAT_SYNC_MAXLEN_MAX));
+        if (mcast_group_->count() > 0)
+            command.daemon.mcast_group =
+                multicast_group(required_value(mcast_group_, "--mcast-group"));
+        if (mcast_port_->count() > 0)
+            command.daemon.mcast_port = static_cast<std::uint16_t>(
+                number_value("mcast-port", "--mcast-port",
+                             required_value(mcast_port_, "--mcast-port"), 1, 65535));
+        if (mcast_ttl_->count() > 0)
+            command.daemon.mcast_ttl = static_cast<std::uint8_t>(number_value(
+                "mcast-ttl", "--mcast-ttl", required_value(mcast_ttl_, "--mcast-ttl"), 1, 255));
+        if (sync_key_->count() > 0)
+            command.sync_key_file = required_value(sync_key_, "--sync-key");
     }
 
     static void check_legality(CommandKind kind, const std::array<std::size_t, kOptCount>& given) {
@@ -573,10 +682,10 @@ private:
         }
     }
 
-    // ipvsadm makes -c, -t/-u and --timeout exclusive on -L; fnatadm lets
-    // -c take -t/-u (connections of one service), so the table cannot mark
-    // -c '1' and the other two pairs are checked here, in ipvsadm's words.
-    // --drops, fnat's own, refuses the listing options it would ignore.
+    // ipvsadm makes -c, -t/-u, --timeout and --daemon exclusive on -L;
+    // fnatadm lets -c take -t/-u (connections of one service), so the table
+    // cannot mark -c '1' and its other pairs are checked here, in ipvsadm's
+    // words. --drops, fnat's own, refuses the listing options it would ignore.
     static void check_list_conflicts(const std::array<std::size_t, kOptCount>& given) {
         auto conflict = [&](Opt first, Opt second) {
             if (given[index(first)] > 0 && given[index(second)] > 0)
@@ -585,6 +694,7 @@ private:
                                  "' option in the 'list' command");
         };
         conflict(Opt::Connection, Opt::Timeout);
+        conflict(Opt::Connection, Opt::Daemon);
         for (Opt ignored : {Opt::Connection, Opt::Exact, Opt::Sort, Opt::Stats, Opt::Rate,
                             Opt::Thresholds, Opt::PersistentConn})
             conflict(ignored, Opt::Drops);
@@ -592,9 +702,13 @@ private:
 
     void resolve(Command& command) const {
         // ipvsadm checks these after its option table, with its own words.
-        if (command.list_timeouts &&
+        if ((command.list_timeouts || command.list_daemons) &&
             (command.stats || command.rate || command.thresholds || command.persistent_conn))
             throw UsageError("options conflicts in the list command");
+        // --syncid is accepted on --stop-daemon, as ipvsadm does, and
+        // ignored: a netns has one daemon per role, the role names it.
+        if (command.kind == CommandKind::StopDaemon)
+            command.daemon = DaemonSpec{command.daemon.state};
         if (command.list_conns && command.thresholds)
             throw UsageError("options conflicts in the list command");
         // ipvsadm -Lc --persistent-conn adds persistence-engine data, which fnat
@@ -617,7 +731,7 @@ private:
     }
 
     CLI::App app_{"fnatadm", "fnatadm"};
-    std::array<std::pair<CommandKind, CLI::Option*>, 17> commands_{};
+    std::array<std::pair<CommandKind, CLI::Option*>, 19> commands_{};
     CLI::Option* tcp_ = nullptr;
     CLI::Option* udp_ = nullptr;
     CLI::Option* scheduler_ = nullptr;
@@ -647,6 +761,16 @@ private:
     CLI::Option* persistent_conn_ = nullptr;
     CLI::Option* drops_ = nullptr;
     CLI::Option* laddr_ = nullptr;
+    CLI::Option* start_daemon_ = nullptr;
+    CLI::Option* stop_daemon_ = nullptr;
+    CLI::Option* mcast_interface_ = nullptr;
+    CLI::Option* daemon_ = nullptr;
+    CLI::Option* syncid_ = nullptr;
+    CLI::Option* mcast_group_ = nullptr;
+    CLI::Option* mcast_port_ = nullptr;
+    CLI::Option* mcast_ttl_ = nullptr;
+    CLI::Option* sync_maxlen_ = nullptr;
+    CLI::Option* sync_key_ = nullptr;
     std::vector<std::pair<CLI::Option*, const char*>> unsupported_;
     std::vector<std::string> set_values_;
     bool dest_port_given_ = false;
@@ -683,8 +807,12 @@ Usage:
   fnatadm -L|l --timeout [--json]
   fnatadm -L|l -c [virtual-service] [-n] [--json]
   fnatadm -L|l --drops [-n] [--json]
+  fnatadm -L|l --daemon [-n] [--json]
   fnatadm -Z [virtual-service]
   fnatadm --set tcp tcpfin udp
+  fnatadm --start-daemon {master|backup} --mcast-interface interface
+          [daemon-options] [--sync-key file]
+  fnatadm --stop-daemon {master|backup}
   fnatadm -h
   fnatadm -v
 
@@ -708,6 +836,8 @@ Either long or short options are allowed.
   --zero            -Z        zero counters in a service or all services
   --set tcp tcpfin udp        set connection timeout values in seconds
                               (0..2678400 each; 0 leaves one unchanged)
+  --start-daemon              start connection sync daemon
+  --stop-daemon               stop connection sync daemon
   --help            -h        display this help message
   --version         -v        display the tool and module versions
 
@@ -749,6 +879,7 @@ Options:
                                       virtual-service: of that service only)
   --drops                             output of the connection count and of
                                       the dropped packets by reason
+  --daemon                            output of daemon information
   --stats                             output of statistics information
   --rate                              output of rate information
   --thresholds                        output of thresholds information
@@ -759,12 +890,26 @@ Options:
   --sort                              list sorted by address and port (default)
   --nosort                            list in creation order instead
 
+Daemon Options:
+  --mcast-interface interface         multicast interface for connection sync
+                                      (required)
+  --syncid sid                        syncid for connection sync 0..255
+                                      (default 0: a backup takes every syncid)
+  --sync-maxlen length                max sync message length 256..65507
+                                      (default: the interface MTU - 28)
+  --mcast-group address               IPv4 group (default 224.0.0.83)
+  --mcast-port port                   UDP port (default 8849)
+  --mcast-ttl ttl                     multicast TTL 1..255 (default 1)
+  --sync-key file                     authenticate sync messages (HMAC-SHA256)
+                                      with the shared key (16..64 bytes) read
+                                      from file, or from stdin with '-'
+
 Addresses are numeric: 192.168.0.1:80, [2001:db8::1]:80. Host and service
 names are not resolved.
 
-Not supported yet: --start-daemon, --stop-daemon, -f, --sctp-service, -o,
---pe, the persistence templates (-Lc --persistent-conn), --tun-type gue|gre
-and the other tunnel options.
+Not supported yet: -f, --sctp-service, -o, --pe, the persistence templates
+(-Lc --persistent-conn), --tun-type gue|gre and the other tunnel options,
+IPv6 sync groups.
 )";
 }
 

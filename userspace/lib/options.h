@@ -25,7 +25,14 @@
 //    arguments): fewer is refused, a fourth is an unexpected argument;
 //  * -P, -Q and -G (local addresses) and -z are spelled as in Alibaba's LVS
 //    ipvsadm (and DPVS's): -P/-Q need -t/-u and -z, -z belongs to them
-//    only, -G takes an optional -t/-u, -n and --json.
+//    only, -G takes an optional -t/-u, -n and --json;
+//  * --start-daemon and --stop-daemon are commands with a value (master or
+//    backup), as in ipvsadm; --start-daemon needs --mcast-interface (ipvsadm
+//    defaults to eth0) and takes the other sync options, --stop-daemon takes
+//    --syncid and ignores it (ipvsadm's table allows it); -L --daemon is
+//    exclusive like --timeout and takes -n, --json, --exact and --nosort, the
+//    last two without effect, as ipvsadm. --sync-key FILE (fnat's own) is
+//    only remembered here: load_sync_key() (lib/sync_key.h) reads the file.
 // Invoking fnatadm without arguments lists the table, as ipvsadm does.
 #pragma once
 
@@ -57,6 +64,8 @@ enum class CommandKind {
     AddLaddr,      // -P -t|-u VIP:PORT -z LIP
     DeleteLaddr,   // -Q -t|-u VIP:PORT -z LIP
     ListLaddr,     // -G [-t|-u VIP:PORT]
+    StartDaemon,   // --start-daemon master|backup --mcast-interface IF [...]
+    StopDaemon,    // --stop-daemon master|backup
     Help,          // -h
     Version,       // -v
 };
@@ -87,6 +96,12 @@ struct Command {
     // --set TCP TCPFIN UDP, in seconds; 0 leaves that timeout as it is.
     Timeouts timeouts;
 
+    // --start-daemon / --stop-daemon: the role, and the sync options given
+    // (--mcast-interface, --syncid, --sync-maxlen, --mcast-group,
+    // --mcast-port, --mcast-ttl); daemon.key is filled by load_sync_key().
+    DaemonSpec daemon;
+    std::optional<std::string> sync_key_file; // --sync-key FILE ("-": stdin)
+
     bool numeric = false;         // -n (output is always numeric)
     bool exact = false;           // --exact
     bool json = false;            // --json (-L, -G)
@@ -98,6 +113,7 @@ struct Command {
     bool persistent_conn = false; // -L --persistent-conn (the others win over it)
     bool list_conns = false;      // -L -c (-t/-u: that service's only)
     bool list_drops = false;      // -L --drops
+    bool list_daemons = false;    // -L --daemon
 };
 
 // A command line fnatadm refuses. The message is what ipvsadm would print

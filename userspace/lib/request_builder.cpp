@@ -87,6 +87,14 @@ Request build_request(const Command& command) {
         return Request{FNAT_CMD_NEW_LADDR, false, key_only(command), {}, {}, *command.laddr};
     case CommandKind::DeleteLaddr:
         return Request{FNAT_CMD_DEL_LADDR, false, key_only(command), {}, {}, *command.laddr};
+    case CommandKind::StartDaemon:
+        // What the user gave, no more: the module applies the defaults.
+        if (command.sync_key_file && !command.daemon.key)
+            throw std::logic_error("build_request: the --sync-key file was not read");
+        return Request{FNAT_CMD_NEW_DAEMON, false, {}, {}, {}, {}, command.daemon};
+    case CommandKind::StopDaemon:
+        return Request{
+            FNAT_CMD_DEL_DAEMON, false, {}, {}, {}, {}, DaemonSpec{command.daemon.state}};
     case CommandKind::List:
     case CommandKind::ListLaddr:
     case CommandKind::Save:

@@ -22,9 +22,12 @@ namespace fnat {
 bool changes_nothing(const Command& command);
 
 // The request for a command that changes state (-A -E -D -C -a -e -d --set
-// -Z -P -Q).
-// Throws std::logic_error for List, ListLaddr, Save, Help and Version, and when
-// changes_nothing(command) (the kernel refuses an empty timeout nest).
+// -Z -P -Q --start-daemon --stop-daemon). --start-daemon sends the role,
+// the interface and the other sync options given (the key once
+// load_sync_key() has read it), --stop-daemon the role only.
+// Throws std::logic_error for List, ListLaddr, Save, Help and Version, when
+// changes_nothing(command) (the kernel refuses an empty timeout nest), and
+// for a --sync-key whose file was not read.
 Request build_request(const Command& command);
 
 // The FNAT_CMD_GET_CONN dump, for -L -c: every connection, or with the

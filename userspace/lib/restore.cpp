@@ -25,6 +25,11 @@ std::optional<std::string> refused_command(CommandKind kind) {
         return "-L (--list)";
     case CommandKind::ListLaddr:
         return "-G (--get-laddr)";
+    // Not rules: -S never prints them, and a rollback could not undo them.
+    case CommandKind::StartDaemon:
+        return "--start-daemon";
+    case CommandKind::StopDaemon:
+        return "--stop-daemon";
     case CommandKind::Help:
         return "-h (--help)";
     case CommandKind::Version:

@@ -5,8 +5,8 @@
 // lines starting with '#' are skipped, the others are split on whitespace
 // and parsed by parse_command_line(), so every command that changes the
 // table (-A -E -D -C -a -e -d --set -Z -P -Q) is accepted; -R, -S, -L, -G,
-// -h and -v are refused. Every line is parsed before the kernel is touched: one bad
-// line and nothing is sent.
+// --start-daemon, --stop-daemon, -h and -v are refused. Every line is parsed before the kernel is
+// touched: one bad line and nothing is sent.
 //
 // fnat.ko has no transactions: each request is applied (or refused) on its
 // own, so a line the kernel refuses leaves the earlier lines applied. To be

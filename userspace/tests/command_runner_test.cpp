@@ -87,9 +87,16 @@ public:
         return out;
     }
 
+    std::vector<SyncDaemon> list_daemons() override {
+        ++daemon_dumps;
+        return daemons;
+    }
+
     void execute(const Request& request) override { executed.push_back(request); }
 
     Info info{FNAT_VERSION_CODE, 4096, 0};
+    std::vector<SyncDaemon> daemons;
+    int daemon_dumps = 0;
     std::vector<ServiceEntry> entries;
     std::vector<Conn> conns;
     std::vector<std::optional<ServiceKey>> conn_filters;
@@ -764,6 +771,63 @@ TEST(RunCommand, SaveWithAModuleWithoutLocalAddresses) {
     EXPECT_EQ(run(api, {"-S"}), kUnsortedSaved);
     // -G itself reports it.
     EXPECT_THROW(run(api, {"-G"}), NetlinkError);
+}
+
+TEST(RunCommand, ListDaemonsMasterFirst) {
+    FakeApi api;
+    SyncDaemon backup = test::make_sync_daemon(FNAT_SYNC_STATE_BACKUP);
+    backup.mcast_ifn = "eth1";
+    backup.peers.clear();
+    api.daemons = {backup, test::make_sync_daemon(FNAT_SYNC_STATE_MASTER)};
+    const std::string out = run(api, {"-L", "--daemon"});
+    EXPECT_EQ(api.daemon_dumps, 1);
+    EXPECT_EQ(out.rfind("master sync daemon (mcast=eth0, syncid=1, maxlen=1472, "
+                        "group=224.0.0.83, port=8849, ttl=1)\n"
+                        "  sender 3a4f12c0, key yes, up 12.3 s\n",
+                        0),
+              0U)
+        << out;
+    const std::size_t backup_line =
+        out.find("\nbackup sync daemon (mcast=eth1, syncid=1, maxlen=1472, group=224.0.0.83, "
+                 "port=8849, ttl=1)\n  sender 3a4f12c0, key yes, up 12.3 s\n  sent: ");
+    ASSERT_NE(backup_line, std::string::npos) << out;
+    EXPECT_NE(out.find("  peer 10.0.3.2 sender 7b1c0011 syncid 1: 3 messages, last 0.4 s ago\n"),
+              std::string::npos);
+    EXPECT_LT(out.find("  peer "), backup_line); // the master's
+    EXPECT_EQ(run(api, {"-Ln", "--daemon"}), out);
+    EXPECT_TRUE(api.executed.empty());
+}
+
+TEST(RunCommand, ListDaemonsWithoutDaemonsPrintsNothing) {
+    FakeApi api;
+    EXPECT_EQ(run(api, {"-L", "--daemon"}), "");
+    EXPECT_EQ(run(api, {"-L", "--daemon", "--json"}), "{\n  \"daemons\": []\n}\n");
+    EXPECT_EQ(api.daemon_dumps, 2);
+}
+
+TEST(RunCommand, ListDaemonsJson) {
+    FakeApi api;
+    api.daemons = {test::make_sync_daemon(FNAT_SYNC_STATE_BACKUP),
+                   test::make_sync_daemon(FNAT_SYNC_STATE_MASTER)};
+    const std::string out = run(api, {"-L", "--daemon", "--json"});
+    const std::size_t master = out.find("\"state\": \"master\"");
+    const std::size_t backup = out.find("\"state\": \"backup\"");
+    ASSERT_NE(master, std::string::npos) << out;
+    ASSERT_NE(backup, std::string::npos) << out;
+    EXPECT_LT(master, backup);
+    EXPECT_NE(out.find("\"records_applied\": 80"), std::string::npos);
+}
+
+TEST(RunCommand, StartAndStopDaemonGoToExecute) {
+    FakeApi api;
+    run(api, {"--start-daemon", "master", "--mcast-interface", "eth0", "--syncid", "5"});
+    run(api, {"--stop-daemon", "master"});
+    ASSERT_EQ(api.executed.size(), 2U);
+    EXPECT_EQ(api.executed[0].command, FNAT_CMD_NEW_DAEMON);
+    EXPECT_EQ(api.executed[0].daemon, (DaemonSpec{FNAT_SYNC_STATE_MASTER, "eth0", 5}));
+    EXPECT_EQ(api.executed[1].command, FNAT_CMD_DEL_DAEMON);
+    EXPECT_EQ(api.executed[1].daemon, (DaemonSpec{FNAT_SYNC_STATE_MASTER}));
+    EXPECT_EQ(api.daemon_dumps, 0);
 }
 
 TEST(VersionText, WithAndWithoutModule) {

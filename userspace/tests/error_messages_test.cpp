@@ -45,16 +45,35 @@ TEST(ErrorMessages, LocalAddressTexts) {
     // include/uapi/fnat.h's extack texts, for a kernel that sends none.
     EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_LADDR, ESRCH)), "Service not defined");
     EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_LADDR, EEXIST)), "Local address already exists");
-    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_LADDR, EADDRNOTAVAIL)), "Not a local address");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_LADDR, EADDRNOTAVAIL)), "Not a unicast address");
     EXPECT_EQ(error_message(failed(FNAT_CMD_DEL_LADDR, ESRCH)), "Service not defined");
     EXPECT_EQ(error_message(failed(FNAT_CMD_DEL_LADDR, ENOENT)), "No such local address");
     EXPECT_EQ(error_message(failed(FNAT_CMD_GET_LADDR, ESRCH)), "No such service");
     // The kernel's own words win.
     EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_LADDR, EINVAL, "Local address family mismatch")),
               "Local address family mismatch");
-    // EADDRNOTAVAIL means "Not a local address" only on NEW_LADDR.
+    // EADDRNOTAVAIL means "Not a unicast address" only on NEW_LADDR.
     EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DEST, EADDRNOTAVAIL)),
               std::strerror(EADDRNOTAVAIL));
+}
+
+TEST(ErrorMessages, SyncDaemonTexts) {
+    // include/uapi/fnat.h's extack texts, for a kernel that sends none.
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DAEMON, EEXIST)), "Sync daemon already running");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DAEMON, ENODEV)), "No such interface");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_DEL_DAEMON, ESRCH)), "No sync daemon running");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DAEMON, EINVAL, "Not a multicast group")),
+              "Not a multicast group");
+    EXPECT_EQ(
+        error_message(failed(FNAT_CMD_NEW_DAEMON, EINVAL, "Sync maxlen exceeds the interface MTU")),
+        "Sync maxlen exceeds the interface MTU");
+    // A module from before connection sync does not know the commands.
+    for (std::uint8_t command : {FNAT_CMD_NEW_DAEMON, FNAT_CMD_DEL_DAEMON, FNAT_CMD_GET_DAEMON})
+        EXPECT_EQ(error_message(failed(command, EOPNOTSUPP)),
+                  "Operation not supported: the fnat module has no connection sync");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_GET_LADDR, EOPNOTSUPP)), "Operation not supported");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DAEMON, EPERM)),
+              "Permission denied (you need CAP_NET_ADMIN)");
 }
 
 TEST(ErrorMessages, GenericTexts) {

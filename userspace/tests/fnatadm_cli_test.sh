@@ -73,6 +73,37 @@ check laddr-with-port 2 '^$' \
     -- --del-laddr -t 192.168.0.240:80 --laddr 10.0.9.1:80
 check get-laddr-stats 2 '^$' "Illegal 'stats' option with the 'get-laddr' command" -- -G --stats
 
+# Connection sync: every check below fails before the kernel is contacted.
+check start-daemon-without-interface 2 '^$' \
+    "You need to supply the 'mcast-interface' option for the 'start-daemon' command" \
+    -- --start-daemon master
+check start-daemon-bad-role 2 '^$' \
+    "illegal start-daemon parameter specified (--start-daemon 'primary': must be master or backup)" \
+    -- --start-daemon primary --mcast-interface eth0
+check start-daemon-bad-syncid 2 '^$' \
+    "illegal syncid specified (--syncid '256': must be an integer 0..255)" \
+    -- --start-daemon backup --mcast-interface eth0 --syncid 256
+check start-daemon-bad-maxlen 2 '^$' \
+    "illegal sync-maxlen specified (--sync-maxlen '100': must be an integer 256..65507)" \
+    -- --start-daemon master --mcast-interface eth0 --sync-maxlen 100
+check start-daemon-unicast-group 2 '^$' \
+    "invalid IPv4 mcast-group \`10.0.0.1' (not a multicast address: must be in 224.0.0.0/4)" \
+    -- --start-daemon master --mcast-interface eth0 --mcast-group 10.0.0.1
+check start-daemon-ipv6-group 2 '^$' '--mcast-group ff02::12: IPv6 groups are not supported yet' \
+    -- --start-daemon master --mcast-interface eth0 --mcast-group ff02::12
+check stop-daemon-with-key 2 '^$' "Illegal 'sync-key' option with the 'stop-daemon' command" \
+    -- --stop-daemon master --sync-key /etc/fnat/sync.key
+check daemon-with-stats 2 '^$' 'options conflicts in the list command' -- -L --daemon --stats
+check daemon-with-service 2 '^$' \
+    "The option 'daemon' conflicts with the 'service-address' option in the 'list' command" \
+    -- -Ln --daemon -t 192.168.0.240:80
+check sync-key-unreadable 2 '^$' \
+    "--sync-key: cannot read '/nonexistent/fnat.key': No such file or directory" \
+    -- --start-daemon master --mcast-interface eth0 --sync-key /nonexistent/fnat.key
+check sync-key-short-stdin 2 '^$' \
+    "illegal sync-key specified (--sync-key '-': the key is 5 bytes long, it must be 16..64 bytes without the final newline)" \
+    -- --start-daemon master --mcast-interface eth0 --sync-key - < <(printf 'short\n')
+
 # -R parses all its input before it contacts the kernel: a bad line is a usage
 # error (2) that names it, whether or not the module is loaded.
 check restore-bad-line 2 '^$' \
@@ -85,6 +116,9 @@ check restore-list 2 '^$' 'fnatadm: line 1: -L (--list) is not allowed in restor
     -- -R < <(printf '%s\n' '-L -n')
 check restore-get-laddr 2 '^$' 'fnatadm: line 2: -G (--get-laddr) is not allowed in restore input' \
     -- -R < <(printf '%s\n' '-P -t 192.168.0.240:80 -z 10.0.9.1' '-G')
+check restore-start-daemon 2 '^$' 'fnatadm: line 1: --start-daemon is not allowed in restore input' \
+    -- -R < <(printf '%s\n' '--start-daemon master --mcast-interface eth0 --sync-key -' \
+        '0123456789abcdef')
 
 # A failed write to stdout is an error, not a silent success.
 if [[ -w /dev/full ]]; then

@@ -13,6 +13,7 @@
 
 #include "lib/message_codec.h"
 #include "lib/netlink_error.h"
+#include "tests/test_model.h"
 #include "tests/test_netlink.h"
 
 namespace fnat {
@@ -1062,6 +1063,284 @@ TEST(DecodeReply, DecodesTheLaddrEncodeRequestBuilt) {
     Reply reply = decode_reply(header_of(bytes));
     ASSERT_TRUE(reply.laddr.has_value());
     EXPECT_EQ(*reply.laddr, (LocalAddress{lip, 0, 0, 0}));
+}
+
+// --- connection sync daemons ------------------------------------------------
+
+TEST(EncodeRequest, NewDaemonByteForByte) {
+    Request request{
+        FNAT_CMD_NEW_DAEMON, false, {}, {}, {}, {}, DaemonSpec{FNAT_SYNC_STATE_MASTER, "eth0"}};
+    std::vector<std::uint8_t> expected;
+    append_u32(expected, 44);                        // nlmsg_len
+    append_u16(expected, kFamily);                   // nlmsg_type
+    append_u16(expected, NLM_F_REQUEST | NLM_F_ACK); // nlmsg_flags
+    append_u32(expected, kSeq);                      // nlmsg_seq
+    append_u32(expected, 0);                         // nlmsg_pid
+    expected.insert(expected.end(), {FNAT_CMD_NEW_DAEMON, FNAT_GENL_VERSION, 0, 0});
+    append_attr_header(expected, 24, NLA_F_NESTED | FNAT_A_DAEMON);
+    append_attr_header(expected, 8, FNAT_DAEMON_A_STATE);
+    append_u32(expected, FNAT_SYNC_STATE_MASTER);
+    append_attr_header(expected, 9, FNAT_DAEMON_A_MCAST_IFN);
+    expected.insert(expected.end(), {'e', 't', 'h', '0', 0, 0, 0, 0});
+    ASSERT_EQ(expected.size(), 44U);
+
+    EXPECT_EQ(encode_request(request, kFamily, kSeq), expected);
+}
+
+TEST(EncodeRequest, NewDaemonWithEveryAttribute) {
+    const std::string key("0123456789abcdef\0\xff\n", 19);
+    Request request{FNAT_CMD_NEW_DAEMON,
+                    false,
+                    {},
+                    {},
+                    {},
+                    {},
+                    DaemonSpec{FNAT_SYNC_STATE_BACKUP, "bond0.100", 7, 1400,
+                               Address::ipv4(239, 1, 2, 3), 8900, 2, key}};
+    std::vector<std::uint8_t> bytes = encode_request(request, kFamily, kSeq);
+    EXPECT_EQ(header_of(bytes)->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+    EXPECT_EQ(genl_of(bytes)->cmd, FNAT_CMD_NEW_DAEMON);
+    auto top = test::genl_attributes(header_of(bytes));
+    ASSERT_EQ(top.size(), 1U);
+    ASSERT_TRUE(top.count(FNAT_A_DAEMON));
+    EXPECT_TRUE(top[FNAT_A_DAEMON]->nla_type & NLA_F_NESTED);
+    EXPECT_EQ(test::nested_types(top[FNAT_A_DAEMON]),
+              (std::vector<std::uint16_t>{
+                  FNAT_DAEMON_A_STATE, FNAT_DAEMON_A_MCAST_IFN, FNAT_DAEMON_A_SYNC_ID,
+                  FNAT_DAEMON_A_SYNC_MAXLEN, FNAT_DAEMON_A_MCAST_FAMILY, FNAT_DAEMON_A_MCAST_GROUP,
+                  FNAT_DAEMON_A_MCAST_PORT, FNAT_DAEMON_A_MCAST_TTL, FNAT_DAEMON_A_KEY}));
+    auto daemon = test::nested_attributes(top[FNAT_A_DAEMON]);
+    auto payload = [&](std::uint16_t type) {
+        const auto* data = static_cast<const std::uint8_t*>(mnl_attr_get_payload(daemon[type]));
+        return std::vector<std::uint8_t>(data, data + mnl_attr_get_payload_len(daemon[type]));
+    };
+    EXPECT_EQ(mnl_attr_get_u32(daemon[FNAT_DAEMON_A_STATE]), FNAT_SYNC_STATE_BACKUP);
+    EXPECT_STREQ(mnl_attr_get_str(daemon[FNAT_DAEMON_A_MCAST_IFN]), "bond0.100");
+    EXPECT_EQ(mnl_attr_get_payload_len(daemon[FNAT_DAEMON_A_MCAST_IFN]), 10U); // with the NUL
+    EXPECT_EQ(payload(FNAT_DAEMON_A_SYNC_ID), (std::vector<std::uint8_t>{7}));
+    EXPECT_EQ(mnl_attr_get_payload_len(daemon[FNAT_DAEMON_A_SYNC_MAXLEN]), 2U);
+    EXPECT_EQ(mnl_attr_get_u16(daemon[FNAT_DAEMON_A_SYNC_MAXLEN]), 1400); // host order
+    EXPECT_EQ(mnl_attr_get_payload_len(daemon[FNAT_DAEMON_A_MCAST_FAMILY]), 2U);
+    EXPECT_EQ(mnl_attr_get_u16(daemon[FNAT_DAEMON_A_MCAST_FAMILY]), AF_INET);
+    EXPECT_EQ(payload(FNAT_DAEMON_A_MCAST_GROUP),
+              (std::vector<std::uint8_t>{239, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+    EXPECT_EQ(payload(FNAT_DAEMON_A_MCAST_PORT), (std::vector<std::uint8_t>{0x22, 0xc4})); // 8900
+    EXPECT_EQ(payload(FNAT_DAEMON_A_MCAST_TTL), (std::vector<std::uint8_t>{2}));
+    EXPECT_EQ(payload(FNAT_DAEMON_A_KEY), std::vector<std::uint8_t>(key.begin(), key.end()));
+}
+
+TEST(EncodeRequest, DaemonAttributesAreSentOnlyWhenGiven) {
+    DaemonSpec spec{FNAT_SYNC_STATE_MASTER, "eth0"};
+    spec.mcast_ttl = 1;
+    std::vector<std::uint8_t> bytes =
+        encode_request(Request{FNAT_CMD_NEW_DAEMON, false, {}, {}, {}, {}, spec}, kFamily, kSeq);
+    auto top = test::genl_attributes(header_of(bytes));
+    EXPECT_EQ(test::nested_types(top[FNAT_A_DAEMON]),
+              (std::vector<std::uint16_t>{FNAT_DAEMON_A_STATE, FNAT_DAEMON_A_MCAST_IFN,
+                                          FNAT_DAEMON_A_MCAST_TTL}));
+    // A syncid of 0 given on the command line is sent: it is not the same as none.
+    spec.sync_id = 0;
+    bytes =
+        encode_request(Request{FNAT_CMD_NEW_DAEMON, false, {}, {}, {}, {}, spec}, kFamily, kSeq);
+    top = test::genl_attributes(header_of(bytes));
+    EXPECT_EQ(test::nested_types(top[FNAT_A_DAEMON]),
+              (std::vector<std::uint16_t>{FNAT_DAEMON_A_STATE, FNAT_DAEMON_A_MCAST_IFN,
+                                          FNAT_DAEMON_A_SYNC_ID, FNAT_DAEMON_A_MCAST_TTL}));
+}
+
+TEST(EncodeRequest, DelDaemonCarriesTheStateOnly) {
+    std::vector<std::uint8_t> bytes = encode_request(
+        Request{FNAT_CMD_DEL_DAEMON, false, {}, {}, {}, {}, DaemonSpec{FNAT_SYNC_STATE_BACKUP}},
+        kFamily, kSeq);
+    EXPECT_EQ(header_of(bytes)->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+    EXPECT_EQ(genl_of(bytes)->cmd, FNAT_CMD_DEL_DAEMON);
+    auto top = test::genl_attributes(header_of(bytes));
+    ASSERT_EQ(top.size(), 1U);
+    EXPECT_EQ(test::nested_types(top[FNAT_A_DAEMON]),
+              (std::vector<std::uint16_t>{FNAT_DAEMON_A_STATE}));
+    EXPECT_EQ(mnl_attr_get_u32(test::nested_attributes(top[FNAT_A_DAEMON])[FNAT_DAEMON_A_STATE]),
+              FNAT_SYNC_STATE_BACKUP);
+}
+
+TEST(EncodeRequest, GetDaemonIsADumpWithoutAttributes) {
+    std::vector<std::uint8_t> bytes =
+        encode_request(Request{FNAT_CMD_GET_DAEMON, true, {}, {}}, kFamily, kSeq);
+    EXPECT_EQ(header_of(bytes)->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+    EXPECT_EQ(genl_of(bytes)->cmd, FNAT_CMD_GET_DAEMON);
+    EXPECT_EQ(bytes.size(), sizeof(nlmsghdr) + sizeof(genlmsghdr));
+}
+
+// Every attribute set, the u64s at their limits.
+SyncDaemon full_daemon() {
+    SyncDaemon daemon = test::make_sync_daemon();
+    daemon.sync_id = 200;
+    daemon.up_ms = 0x0123'4567'89ab'cdefULL;
+    daemon.counters.push_back({"a_newer_counter", 0xffff'ffff'ffff'ffffULL});
+    daemon.peers.push_back(SyncPeer{Address::ipv4(10, 0, 3, 3), 0xffffffff, 255, 1ULL << 40, 0});
+    return daemon;
+}
+
+Reply decode_bytes(const std::vector<std::uint8_t>& bytes) {
+    return decode_reply(header_of(bytes));
+}
+
+TEST(DecodeReply, Daemon) {
+    std::vector<std::uint8_t> bytes = test::daemon_reply(kFamily, kSeq, kPortid, full_daemon());
+    // The reply really is padded, in the daemon nest and in the peers.
+    std::vector<std::uint16_t> types =
+        test::nested_types(test::genl_attributes(header_of(bytes))[FNAT_A_DAEMON]);
+    ASSERT_NE(std::find(types.begin(), types.end(), FNAT_DAEMON_A_PAD), types.end());
+
+    Reply reply = decode_bytes(bytes);
+    EXPECT_EQ(reply.command, FNAT_CMD_GET_DAEMON);
+    ASSERT_TRUE(reply.daemon.has_value());
+    EXPECT_EQ(*reply.daemon, full_daemon());
+    EXPECT_FALSE(reply.service.has_value());
+    EXPECT_FALSE(reply.info.has_value());
+}
+
+test::MessageBuilder daemon_message() {
+    test::MessageBuilder message(kFamily, NLM_F_MULTI, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_DAEMON);
+    return message;
+}
+
+TEST(DecodeReply, DaemonWithStateAndInterfaceOnly) {
+    test::MessageBuilder message = daemon_message();
+    nlattr* nest = message.begin_nest(FNAT_A_DAEMON);
+    message.u32(FNAT_DAEMON_A_STATE, FNAT_SYNC_STATE_BACKUP)
+        .strz(FNAT_DAEMON_A_MCAST_IFN, "eth1")
+        .end_nest(nest);
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.daemon.has_value());
+    SyncDaemon expected;
+    expected.state = FNAT_SYNC_STATE_BACKUP;
+    expected.mcast_ifn = "eth1";
+    EXPECT_EQ(*reply.daemon, expected);
+    EXPECT_FALSE(reply.daemon->sender.has_value());
+    EXPECT_FALSE(reply.daemon->up_ms.has_value());
+    EXPECT_FALSE(reply.daemon->mcast_group.has_value());
+}
+
+TEST(DecodeReply, DaemonNeedsStateAndInterface) {
+    test::MessageBuilder no_state = daemon_message();
+    nlattr* nest = no_state.begin_nest(FNAT_A_DAEMON);
+    no_state.strz(FNAT_DAEMON_A_MCAST_IFN, "eth1").end_nest(nest);
+    EXPECT_EQ(decode_error(no_state), "missing FNAT_DAEMON_A_STATE");
+
+    test::MessageBuilder no_interface = daemon_message();
+    nest = no_interface.begin_nest(FNAT_A_DAEMON);
+    no_interface.u32(FNAT_DAEMON_A_STATE, FNAT_SYNC_STATE_MASTER).end_nest(nest);
+    EXPECT_EQ(decode_error(no_interface), "missing FNAT_DAEMON_A_MCAST_IFN");
+}
+
+TEST(DecodeReply, DaemonGroupNeedsItsFamily) {
+    test::MessageBuilder message = daemon_message();
+    nlattr* nest = message.begin_nest(FNAT_A_DAEMON);
+    message.u32(FNAT_DAEMON_A_STATE, FNAT_SYNC_STATE_MASTER)
+        .strz(FNAT_DAEMON_A_MCAST_IFN, "eth0")
+        .address(FNAT_DAEMON_A_MCAST_GROUP, Address::ipv4(224, 0, 0, 83))
+        .end_nest(nest);
+    EXPECT_EQ(decode_error(message), "missing FNAT_DAEMON_A_MCAST_FAMILY");
+}
+
+// A newer module: attributes, counters and nests this version does not know.
+TEST(DecodeReply, DaemonFromANewerModule) {
+    test::MessageBuilder message = daemon_message();
+    nlattr* nest = message.begin_nest(FNAT_A_DAEMON);
+    message.u32(FNAT_DAEMON_A_MAX + 1, 0xdeadbeef)
+        .u32(FNAT_DAEMON_A_STATE, 3) // a role not known yet
+        .strz(FNAT_DAEMON_A_MCAST_IFN, "eth0");
+    nlattr* counters = message.begin_nest(FNAT_DAEMON_A_COUNTERS);
+    message.u32(FNAT_DROPS_A_MAX + 1, 5);
+    nlattr* entry = message.begin_nest(FNAT_DROPS_A_ENTRY);
+    message.strz(FNAT_DROP_A_NAME, "bad_mac_v2")
+        .u32(FNAT_DROP_A_MAX + 1, 1)
+        .u64_64bit(FNAT_DROP_A_COUNT, 9, FNAT_DROP_A_PAD)
+        .end_nest(entry);
+    message.end_nest(counters);
+    nlattr* peers = message.begin_nest(FNAT_DAEMON_A_PEERS);
+    message.u32(FNAT_DAEMON_A_STATE, 1); // not a PEER: skipped
+    nlattr* peer = message.begin_nest(FNAT_DAEMON_A_PEER);
+    message.u16(FNAT_PEER_A_FAMILY, AF_INET)
+        .address(FNAT_PEER_A_ADDR, Address::ipv4(10, 0, 3, 9))
+        .u32(FNAT_PEER_A_MAX + 1, 7)
+        .end_nest(peer);
+    message.end_nest(peers).end_nest(nest);
+    message.u32(FNAT_A_MAX + 1, 1); // and at the top
+
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.daemon.has_value());
+    EXPECT_EQ(reply.daemon->state, 3U);
+    EXPECT_EQ(reply.daemon->counters, (std::vector<NamedCounter>{{"bad_mac_v2", 9}}));
+    EXPECT_EQ(reply.daemon->peers,
+              (std::vector<SyncPeer>{SyncPeer{Address::ipv4(10, 0, 3, 9), 0, 0, 0, 0}}));
+}
+
+TEST(DecodeReply, DaemonPeerNeedsItsAddress) {
+    for (std::uint16_t left_out : {FNAT_PEER_A_FAMILY, FNAT_PEER_A_ADDR}) {
+        test::MessageBuilder message = daemon_message();
+        nlattr* nest = message.begin_nest(FNAT_A_DAEMON);
+        message.u32(FNAT_DAEMON_A_STATE, FNAT_SYNC_STATE_BACKUP)
+            .strz(FNAT_DAEMON_A_MCAST_IFN, "eth0");
+        nlattr* peers = message.begin_nest(FNAT_DAEMON_A_PEERS);
+        nlattr* peer = message.begin_nest(FNAT_DAEMON_A_PEER);
+        if (left_out != FNAT_PEER_A_FAMILY)
+            message.u16(FNAT_PEER_A_FAMILY, AF_INET);
+        if (left_out != FNAT_PEER_A_ADDR)
+            message.address(FNAT_PEER_A_ADDR, Address::ipv4(10, 0, 3, 9));
+        message.u64(FNAT_PEER_A_MESSAGES, 1).end_nest(peer);
+        message.end_nest(peers).end_nest(nest);
+        EXPECT_EQ(decode_error(message), left_out == FNAT_PEER_A_FAMILY
+                                             ? "missing FNAT_PEER_A_FAMILY"
+                                             : "missing FNAT_PEER_A_ADDR");
+    }
+}
+
+TEST(DecodeReply, DaemonWithBadLengthIsAnError) {
+    auto with = [](const std::function<void(test::MessageBuilder&)>& add) {
+        test::MessageBuilder message = daemon_message();
+        nlattr* nest = message.begin_nest(FNAT_A_DAEMON);
+        message.u32(FNAT_DAEMON_A_STATE, FNAT_SYNC_STATE_MASTER);
+        add(message);
+        message.end_nest(nest);
+        return message;
+    };
+    EXPECT_EQ(decode_error(with([](test::MessageBuilder& m) {
+                  m.strz(FNAT_DAEMON_A_MCAST_IFN, "eth0").u16(FNAT_DAEMON_A_SENDER, 1);
+              })),
+              "FNAT_DAEMON_A_SENDER has a bad length (2 bytes)");
+    EXPECT_EQ(decode_error(with([](test::MessageBuilder& m) {
+                  m.strz(FNAT_DAEMON_A_MCAST_IFN, "eth0").u32(FNAT_DAEMON_A_UP_MS, 1);
+              })),
+              "FNAT_DAEMON_A_UP_MS has a bad length (4 bytes)");
+    EXPECT_EQ(decode_error(with([](test::MessageBuilder& m) {
+                  m.raw(FNAT_DAEMON_A_MCAST_IFN, "eth0", 4); // no NUL
+              })),
+              "FNAT_DAEMON_A_MCAST_IFN has a bad length (4 bytes)");
+    EXPECT_EQ(decode_error(with([](test::MessageBuilder& m) {
+                  m.strz(FNAT_DAEMON_A_MCAST_IFN, "eth0").u16(FNAT_DAEMON_A_MCAST_FAMILY, 99);
+                  m.address(FNAT_DAEMON_A_MCAST_GROUP, Address::ipv4(224, 0, 0, 83));
+              })),
+              "unknown address family 99");
+}
+
+TEST(DecodeReply, DecodesTheDaemonEncodeRequestBuilt) {
+    std::vector<std::uint8_t> bytes = encode_request(
+        Request{FNAT_CMD_NEW_DAEMON,
+                false,
+                {},
+                {},
+                {},
+                {},
+                DaemonSpec{FNAT_SYNC_STATE_BACKUP, "eth1", 9, 1300, Address::ipv4(224, 0, 0, 83),
+                           8849, 4, std::string(32, 'k')}},
+        kFamily, kSeq);
+    Reply reply = decode_bytes(bytes);
+    ASSERT_TRUE(reply.daemon.has_value());
+    // The key is never read back.
+    EXPECT_EQ(*reply.daemon, (SyncDaemon{FNAT_SYNC_STATE_BACKUP, "eth1", 9, 1300,
+                                         Address::ipv4(224, 0, 0, 83), 8849, 4}));
 }
 
 } // namespace

@@ -22,6 +22,13 @@ std::string error_of(std::vector<std::string> args) {
     return "(accepted)";
 }
 
+// --start-daemon master --mcast-interface eth0, then extra.
+std::vector<std::string> started(const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"--start-daemon", "master", "--mcast-interface", "eth0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
 ServiceKey tcp(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d, std::uint16_t port) {
     return ServiceKey{IPPROTO_TCP, Address::ipv4(a, b, c, d), port};
 }
@@ -622,6 +629,93 @@ TEST(Options, LocalAddressIpv6) {
     EXPECT_EQ(parse({"-P", "-t", "[2001:db8::1]:80", "-z", "[2001:db8::9]"}).laddr, lip);
 }
 
+// --- connection sync daemons ------------------------------------------------
+
+TEST(Options, StartDaemonWithTheInterfaceOnly) {
+    Command command = parse({"--start-daemon", "master", "--mcast-interface", "eth0"});
+    EXPECT_EQ(command.kind, CommandKind::StartDaemon);
+    // Nothing else is set: the module applies its defaults.
+    EXPECT_EQ(command.daemon, (DaemonSpec{FNAT_SYNC_STATE_MASTER, "eth0"}));
+    EXPECT_FALSE(command.sync_key_file.has_value());
+}
+
+TEST(Options, StartDaemonWithEveryOption) {
+    Command command =
+        parse({"--mcast-ttl", "2", "--start-daemon", "backup", "--syncid", "7", "--sync-maxlen",
+               "1400", "--mcast-group", "239.1.2.3", "--mcast-port", "8900",
+               "--mcast-interface=bond0.100", "--sync-key", "/etc/fnat/sync.key"});
+    EXPECT_EQ(command.kind, CommandKind::StartDaemon);
+    EXPECT_EQ(command.daemon, (DaemonSpec{FNAT_SYNC_STATE_BACKUP, "bond0.100", 7, 1400,
+                                          Address::ipv4(239, 1, 2, 3), 8900, 2, std::nullopt}));
+    // The key file is named here, read by load_sync_key() (sync_key_test.cpp).
+    EXPECT_EQ(command.sync_key_file, "/etc/fnat/sync.key");
+}
+
+TEST(Options, SyncOptionBounds) {
+    auto daemon = [](const std::vector<std::string>& extra) {
+        return parse(started(extra)).daemon;
+    };
+    EXPECT_EQ(daemon({"--syncid", "0"}).sync_id, 0);
+    EXPECT_EQ(daemon({"--syncid", "255"}).sync_id, 255);
+    EXPECT_EQ(daemon({"--sync-maxlen", "256"}).sync_maxlen, FNAT_SYNC_MAXLEN_MIN);
+    EXPECT_EQ(daemon({"--sync-maxlen", "65507"}).sync_maxlen, FNAT_SYNC_MAXLEN_MAX);
+    EXPECT_EQ(daemon({"--mcast-port", "1"}).mcast_port, 1);
+    EXPECT_EQ(daemon({"--mcast-port", "65535"}).mcast_port, 65535);
+    EXPECT_EQ(daemon({"--mcast-ttl", "1"}).mcast_ttl, 1);
+    EXPECT_EQ(daemon({"--mcast-ttl", "255"}).mcast_ttl, 255);
+    EXPECT_EQ(daemon({"--mcast-group", "224.0.0.0"}).mcast_group, Address::ipv4(224, 0, 0, 0));
+    EXPECT_EQ(daemon({"--mcast-group", "239.255.255.255"}).mcast_group,
+              Address::ipv4(239, 255, 255, 255));
+    EXPECT_EQ(
+        parse({"--start-daemon", "master", "--mcast-interface", "enp0s31f6.4094"}).daemon.mcast_ifn,
+        "enp0s31f6.4094");
+}
+
+TEST(Options, StopDaemon) {
+    Command command = parse({"--stop-daemon", "backup"});
+    EXPECT_EQ(command.kind, CommandKind::StopDaemon);
+    EXPECT_EQ(command.daemon, (DaemonSpec{FNAT_SYNC_STATE_BACKUP}));
+    EXPECT_EQ(parse({"--stop-daemon=master"}).daemon, (DaemonSpec{FNAT_SYNC_STATE_MASTER}));
+}
+
+TEST(Options, StopDaemonAcceptsAndIgnoresSyncidLikeIpvsadm) {
+    Command command = parse({"--stop-daemon", "master", "--syncid", "3"});
+    EXPECT_EQ(command.kind, CommandKind::StopDaemon);
+    EXPECT_EQ(command.daemon, (DaemonSpec{FNAT_SYNC_STATE_MASTER}));
+    // Still checked, as -s on -D is.
+    EXPECT_EQ(error_of({"--stop-daemon", "master", "--syncid", "300"}),
+              "illegal syncid specified (--syncid '300': must be an integer 0..255)");
+}
+
+class DaemonListForms : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(DaemonListForms, ListDaemons) {
+    Command command = parse(GetParam());
+    EXPECT_EQ(command.kind, CommandKind::List);
+    EXPECT_TRUE(command.list_daemons);
+    EXPECT_FALSE(command.list_conns);
+    EXPECT_FALSE(command.list_drops);
+    EXPECT_FALSE(command.list_timeouts);
+    EXPECT_FALSE(command.json);
+}
+
+INSTANTIATE_TEST_SUITE_P(Spellings, DaemonListForms,
+                         ::testing::Values(std::vector<std::string>{"-L", "--daemon"},
+                                           std::vector<std::string>{"-l", "--daemon"},
+                                           std::vector<std::string>{"--list", "--daemon"},
+                                           std::vector<std::string>{"--daemon", "-L"},
+                                           std::vector<std::string>{"-Ln", "--daemon"},
+                                           // ipvsadm takes them with --daemon and ignores them.
+                                           std::vector<std::string>{"-L", "--daemon", "--exact"},
+                                           std::vector<std::string>{"-L", "--daemon", "--nosort"}));
+
+TEST(Options, ListDaemonsJson) {
+    Command command = parse({"-L", "--daemon", "--json"});
+    EXPECT_TRUE(command.list_daemons);
+    EXPECT_TRUE(command.json);
+    EXPECT_FALSE(parse({"-L"}).list_daemons);
+}
+
 TEST(Options, GetLocalAddresses) {
     for (const auto& args : std::vector<std::vector<std::string>>{
              {"-G"}, {"--get-laddr"}, {"-G", "-n"}, {"-Gn"}, {"-nG"}}) {
@@ -1090,13 +1184,8 @@ INSTANTIATE_TEST_SUITE_P(
 INSTANTIATE_TEST_SUITE_P(
     NotSupportedYet, Rejections,
     ::testing::Values(
-        Rejection{{"--start-daemon", "master"},
-                  "--start-daemon: connection synchronization is not supported yet"},
-        Rejection{{"--start-daemon", "master", "--mcast-interface", "eth0", "--syncid", "1"},
-                  "--start-daemon: connection synchronization is not supported yet"},
-        Rejection{{"--stop-daemon", "backup"},
-                  "--stop-daemon: connection synchronization is not supported yet"},
-        Rejection{{"-L", "--daemon"}, "--daemon: connection synchronization is not supported yet"},
+        Rejection{started({"--mcast-group", "ff02::12"}),
+                  "--mcast-group ff02::12: IPv6 groups are not supported yet"},
         Rejection{{"-Lc", "--persistent-conn"},
                   "-c --persistent-conn: there are no persistence engines; -Lnc lists the "
                   "persistence templates (state NONE)"},
@@ -1119,6 +1208,131 @@ INSTANTIATE_TEST_SUITE_P(
                   "--tun-port: tunnel options are not supported yet"},
         Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-i", "--tun-nocsum"},
                   "--tun-nocsum: tunnel options are not supported yet"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    DaemonRejections, Rejections,
+    ::testing::Values(
+        // --mcast-interface is required (ipvsadm falls back to eth0).
+        Rejection{{"--start-daemon", "master"},
+                  "You need to supply the 'mcast-interface' option for the 'start-daemon' "
+                  "command"},
+        Rejection{{"--start-daemon", "backup", "--syncid", "1"},
+                  "You need to supply the 'mcast-interface' option for the 'start-daemon' "
+                  "command"},
+        Rejection{{"--start-daemon"}, "--start-daemon requires an argument"},
+        Rejection{{"--start-daemon", "--mcast-interface", "eth0"},
+                  "--start-daemon requires an argument"},
+        Rejection{{"--stop-daemon"}, "--stop-daemon requires an argument"},
+        Rejection{{"--start-daemon", "primary", "--mcast-interface", "eth0"},
+                  "illegal start-daemon parameter specified (--start-daemon 'primary': must be "
+                  "master or backup)"},
+        Rejection{{"--stop-daemon", "Master"},
+                  "illegal stop-daemon parameter specified (--stop-daemon 'Master': must be "
+                  "master or backup)"},
+        Rejection{{"--start-daemon", "master", "--stop-daemon", "master"},
+                  "multiple commands specified"},
+        Rejection{
+            {"--start-daemon", "master", "--start-daemon", "backup", "--mcast-interface", "eth0"},
+            "multiple commands specified"},
+        Rejection{{"-L", "--stop-daemon", "master"}, "multiple commands specified"},
+        Rejection{{"--start-daemon", "master", "--mcast-interface"},
+                  "--mcast-interface requires an argument"},
+        Rejection{{"--start-daemon", "master", "--mcast-interface", "interface-name-16"},
+                  "illegal mcast-interface specified (--mcast-interface 'interface-name-16': at "
+                  "most 15 characters)"},
+        Rejection{{"--start-daemon", "master", "--mcast-interface", "eth0:1"},
+                  "illegal mcast-interface specified (--mcast-interface 'eth0:1': not an "
+                  "interface name)"},
+        Rejection{{"--start-daemon", "master", "--mcast-interface", ".."},
+                  "illegal mcast-interface specified (--mcast-interface '..': not an interface "
+                  "name)"},
+        Rejection{started({"--syncid", "256"}),
+                  "illegal syncid specified (--syncid '256': must be an integer 0..255)"},
+        Rejection{started({"--syncid", "one"}),
+                  "illegal syncid specified (--syncid 'one': must be an integer 0..255)"},
+        Rejection{started({"--syncid", "-1"}),
+                  "illegal syncid specified (--syncid '-1': must be an integer 0..255)"},
+        Rejection{started({"--syncid", "1", "--syncid", "2"}),
+                  "multiple 'syncid' options specified"},
+        Rejection{started({"--sync-maxlen", "255"}),
+                  "illegal sync-maxlen specified (--sync-maxlen '255': must be an integer "
+                  "256..65507)"},
+        Rejection{started({"--sync-maxlen", "65508"}),
+                  "illegal sync-maxlen specified (--sync-maxlen '65508': must be an integer "
+                  "256..65507)"},
+        Rejection{started({"--mcast-port", "0"}),
+                  "illegal mcast-port specified (--mcast-port '0': must be an integer 1..65535)"},
+        Rejection{started({"--mcast-port", "65536"}),
+                  "illegal mcast-port specified (--mcast-port '65536': must be an integer "
+                  "1..65535)"},
+        Rejection{started({"--mcast-ttl", "0"}),
+                  "illegal mcast-ttl specified (--mcast-ttl '0': must be an integer 1..255)"},
+        Rejection{started({"--mcast-ttl", "256"}),
+                  "illegal mcast-ttl specified (--mcast-ttl '256': must be an integer 1..255)"},
+        Rejection{started({"--mcast-group", "10.0.0.1"}),
+                  "invalid IPv4 mcast-group `10.0.0.1' (not a multicast address: must be in "
+                  "224.0.0.0/4)"},
+        Rejection{started({"--mcast-group", "223.255.255.255"}),
+                  "invalid IPv4 mcast-group `223.255.255.255' (not a multicast address: must be "
+                  "in 224.0.0.0/4)"},
+        Rejection{started({"--mcast-group", "240.0.0.1"}),
+                  "invalid IPv4 mcast-group `240.0.0.1' (not a multicast address: must be in "
+                  "224.0.0.0/4)"},
+        Rejection{started({"--mcast-group", "sync.example"}),
+                  "invalid IPv4 mcast-group `sync.example' (host names are not supported, use a "
+                  "numeric IP address)"},
+        Rejection{started({"--mcast-group", "224.0.0.83:8849"}),
+                  "invalid IPv6 mcast-group `224.0.0.83:8849' ('224.0.0.83:8849' is not a valid "
+                  "IPv6 address)"},
+        Rejection{started({"--mcast-group", "2001:db8::1"}),
+                  "--mcast-group 2001:db8::1: IPv6 groups are not supported yet"},
+        Rejection{started({"--sync-key"}), "--sync-key requires an argument"},
+        // Each command takes only its options.
+        Rejection{started({"-n"}), "Illegal 'numeric' option with the 'start-daemon' command"},
+        Rejection{started({"-t", "10.0.0.1:80"}),
+                  "Illegal 'service-address' option with the 'start-daemon' command"},
+        Rejection{started({"--daemon"}), "Illegal 'daemon' option with the 'start-daemon' command"},
+        Rejection{started({"--json"}), "Illegal 'json' option with the 'start-daemon' command"},
+        Rejection{{"--stop-daemon", "master", "--mcast-interface", "eth0"},
+                  "Illegal 'mcast-interface' option with the 'stop-daemon' command"},
+        Rejection{{"--stop-daemon", "backup", "--mcast-group", "224.0.0.83"},
+                  "Illegal 'mcast-group' option with the 'stop-daemon' command"},
+        Rejection{{"--stop-daemon", "backup", "--mcast-port", "8849"},
+                  "Illegal 'mcast-port' option with the 'stop-daemon' command"},
+        Rejection{{"--stop-daemon", "backup", "--mcast-ttl", "1"},
+                  "Illegal 'mcast-ttl' option with the 'stop-daemon' command"},
+        Rejection{{"--stop-daemon", "backup", "--sync-maxlen", "1400"},
+                  "Illegal 'sync-maxlen' option with the 'stop-daemon' command"},
+        Rejection{{"--stop-daemon", "master", "--sync-key", "-"},
+                  "Illegal 'sync-key' option with the 'stop-daemon' command"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "--syncid", "1"},
+                  "Illegal 'syncid' option with the 'add-service' command"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "--mcast-ttl", "1"},
+                  "Illegal 'mcast-ttl' option with the 'add-server' command"},
+        Rejection{{"-L", "--mcast-interface", "eth0"},
+                  "Illegal 'mcast-interface' option with the 'list' command"},
+        Rejection{{"-L", "--daemon", "--syncid", "1"},
+                  "Illegal 'syncid' option with the 'list' command"},
+        Rejection{{"-L", "--daemon", "--sync-key", "/etc/fnat/sync.key"},
+                  "Illegal 'sync-key' option with the 'list' command"},
+        Rejection{{"-S", "--daemon"}, "Illegal 'daemon' option with the 'save' command"},
+        Rejection{{"--daemon"}, "no command specified (see fnatadm -h)"},
+        // -L --daemon is exclusive, in ipvsadm's words.
+        Rejection{{"-L", "--daemon", "-t", "10.0.0.1:80"},
+                  "The option 'daemon' conflicts with the 'service-address' option in the 'list' "
+                  "command"},
+        Rejection{{"-L", "--daemon", "--timeout"},
+                  "The option 'daemon' conflicts with the 'timeout' option in the 'list' command"},
+        Rejection{{"-Lc", "--daemon"},
+                  "The option 'daemon' conflicts with the 'connection' option in the 'list' "
+                  "command"},
+        Rejection{{"-L", "--drops", "--daemon"},
+                  "The option 'daemon' conflicts with the 'drops' option in the 'list' command"},
+        Rejection{{"-L", "--daemon", "--stats"}, "options conflicts in the list command"},
+        Rejection{{"-L", "--daemon", "--rate"}, "options conflicts in the list command"},
+        Rejection{{"-L", "--daemon", "--thresholds"}, "options conflicts in the list command"},
+        Rejection{{"-L", "--daemon", "--persistent-conn"},
+                  "options conflicts in the list command"}));
 
 TEST(Usage, ListsEveryOption) {
     const std::string text = usage_text();
@@ -1196,7 +1410,17 @@ TEST(Usage, ListsEveryOption) {
                                "-z",
                                "--sched-flags",
                                "--thresholds",
-                               "--persistent-conn"})
+                               "--persistent-conn",
+                               "--start-daemon",
+                               "--stop-daemon",
+                               "--daemon",
+                               "--mcast-interface",
+                               "--syncid",
+                               "--sync-maxlen",
+                               "--mcast-group",
+                               "--mcast-port",
+                               "--mcast-ttl",
+                               "--sync-key"})
         EXPECT_NE(text.find(option), std::string::npos) << option;
     EXPECT_EQ(text.rfind("fnatadm v" FNATADM_VERSION, 0), 0U);
 }
@@ -1211,7 +1435,11 @@ TEST(Usage, ShowsTheNewForms) {
           "  fnatadm -L|l --drops [-n] [--json]\n",
           "  fnatadm -L|l [virtual-service] [-n] --thresholds|--persistent-conn\n",
           "          [-b sched-flags]\n", "  fnatadm -P|Q virtual-service -z local-address\n",
-          "  fnatadm -G [virtual-service] [-n] [--json]\n"})
+          "  fnatadm -G [virtual-service] [-n] [--json]\n",
+          "  fnatadm -L|l --daemon [-n] [--json]\n",
+          "  fnatadm --start-daemon {master|backup} --mcast-interface interface\n",
+          "          [daemon-options] [--sync-key file]\n",
+          "  fnatadm --stop-daemon {master|backup}\n"})
         EXPECT_NE(text.find(line), std::string::npos) << line;
 }
 
@@ -1220,9 +1448,10 @@ TEST(Usage, NotSupportedListLeavesOutWhatWorks) {
     const std::size_t start = text.find("Not supported yet:");
     ASSERT_NE(start, std::string::npos);
     const std::string list = text.substr(start);
-    EXPECT_NE(list.find("--start-daemon,"), std::string::npos) << list;
-    for (const char* supported : {"-R,", "-S,", "--set", "--timeout", "-Z", "--stats", "--rate",
-                                  "-c,", "--drops", "--thresholds", "--sched-flags", "-b"})
+    EXPECT_NE(list.find("--pe,"), std::string::npos) << list;
+    for (const char* supported :
+         {"-R,", "-S,", "--set", "--timeout", "-Z", "--stats", "--rate", "-c,", "--drops",
+          "--thresholds", "--sched-flags", "-b", "daemon", "--sync", "--mcast"})
         EXPECT_EQ(list.find(supported), std::string::npos) << supported << " in: " << list;
 }
 

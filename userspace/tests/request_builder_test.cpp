@@ -211,6 +211,77 @@ TEST(RequestBuilder, OnlySetTimeoutCarriesTimeouts) {
         EXPECT_FALSE(request_for(args).timeout.has_value()) << args.front();
 }
 
+TEST(RequestBuilder, StartDaemonSendsOnlyWhatWasGiven) {
+    EXPECT_EQ(request_for({"--start-daemon", "backup", "--mcast-interface", "eth1"}),
+              (Request{FNAT_CMD_NEW_DAEMON,
+                       false,
+                       {},
+                       {},
+                       {},
+                       {},
+                       DaemonSpec{FNAT_SYNC_STATE_BACKUP, "eth1"}}));
+    EXPECT_EQ(request_for({"--start-daemon", "master", "--mcast-interface", "eth0", "--mcast-port",
+                           "8848"}),
+              (Request{FNAT_CMD_NEW_DAEMON,
+                       false,
+                       {},
+                       {},
+                       {},
+                       {},
+                       DaemonSpec{FNAT_SYNC_STATE_MASTER, "eth0", {}, {}, {}, 8848}}));
+}
+
+TEST(RequestBuilder, StartDaemonWithEveryOption) {
+    Command command = parse_command_line({"--start-daemon", "master", "--mcast-interface", "eth0",
+                                          "--syncid", "0", "--sync-maxlen", "9000", "--mcast-group",
+                                          "224.0.0.81", "--mcast-port", "8848", "--mcast-ttl", "3",
+                                          "--sync-key", "/etc/fnat/sync.key"});
+    command.daemon.key = std::string("a shared key\0\xff", 14); // as load_sync_key() sets it
+    EXPECT_EQ(build_request(command), (Request{FNAT_CMD_NEW_DAEMON,
+                                               false,
+                                               {},
+                                               {},
+                                               {},
+                                               {},
+                                               DaemonSpec{FNAT_SYNC_STATE_MASTER, "eth0", 0, 9000,
+                                                          Address::ipv4(224, 0, 0, 81), 8848, 3,
+                                                          std::string("a shared key\0\xff", 14)}}));
+}
+
+TEST(RequestBuilder, StartDaemonNeedsItsKeyRead) {
+    // Sending without the key would start a daemon that takes anything.
+    EXPECT_THROW(
+        request_for({"--start-daemon", "master", "--mcast-interface", "eth0", "--sync-key", "-"}),
+        std::logic_error);
+}
+
+TEST(RequestBuilder, StopDaemonSendsTheRoleOnly) {
+    EXPECT_EQ(
+        request_for({"--stop-daemon", "master"}),
+        (Request{FNAT_CMD_DEL_DAEMON, false, {}, {}, {}, {}, DaemonSpec{FNAT_SYNC_STATE_MASTER}}));
+    EXPECT_EQ(
+        request_for({"--stop-daemon", "backup", "--syncid", "9"}),
+        (Request{FNAT_CMD_DEL_DAEMON, false, {}, {}, {}, {}, DaemonSpec{FNAT_SYNC_STATE_BACKUP}}));
+}
+
+TEST(RequestBuilder, StopDaemonSendsTheRoleWhateverTheCommandHolds) {
+    Command command = parse_command_line({"--stop-daemon", "backup"});
+    command.daemon = DaemonSpec{FNAT_SYNC_STATE_BACKUP, "eth0", 3, 1400, {}, 8849, 1, "key"};
+    // The module refuses DEL_DAEMON with MCAST_IFN or KEY.
+    EXPECT_EQ(build_request(command).daemon, (DaemonSpec{FNAT_SYNC_STATE_BACKUP}));
+}
+
+TEST(RequestBuilder, OnlyDaemonCommandsCarryADaemon) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"-A", "-t", "192.168.0.240:80"},
+                                               {"-P", "-t", "192.168.0.240:80", "-z", "10.0.9.1"},
+                                               {"--set", "1", "2", "3"},
+                                               {"-Z"},
+                                               {"-C"}})
+        EXPECT_FALSE(request_for(args).daemon.has_value()) << args.front();
+    EXPECT_THROW(request_for({"-L", "--daemon"}), std::logic_error);
+}
+
 TEST(RequestBuilder, TunnelTypeIpipIsAPlainTunnel) {
     EXPECT_EQ(request_for({"-a", "-t", "192.168.0.240:80", "-r", "192.168.0.223", "-i", "-w", "1",
                            "--tun-type", "ipip"}),

@@ -42,6 +42,8 @@ public:
 
     std::vector<Conn> list_conns(const std::optional<ServiceKey>&) override { return {}; }
 
+    std::vector<SyncDaemon> list_daemons() override { return {}; }
+
     std::vector<LaddrEntry> list_laddrs(const std::optional<ServiceKey>& service) override {
         if (service)
             entry_of(*service, FNAT_CMD_GET_LADDR); // ESRCH when absent
@@ -470,6 +472,13 @@ TEST(Restore, CommandsThatDoNotChangeTheTableAreRefused) {
         {"--get-laddr -t 10.0.0.1:80", "-G (--get-laddr) is not allowed in restore input"},
         {"-h", "-h (--help) is not allowed in restore input"},
         {"-v", "-v (--version) is not allowed in restore input"},
+        // Not rules; and "--sync-key -" would read the rest of the input.
+        {"--start-daemon master --mcast-interface eth0",
+         "--start-daemon is not allowed in restore input"},
+        {"--start-daemon backup --mcast-interface eth0 --sync-key -",
+         "--start-daemon is not allowed in restore input"},
+        {"--stop-daemon master", "--stop-daemon is not allowed in restore input"},
+        {"-L --daemon", "-L (--list) is not allowed in restore input"},
     };
     for (const auto& [line, message] : cases) {
         ModelApi api = rich_model();

@@ -142,6 +142,49 @@ std::vector<std::uint8_t> dest_reply(std::uint16_t family_id, std::uint32_t seq,
     return message.bytes();
 }
 
+std::vector<std::uint8_t> daemon_reply(std::uint16_t family_id, std::uint32_t seq,
+                                       std::uint32_t portid, const SyncDaemon& daemon,
+                                       std::uint16_t flags) {
+    MessageBuilder message(family_id, flags, seq, portid);
+    message.genl(FNAT_CMD_GET_DAEMON);
+    nlattr* nest = message.begin_nest(FNAT_A_DAEMON);
+    message.u32(FNAT_DAEMON_A_STATE, daemon.state)
+        .strz(FNAT_DAEMON_A_MCAST_IFN, daemon.mcast_ifn)
+        .u8(FNAT_DAEMON_A_SYNC_ID, daemon.sync_id)
+        .u16(FNAT_DAEMON_A_SYNC_MAXLEN, daemon.sync_maxlen);
+    if (daemon.mcast_group)
+        message.u16(FNAT_DAEMON_A_MCAST_FAMILY, daemon.mcast_group->family)
+            .address(FNAT_DAEMON_A_MCAST_GROUP, *daemon.mcast_group);
+    message.be16(FNAT_DAEMON_A_MCAST_PORT, daemon.mcast_port)
+        .u8(FNAT_DAEMON_A_MCAST_TTL, daemon.mcast_ttl)
+        .u8(FNAT_DAEMON_A_AUTH, daemon.auth ? 1 : 0);
+    if (daemon.sender)
+        message.u32(FNAT_DAEMON_A_SENDER, *daemon.sender);
+    if (daemon.up_ms)
+        message.u64_64bit(FNAT_DAEMON_A_UP_MS, *daemon.up_ms, FNAT_DAEMON_A_PAD);
+    nlattr* counters = message.begin_nest(FNAT_DAEMON_A_COUNTERS);
+    for (const NamedCounter& counter : daemon.counters) {
+        nlattr* entry = message.begin_nest(FNAT_DROPS_A_ENTRY);
+        message.strz(FNAT_DROP_A_NAME, counter.name)
+            .u64_64bit(FNAT_DROP_A_COUNT, counter.count, FNAT_DROP_A_PAD)
+            .end_nest(entry);
+    }
+    message.end_nest(counters);
+    nlattr* peers = message.begin_nest(FNAT_DAEMON_A_PEERS);
+    for (const SyncPeer& peer : daemon.peers) {
+        nlattr* entry = message.begin_nest(FNAT_DAEMON_A_PEER);
+        message.u16(FNAT_PEER_A_FAMILY, peer.address.family)
+            .address(FNAT_PEER_A_ADDR, peer.address)
+            .u32(FNAT_PEER_A_SENDER, peer.sender)
+            .u8(FNAT_PEER_A_SYNC_ID, peer.sync_id)
+            .u64_64bit(FNAT_PEER_A_MESSAGES, peer.messages, FNAT_PEER_A_PAD)
+            .u64_64bit(FNAT_PEER_A_LAST_MS, peer.last_ms, FNAT_PEER_A_PAD)
+            .end_nest(entry);
+    }
+    message.end_nest(peers).end_nest(nest);
+    return message.bytes();
+}
+
 std::vector<std::uint8_t> error_message(int error, std::uint32_t seq, std::uint32_t portid,
                                         const std::string& extack, bool capped,
                                         const std::vector<std::uint8_t>& echoed_request) {

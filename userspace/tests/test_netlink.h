@@ -58,6 +58,14 @@ std::vector<std::uint8_t> dest_reply(std::uint16_t family_id, std::uint32_t seq,
                                      std::uint32_t portid, const Dest& dest,
                                      std::uint16_t flags = NLM_F_MULTI);
 
+// The reply the kernel sends for one sync daemon (GET_DAEMON): every
+// attribute of the daemon it has (the optional ones when set), the u64s
+// padded as nla_put_u64_64bit() pads them, one FNAT_DROPS_A_ENTRY per
+// counter and one FNAT_DAEMON_A_PEER per peer.
+std::vector<std::uint8_t> daemon_reply(std::uint16_t family_id, std::uint32_t seq,
+                                       std::uint32_t portid, const SyncDaemon& daemon,
+                                       std::uint16_t flags = NLM_F_MULTI);
+
 // NLMSG_ERROR: error is a positive errno (0 for an ACK). With capped, the
 // request header only is echoed (NETLINK_CAP_ACK); otherwise echoed_request
 // is copied whole, as without NETLINK_CAP_ACK.
