@@ -113,6 +113,7 @@ struct fnat_sync_daemon {
 	struct list_head	queue;
 	unsigned int		queued;
 	wait_queue_head_t	wq;
+	bool			kick;		/* a new message was started */
 
 	/* Master: a bulk transfer asked for, and where it is. */
 	bool			bulk_wanted;

@@ -61,6 +61,7 @@ static void fnat_sync_queue_rec(struct fnat_sync_daemon *d, u8 type,
 			if (!d->cur)
 				break;
 			/* The thread's flush clock starts now. */
+			WRITE_ONCE(d->kick, true);
 			wake = true;
 		}
 		err = type == FNAT_SYNC_REC_DEL ?
@@ -365,6 +366,16 @@ static long fnat_sync_master_timeout(struct fnat_sync_daemon *d)
 	return left;
 }
 
+/*
+ * A full message to send, or a first record in a new one, whose flush
+ * deadline the sleep must be cut to.
+ */
+static bool fnat_sync_master_woken(struct fnat_sync_daemon *d)
+{
+	return kthread_should_stop() || !list_empty_careful(&d->queue) ||
+	       READ_ONCE(d->kick);
+}
+
 int fnat_sync_master_thread(void *arg)
 {
 	struct fnat_sync_daemon *d = arg;
@@ -375,6 +386,7 @@ int fnat_sync_master_thread(void *arg)
 
 	buf = kmalloc(FNAT_SYNC_RX_MAX, GFP_KERNEL);
 	while (!kthread_should_stop()) {
+		WRITE_ONCE(d->kick, false);
 		for (n = 0; buf && n < FNAT_SYNC_RX_BATCH; n++) {
 			len = fnat_sync_recv(d, buf, FNAT_SYNC_RX_MAX, &from);
 			if (len >= 0)
@@ -385,8 +397,7 @@ int fnat_sync_master_thread(void *arg)
 		fnat_sync_master_flush(d, false);
 		fnat_sync_bulk_step(d);
 		wait_event_interruptible_timeout(d->wq,
-						 kthread_should_stop() ||
-						 !list_empty_careful(&d->queue),
+						 fnat_sync_master_woken(d),
 						 fnat_sync_master_timeout(d));
 	}
 	/* Stopping: what the data path queued still goes out. */

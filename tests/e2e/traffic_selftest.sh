@@ -2,9 +2,10 @@
 # fnat-traffic checks itself, without fnat: a client and a server namespace
 # joined by a veth pair, two named servers (TCP and UDP each), exchanges
 # counted per server name with the client address the server saw, source
-# ports from a range, connections held open, a verified stream, and the
-# failures the later scenarios rely on (refused, a stalled stream, a stream
-# whose server dies) reported as such, with a non-zero exit.
+# ports from a range, connections held open, a verified stream, a UDP flow
+# from one port and its losses, and the failures the later scenarios rely
+# on (refused, a stalled stream, a stream whose server dies, a flow that
+# loses too much or gets no answer) reported as such, with a non-zero exit.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -117,6 +118,55 @@ if [ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]}" ] || [ "${BASH_REMATCH[1]}" -l
 	fail "stream sent ${BASH_REMATCH[1]}, received ${BASH_REMATCH[2]} bytes"
 fi
 
+step "a UDP flow for 2 s from one port, every echo verified"
+out=$(must in_ns client fnat-traffic flow --udp $SERVER:8001 --seconds 2 --source-port 41000)
+echo "$out"
+has "$out" "flow from $CLIENT:41000 to $SERVER:8001: 100 datagrams of 100 bytes, one every 20 ms" \
+	"flow answered: server rs1, seen as $CLIENT:41000" "flow 1 s: sent " \
+	"sent 100 received 100 lost 0 (longest gap " "server rs1, seen as $CLIENT:41000"
+
+# drop_udp -A|-D: the server namespace drops (or no longer drops) what
+# comes in for UDP 8001. (A link that goes down would only hold the
+# datagrams back: a veth without carrier queues them.)
+drop_udp() {
+	must ip netns exec server iptables "$1" INPUT -p udp --dport 8001 -j DROP
+}
+
+step "a flow through a 0.5 s outage counts what it lost; beyond --max-lost it fails"
+for max in 200 0; do
+	ip netns exec client fnat-traffic flow --udp $SERVER:8001 --seconds 3 --max-lost $max \
+		>"$LIB_TMP/flow.out" 2>"$LIB_TMP/flow.err" &
+	flow_pid=$!
+	wait_until 10 grep -q "^flow 1 s: " "$LIB_TMP/flow.out"
+	drop_udp -A
+	sleep 0.5
+	drop_udp -D
+	rc=0
+	wait "$flow_pid" || rc=$?
+	cat "$LIB_TMP/flow.out" "$LIB_TMP/flow.err"
+	grep -Eq "^flow lost: [0-9]+-[0-9]+ \(longest run [0-9]+\)$" "$LIB_TMP/flow.out" ||
+		fail "no lost datagrams reported"
+	if [ "$max" = 0 ]; then
+		[ "$rc" = 1 ] || fail "a flow that lost datagrams exited with status $rc under --max-lost 0"
+		grep -Eq "^flow failed: lost after .*: [0-9]+ datagrams unanswered, more than --max-lost 0$" \
+			"$LIB_TMP/flow.err" || fail "no loss failure reported"
+	else
+		[ "$rc" = 0 ] || fail "flow exited with status $rc under --max-lost $max"
+		grep -Eq "^flow ok: .* lost [1-9][0-9]* \(longest gap [0-9]+ ms\), server rs1, " \
+			"$LIB_TMP/flow.out" || fail "no loss in the report"
+	fi
+done
+
+step "a flow without an answer for --timeout-ms fails"
+drop_udp -A
+rc=$(status in_ns client fnat-traffic flow --udp $SERVER:8001 --seconds 5 --max-lost 1000 \
+	--timeout-ms 800)
+drop_udp -D
+cat "$LIB_TMP/last.err"
+[ "$rc" = 1 ] || fail "a flow without answers exited with status $rc"
+grep -Eq "^flow failed: timeout after .*: no answer for 800 ms, none at all yet$" \
+	"$LIB_TMP/last.err" || fail "no timeout reported"
+
 step "a closed port: refused, exit status 1"
 must_fail "refused 3" in_ns client fnat-traffic connect --tcp $SERVER:9 --count 3
 [ "$(status in_ns client fnat-traffic connect --tcp $SERVER:9 --count 3)" = 1 ] ||
@@ -130,7 +180,7 @@ has "$out" '"failed": 2' '"refused": 2'
 
 step "a wrong command line exits 2"
 for args in "connect --tcp $SERVER:8001 --count 0" "connect --tcp $SERVER" "stream --tcp $SERVER:1" \
-	"serve" "bogus"; do
+	"serve" "bogus" "flow --udp $SERVER:1" "udp-garbage --to $SERVER:1 --count 1"; do
 	# shellcheck disable=SC2086 # the arguments are meant to split
 	[ "$(status fnat-traffic $args)" = 2 ] || fail "fnat-traffic $args: not exit status 2"
 	grep -q "^fnat-traffic: " "$LIB_TMP/last.err" || fail "fnat-traffic $args: no message"

@@ -1,13 +1,16 @@
 // The pure parts of fnat-traffic (tools/traffic/): wire headers, payload
 // generator, latency statistics, tallies and reports, options, port pool,
-// garbage packets.
+// garbage packets, the flow's accounting and udp-garbage's datagrams.
 #include <cerrno>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "tools/traffic/failure.h"
+#include "tools/traffic/flow.h"
 #include "tools/traffic/garbage.h"
 #include "tools/traffic/latency.h"
 #include "tools/traffic/options.h"
@@ -15,6 +18,7 @@
 #include "tools/traffic/port_pool.h"
 #include "tools/traffic/report.h"
 #include "tools/traffic/tally.h"
+#include "tools/traffic/udp_garbage.h"
 #include "tools/traffic/wire.h"
 
 namespace fnat::traffic {
@@ -348,6 +352,16 @@ TEST(TrafficReport, Text) {
         "result: 2 ok, 1 failed, 1.235 s\n");
 }
 
+TEST(TrafficReport, ListExchanges) {
+    std::vector<ExchangeResult> results = {ok(0, "rs1", "10.99.0.1:30000", 1500),
+                                           failed(1, Failure::Reset, "rs2"),
+                                           ok(2, "rs2", "10.99.0.1:30002", 1500)};
+    EXPECT_EQ(list_exchanges(results), "exchange 0: rs1, seen as 10.99.0.1:30000\n"
+                                       "exchange 1: failed (reset)\n"
+                                       "exchange 2: rs2, seen as 10.99.0.1:30002\n");
+    EXPECT_EQ(list_exchanges({}), "");
+}
+
 TEST(TrafficReport, Json) {
     std::vector<ExchangeResult> results = {ok(0, "rs1", "10.99.0.1:1", 1500),
                                            failed(1, Failure::Refused)};
@@ -471,6 +485,9 @@ TEST(TrafficOptions, ConnectDefaultsAndAll) {
     EXPECT_EQ(connect.close, CloseMode::Reset);
     EXPECT_TRUE(connect.json);
     EXPECT_TRUE(connect.allow_failures);
+    EXPECT_FALSE(connect.list_exchanges);
+    connect = parse_as<ConnectOptions>({"connect", "--tcp", "10.0.0.1:80", "--list-exchanges"});
+    EXPECT_TRUE(connect.list_exchanges);
 
     // --parallel beyond --count is --count.
     connect = parse_as<ConnectOptions>(
@@ -511,6 +528,8 @@ TEST(TrafficOptions, ConnectErrors) {
               "--source-port-range 40000-40002 has 3 ports, fewer than --parallel 4");
     EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--close", "abort"}),
               "invalid --close 'abort': must be fin or rst");
+    EXPECT_EQ(error_of({"connect", "--tcp", "10.0.0.1:1", "--json", "--list-exchanges"}),
+              "--list-exchanges is for the text report, not --json");
     EXPECT_NE(error_of({"connect", "--tcp", "10.0.0.1:1", "extra"}), "(accepted)");
     EXPECT_NE(error_of({"connect", "--tcp", "10.0.0.1:1", "--count"}), "(accepted)");
     EXPECT_NE(error_of({"connect", "--tcp", "10.0.0.1:1", "--count", "1", "--count", "2"}),
@@ -553,7 +572,7 @@ TEST(TrafficOptions, Stream) {
 TEST(TrafficOptions, SubcommandsAndHelp) {
     EXPECT_NE(error_of({}), "(accepted)");
     EXPECT_EQ(error_of({"bogus"}),
-              "unknown subcommand 'bogus' (serve, connect, stream or garbage)");
+              "unknown subcommand 'bogus' (serve, connect, stream, flow, garbage or udp-garbage)");
     EXPECT_NE(error_of({"serve", "--tcp", "1", "connect"}), "(accepted)");
     for (std::vector<std::string> args :
          {std::vector<std::string>{"--help"}, {"-h"}, {"connect", "--help"}}) {
@@ -752,6 +771,271 @@ TEST(TrafficOptions, Garbage) {
     Invocation all_help = parse_arguments({"--help"});
     EXPECT_NE(std::get<HelpRequest>(all_help).text.find("garbage"), std::string::npos);
     EXPECT_NE(std::get<HelpRequest>(all_help).text.find("bad_udp_length"), std::string::npos);
+}
+
+// --- flow --------------------------------------------------------------------------
+
+TEST(TrafficOptions, Flow) {
+    auto flow = parse_as<FlowOptions>({"flow", "--udp", "10.99.0.2:80", "--seconds", "10"});
+    EXPECT_EQ(flow.target, (Target{Address::ipv4(10, 99, 0, 2), 80}));
+    EXPECT_EQ(flow.seconds, 10U);
+    EXPECT_EQ(flow.interval_ms, 20U);
+    EXPECT_EQ(flow.bytes, 100U);
+    EXPECT_EQ(flow.seed, 1U);
+    EXPECT_EQ(flow.max_lost, 0U);
+    EXPECT_EQ(flow.timeout_ms, 5000U);
+    EXPECT_FALSE(flow.source_port);
+    EXPECT_EQ(flow_datagrams(flow), 500U);
+
+    flow = parse_as<FlowOptions>({"flow", "--udp", "[2001:db8::1]:53", "--seconds", "3",
+                                  "--interval-ms", "7", "--bytes", "65000", "--seed", "9",
+                                  "--max-lost", "25", "--timeout-ms", "1500", "--source-port",
+                                  "40000"});
+    EXPECT_TRUE(flow.target.address.is_ipv6());
+    EXPECT_EQ(flow.interval_ms, 7U);
+    EXPECT_EQ(flow.bytes, 65000U);
+    EXPECT_EQ(flow.seed, 9U);
+    EXPECT_EQ(flow.max_lost, 25U);
+    EXPECT_EQ(flow.timeout_ms, 1500U);
+    EXPECT_EQ(flow.source_port, 40000);
+    EXPECT_EQ(flow_datagrams(flow), 428U); // 3000 / 7, rounded down
+
+    // An interval longer than the flow still sends one datagram.
+    flow = parse_as<FlowOptions>(
+        {"flow", "--udp", "10.0.0.1:1", "--seconds", "1", "--interval-ms", "60000"});
+    EXPECT_EQ(flow_datagrams(flow), 1U);
+
+    auto with = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), "flow");
+        return error_of(args);
+    };
+    EXPECT_EQ(with({"--seconds", "1"}), "flow needs --udp ADDR:PORT");
+    EXPECT_EQ(with({"--udp", "10.0.0.1:1"}), "flow needs --seconds S");
+    EXPECT_EQ(with({"--udp", "10.0.0.1", "--seconds", "1"}),
+              "invalid --udp '10.0.0.1': needs ADDR:PORT");
+    EXPECT_EQ(with({"--udp", "10.0.0.1:1", "--seconds", "0"}),
+              "invalid --seconds '0': must be an integer 1..86400");
+    EXPECT_EQ(with({"--udp", "10.0.0.1:1", "--seconds", "1", "--interval-ms", "0"}),
+              "invalid --interval-ms '0': must be an integer 1..60000");
+    EXPECT_EQ(with({"--udp", "10.0.0.1:1", "--seconds", "86400", "--interval-ms", "1"}),
+              "--seconds 86400 at --interval-ms 1 is more than 10000000 datagrams");
+    EXPECT_EQ(with({"--udp", "10.0.0.1:1", "--seconds", "1", "--bytes", "65001"}),
+              "invalid --bytes '65001': must be an integer 0..65000");
+    EXPECT_EQ(with({"--udp", "10.0.0.1:1", "--seconds", "1", "--max-lost", "-1"}),
+              "invalid --max-lost '-1': must be an integer 0..10000000");
+    EXPECT_EQ(with({"--udp", "10.0.0.1:1", "--seconds", "1", "--timeout-ms", "0"}),
+              "invalid --timeout-ms '0': must be an integer 1..3600000");
+    EXPECT_EQ(with({"--udp", "10.0.0.1:1", "--seconds", "1", "--source-port", "0"}),
+              "invalid --source-port '0': must be an integer 1..65535");
+    EXPECT_NE(with({"--tcp", "10.0.0.1:1", "--seconds", "1"}), "(accepted)");
+
+    Invocation help = parse_arguments({"flow", "--help"});
+    EXPECT_NE(std::get<HelpRequest>(help).text.find("--max-lost"), std::string::npos);
+    Invocation all_help = parse_arguments({"--help"});
+    EXPECT_NE(std::get<HelpRequest>(all_help).text.find("flow ok: "), std::string::npos);
+}
+
+TEST(TrafficFlow, EveryDatagramAnswered) {
+    FlowLedger ledger;
+    EXPECT_TRUE(ledger.all_answered());
+    EXPECT_EQ(ledger.longest_gap_us(0), 0U);
+    for (std::uint32_t seq = 0; seq < 5; ++seq) {
+        ledger.sent(seq * 20000);
+        EXPECT_EQ(ledger.answered(seq, seq * 20000 + 1000), FlowLedger::Answer::New);
+    }
+    EXPECT_EQ(ledger.sent_count(), 5U);
+    EXPECT_EQ(ledger.received(), 5U);
+    EXPECT_EQ(ledger.lost(), 0U);
+    EXPECT_TRUE(ledger.all_answered());
+    EXPECT_EQ(ledger.last_answer_us(), 81000U);
+    EXPECT_EQ(ledger.longest_gap_us(80000), 20000U);
+    EXPECT_EQ(ledger.lost_ranges(), "");
+    EXPECT_EQ(ledger.longest_loss_run(), 0U);
+}
+
+TEST(TrafficFlow, LossDuringASwitch) {
+    FlowLedger ledger;
+    // 20 datagrams every 20 ms; 6..9 and 15 go unanswered, the rest are
+    // answered 1 ms after they go out.
+    for (std::uint32_t seq = 0; seq < 20; ++seq) {
+        ledger.sent(seq * 20000);
+        bool lost = (seq >= 6 && seq <= 9) || seq == 15;
+        if (!lost)
+            ledger.answered(seq, seq * 20000 + 1000);
+        EXPECT_EQ(ledger.all_answered(), seq < 6) << seq;
+    }
+    EXPECT_EQ(ledger.received(), 15U);
+    EXPECT_EQ(ledger.lost(), 5U);
+    EXPECT_EQ(ledger.lost_ranges(), "6-9, 15");
+    EXPECT_EQ(ledger.lost_ranges(1), "6-9, ...");
+    EXPECT_EQ(ledger.longest_loss_run(), 4U);
+    // 5 answered at 101 ms, 10 at 201 ms.
+    EXPECT_EQ(ledger.longest_gap_us(380000), 100000U);
+    // A late answer still counts; the gaps are by arrival.
+    EXPECT_EQ(ledger.answered(15, 450000), FlowLedger::Answer::New);
+    EXPECT_EQ(ledger.lost(), 4U);
+    EXPECT_EQ(ledger.lost_ranges(), "6-9");
+    EXPECT_EQ(ledger.last_answer_us(), 450000U);
+    EXPECT_EQ(ledger.longest_gap_us(380000), 100000U);
+}
+
+TEST(TrafficFlow, SilenceAtTheStartAndTheEnd) {
+    FlowLedger ledger;
+    for (std::uint32_t seq = 0; seq < 10; ++seq)
+        ledger.sent(seq * 10000);
+    EXPECT_EQ(ledger.lost(), 10U);
+    EXPECT_EQ(ledger.lost_ranges(), "0-9");
+    EXPECT_EQ(ledger.longest_gap_us(90000), 90000U); // no answer at all
+    ledger.answered(3, 35000);
+    EXPECT_EQ(ledger.longest_gap_us(90000), 55000U); // the tail
+    EXPECT_EQ(ledger.longest_gap_us(40000), 35000U); // the start
+    EXPECT_EQ(ledger.lost_ranges(), "0-2, 4-9");
+    EXPECT_EQ(ledger.longest_loss_run(), 6U);
+}
+
+TEST(TrafficFlow, DuplicateAndUnknownAnswers) {
+    FlowLedger ledger;
+    ledger.sent(0);
+    ledger.sent(20000);
+    EXPECT_EQ(ledger.answered(1, 21000), FlowLedger::Answer::New);
+    EXPECT_EQ(ledger.answered(1, 22000), FlowLedger::Answer::Duplicate);
+    EXPECT_EQ(ledger.answered(2, 22000), FlowLedger::Answer::Unknown);
+    EXPECT_EQ(ledger.received(), 1U);
+    EXPECT_EQ(ledger.lost_ranges(), "0");
+    // An answer out of order does not move the last answer back.
+    EXPECT_EQ(ledger.answered(0, 20500), FlowLedger::Answer::New);
+    EXPECT_EQ(ledger.last_answer_us(), 21000U);
+    EXPECT_EQ(ledger.longest_gap_us(20000), 21000U);
+}
+
+TEST(TrafficFlow, StaysOnOneServer) {
+    FlowServer server;
+    EXPECT_EQ(server.check(0, "rs1", "10.0.1.2:40000"), "");
+    EXPECT_EQ(server.check(1, "rs1", "10.0.1.2:40000"), "");
+    EXPECT_EQ(server.name(), "rs1");
+    // Another peer (FULLNAT: another local address or port) is noted, not refused.
+    EXPECT_EQ(server.check(2, "rs1", "10.0.6.101:20001"), "");
+    EXPECT_EQ(server.peers(), (std::vector<std::string>{"10.0.1.2:40000", "10.0.6.101:20001"}));
+    EXPECT_EQ(server.check(3, "rs2", "10.0.1.2:40000"),
+              "datagram 3 answered by rs2, the flow's earlier datagrams by rs1");
+    EXPECT_EQ(server.name(), "rs1");
+}
+
+// --- udp-garbage -------------------------------------------------------------------
+
+constexpr UdpGarbageKind kAllUdpGarbage[] = {
+    UdpGarbageKind::Random, UdpGarbageKind::SyncShort, UdpGarbageKind::SyncVersion,
+    UdpGarbageKind::SyncLength, UdpGarbageKind::SyncRecord};
+
+std::uint64_t be_n(const Bytes& bytes, std::size_t at, std::size_t n) {
+    std::uint64_t value = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        value = value << 8 | bytes[at + i];
+    return value;
+}
+
+// The header fields every sync-* kind with a header carries.
+void expect_sync_header(const Bytes& bytes, const SyncHeaderFields& header) {
+    ASSERT_GE(bytes.size(), kSyncHeaderSize);
+    EXPECT_EQ(bytes[1], 0) << "flags";
+    EXPECT_EQ(bytes[4], header.syncid);
+    EXPECT_EQ(bytes[5], 0) << "mac_len";
+    EXPECT_EQ(be_n(bytes, 8, 4), header.sender);
+    EXPECT_EQ(be_n(bytes, 12, 4), 0U) << "reserved";
+    EXPECT_EQ(be_n(bytes, 16, 8), header.seq);
+    EXPECT_EQ(be_n(bytes, 24, 8), header.time_ms);
+}
+
+TEST(TrafficUdpGarbage, SyncKinds) {
+    SyncHeaderFields header{7, 0xdeadbeef, 3, 1700000000123ULL};
+    std::mt19937 random = garbage_random(1);
+    for (int i = 0; i < 200; ++i) {
+        Bytes short_one = udp_garbage_datagram(UdpGarbageKind::SyncShort, header, random);
+        ASSERT_GE(short_one.size(), 1U);
+        ASSERT_LT(short_one.size(), kSyncHeaderSize);
+        EXPECT_EQ(short_one[0], kSyncVersion);
+
+        Bytes version = udp_garbage_datagram(UdpGarbageKind::SyncVersion, header, random);
+        ASSERT_EQ(version.size(), kSyncHeaderSize);
+        EXPECT_NE(version[0], kSyncVersion);
+        EXPECT_EQ(be_n(version, 2, 2), kSyncHeaderSize) << "length";
+        EXPECT_EQ(be_n(version, 6, 2), 0U) << "count";
+        expect_sync_header(version, header);
+
+        Bytes random_one = udp_garbage_datagram(UdpGarbageKind::Random, header, random);
+        EXPECT_GE(random_one.size(), 1U);
+        EXPECT_LE(random_one.size(), kUdpGarbageMaxRandom);
+    }
+
+    Bytes length = udp_garbage_datagram(UdpGarbageKind::SyncLength, header, random);
+    ASSERT_EQ(length.size(), kSyncHeaderSize + 8);
+    EXPECT_EQ(length[0], kSyncVersion);
+    EXPECT_EQ(be_n(length, 2, 2), kSyncHeaderSize + 4);
+    EXPECT_EQ(be_n(length, 6, 2), 0U);
+    expect_sync_header(length, header);
+
+    Bytes record = udp_garbage_datagram(UdpGarbageKind::SyncRecord, header, random);
+    ASSERT_EQ(record.size(), kSyncHeaderSize + 4);
+    EXPECT_EQ(record[0], kSyncVersion);
+    EXPECT_EQ(be_n(record, 2, 2), record.size());
+    EXPECT_EQ(be_n(record, 6, 2), 1U) << "one record";
+    expect_sync_header(record, header);
+    EXPECT_EQ(record[32], kSyncUnknownRecord);
+    EXPECT_EQ(record[33], 0);
+    EXPECT_EQ(be_n(record, 34, 2), 4U);
+}
+
+TEST(TrafficUdpGarbage, SeededAndVaried) {
+    SyncHeaderFields header{0, 1, 1, 0};
+    for (UdpGarbageKind kind : kAllUdpGarbage) {
+        std::mt19937 a = garbage_random(5);
+        std::mt19937 b = garbage_random(5);
+        EXPECT_EQ(udp_garbage_datagram(kind, header, a), udp_garbage_datagram(kind, header, b))
+            << udp_garbage_kind_name(kind);
+    }
+    std::mt19937 random = garbage_random(5);
+    std::set<std::size_t> sizes;
+    std::set<std::uint8_t> versions;
+    for (int i = 0; i < 100; ++i) {
+        sizes.insert(udp_garbage_datagram(UdpGarbageKind::Random, header, random).size());
+        versions.insert(udp_garbage_datagram(UdpGarbageKind::SyncVersion, header, random)[0]);
+    }
+    EXPECT_GT(sizes.size(), 50U);
+    EXPECT_GT(versions.size(), 50U);
+}
+
+TEST(TrafficOptions, UdpGarbage) {
+    auto options = parse_as<UdpGarbageOptions>(
+        {"udp-garbage", "--to", "224.0.0.83:8849", "--count", "300", "--kind", "random"});
+    EXPECT_EQ(options.target, (Target{Address::ipv4(224, 0, 0, 83), 8849}));
+    EXPECT_EQ(options.count, 300U);
+    EXPECT_EQ(options.kind, UdpGarbageKind::Random);
+    EXPECT_EQ(options.seed, 1U);
+    EXPECT_EQ(options.syncid, 0);
+    for (UdpGarbageKind kind : kAllUdpGarbage) {
+        options = parse_as<UdpGarbageOptions>({"udp-garbage", "--to", "10.0.0.1:53", "--count", "1",
+                                               "--kind", std::string(udp_garbage_kind_name(kind)),
+                                               "--seed", "42", "--syncid", "255"});
+        EXPECT_EQ(options.kind, kind);
+        EXPECT_EQ(options.seed, 42U);
+        EXPECT_EQ(options.syncid, 255);
+    }
+    auto with = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), "udp-garbage");
+        return error_of(args);
+    };
+    EXPECT_EQ(with({"--count", "1", "--kind", "random"}), "udp-garbage needs --to ADDR:PORT");
+    EXPECT_EQ(with({"--to", "10.0.0.1:1", "--kind", "random"}), "udp-garbage needs --count N");
+    EXPECT_EQ(with({"--to", "10.0.0.1:1", "--count", "1"}), "udp-garbage needs --kind KIND");
+    EXPECT_EQ(with({"--to", "10.0.0.1:1", "--count", "1", "--kind", "sync"}),
+              "invalid --kind 'sync': must be random, sync-short, sync-version, sync-length or "
+              "sync-record");
+    EXPECT_EQ(with({"--to", "10.0.0.1:1", "--count", "1", "--kind", "random", "--syncid", "256"}),
+              "invalid --syncid '256': must be an integer 0..255");
+    EXPECT_EQ(with({"--to", "10.0.0.1:1", "--count", "0", "--kind", "random"}),
+              "invalid --count '0': must be an integer 1..1000000");
+    Invocation help = parse_arguments({"--help"});
+    EXPECT_NE(std::get<HelpRequest>(help).text.find("sync-record"), std::string::npos);
 }
 
 } // namespace

@@ -9,14 +9,21 @@
 //                      [--allow-failures]
 //   fnat-traffic stream --tcp ADDR:PORT --seconds S [--rate-kbps R] [--seed S]
 //                      [--timeout-ms T] [--json]
+//   fnat-traffic flow --udp ADDR:PORT --seconds S [--interval-ms I] [--bytes B]
+//                      [--seed S] [--max-lost N] [--timeout-ms T] [--source-port P]
 //   fnat-traffic garbage --to ADDR:PORT --count N --kind KIND [--seed S]
+//   fnat-traffic udp-garbage --to ADDR:PORT --count N --kind KIND [--seed S]
+//                      [--syncid N]
 //
 // The server answers each connection or datagram with its name and the client
 // address:port it saw, then echoes the payload; the client checks the echo
 // byte for byte and reports per answering server (tools/traffic/*.h).
-// garbage sends malformed IPv4 packets from a raw socket, each refused by the
-// module's packet parser with a known drop reason (tools/traffic/garbage.h).
-// Exit status: 0 success, 1 a failed exchange or stream (or a socket that
+// flow keeps one UDP flow going from one client port and checks that it stays
+// on one real server (tools/traffic/flow.h). garbage sends malformed IPv4
+// packets from a raw socket, each refused by the module's packet parser with
+// a known drop reason (tools/traffic/garbage.h); udp-garbage sends datagrams
+// the session sync receiver drops (tools/traffic/udp_garbage.h).
+// Exit status: 0 success, 1 a failed exchange, stream or flow (or a socket that
 // could not be set up, or a failed send), 2 a wrong command line.
 #include <atomic>
 #include <csignal>
@@ -28,11 +35,13 @@
 #include <vector>
 
 #include "tools/traffic/client.h"
+#include "tools/traffic/flow.h"
 #include "tools/traffic/garbage.h"
 #include "tools/traffic/options.h"
 #include "tools/traffic/server.h"
 #include "tools/traffic/socket.h"
 #include "tools/traffic/stream.h"
+#include "tools/traffic/udp_garbage.h"
 #include "tools/traffic/wire.h"
 
 namespace {
@@ -80,6 +89,10 @@ int run(const fnat::traffic::Invocation& invocation) {
         return run_connect(*connect);
     if (const auto* garbage = std::get_if<GarbageOptions>(&invocation))
         return run_garbage(*garbage);
+    if (const auto* flow = std::get_if<FlowOptions>(&invocation))
+        return run_flow(*flow);
+    if (const auto* udp_garbage = std::get_if<UdpGarbageOptions>(&invocation))
+        return run_udp_garbage(*udp_garbage);
     return run_stream(std::get<StreamOptions>(invocation));
 }
 

@@ -295,6 +295,8 @@ int run_connect(const ConnectOptions& options) {
     Tally summary = tally(results);
 
     std::string report = options.json ? render_json(info, summary) : render_text(info, summary);
+    if (options.list_exchanges)
+        report += list_exchanges(results);
     std::fputs(report.c_str(), stdout);
     std::fflush(stdout);
     if (summary.failed == 0)

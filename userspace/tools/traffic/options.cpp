@@ -17,6 +17,8 @@ constexpr std::uint32_t kMaxMillis = 3600000;
 constexpr std::uint32_t kMaxServeSeconds = 7 * 86400;
 constexpr std::uint32_t kMaxStreamSeconds = 86400;
 constexpr std::uint32_t kMaxRateKbps = 100000000;
+constexpr std::uint32_t kMaxFlowIntervalMs = 60000;
+constexpr std::uint32_t kMaxFlowDatagrams = 10000000;
 
 const char* const kFooter = R"(
 serve answers every TCP connection and UDP datagram with its --name, the
@@ -30,11 +32,26 @@ index, and checks the echo. It prints per answering server the exchanges it
 answered, their latency and the client addresses it saw, then the failures by
 kind (connect-timeout, refused, reset, timeout, short-read, mismatch,
 bad-reply, unreachable, address-in-use, error). --json prints one JSON object.
+--list-exchanges adds a line per exchange, to see which server each client
+port reached: "exchange 7: rs1, seen as 10.0.1.2:30007", or for a failed one
+"exchange 8: failed" and the kind in parentheses.
 
 stream keeps one TCP connection streaming a deterministic byte sequence for
 --seconds; the server verifies what it receives and echoes it, the client
 verifies the echo, printing progress each second. A reset, a stall longer than
 --timeout-ms, an early close or a wrong byte ends it with the byte offset.
+
+flow keeps one UDP socket (one client port, --source-port or the kernel's
+choice) sending a datagram every --interval-ms (default 20) for --seconds,
+each with --bytes (default 100) of payload derived from --seed and its
+sequence number, and checks every echo byte for byte. It prints the first
+answer's server, progress each second, and
+  flow ok: 10.000 s, sent 500 received 497 lost 3 (longest gap 180 ms),
+    server rs1, seen as 10.0.1.2:40000                          [one line]
+after waiting up to 1 s (at most --timeout-ms) for the last answers. It fails
+on a wrong echo, an answer from another server than the first one (the flow
+must stay on one real server), more than --max-lost (default 0) datagrams
+unanswered at the end, or no answer at all for --timeout-ms (default 5000).
 
 garbage sends --count malformed IPv4 packets to --to from a raw socket (needs
 CAP_NET_RAW), each refused by fnat's packet parser with one drop reason:
@@ -46,8 +63,20 @@ The IP header is valid (source: the address the route to --to uses); source
 ports and sequence numbers come from --seed. It prints
 "garbage: sent N KIND packets to ADDR:PORT".
 
-Exit status: 0 success, 1 a failed exchange or stream (connect exits 0 with
---allow-failures) or a failed garbage send, 2 a wrong command line.)";
+udp-garbage sends --count UDP datagrams to --to (a multicast group needs a
+route to it, e.g. 224.0.0.0/4 dev IF; TTL 1) that fnat's session sync
+receiver drops (include/uapi/fnat.h), each kind for one reason:
+  random        1..1400 random bytes                       -> any reason
+  sync-short    1..31 random bytes, less than a header     -> short
+  sync-version  32-byte header of version 0 or 2..255      -> bad_version
+  sync-length   version 1, length field 4 below the size   -> bad_length
+  sync-record   valid header of --syncid (default 0), no MAC, one record
+                of an unknown type                         -> bad_record
+Bytes, sender id and sequence numbers come from --seed. It prints
+"udp-garbage: sent N KIND datagrams to ADDR:PORT".
+
+Exit status: 0 success, 1 a failed exchange, stream or flow (connect exits 0
+with --allow-failures) or a failed garbage send, 2 a wrong command line.)";
 
 std::uint64_t number(const std::string& option, const std::string& text, std::uint64_t min,
                      std::uint64_t max) {
@@ -123,10 +152,19 @@ struct ConnectArgs {
     std::string tcp, udp, count, bytes, parallel, seed, timeout_ms, hold_ms, ports, close;
     bool json = false;
     bool allow_failures = false;
+    bool list_exchanges = false;
 };
 
 struct GarbageArgs {
     std::string to, count, kind, seed;
+};
+
+struct FlowArgs {
+    std::string udp, seconds, interval_ms, bytes, seed, max_lost, timeout_ms, source_port;
+};
+
+struct UdpGarbageArgs {
+    std::string to, count, kind, seed, syncid;
 };
 
 struct StreamArgs {
@@ -202,6 +240,9 @@ ConnectOptions connect_options(const CLI::App& app, const ConnectArgs& args) {
     }
     options.json = args.json;
     options.allow_failures = args.allow_failures;
+    options.list_exchanges = args.list_exchanges;
+    if (options.json && options.list_exchanges)
+        throw UsageError("--list-exchanges is for the text report, not --json");
     return options;
 }
 
@@ -220,6 +261,64 @@ StreamOptions stream_options(const CLI::App& app, const StreamArgs& args) {
     if (app.count("--timeout-ms") > 0)
         options.timeout_ms = number32("--timeout-ms", args.timeout_ms, 1, kMaxMillis);
     options.json = args.json;
+    return options;
+}
+
+FlowOptions flow_options(const CLI::App& app, const FlowArgs& args) {
+    FlowOptions options;
+    if (app.count("--udp") == 0)
+        throw UsageError("flow needs --udp ADDR:PORT");
+    options.target = remote_target("--udp", args.udp);
+    if (app.count("--seconds") == 0)
+        throw UsageError("flow needs --seconds S");
+    options.seconds = number32("--seconds", args.seconds, 1, kMaxStreamSeconds);
+    if (app.count("--interval-ms") > 0)
+        options.interval_ms = number32("--interval-ms", args.interval_ms, 1, kMaxFlowIntervalMs);
+    if (flow_datagrams(options) > kMaxFlowDatagrams)
+        throw UsageError("--seconds " + args.seconds + " at --interval-ms " +
+                         std::to_string(options.interval_ms) + " is more than " +
+                         std::to_string(kMaxFlowDatagrams) + " datagrams");
+    if (app.count("--bytes") > 0)
+        options.bytes = number32("--bytes", args.bytes, 0, kMaxUdpBytes);
+    if (app.count("--seed") > 0)
+        options.seed = number("--seed", args.seed, 0, std::numeric_limits<std::uint64_t>::max());
+    if (app.count("--max-lost") > 0)
+        options.max_lost = number32("--max-lost", args.max_lost, 0, kMaxFlowDatagrams);
+    if (app.count("--timeout-ms") > 0)
+        options.timeout_ms = number32("--timeout-ms", args.timeout_ms, 1, kMaxMillis);
+    if (app.count("--source-port") > 0)
+        options.source_port =
+            static_cast<std::uint16_t>(number("--source-port", args.source_port, 1, 65535));
+    return options;
+}
+
+UdpGarbageOptions udp_garbage_options(const CLI::App& app, const UdpGarbageArgs& args) {
+    UdpGarbageOptions options;
+    if (app.count("--to") == 0)
+        throw UsageError("udp-garbage needs --to ADDR:PORT");
+    options.target = remote_target("--to", args.to);
+    if (app.count("--count") == 0)
+        throw UsageError("udp-garbage needs --count N");
+    options.count = number32("--count", args.count, 1, kMaxGarbageCount);
+    if (app.count("--kind") == 0)
+        throw UsageError("udp-garbage needs --kind KIND");
+    bool known = false;
+    for (UdpGarbageKind kind :
+         {UdpGarbageKind::Random, UdpGarbageKind::SyncShort, UdpGarbageKind::SyncVersion,
+          UdpGarbageKind::SyncLength, UdpGarbageKind::SyncRecord}) {
+        if (args.kind == udp_garbage_kind_name(kind)) {
+            options.kind = kind;
+            known = true;
+        }
+    }
+    if (!known)
+        throw UsageError("invalid --kind '" + args.kind +
+                         "': must be random, sync-short, sync-version, sync-length or "
+                         "sync-record");
+    if (app.count("--seed") > 0)
+        options.seed = number("--seed", args.seed, 0, std::numeric_limits<std::uint64_t>::max());
+    if (app.count("--syncid") > 0)
+        options.syncid = static_cast<std::uint8_t>(number("--syncid", args.syncid, 0, 255));
     return options;
 }
 
@@ -270,6 +369,27 @@ std::string_view garbage_kind_name(GarbageKind kind) {
         return "bad-udp-length";
     }
     return "?";
+}
+
+std::string_view udp_garbage_kind_name(UdpGarbageKind kind) {
+    switch (kind) {
+    case UdpGarbageKind::Random:
+        return "random";
+    case UdpGarbageKind::SyncShort:
+        return "sync-short";
+    case UdpGarbageKind::SyncVersion:
+        return "sync-version";
+    case UdpGarbageKind::SyncLength:
+        return "sync-length";
+    case UdpGarbageKind::SyncRecord:
+        return "sync-record";
+    }
+    return "?";
+}
+
+std::uint64_t flow_datagrams(const FlowOptions& options) {
+    std::uint64_t count = std::uint64_t{options.seconds} * 1000 / options.interval_ms;
+    return std::max<std::uint64_t>(count, 1);
 }
 
 PortRange parse_port_range(std::string_view text) {
@@ -341,6 +461,8 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
     connect->add_flag("--json", connect_args.json, "print the report as JSON");
     connect->add_flag("--allow-failures", connect_args.allow_failures,
                       "exit 0 even if exchanges failed");
+    connect->add_flag("--list-exchanges", connect_args.list_exchanges,
+                      "a line per exchange: its server and the address it saw");
 
     StreamArgs stream_args;
     CLI::App* stream = app.add_subcommand("stream", "stream over one TCP connection and verify");
@@ -357,6 +479,25 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
         ->option_text("T");
     stream->add_flag("--json", stream_args.json, "print the result as JSON (progress to stderr)");
 
+    FlowArgs flow_args;
+    CLI::App* flow =
+        app.add_subcommand("flow", "one long-lived UDP flow from one port, every echo verified");
+    flow->add_option("--udp", flow_args.udp, "UDP server")->option_text("ADDR:PORT");
+    flow->add_option("--seconds", flow_args.seconds, "how long to send")->option_text("S");
+    flow->add_option("--interval-ms", flow_args.interval_ms, "one datagram every I ms (default 20)")
+        ->option_text("I");
+    flow->add_option("--bytes", flow_args.bytes, "payload bytes per datagram (default 100)")
+        ->option_text("B");
+    flow->add_option("--seed", flow_args.seed, "payload seed (default 1)")->option_text("S");
+    flow->add_option("--max-lost", flow_args.max_lost, "unanswered datagrams tolerated (default 0)")
+        ->option_text("N");
+    flow->add_option("--timeout-ms", flow_args.timeout_ms,
+                     "fail after this long without any answer (default 5000)")
+        ->option_text("T");
+    flow->add_option("--source-port", flow_args.source_port,
+                     "local port (default: the kernel's choice)")
+        ->option_text("PORT");
+
     GarbageArgs garbage_args;
     CLI::App* garbage =
         app.add_subcommand("garbage", "send malformed IPv4 packets from a raw socket");
@@ -371,10 +512,31 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
         ->add_option("--seed", garbage_args.seed, "seed of ports and sequence numbers (default 1)")
         ->option_text("S");
 
-    if (!args.empty() && !args[0].starts_with("-") && args[0] != "serve" && args[0] != "connect" &&
-        args[0] != "stream" && args[0] != "garbage")
+    UdpGarbageArgs udp_garbage_args;
+    CLI::App* udp_garbage =
+        app.add_subcommand("udp-garbage", "send datagrams the session sync receiver drops");
+    udp_garbage->add_option("--to", udp_garbage_args.to, "destination (a multicast group too)")
+        ->option_text("ADDR:PORT");
+    udp_garbage->add_option("--count", udp_garbage_args.count, "datagrams to send (1..1000000)")
+        ->option_text("N");
+    udp_garbage
+        ->add_option("--kind", udp_garbage_args.kind,
+                     "random, sync-short, sync-version, sync-length or sync-record")
+        ->option_text("KIND");
+    udp_garbage
+        ->add_option("--seed", udp_garbage_args.seed,
+                     "seed of bytes, sender id and sequence numbers (default 1)")
+        ->option_text("S");
+    udp_garbage->add_option("--syncid", udp_garbage_args.syncid, "sync-record's syncid (default 0)")
+        ->option_text("N");
+
+    static const char* const kSubcommands[] = {"serve", "connect", "stream",
+                                               "flow",  "garbage", "udp-garbage"};
+    if (!args.empty() && !args[0].starts_with("-") &&
+        std::find(std::begin(kSubcommands), std::end(kSubcommands), args[0]) ==
+            std::end(kSubcommands))
         throw UsageError("unknown subcommand '" + args[0] +
-                         "' (serve, connect, stream or garbage)");
+                         "' (serve, connect, stream, flow, garbage or udp-garbage)");
     std::vector<const char*> argv{"fnat-traffic"};
     for (const std::string& arg : args)
         argv.push_back(arg.c_str());
@@ -397,6 +559,10 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
         return connect_options(*connect, connect_args);
     if (garbage->parsed())
         return garbage_options(*garbage, garbage_args);
+    if (flow->parsed())
+        return flow_options(*flow, flow_args);
+    if (udp_garbage->parsed())
+        return udp_garbage_options(*udp_garbage, udp_garbage_args);
     return stream_options(*stream, stream_args);
 }
 

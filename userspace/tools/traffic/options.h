@@ -1,5 +1,6 @@
 // The fnat-traffic command line (CLI11), parsed and validated into the
-// options of one subcommand: serve, connect, stream or garbage. Everything
+// options of one subcommand: serve, connect, stream, flow, garbage or
+// udp-garbage. Everything
 // that can be checked without the network is checked here, so that a wrong
 // command line exits 2 with one message before any socket is opened.
 #pragma once
@@ -74,6 +75,7 @@ struct ConnectOptions {
     CloseMode close = CloseMode::Fin;
     bool json = false;
     bool allow_failures = false;
+    bool list_exchanges = false; // a line per exchange after the text report
 };
 
 struct StreamOptions {
@@ -105,16 +107,51 @@ struct GarbageOptions {
     std::uint64_t seed = 1;
 };
 
+struct FlowOptions {
+    Target target;
+    std::uint32_t seconds = 0;
+    std::uint32_t interval_ms = 20;
+    std::uint32_t bytes = 100; // payload bytes per datagram
+    std::uint64_t seed = 1;
+    std::uint32_t max_lost = 0;               // unanswered datagrams tolerated
+    std::uint32_t timeout_ms = 5000;          // longest time without any answer
+    std::optional<std::uint16_t> source_port; // bind this local port
+};
+
+// The datagrams of `udp-garbage`, for the session sync receiver (the wire
+// format at the end of include/uapi/fnat.h), each dropped with one reason:
+//   random        1..1400 random bytes                         (any reason)
+//   sync-short    1..31 random bytes: less than a header        short
+//   sync-version  a 32-byte header of version 0 or 2..255        bad_version
+//   sync-length   version 1, length field 4 less than sent       bad_length
+//   sync-record   a valid header (--syncid, no MAC) with one
+//                 record of unknown type                         bad_record
+enum class UdpGarbageKind { Random, SyncShort, SyncVersion, SyncLength, SyncRecord };
+
+// "random", "sync-short", "sync-version", "sync-length", "sync-record".
+std::string_view udp_garbage_kind_name(UdpGarbageKind kind);
+
+struct UdpGarbageOptions {
+    Target target;
+    std::uint32_t count = 0;
+    UdpGarbageKind kind = UdpGarbageKind::Random;
+    std::uint64_t seed = 1;
+    std::uint8_t syncid = 0;
+};
+
 // --help anywhere: the text to print (exit status 0).
 struct HelpRequest {
     std::string text;
 };
 
-using Invocation =
-    std::variant<HelpRequest, ServeOptions, ConnectOptions, StreamOptions, GarbageOptions>;
+using Invocation = std::variant<HelpRequest, ServeOptions, ConnectOptions, StreamOptions,
+                                GarbageOptions, FlowOptions, UdpGarbageOptions>;
 
 // args without the program name. Throws UsageError.
 Invocation parse_arguments(const std::vector<std::string>& args);
+
+// The datagrams a flow sends: one per interval over --seconds, at least 1.
+std::uint64_t flow_datagrams(const FlowOptions& options);
 
 // "LO-HI" (or a single "PORT"), ports 1..65535, LO <= HI. Throws UsageError.
 PortRange parse_port_range(std::string_view text);

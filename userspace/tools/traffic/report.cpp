@@ -118,4 +118,16 @@ std::string render_json(const RunInfo& info, const Tally& tally) {
     return json.str();
 }
 
+std::string list_exchanges(const std::vector<ExchangeResult>& results) {
+    std::string out;
+    for (const ExchangeResult& result : results) {
+        out += "exchange " + std::to_string(result.index) + ": ";
+        if (result.failure)
+            out += "failed (" + std::string(failure_name(*result.failure)) + ")\n";
+        else
+            out += result.server + ", seen as " + result.peer + "\n";
+    }
+    return out;
+}
+
 } // namespace fnat::traffic

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "tools/traffic/tally.h"
 
@@ -44,5 +45,10 @@ std::string render_text(const RunInfo& info, const Tally& tally);
 // "latency_us" is left out for a server without a successful exchange,
 // "peer_ports" for one that reported no ports.
 std::string render_json(const RunInfo& info, const Tally& tally);
+
+// One line per exchange, in index order:
+//   exchange 0: rs1, seen as 10.0.1.2:30000
+//   exchange 1: failed (refused)
+std::string list_exchanges(const std::vector<ExchangeResult>& results);
 
 } // namespace fnat::traffic

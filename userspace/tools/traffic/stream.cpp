@@ -74,6 +74,10 @@ private:
                         std::string("connect: ") + std::strerror(error));
         }
         start_ = Clock::now();
+        SocketAddress local;
+        local.length = sizeof(local.storage);
+        if (::getsockname(fd_.get(), local.get(), &local.length) == 0)
+            say("stream from " + format_address(local) + " to " + format_address(target));
         auto request = encode_request(Request{Mode::Stream, 0, payload_.key(), 0});
         std::size_t request_sent = 0;
         auto send_end = start_ + std::chrono::seconds(options_.seconds);

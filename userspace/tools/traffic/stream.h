@@ -11,6 +11,7 @@
 namespace fnat::traffic {
 
 // Prints, on stdout (stderr with --json, which prints the result as JSON):
+//   stream from 10.99.0.1:40000 to 10.99.0.2:8001
 //   stream connected: server rs1, seen as 10.99.0.1:40000
 //   stream 1 s: sent 1000000 received 999424 bytes
 //   ...
