@@ -25,6 +25,8 @@
 #define FNAT_SYNC_QUEUE_MAX	1024
 /* A backup may ask for the table again this long after a transfer. */
 #define FNAT_SYNC_BULK_INTERVAL	(5 * HZ)
+/* A connection told less than this long ago is not renewed by count. */
+#define FNAT_SYNC_RENEW_MIN	HZ
 /* How often an idle master looks for bulk requests. */
 #define FNAT_SYNC_IDLE_POLL	(HZ / 5)
 
@@ -107,7 +109,7 @@ static bool fnat_sync_state_worth(u8 state)
 static bool fnat_sync_wanted(struct fnat_conn *c, bool state_changed)
 {
 	u32 refresh = READ_ONCE(fnat_sync_refresh_period_s);
-	u32 period, pkts;
+	u32 period, pkts, stamp;
 
 	if (c->tuple[FNAT_DIR_ORIG].protocol == IPPROTO_TCP) {
 		u8 state = READ_ONCE(c->state);
@@ -118,8 +120,7 @@ static bool fnat_sync_wanted(struct fnat_conn *c, bool state_changed)
 			return false;
 	}
 	if (refresh) {
-		u32 stamp = READ_ONCE(c->sync_stamp);
-
+		stamp = READ_ONCE(c->sync_stamp);
 		return !stamp || (u32)jiffies - stamp >= refresh * HZ;
 	}
 	period = READ_ONCE(fnat_sync_period);
@@ -129,7 +130,14 @@ static bool fnat_sync_wanted(struct fnat_conn *c, bool state_changed)
 	if (pkts >= period + READ_ONCE(fnat_sync_threshold))
 		pkts = READ_ONCE(fnat_sync_threshold);
 	WRITE_ONCE(c->sync_pkts, pkts);
-	return pkts == READ_ONCE(fnat_sync_threshold);
+	if (pkts != READ_ONCE(fnat_sync_threshold))
+		return false;
+	/*
+	 * A renewal just after a state change tells the backup nothing new:
+	 * in a short connection the threshold packet follows ESTABLISHED.
+	 */
+	stamp = READ_ONCE(c->sync_stamp);
+	return !stamp || (u32)jiffies - stamp >= FNAT_SYNC_RENEW_MIN;
 }
 
 /* The data path's hook: a packet of @c moved it on (in a netfilter hook). */
