@@ -15,9 +15,13 @@
  * netfilter hook sees the packet, or because it would cost a pass over the
  * payload on every packet: the IP header checksum and L4 checksums.
  *
- * IPv4 only for now. IPv6 fits the same struct: l4off lands after the
- * extension headers, frag_id is 32 bits wide, and the tuples already hold
- * either family.
+ * IPv4 and IPv6 fill the same struct. For IPv6, l4off lands after the
+ * extension headers fnat skips (hop-by-hop, destination options, routing
+ * with no segments left, fragment), frag_id is the 32-bit identification
+ * and the tuples hold 16-byte addresses. The options inside hop-by-hop and
+ * destination options headers are not looked at: the stack has validated
+ * hop-by-hop ones before PRE_ROUTING, and destination options concern the
+ * host the packet is finally for, which behind a VIP is a real server.
  */
 #ifndef _FNAT_PKT_H
 #define _FNAT_PKT_H
@@ -40,19 +44,26 @@ struct sk_buff;
  * those through rather than drop them.
  */
 enum fnat_drop_reason {
-	/* Fewer bytes after nhoff than a minimal IPv4 header. */
+	/* Fewer bytes after nhoff than a minimal IPv4 or IPv6 header. */
 	FNAT_DROP_TRUNCATED = 1,
 	/* The version nibble is not one fnat parses. */
 	FNAT_DROP_BAD_VERSION,
 	/* IHL below 5. */
 	FNAT_DROP_BAD_IHL,
-	/* Total length shorter than the header, or longer than the skb. */
+	/*
+	 * Total length shorter than the header, or longer than the skb;
+	 * IPv6: payload length past the skb, or 0 other than for BIG TCP.
+	 */
 	FNAT_DROP_BAD_LENGTH,
-	/* Fragment ending beyond 65535 bytes (ping of death). */
+	/*
+	 * Fragment ending beyond 65535 bytes (ping of death); IPv6: its
+	 * offset plus what follows its fragment header, as reassembly counts.
+	 */
 	FNAT_DROP_BAD_FRAGMENT,
 	/*
-	 * First fragment too short for its whole L4 header (RFC 1858) or
-	 * for an ICMP error's quote.
+	 * First fragment too short for its whole L4 header (RFC 1858), for
+	 * an ICMP error's quote, or (IPv6) for its extension header chain
+	 * (RFC 7112).
 	 */
 	FNAT_DROP_FRAGMENT_NO_L4,
 	/* Unfragmented, but shorter than a minimal L4 header. */
@@ -61,16 +72,39 @@ enum fnat_drop_reason {
 	FNAT_DROP_BAD_TCP_DOFF,
 	/* UDP length below 8, or disagreeing with the IP payload. */
 	FNAT_DROP_BAD_UDP_LENGTH,
-	/* ICMP error quoting less than an IP header and 8 bytes of L4. */
+	/*
+	 * ICMP or ICMPv6 error quoting less than an IP header (with its
+	 * extension headers) and 8 bytes of L4.
+	 */
 	FNAT_DROP_ICMP_TRUNCATED_INNER,
-	/* ICMP error quoting something that cannot have been sent. */
+	/* ICMP or ICMPv6 error quoting something that cannot have been sent. */
 	FNAT_DROP_ICMP_BAD_INNER,
-	/* ICMP error about a protocol fnat does not balance. */
+	/*
+	 * ICMP or ICMPv6 error about a protocol fnat does not balance, or
+	 * about a packet carrying a header fnat does not skip (see below).
+	 */
 	FNAT_DROP_ICMP_UNSUPPORTED_INNER,
-	/* L4 protocol other than TCP, UDP, ICMP. */
+	/*
+	 * L4 protocol other than TCP, UDP, ICMP (IPv6: ICMPv6). For IPv6
+	 * also: ICMPv6 other than echo and the four error types (neighbour
+	 * discovery, MLD...: the host's own business); an extension header
+	 * fnat does not skip (AH, ESP, mobility...); a routing header with
+	 * segments left, whose destination address is a waypoint and whose
+	 * L4 checksum covers another; a later fragment whose fragment header
+	 * names an extension header, not the L4 protocol.
+	 */
 	FNAT_DROP_UNSUPPORTED_PROTO,
+	/*
+	 * IPv6 extension headers that cannot be right: running past the
+	 * payload (in a first fragment: FNAT_DROP_FRAGMENT_NO_L4), a
+	 * hop-by-hop header other than first, two fragment headers, or more
+	 * than FNAT_PKT_MAX_EXTHDRS headers.
+	 */
+	FNAT_DROP_BAD_EXTHDR,
+	/* UDP over IPv6 with a zero checksum, which IPv6 forbids. */
+	FNAT_DROP_UDP_ZERO_CSUM,
 	/* The last reason fnat_pkt_parse() returns. */
-	FNAT_DROP_PARSE_LAST = FNAT_DROP_UNSUPPORTED_PROTO,
+	FNAT_DROP_PARSE_LAST = FNAT_DROP_UDP_ZERO_CSUM,
 	/*
 	 * The data path's refusals of well-formed packets.
 	 */
@@ -99,25 +133,38 @@ enum fnat_drop_reason {
 
 /* fnat_pkt.flags */
 enum {
-	/* One fragment of a datagram (MF set or a non-zero offset). */
+	/*
+	 * One fragment of a datagram (MF set or a non-zero offset). An IPv6
+	 * atomic fragment (a fragment header with neither) is a whole
+	 * datagram (RFC 6946): FNAT_PKT_F_EXTHDR only.
+	 */
 	FNAT_PKT_F_FRAG		= BIT(0),
 	/*
 	 * A non-first fragment: there is no L4 header, so the tuple's ports
 	 * are zero, l4hlen is 0 and l4off/l4len describe the fragment's data.
 	 */
 	FNAT_PKT_F_NO_L4	= BIT(1),
-	/* An ICMP error about a connection: inner and inner_*off are set. */
+	/*
+	 * An ICMP error about a connection: inner and inner_*off are set.
+	 * ICMPv6: destination unreachable, packet too big, time exceeded
+	 * and parameter problem.
+	 */
 	FNAT_PKT_F_ICMP_ERR	= BIT(2),
 	/* The IPv4 header carries options (IHL > 5). */
 	FNAT_PKT_F_IP_OPTS	= BIT(3),
 	/*
 	 * UDP without a checksum (field 0, and not CHECKSUM_PARTIAL): NAT
-	 * must leave it 0 rather than update it incrementally.
+	 * must leave it 0 rather than update it incrementally. IPv4 only:
+	 * IPv6 refuses those (FNAT_DROP_UDP_ZERO_CSUM).
 	 */
 	FNAT_PKT_F_NO_CSUM	= BIT(4),
 	/*
 	 * A GRO super-packet over 64 KiB (BIG TCP, IPv4 from 6.3): total
 	 * length is 0 in the header and taken from the skb, as the stack does.
+	 * IPv6 (from 5.19): payload length 0 and, as GRO builds it, an 8-byte
+	 * hop-by-hop header right after the fixed one holding just a jumbo
+	 * payload option (RFC 2675) over 65535, then TCP; the length is the
+	 * option's. l4off is past that header (FNAT_PKT_F_EXTHDR is set).
 	 */
 	FNAT_PKT_F_BIG_TCP	= BIT(5),
 	/*
@@ -126,7 +173,20 @@ enum {
 	 * cannot be sent yet; one that needs an answer goes the slow way.
 	 */
 	FNAT_PKT_F_FAST		= BIT(6),
+	/*
+	 * IPv6 with extension headers (a fragment header included) between
+	 * the fixed header and l4off.
+	 */
+	FNAT_PKT_F_EXTHDR	= BIT(7),
 };
+
+/*
+ * The most IPv6 extension headers fnat_pkt_parse() skips in one packet or
+ * one quoted packet; RFC 8200's order has at most six before the L4 header
+ * (destination options twice), so more is bogus or an attempt at making
+ * the parser walk a long chain.
+ */
+#define FNAT_PKT_MAX_EXTHDRS	8
 
 /*
  * A parsed packet. Offsets count from skb->data, like nhoff, so they stay
@@ -134,8 +194,10 @@ enum {
  */
 struct fnat_pkt {
 	/*
-	 * As the packet travels. Ports are zero for ICMP and for non-first
-	 * fragments; for ICMP errors this is the error's own tuple.
+	 * As the packet travels. Ports are zero for ICMP, ICMPv6 and for
+	 * non-first fragments; for ICMP errors this is the error's own
+	 * tuple. IPv6: af AF_INET6, protocol the L4 one after the extension
+	 * headers (IPPROTO_ICMPV6 for ICMPv6).
 	 */
 	struct fnat_tuple	tuple;
 	/*
@@ -148,7 +210,8 @@ struct fnat_pkt {
 	 */
 	struct fnat_tuple	inner;
 	unsigned int		l3off;		/* IP header (= nhoff) */
-	unsigned int		l4off;		/* after IP options */
+	/* After IPv4 options, or after IPv6 extension headers. */
+	unsigned int		l4off;
 	/*
 	 * Bytes from l4off to the end of the IP packet as its header says.
 	 * The skb may be longer (trailing padding). For a fragment this is
@@ -156,17 +219,21 @@ struct fnat_pkt {
 	 */
 	unsigned int		l4len;
 	unsigned int		inner_l3off;	/* FNAT_PKT_F_ICMP_ERR only */
-	/* 8 bytes at least are in the skb here: ports, TCP seq, echo id. */
+	/*
+	 * After the quoted packet's options or extension headers; 8 bytes
+	 * at least are in the skb here: ports, TCP seq, echo id.
+	 */
 	unsigned int		inner_l4off;
 	/* FNAT_PKT_F_FRAG only: IP ID (32 bits in IPv6), offset in bytes. */
 	u32			frag_id;
 	u16			frag_off;
-	u16			l4hlen;		/* TCP: doff * 4; UDP, ICMP: 8 */
+	/* TCP: doff * 4; UDP, ICMP, ICMPv6: 8 */
+	u16			l4hlen;
 	u16			flags;		/* FNAT_PKT_F_* */
 	u8			tcp_flags;	/* TCP flags byte: TCPHDR_* */
 	u8			icmp_type;
 	u8			icmp_code;
-	__be16			icmp_id;	/* echo request and reply */
+	__be16			icmp_id;	/* echo request and reply (v4, v6) */
 };
 
 /*

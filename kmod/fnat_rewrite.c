@@ -11,11 +11,15 @@
  * checksum (zero field) keeps none.
  */
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 #include "fnat_rewrite.h"
 
 /* The L4 checksum field of a packet, or NULL when it has none to keep. */
@@ -35,6 +39,37 @@ static __sum16 *fnat_l4_csum(struct sk_buff *skb, const struct fnat_pkt *p)
 	}
 }
 
+/* Whether @p has ports to rewrite: TCP or UDP, and not a later fragment. */
+static bool fnat_has_ports(const struct fnat_pkt *p)
+{
+	return (p->tuple.protocol == IPPROTO_TCP ||
+		p->tuple.protocol == IPPROTO_UDP) &&
+	       !(p->flags & FNAT_PKT_F_NO_L4);
+}
+
+/* The ports, which only the L4 checksum covers, and UDP's zero rule. */
+static void fnat_rewrite_ports(struct sk_buff *skb, const struct fnat_pkt *p,
+			       __be16 *ports, __sum16 *check,
+			       const struct fnat_tuple *to)
+{
+	if (ports[0] != to->sport) {
+		if (check)
+			inet_proto_csum_replace2(check, skb, ports[0],
+						 to->sport, false);
+		ports[0] = to->sport;
+	}
+	if (ports[1] != to->dport) {
+		if (check)
+			inet_proto_csum_replace2(check, skb, ports[1],
+						 to->dport, false);
+		ports[1] = to->dport;
+	}
+	/* In UDP a computed zero is sent as all ones: zero means none. */
+	if (check && p->tuple.protocol == IPPROTO_UDP && !*check &&
+	    skb->ip_summed != CHECKSUM_PARTIAL)
+		*check = CSUM_MANGLED_0;
+}
+
 /*
  * Rewrites the IPv4 TCP or UDP packet @skb, described by @p (from
  * fnat_pkt_parse), to carry the addresses and ports of @to. Returns 0, or
@@ -48,9 +83,7 @@ int fnat_rewrite_v4(struct sk_buff *skb, const struct fnat_pkt *p,
 	__sum16 *check;
 	struct iphdr *iph;
 
-	if ((p->tuple.protocol != IPPROTO_TCP &&
-	     p->tuple.protocol != IPPROTO_UDP) ||
-	    (p->flags & FNAT_PKT_F_NO_L4))
+	if (!fnat_has_ports(p))
 		return -EINVAL;
 	/* Offsets from skb->data survive this; pointers do not. */
 	if (skb_ensure_writable(skb, p->l4off + p->l4hlen))
@@ -74,22 +107,53 @@ int fnat_rewrite_v4(struct sk_buff *skb, const struct fnat_pkt *p,
 		csum_replace4(&iph->check, iph->daddr, to->daddr.ip);
 		iph->daddr = to->daddr.ip;
 	}
-	if (ports[0] != to->sport) {
-		if (check)
-			inet_proto_csum_replace2(check, skb, ports[0],
-						 to->sport, false);
-		ports[0] = to->sport;
-	}
-	if (ports[1] != to->dport) {
-		if (check)
-			inet_proto_csum_replace2(check, skb, ports[1],
-						 to->dport, false);
-		ports[1] = to->dport;
-	}
-	/* In UDP a computed zero is sent as all ones: zero means none. */
-	if (check && p->tuple.protocol == IPPROTO_UDP && !*check &&
-	    skb->ip_summed != CHECKSUM_PARTIAL)
-		*check = CSUM_MANGLED_0;
+	fnat_rewrite_ports(skb, p, ports, check, to);
+	return 0;
+}
+
+/*
+ * An IPv6 address, in the pseudo-header of the L4 checksum @check (NULL:
+ * none). IPv6 has no header checksum, so for CHECKSUM_COMPLETE the change
+ * to the address and the one to @check cancel out in skb->csum, which
+ * inet_proto_csum_replace16() therefore leaves alone.
+ */
+static void fnat_rewrite_addr6(struct sk_buff *skb, struct in6_addr *addr,
+			       const struct in6_addr *to, __sum16 *check)
+{
+	if (ipv6_addr_equal(addr, to))
+		return;
+	if (check)
+		inet_proto_csum_replace16(check, skb, addr->s6_addr32,
+					  to->s6_addr32, true);
+	*addr = *to;
+}
+
+/*
+ * fnat_rewrite_v4() for IPv6: rewrites the TCP or UDP packet @skb,
+ * described by @p (from fnat_pkt_parse, extension headers and all), to
+ * carry the addresses and ports of @to. The hop limit is not touched.
+ * Returns 0, -ENOMEM when the headers could not be made writable, -EINVAL
+ * for a packet without ports or not IPv6.
+ */
+int fnat_rewrite_v6(struct sk_buff *skb, const struct fnat_pkt *p,
+		    const struct fnat_tuple *to)
+{
+	struct ipv6hdr *ip6h;
+	__sum16 *check;
+	__be16 *ports;
+
+	if (p->tuple.af != AF_INET6 || !fnat_has_ports(p))
+		return -EINVAL;
+	if (skb_ensure_writable(skb, p->l4off + p->l4hlen))
+		return -ENOMEM;
+
+	ip6h = (struct ipv6hdr *)(skb->data + p->l3off);
+	ports = (__be16 *)(skb->data + p->l4off);
+	check = fnat_l4_csum(skb, p);
+
+	fnat_rewrite_addr6(skb, &ip6h->saddr, &to->saddr.in6, check);
+	fnat_rewrite_addr6(skb, &ip6h->daddr, &to->daddr.in6, check);
+	fnat_rewrite_ports(skb, p, ports, check, to);
 	return 0;
 }
 
@@ -177,6 +241,86 @@ int fnat_rewrite_icmp_v4(struct sk_buff *skb, const struct fnat_pkt *p,
 
 	icmph->checksum = 0;
 	icmph->checksum = csum_fold(skb_checksum(skb, p->l4off, p->l4len, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+/* An IPv6 address covered by a full checksum (NULL: none), word by word. */
+static void fnat_set16(struct in6_addr *addr, const struct in6_addr *to,
+		       __sum16 *check)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		fnat_set4(&addr->s6_addr32[i], to->s6_addr32[i], check, NULL);
+}
+
+/*
+ * fnat_rewrite_icmp_v4() for ICMPv6: rewrites an ICMPv6 error about a
+ * connection, the outer addresses to @outer_saddr/@outer_daddr and the
+ * quoted packet to @inner_to. The quoted packet has no IP header checksum,
+ * but its L4 checksum covers its addresses: a quoted TCP or UDP checksum
+ * (where the quote holds it) follows the addresses and ports, a quoted
+ * ICMPv6 one the addresses; @inner_seq_sub is taken off a quoted TCP
+ * sequence number (0 for none). The ICMPv6 checksum, which covers the
+ * outer addresses too, is computed afresh. The hop limit is not touched.
+ */
+int fnat_rewrite_icmp_v6(struct sk_buff *skb, const struct fnat_pkt *p,
+			 const struct in6_addr *outer_saddr,
+			 const struct in6_addr *outer_daddr,
+			 const struct fnat_tuple *inner_to, u32 inner_seq_sub)
+{
+	struct ipv6hdr *ip6h, *ih;
+	struct icmp6hdr *icmp6h;
+	__sum16 *icheck = NULL;
+	unsigned int ilen;
+	__be16 *iports;
+	__wsum csum;
+
+	if (!(p->flags & FNAT_PKT_F_ICMP_ERR) || p->tuple.af != AF_INET6 ||
+	    p->inner.af != AF_INET6)
+		return -EINVAL;
+	if (skb_ensure_writable(skb, skb->len))
+		return -ENOMEM;
+
+	ip6h = (struct ipv6hdr *)(skb->data + p->l3off);
+	icmp6h = (struct icmp6hdr *)(skb->data + p->l4off);
+	ih = (struct ipv6hdr *)(skb->data + p->inner_l3off);
+	iports = (__be16 *)(skb->data + p->inner_l4off);
+	/* What of the quoted L4 header is in the packet (8 bytes at least). */
+	ilen = p->l4off + p->l4len - p->inner_l4off;
+
+	if (p->inner.protocol == IPPROTO_TCP &&
+	    ilen >= offsetof(struct tcphdr, check) + sizeof(__sum16))
+		icheck = &((struct tcphdr *)iports)->check;
+	else if (p->inner.protocol == IPPROTO_UDP &&
+		 ((struct udphdr *)iports)->check)
+		icheck = &((struct udphdr *)iports)->check;
+	else if (p->inner.protocol == IPPROTO_ICMPV6)
+		icheck = &((struct icmp6hdr *)iports)->icmp6_cksum;
+
+	fnat_set16(&ih->saddr, &inner_to->saddr.in6, icheck);
+	fnat_set16(&ih->daddr, &inner_to->daddr.in6, icheck);
+	if (p->inner.protocol == IPPROTO_TCP ||
+	    p->inner.protocol == IPPROTO_UDP) {
+		fnat_set2(&iports[0], inner_to->sport, icheck);
+		fnat_set2(&iports[1], inner_to->dport, icheck);
+	}
+	/* FULLNAT: the quoted sequence number back into the client's space. */
+	if (p->inner.protocol == IPPROTO_TCP && inner_seq_sub) {
+		__be32 *seq = &((struct tcphdr *)iports)->seq;
+
+		fnat_set4(seq, htonl(ntohl(*seq) - inner_seq_sub), icheck, NULL);
+	}
+	if (p->inner.protocol == IPPROTO_UDP && icheck && !*icheck)
+		*icheck = CSUM_MANGLED_0;
+	ip6h->saddr = *outer_saddr;
+	ip6h->daddr = *outer_daddr;
+
+	icmp6h->icmp6_cksum = 0;
+	csum = skb_checksum(skb, p->l4off, p->l4len, 0);
+	icmp6h->icmp6_cksum = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
+					      p->l4len, IPPROTO_ICMPV6, csum);
 	skb->ip_summed = CHECKSUM_NONE;
 	return 0;
 }

@@ -6,13 +6,17 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 #include <net/tcp.h>
 #include <net/udp.h>
 #include "fnat_pkt_builder.h"
@@ -66,29 +70,60 @@ static int fnat_pb_quote(struct kunit *test, const struct fnat_pb_spec *spec,
 	return n;
 }
 
+/* The checksum of an L4 message over the spec's pseudo-header. */
+static __sum16 fnat_pb_magic(const struct fnat_pb_spec *spec,
+			     unsigned int len, u8 proto, __wsum sum)
+{
+	if (spec->af == AF_INET6)
+		return csum_ipv6_magic(&spec->saddr.in6, &spec->daddr.in6, len,
+				       proto, sum);
+	return csum_tcpudp_magic(spec->saddr.ip, spec->daddr.ip, len, proto,
+				 sum);
+}
+
 static void fnat_pb_l4_csum(const struct fnat_pb_spec *spec,
 			    struct fnat_pb_pkt *pkt, __sum16 *check)
 {
 	unsigned int len = pkt->len - pkt->l4off;
 	const u8 *l4 = pkt->data + pkt->l4off;
-	__be32 s = spec->saddr.ip, d = spec->daddr.ip;
 
 	*check = 0;
 	switch (spec->csum) {
 	case FNAT_PB_CSUM_NONE:
 		return;
 	case FNAT_PB_CSUM_PARTIAL:
-		*check = ~csum_tcpudp_magic(s, d, len, spec->protocol, 0);
+		*check = ~fnat_pb_magic(spec, len, spec->protocol, 0);
 		pkt->csum_partial = true;
 		return;
 	case FNAT_PB_CSUM_FULL:
+	case FNAT_PB_CSUM_COMPLETE:
 		break;
 	}
-	*check = csum_tcpudp_magic(s, d, len, spec->protocol,
-				   csum_partial(l4, len, 0));
+	*check = fnat_pb_magic(spec, len, spec->protocol,
+			       csum_partial(l4, len, 0));
 	/* Zero would say "no checksum": RFC 768 sends all ones instead. */
 	if (spec->protocol == IPPROTO_UDP && !*check)
 		*check = CSUM_MANGLED_0;
+}
+
+/* The ICMP of the spec's family. */
+static u8 fnat_pb_icmp_proto(const struct fnat_pb_spec *spec)
+{
+	return spec->af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+}
+
+/*
+ * Which L4 header the spec gets: IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP
+ * (ICMPv6 too, whose header has the same layout) or 0 for payload only.
+ */
+static u8 fnat_pb_l4_kind(const struct fnat_pb_spec *spec)
+{
+	switch (spec->protocol) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		return spec->protocol;
+	}
+	return spec->protocol == fnat_pb_icmp_proto(spec) ? IPPROTO_ICMP : 0;
 }
 
 static int fnat_pb_spec_check(struct kunit *test,
@@ -96,9 +131,25 @@ static int fnat_pb_spec_check(struct kunit *test,
 {
 	bool ports = spec->protocol == IPPROTO_TCP ||
 		     spec->protocol == IPPROTO_UDP;
+	bool v6 = spec->af == AF_INET6;
 
-	if (spec->af && spec->af != AF_INET) {
-		KUNIT_FAIL(test, "builder: af %u: only AF_INET so far", spec->af);
+	if (spec->af && spec->af != AF_INET && !v6) {
+		KUNIT_FAIL(test, "builder: af %u", spec->af);
+		return -EINVAL;
+	}
+	if (v6 && (spec->ip_opts_len || spec->df || spec->id ||
+		   spec->set & FNAT_PB_SET_IHL)) {
+		KUNIT_FAIL(test, "builder: IPv4 fields in an IPv6 spec");
+		return -EINVAL;
+	}
+	if (!v6 && (spec->n_exthdrs || spec->frag6 || spec->frag_id ||
+		    spec->flow_label)) {
+		KUNIT_FAIL(test, "builder: IPv6 fields in an IPv4 spec");
+		return -EINVAL;
+	}
+	if (spec->n_exthdrs > FNAT_PB_MAX_EXTHDRS) {
+		KUNIT_FAIL(test, "builder: over %d extension headers",
+			   FNAT_PB_MAX_EXTHDRS);
 		return -EINVAL;
 	}
 	if (spec->ip_opts_len > 40 || spec->tcp_opts_len > 40) {
@@ -116,7 +167,7 @@ static int fnat_pb_spec_check(struct kunit *test,
 			   spec->csum, spec->protocol);
 		return -EINVAL;
 	}
-	if (spec->inner && spec->protocol != IPPROTO_ICMP) {
+	if (spec->inner && spec->protocol != fnat_pb_icmp_proto(spec)) {
 		KUNIT_FAIL(test, "builder: only ICMP quotes a packet");
 		return -EINVAL;
 	}
@@ -129,6 +180,7 @@ static int fnat_pb_l4(struct kunit *test, const struct fnat_pb_spec *spec,
 {
 	u8 *l4 = pkt->data + pkt->l4off;
 	unsigned int room = FNAT_PB_MAX_LEN - pkt->l4off, hlen = 0;
+	u8 proto = fnat_pb_l4_kind(spec);
 	struct icmphdr *ih;
 	struct tcphdr *th;
 	struct udphdr *uh;
@@ -138,7 +190,7 @@ static int fnat_pb_l4(struct kunit *test, const struct fnat_pb_spec *spec,
 	if (spec->frag_off)
 		goto payload;
 
-	switch (spec->protocol) {
+	switch (proto) {
 	case IPPROTO_TCP:
 		th = (struct tcphdr *)l4;
 		memset(th, 0, sizeof(*th));
@@ -167,7 +219,10 @@ static int fnat_pb_l4(struct kunit *test, const struct fnat_pb_spec *spec,
 		ih->code = spec->icmp_code;
 		ih->un.echo.id = spec->icmp_id;
 		ih->un.echo.sequence = spec->icmp_seq;
-		if (spec->icmp_mtu)
+		if (spec->icmp_mtu && spec->af == AF_INET6)
+			((struct icmp6hdr *)ih)->icmp6_mtu =
+				htonl(spec->icmp_mtu);
+		else if (spec->icmp_mtu)
 			ih->un.frag.mtu = htons(spec->icmp_mtu);
 		if (spec->inner) {
 			quoted = fnat_pb_quote(test, spec, l4 + hlen,
@@ -189,7 +244,7 @@ payload:
 	if (spec->frag_off)
 		return 0;
 
-	switch (spec->protocol) {
+	switch (proto) {
 	case IPPROTO_TCP:
 		th = (struct tcphdr *)l4;
 		fnat_pb_l4_csum(spec, pkt, &th->check);
@@ -201,7 +256,14 @@ payload:
 		break;
 	case IPPROTO_ICMP:
 		ih = (struct icmphdr *)l4;
-		ih->checksum = ip_compute_csum(ih, pkt->len - pkt->l4off);
+		if (spec->af == AF_INET6)
+			ih->checksum = fnat_pb_magic(spec, pkt->len - pkt->l4off,
+						     IPPROTO_ICMPV6,
+						     csum_partial(ih, pkt->len - pkt->l4off,
+								  0));
+		else
+			ih->checksum = ip_compute_csum(ih,
+						       pkt->len - pkt->l4off);
 		break;
 	}
 	return 0;
@@ -211,6 +273,7 @@ payload:
 static void fnat_pb_break(const struct fnat_pb_spec *spec,
 			  struct fnat_pb_pkt *pkt)
 {
+	struct ipv6hdr *ip6h = (struct ipv6hdr *)pkt->data;
 	struct iphdr *iph = (struct iphdr *)pkt->data;
 	unsigned int real_hlen = pkt->l4off;
 	u8 *l4h = pkt->data + pkt->l4off;
@@ -223,43 +286,136 @@ static void fnat_pb_break(const struct fnat_pb_spec *spec,
 	    spec->set & FNAT_PB_SET_UDP_LEN)
 		((struct udphdr *)l4h)->len = htons(spec->set_udp_len);
 	if (spec->set & FNAT_PB_SET_VERSION)
-		iph->version = spec->set_version;
-	if (spec->set & FNAT_PB_SET_IHL)
-		iph->ihl = spec->set_ihl;
-	if (spec->set & FNAT_PB_SET_TOT_LEN)
-		iph->tot_len = htons(spec->set_tot_len);
-	/* Over the bytes written, whatever IHL now claims. */
-	iph->check = 0;
-	iph->check = csum_fold(csum_partial(iph, real_hlen, 0));
+		pkt->data[0] = (spec->set_version << 4) | (pkt->data[0] & 0xf);
+	if (spec->af == AF_INET6) {
+		/* No header checksum to keep. */
+		if (spec->set & FNAT_PB_SET_TOT_LEN)
+			ip6h->payload_len = htons(spec->set_tot_len);
+	} else {
+		if (spec->set & FNAT_PB_SET_IHL)
+			iph->ihl = spec->set_ihl;
+		if (spec->set & FNAT_PB_SET_TOT_LEN)
+			iph->tot_len = htons(spec->set_tot_len);
+		/* Over the bytes written, whatever IHL now claims. */
+		iph->check = 0;
+		iph->check = csum_fold(csum_partial(iph, real_hlen, 0));
+	}
 	if (spec->set & FNAT_PB_SET_TRUNCATE)
 		pkt->len = min(pkt->len, spec->truncate);
 }
 
-struct fnat_pb_pkt *fnat_pb_build(struct kunit *test,
-				  const struct fnat_pb_spec *spec)
+/* Writes an IPv6 extension header other than a fragment header at dst. */
+static int fnat_pb_exthdr(struct kunit *test, const struct fnat_pb_exthdr *x,
+			  u8 *dst, unsigned int room)
 {
-	struct fnat_pb_pkt *pkt;
-	struct iphdr *iph;
-	unsigned int hlen;
-	u16 frag;
+	unsigned int len = x->len ?: 8, unit = 8, fixed = 2, pad, chunk;
+	u8 *p;
 
-	if (fnat_pb_spec_check(test, spec))
-		return NULL;
-	pkt = kunit_kzalloc(test, sizeof(*pkt), GFP_KERNEL);
-	if (!pkt) {
-		KUNIT_FAIL(test, "builder: out of memory");
-		return NULL;
+	if (x->type == NEXTHDR_AUTH)
+		unit = 4;
+	if (x->type == NEXTHDR_ROUTING)
+		fixed = 4;
+	if (len % unit || len > unit * 256 || fixed + x->data_len > len) {
+		KUNIT_FAIL(test, "builder: extension header %u of %u bytes",
+			   x->type, len);
+		return -EINVAL;
 	}
-	iph = (struct iphdr *)pkt->data;
-	hlen = sizeof(*iph) + fnat_pb_opts(pkt->data + sizeof(*iph),
-					   spec->ip_opts, spec->ip_opts_len,
-					   IPOPT_END);
-	pkt->l4off = hlen;
-	pkt->protocol = spec->protocol;
-	if (fnat_pb_l4(test, spec, pkt)) {
-		kunit_kfree(test, pkt);
-		return NULL;
+	if (len > room) {
+		KUNIT_FAIL(test, "builder: packet over %u bytes",
+			   FNAT_PB_MAX_LEN);
+		return -EMSGSIZE;
 	}
+	memset(dst, 0, len);
+	dst[1] = x->type == NEXTHDR_AUTH ? len / 4 - 2 : len / 8 - 1;
+	if (x->type == NEXTHDR_ROUTING) {
+		dst[2] = x->rt_type;
+		dst[3] = x->segleft;
+	}
+	if (x->data_len)
+		memcpy(dst + fixed, x->data, x->data_len);
+	/* Options headers are TLVs to the end: pad them as RFC 8200 does. */
+	if (x->type == NEXTHDR_HOP || x->type == NEXTHDR_DEST) {
+		p = dst + fixed + x->data_len;
+		for (pad = len - fixed - x->data_len; pad; pad -= chunk) {
+			chunk = pad > 257 ? 256 : pad;
+			p[0] = chunk == 1 ? IPV6_TLV_PAD1 : IPV6_TLV_PADN;
+			if (chunk > 1)
+				p[1] = chunk - 2;
+			p += chunk;
+		}
+	}
+	if (x->set_hdrlen)
+		dst[1] = x->hdrlen;
+	return len;
+}
+
+/*
+ * Writes the extension headers after the IPv6 fixed header, chaining each
+ * one's next header byte; sets pkt->l4off.
+ */
+static int fnat_pb_exthdrs(struct kunit *test, const struct fnat_pb_spec *spec,
+			   struct fnat_pb_pkt *pkt)
+{
+	bool frag = spec->frag6 || spec->frag_off || spec->mf, placed = false;
+	unsigned int off = sizeof(struct ipv6hdr), i;
+	const struct fnat_pb_exthdr *x;
+	struct frag_hdr *fh;
+	u8 *nh = &((struct ipv6hdr *)pkt->data)->nexthdr;
+	int n;
+
+	for (i = 0; i <= spec->n_exthdrs; i++) {
+		x = i < spec->n_exthdrs ? &spec->exthdrs[i] : NULL;
+		if (x ? x->type == NEXTHDR_FRAGMENT : frag && !placed) {
+			if (!frag) {
+				KUNIT_FAIL(test, "builder: a fragment header, not a fragment");
+				return -EINVAL;
+			}
+			if (off + sizeof(*fh) > FNAT_PB_MAX_LEN) {
+				KUNIT_FAIL(test, "builder: packet over %u bytes",
+					   FNAT_PB_MAX_LEN);
+				return -EMSGSIZE;
+			}
+			*nh = NEXTHDR_FRAGMENT;
+			fh = (struct frag_hdr *)(pkt->data + off);
+			fh->reserved = 0;
+			fh->frag_off = htons(spec->frag_off | (spec->mf ? IP6_MF : 0));
+			fh->identification = htonl(spec->frag_id);
+			nh = &fh->nexthdr;
+			off += sizeof(*fh);
+			placed = true;
+			continue;
+		}
+		if (!x)
+			break;
+		/* The rest went in the first fragment. */
+		if (placed && spec->frag_off) {
+			*nh = x->type;
+			pkt->l4off = off;
+			return 0;
+		}
+		n = fnat_pb_exthdr(test, x, pkt->data + off,
+				   FNAT_PB_MAX_LEN - off);
+		if (n < 0)
+			return n;
+		*nh = x->type;
+		nh = pkt->data + off;
+		off += n;
+	}
+	if (off > FNAT_PB_MAX_LEN - 8) {
+		KUNIT_FAIL(test, "builder: packet over %u bytes",
+			   FNAT_PB_MAX_LEN);
+		return -EMSGSIZE;
+	}
+	*nh = spec->protocol;
+	pkt->l4off = off;
+	return 0;
+}
+
+static void fnat_pb_hdr4(const struct fnat_pb_spec *spec,
+			 struct fnat_pb_pkt *pkt)
+{
+	struct iphdr *iph = (struct iphdr *)pkt->data;
+	u16 frag;
 
 	frag = spec->frag_off >> 3;
 	if (spec->mf)
@@ -267,7 +423,7 @@ struct fnat_pb_pkt *fnat_pb_build(struct kunit *test,
 	if (spec->df)
 		frag |= IP_DF;
 	iph->version = 4;
-	iph->ihl = hlen / 4;
+	iph->ihl = pkt->l4off / 4;
 	iph->tos = spec->tos;
 	iph->tot_len = htons(pkt->len);
 	iph->id = spec->id;
@@ -276,8 +432,59 @@ struct fnat_pb_pkt *fnat_pb_build(struct kunit *test,
 	iph->protocol = spec->protocol;
 	iph->saddr = spec->saddr.ip;
 	iph->daddr = spec->daddr.ip;
+}
+
+/* The fixed header; its next header byte is fnat_pb_exthdrs()'. */
+static void fnat_pb_hdr6(const struct fnat_pb_spec *spec,
+			 struct fnat_pb_pkt *pkt)
+{
+	struct ipv6hdr *ip6h = (struct ipv6hdr *)pkt->data;
+
+	*(__be32 *)ip6h = htonl(6 << 28 | spec->tos << 20 |
+				(spec->flow_label & 0xfffff));
+	ip6h->payload_len = htons(pkt->len - sizeof(*ip6h));
+	ip6h->hop_limit = spec->ttl ?: 64;
+	ip6h->saddr = spec->saddr.in6;
+	ip6h->daddr = spec->daddr.in6;
+}
+
+struct fnat_pb_pkt *fnat_pb_build(struct kunit *test,
+				  const struct fnat_pb_spec *spec)
+{
+	struct fnat_pb_pkt *pkt;
+
+	if (fnat_pb_spec_check(test, spec))
+		return NULL;
+	pkt = kunit_kzalloc(test, sizeof(*pkt), GFP_KERNEL);
+	if (!pkt) {
+		KUNIT_FAIL(test, "builder: out of memory");
+		return NULL;
+	}
+	pkt->af = spec->af == AF_INET6 ? AF_INET6 : AF_INET;
+	pkt->protocol = spec->protocol;
+	pkt->csum_complete = spec->csum == FNAT_PB_CSUM_COMPLETE;
+	if (pkt->af == AF_INET6) {
+		if (fnat_pb_exthdrs(test, spec, pkt))
+			goto fail;
+	} else {
+		pkt->l4off = sizeof(struct iphdr) +
+			     fnat_pb_opts(pkt->data + sizeof(struct iphdr),
+					  spec->ip_opts, spec->ip_opts_len,
+					  IPOPT_END);
+	}
+	if (fnat_pb_l4(test, spec, pkt))
+		goto fail;
+
+	if (pkt->af == AF_INET6)
+		fnat_pb_hdr6(spec, pkt);
+	else
+		fnat_pb_hdr4(spec, pkt);
 	fnat_pb_break(spec, pkt);
 	return pkt;
+
+fail:
+	kunit_kfree(test, pkt);
+	return NULL;
 }
 
 static int fnat_pb_skb_init(struct kunit_resource *res, void *skb)
@@ -368,7 +575,7 @@ struct sk_buff *fnat_pb_skb(struct kunit *test, const struct fnat_pb_pkt *pkt,
 	if (fnat_pb_frags(test, skb, buf, head, total, lo->frag_len))
 		goto fail;
 
-	skb->protocol = htons(ETH_P_IP);
+	skb->protocol = htons(pkt->af == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP);
 	skb_set_network_header(skb, lo->nhoff);
 	skb_set_transport_header(skb, lo->nhoff + pkt->l4off);
 	if (pkt->csum_partial) {
@@ -378,10 +585,14 @@ struct sk_buff *fnat_pb_skb(struct kunit *test, const struct fnat_pb_pkt *pkt,
 		skb->csum_offset = pkt->protocol == IPPROTO_TCP ?
 				   offsetof(struct tcphdr, check) :
 				   offsetof(struct udphdr, check);
+	} else if (pkt->csum_complete) {
+		skb->ip_summed = CHECKSUM_COMPLETE;
+		skb->csum = skb_checksum(skb, 0, skb->len, 0);
 	}
 	if (lo->gso_size) {
 		skb_shinfo(skb)->gso_size = lo->gso_size;
-		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+		skb_shinfo(skb)->gso_type = pkt->af == AF_INET6 ?
+					    SKB_GSO_TCPV6 : SKB_GSO_TCPV4;
 		skb_shinfo(skb)->gso_segs =
 			DIV_ROUND_UP(pkt->len - pkt->l4off, lo->gso_size);
 	}
@@ -440,6 +651,34 @@ static const struct fnat_pb_field fnat_pb_icmp_fields[] = {
 	{ 0, "type" }, { 1, "code" }, { 2, "checksum" }, { 4, "un" },
 };
 
+static const struct fnat_pb_field fnat_pb_ip6_fields[] = {
+	{ 0, "version/tclass" }, { 1, "tclass/flow_lbl" }, { 4, "payload_len" },
+	{ 6, "nexthdr" }, { 7, "hop_limit" }, { 8, "saddr" }, { 24, "daddr" },
+};
+
+static const struct fnat_pb_field fnat_pb_opt6_fields[] = {
+	{ 0, "nexthdr" }, { 1, "hdrlen" }, { 2, "options" },
+};
+
+static const struct fnat_pb_field fnat_pb_rt6_fields[] = {
+	{ 0, "nexthdr" }, { 1, "hdrlen" }, { 2, "type" },
+	{ 3, "segments_left" }, { 4, "data" },
+};
+
+static const struct fnat_pb_field fnat_pb_frag6_fields[] = {
+	{ 0, "nexthdr" }, { 1, "reserved" }, { 2, "frag_off" },
+	{ 4, "identification" },
+};
+
+static const struct fnat_pb_field fnat_pb_ah_fields[] = {
+	{ 0, "nexthdr" }, { 1, "hdrlen" }, { 2, "reserved" }, { 4, "spi" },
+	{ 8, "seq" }, { 12, "icv" },
+};
+
+static const struct fnat_pb_field fnat_pb_icmp6_fields[] = {
+	{ 0, "type" }, { 1, "code" }, { 2, "checksum" }, { 4, "data" },
+};
+
 static void fnat_pb_name(char *buf, size_t size, const char *prefix,
 			 const char *hdr, const struct fnat_pb_field *f,
 			 unsigned int n, unsigned int rel)
@@ -452,10 +691,89 @@ static void fnat_pb_name(char *buf, size_t size, const char *prefix,
 		 rel - f[i].off);
 }
 
+/* Names byte rel of an IPv6 extension header of the given type. */
+static void fnat_pb_name6(char *buf, size_t size, const char *prefix, u8 type,
+			  unsigned int rel)
+{
+	switch (type) {
+	case NEXTHDR_FRAGMENT:
+		fnat_pb_name(buf, size, prefix, "frag", fnat_pb_frag6_fields,
+			     ARRAY_SIZE(fnat_pb_frag6_fields), rel);
+		break;
+	case NEXTHDR_AUTH:
+		fnat_pb_name(buf, size, prefix, "ah", fnat_pb_ah_fields,
+			     ARRAY_SIZE(fnat_pb_ah_fields), rel);
+		break;
+	case NEXTHDR_ROUTING:
+		fnat_pb_name(buf, size, prefix, "rthdr", fnat_pb_rt6_fields,
+			     ARRAY_SIZE(fnat_pb_rt6_fields), rel);
+		break;
+	default:
+		fnat_pb_name(buf, size, prefix,
+			     type == NEXTHDR_HOP ? "hopopts" : "dstopts",
+			     fnat_pb_opt6_fields,
+			     ARRAY_SIZE(fnat_pb_opt6_fields), rel);
+	}
+}
+
+/*
+ * The IPv6 headers of pkt[0, len): names the field holding byte off and
+ * returns false if it lies in them, else sets *hlen to where they end and
+ * *proto to what follows (NEXTHDR_NONE for a later fragment's data).
+ */
+static bool fnat_pb_describe6(const u8 *pkt, unsigned int len,
+			      unsigned int off, char *buf, size_t size,
+			      const char *prefix, unsigned int *hlen, u8 *proto)
+{
+	unsigned int h = sizeof(struct ipv6hdr), xlen, i;
+	u8 type;
+
+	if (len < h || off < h) {
+		fnat_pb_name(buf, size, prefix, "ip6", fnat_pb_ip6_fields,
+			     ARRAY_SIZE(fnat_pb_ip6_fields), off);
+		return false;
+	}
+	type = pkt[6];
+	for (i = 0; i < FNAT_PB_MAX_EXTHDRS + 2 && h + 8 <= len; i++) {
+		switch (type) {
+		case NEXTHDR_FRAGMENT:
+			xlen = 8;
+			break;
+		case NEXTHDR_AUTH:
+			xlen = (pkt[h + 1] + 2) * 4;
+			break;
+		case NEXTHDR_HOP:
+		case NEXTHDR_DEST:
+		case NEXTHDR_ROUTING:
+			xlen = (pkt[h + 1] + 1) * 8;
+			break;
+		default:
+			goto out;
+		}
+		if (off < h + xlen) {
+			fnat_pb_name6(buf, size, prefix, type, off - h);
+			return false;
+		}
+		/* A later fragment: the rest is data. */
+		if (type == NEXTHDR_FRAGMENT &&
+		    (pkt[h + 2] << 8 | pkt[h + 3]) & IP6_OFFSET) {
+			h += xlen;
+			type = NEXTHDR_NONE;
+			break;
+		}
+		type = pkt[h];
+		h += xlen;
+	}
+out:
+	*hlen = h;
+	*proto = type;
+	return true;
+}
+
 /*
  * Names the field holding byte off of the IP packet in pkt[0, len), reading
- * IHL, protocol and doff from pkt itself; recurses once into an ICMP
- * error's quoted packet.
+ * IHL, protocol, extension headers and doff from pkt itself; recurses once
+ * into an ICMP error's quoted packet.
  */
 static void fnat_pb_describe(const u8 *pkt, unsigned int len, unsigned int off,
 			     char *buf, size_t size, bool inner)
@@ -464,15 +782,27 @@ static void fnat_pb_describe(const u8 *pkt, unsigned int len, unsigned int off,
 	const struct fnat_pb_field *f;
 	unsigned int hlen, l4hlen, n;
 	const char *hdr;
+	bool icmp_err;
+	u8 proto;
 
-	hlen = len ? (pkt[0] & 0xf) * 4 : 0;
-	if (len < sizeof(struct iphdr) || hlen < sizeof(struct iphdr) ||
-	    off < hlen || len < hlen) {
-		fnat_pb_name(buf, size, prefix, "ip", fnat_pb_ip_fields,
-			     ARRAY_SIZE(fnat_pb_ip_fields), off);
-		return;
+	if (len && pkt[0] >> 4 == 6) {
+		if (!fnat_pb_describe6(pkt, len, off, buf, size, prefix, &hlen,
+				       &proto))
+			return;
+	} else {
+		hlen = len ? (pkt[0] & 0xf) * 4 : 0;
+		if (len < sizeof(struct iphdr) ||
+		    hlen < sizeof(struct iphdr) || off < hlen || len < hlen) {
+			fnat_pb_name(buf, size, prefix, "ip", fnat_pb_ip_fields,
+				     ARRAY_SIZE(fnat_pb_ip_fields), off);
+			return;
+		}
+		proto = pkt[9];
+		/* ICMPv6 in IPv4 is only payload. */
+		if (proto == IPPROTO_ICMPV6)
+			proto = NEXTHDR_NONE;
 	}
-	switch (pkt[9]) {
+	switch (proto) {
 	case IPPROTO_TCP:
 		hdr = "tcp";
 		f = fnat_pb_tcp_fields;
@@ -487,17 +817,28 @@ static void fnat_pb_describe(const u8 *pkt, unsigned int len, unsigned int off,
 		l4hlen = sizeof(struct udphdr);
 		break;
 	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
 		l4hlen = sizeof(struct icmphdr);
+		if (proto == IPPROTO_ICMP)
+			icmp_err = len > hlen && icmp_is_err(pkt[hlen]);
+		else
+			icmp_err = len > hlen && icmpv6_is_err(pkt[hlen]);
 		if (!inner && off >= hlen + l4hlen && len >= hlen + l4hlen &&
-		    icmp_is_err(pkt[hlen])) {
+		    icmp_err) {
 			fnat_pb_describe(pkt + hlen + l4hlen,
 					 len - hlen - l4hlen,
 					 off - hlen - l4hlen, buf, size, true);
 			return;
 		}
-		hdr = "icmp";
-		f = fnat_pb_icmp_fields;
-		n = ARRAY_SIZE(fnat_pb_icmp_fields);
+		if (proto == IPPROTO_ICMP) {
+			hdr = "icmp";
+			f = fnat_pb_icmp_fields;
+			n = ARRAY_SIZE(fnat_pb_icmp_fields);
+		} else {
+			hdr = "icmp6";
+			f = fnat_pb_icmp6_fields;
+			n = ARRAY_SIZE(fnat_pb_icmp6_fields);
+		}
 		break;
 	default:
 		snprintf(buf, size, "%spayload+%u", prefix, off - hlen);

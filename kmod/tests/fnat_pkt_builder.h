@@ -11,8 +11,8 @@
  *	... run the code under test on skb ...
  *	FNAT_PB_EXPECT_SKB_EQ(test, skb, fnat_pb_new(test, &out, NULL), 0);
  *
- * 1. A struct fnat_pb_spec describes an IPv4 packet field by field; zero
- *    fields take the defaults their comments give.
+ * 1. A struct fnat_pb_spec describes an IPv4 or IPv6 packet field by
+ *    field; zero fields take the defaults their comments give.
  * 2. fnat_pb_build() writes it into a struct fnat_pb_pkt: correct lengths
  *    and checksums (the kernel's csum helpers), then the breakage the spec
  *    asks for. The bytes are plain memory, free to be mutated further.
@@ -38,11 +38,14 @@ struct sk_buff;
 /* Largest IP packet the builder makes, options and quoted packets included. */
 #define FNAT_PB_MAX_LEN		4096
 
+/* The most IPv6 extension headers a spec may list. */
+#define FNAT_PB_MAX_EXTHDRS	16
+
 /* struct fnat_pb_spec.set: which deliberate breakages to apply. */
 enum {
 	FNAT_PB_SET_VERSION	= BIT(0),
-	FNAT_PB_SET_IHL		= BIT(1),
-	FNAT_PB_SET_TOT_LEN	= BIT(2),
+	FNAT_PB_SET_IHL		= BIT(1),	/* IPv4 only */
+	FNAT_PB_SET_TOT_LEN	= BIT(2),	/* IPv6: payload length */
 	FNAT_PB_SET_DOFF	= BIT(3),
 	FNAT_PB_SET_UDP_LEN	= BIT(4),
 	FNAT_PB_SET_TRUNCATE	= BIT(5),
@@ -58,22 +61,72 @@ enum fnat_pb_csum {
 	 */
 	FNAT_PB_CSUM_PARTIAL,
 	FNAT_PB_CSUM_NONE,	/* UDP only: a zero field, no checksum */
+	/*
+	 * A correct checksum, and CHECKSUM_COMPLETE on the skb with
+	 * skb->csum the sum of every byte from skb->data on, as a NIC that
+	 * sums frames hands them up. Any protocol.
+	 */
+	FNAT_PB_CSUM_COMPLETE,
+};
+
+/*
+ * An IPv6 extension header, for struct fnat_pb_spec.exthdrs. Its next
+ * header and length bytes are filled in.
+ */
+struct fnat_pb_exthdr {
+	/*
+	 * NEXTHDR_HOP, _DEST, _ROUTING, _AUTH or any other value, written
+	 * the same way; NEXTHDR_FRAGMENT places the fragment header there.
+	 */
+	u8			type;
+	/* Bytes in all, 8n from 8 (AH: 4n); 0: 8. Not for FRAGMENT. */
+	unsigned int		len;
+	u8			rt_type;	/* ROUTING: routing type */
+	u8			segleft;	/* ROUTING: segments left */
+	/*
+	 * Bytes after the next header and length bytes (ROUTING: after
+	 * segments left), then zeros; HOP and DEST pad with Pad1 or PadN.
+	 */
+	const u8		*data;
+	unsigned int		data_len;
+	/* Breakage: the length byte says hdrlen, whatever len is. */
+	bool			set_hdrlen;
+	u8			hdrlen;
 };
 
 struct fnat_pb_spec {
-	/* IPv4 header. */
-	u16			af;		/* 0 or AF_INET */
+	/* IPv4 header, or what of it IPv6 has. */
+	u16			af;		/* 0 or AF_INET, or AF_INET6 */
 	union nf_inet_addr	saddr;
 	union nf_inet_addr	daddr;
-	u8			protocol;	/* others than below: payload only */
-	u8			tos;
-	u8			ttl;		/* 0: 64 */
-	__be16			id;
+	/*
+	 * The L4 header's (IPv6: after the extension headers): TCP, UDP,
+	 * ICMP for IPv4 and ICMPV6 for IPv6 get a header, others payload
+	 * only.
+	 */
+	u8			protocol;
+	u8			tos;		/* IPv6: traffic class */
+	u8			ttl;		/* IPv6: hop limit; 0: 64 */
+	__be16			id;		/* IPv4 only */
 	u16			frag_off;	/* bytes, a multiple of 8 */
 	bool			mf;
-	bool			df;
+	bool			df;		/* IPv4 only */
 	const u8		*ip_opts;	/* padded with IPOPT_END to 4n */
 	unsigned int		ip_opts_len;	/* up to 40 */
+
+	/* IPv6 only. */
+	u32			flow_label;
+	/*
+	 * Extension headers, in this order after the fixed header. With
+	 * frag_off, mf or frag6 there is a fragment header too: where a
+	 * NEXTHDR_FRAGMENT entry is, else after the others. A non-first
+	 * fragment has none of the headers listed after it (they went in
+	 * the first one), and its fragment header names the first of them.
+	 */
+	const struct fnat_pb_exthdr *exthdrs;
+	unsigned int		n_exthdrs;
+	bool			frag6;		/* one even if atomic */
+	u32			frag_id;	/* its identification */
 
 	/*
 	 * TCP and UDP. A non-first fragment (frag_off != 0) gets no L4
@@ -90,16 +143,18 @@ struct fnat_pb_spec {
 	const u8		*tcp_opts;	/* padded with TCPOPT_EOL to 4n */
 	unsigned int		tcp_opts_len;	/* up to 40 */
 
-	/* ICMP. */
+	/* ICMP or ICMPv6. */
 	u8			icmp_type;
 	u8			icmp_code;
 	__be16			icmp_id;	/* the header's second word... */
 	__be16			icmp_seq;
-	u16			icmp_mtu;	/* ...or, if non-zero, next-hop MTU */
+	/* ...or, if non-zero, next-hop MTU (ICMPv6: all 32 bits) */
+	u16			icmp_mtu;
 	/*
 	 * The packet an ICMP error quotes, built on its own (its own
 	 * breakage included), then cut to inner_quote bytes; 0 quotes its
-	 * IP header and 8 bytes, as RFC 792 asks.
+	 * IP header (IPv6: and extension headers) and 8 bytes, as RFC 792
+	 * asks.
 	 */
 	const struct fnat_pb_spec *inner;
 	unsigned int		inner_quote;
@@ -131,8 +186,10 @@ struct fnat_pb_pkt {
 	u8			data[FNAT_PB_MAX_LEN];
 	unsigned int		len;
 	unsigned int		l4off;		/* as built, before breakage */
+	u16			af;		/* AF_INET or AF_INET6 */
 	u8			protocol;
 	bool			csum_partial;	/* the skb gets CHECKSUM_PARTIAL */
+	bool			csum_complete;	/* or CHECKSUM_COMPLETE */
 };
 
 /* Where the bytes go in the skb. A NULL layout is all zeros. */
@@ -146,7 +203,7 @@ struct fnat_pb_layout {
 	bool			nonlinear;
 	unsigned int		linear_len;
 	unsigned int		frag_len;
-	/* Non-zero: a GSO TCPv4 packet of gso_size-byte segments. */
+	/* Non-zero: a GSO TCPv4 (TCPv6) packet of gso_size-byte segments. */
 	unsigned int		gso_size;
 };
 
@@ -167,10 +224,21 @@ static inline union nf_inet_addr fnat_pb_ip4(u32 addr)
 	return a;
 }
 
+/* An IPv6 address for a spec from four host-order 32-bit words. */
+static inline union nf_inet_addr fnat_pb_ip6(u32 w0, u32 w1, u32 w2, u32 w3)
+{
+	union nf_inet_addr a = {
+		.ip6 = { htonl(w0), htonl(w1), htonl(w2), htonl(w3) },
+	};
+
+	return a;
+}
+
 /*
  * Whether got and want hold the same bytes. If not, msg says where they
  * first differ, naming the header field from want's headers (the IP
- * header starting nhoff bytes in, and one quoted packet), and both bytes.
+ * header starting nhoff bytes in, IPv6 extension headers, and one quoted
+ * packet), and both bytes.
  */
 bool fnat_pb_skb_equal(const struct sk_buff *got, const struct sk_buff *want,
 		       unsigned int nhoff, char *msg, size_t size);

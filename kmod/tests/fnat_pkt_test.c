@@ -10,13 +10,18 @@
 #include <kunit/test.h>
 #include <linux/ctype.h>
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/prandom.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
+#include <net/ndisc.h>
 #include <net/tcp.h>
 #include "../fnat_pkt.h"
 #include "fnat_pkt_builder.h"
@@ -121,6 +126,115 @@ static struct fnat_pb_spec fullnat_tcp(void)
 	return s;
 }
 
+/* IPv6: 2001:db8::1, ::100, 2001:db8:1::1, 2001:db8:2::1, 2001:db8:3::fe. */
+#define CIP6	fnat_pb_ip6(0x20010db8, 0, 0, 1)
+#define VIP6	fnat_pb_ip6(0x20010db8, 0, 0, 0x100)
+#define RIP6	fnat_pb_ip6(0x20010db8, 0x10000, 0, 1)
+#define LIP6	fnat_pb_ip6(0x20010db8, 0x20000, 0, 1)
+#define RTR6	fnat_pb_ip6(0x20010db8, 0x30000, 0, 0xfe)
+
+/* Router alert (MLD's), padded to 8 bytes by the builder. */
+static const u8 ra6_opt[] = { IPV6_TLV_ROUTERALERT, 2, 0, 0 };
+
+#define HOP8	{ .type = NEXTHDR_HOP, .data = ra6_opt, .data_len = sizeof(ra6_opt) }
+#define DST8	{ .type = NEXTHDR_DEST }
+#define DST24	{ .type = NEXTHDR_DEST, .len = 24 }
+/* A segment routing header whose last segment has been reached. */
+#define RT24	{ .type = NEXTHDR_ROUTING, .len = 24, .rt_type = 4 }
+#define FRAG6	{ .type = NEXTHDR_FRAGMENT }
+
+static const struct fnat_pb_exthdr hop8[] = { HOP8 };
+static const struct fnat_pb_exthdr dst8[] = { DST8 };
+static const struct fnat_pb_exthdr dst24[] = { DST24 };
+static const struct fnat_pb_exthdr rt24[] = { RT24 };
+
+/* Every kind fnat skips, as RFC 8200 orders them: 112 bytes. */
+static const struct fnat_pb_exthdr chain6[] = {
+	HOP8, DST24, RT24, FRAG6, DST8,
+};
+
+static struct fnat_pb_spec tcp6_syn(void)
+{
+	struct fnat_pb_spec s = {
+		.af = AF_INET6,
+		.saddr = CIP6,
+		.daddr = VIP6,
+		.protocol = IPPROTO_TCP,
+		.sport = htons(40000),
+		.dport = htons(80),
+		.tcp_flags = TCPHDR_SYN,
+		.seq = 1000,
+	};
+
+	return s;
+}
+
+static struct fnat_pb_spec udp6_dns(void)
+{
+	struct fnat_pb_spec s = {
+		.af = AF_INET6,
+		.saddr = CIP6,
+		.daddr = VIP6,
+		.protocol = IPPROTO_UDP,
+		.sport = htons(5353),
+		.dport = htons(53),
+		.payload_len = 32,
+	};
+
+	return s;
+}
+
+static struct fnat_pb_spec icmp6_echo(void)
+{
+	struct fnat_pb_spec s = {
+		.af = AF_INET6,
+		.saddr = CIP6,
+		.daddr = VIP6,
+		.protocol = IPPROTO_ICMPV6,
+		.icmp_type = ICMPV6_ECHO_REQUEST,
+		.icmp_id = htons(0x4242),
+		.icmp_seq = htons(7),
+		.payload_len = 56,
+	};
+
+	return s;
+}
+
+/* The FULLNAT packet LIP6:5000 -> RIP6:80 of fullnat_tcp(), in IPv6. */
+static struct fnat_pb_spec fullnat_tcp6(void)
+{
+	struct fnat_pb_spec s = tcp6_syn();
+
+	s.saddr = LIP6;
+	s.daddr = RIP6;
+	s.sport = htons(5000);
+	s.tcp_flags = TCPHDR_ACK | TCPHDR_PSH;
+	s.seq = 0x11223344;
+	s.tcp_opts = tcp_syn_opts + 6;	/* timestamps and window */
+	s.tcp_opts_len = sizeof(tcp_syn_opts) - 6;
+	s.payload_len = 1400;
+	return s;
+}
+
+/* What a router sends back to the sender of *in. */
+static struct fnat_pb_spec icmp6_error(const struct fnat_pb_spec *in, u8 type,
+				       u8 code)
+{
+	struct fnat_pb_spec s = {
+		.af = AF_INET6,
+		.saddr = RTR6,
+		.daddr = in->saddr,
+		.protocol = IPPROTO_ICMPV6,
+		.icmp_type = type,
+		.icmp_code = code,
+		.inner = in,
+	};
+
+	if (type == ICMPV6_PKT_TOOBIG)
+		s.icmp_mtu = 1280;
+	return s;
+}
+
 /* Fragments small enough to hold any packet up to FNAT_PB_MAX_LEN. */
 static unsigned int frag_len_for(unsigned int bytes, unsigned int want)
 {
@@ -130,12 +244,15 @@ static unsigned int frag_len_for(unsigned int bytes, unsigned int want)
 /*
  * Parses pkt behind nhoff bytes from a linear skb, then from non-linear
  * ones split at a few places (inside the IP header, the L4 header, the
- * quoted packet), and expects the same answer from all.
+ * quoted packet; for IPv6 the fixed header, extension headers, L4...), and
+ * expects the same answer from all.
  */
 static int parse_pkt(struct kunit *test, const struct fnat_pb_pkt *pkt,
 		     unsigned int nhoff, struct fnat_pkt *p)
 {
-	const unsigned int splits[] = { 0, 13, 22, 27, 41, 53, UINT_MAX };
+	const unsigned int splits[] = {
+		0, 13, 22, 27, 41, 45, 53, 61, 69, 97, 115, UINT_MAX,
+	};
 	struct fnat_pb_layout lo = { .nhoff = nhoff };
 	struct sk_buff *skb;
 	struct fnat_pkt q;
@@ -181,6 +298,22 @@ static void expect_tuple(struct kunit *test, const struct fnat_tuple *t,
 	KUNIT_EXPECT_EQ(test, protocol, t->protocol);
 	KUNIT_EXPECT_EQ(test, htonl(saddr), t->saddr.ip);
 	KUNIT_EXPECT_EQ(test, htonl(daddr), t->daddr.ip);
+	KUNIT_EXPECT_EQ(test, htons(sport), t->sport);
+	KUNIT_EXPECT_EQ(test, htons(dport), t->dport);
+}
+
+static void expect_tuple6(struct kunit *test, const struct fnat_tuple *t,
+			  u8 protocol, union nf_inet_addr saddr, u16 sport,
+			  union nf_inet_addr daddr, u16 dport)
+{
+	KUNIT_EXPECT_EQ(test, AF_INET6, t->af);
+	KUNIT_EXPECT_EQ(test, protocol, t->protocol);
+	KUNIT_EXPECT_TRUE_MSG(test, ipv6_addr_equal(&saddr.in6, &t->saddr.in6),
+			      "saddr %pI6c, want %pI6c", &t->saddr.in6,
+			      &saddr.in6);
+	KUNIT_EXPECT_TRUE_MSG(test, ipv6_addr_equal(&daddr.in6, &t->daddr.in6),
+			      "daddr %pI6c, want %pI6c", &t->daddr.in6,
+			      &daddr.in6);
 	KUNIT_EXPECT_EQ(test, htons(sport), t->sport);
 	KUNIT_EXPECT_EQ(test, htons(dport), t->dport);
 }
@@ -391,6 +524,258 @@ static void fnat_pkt_builder_compare(struct kunit *test)
 				  "%s", msg);
 	*got = *want;
 	KUNIT_EXPECT_FALSE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+}
+
+/* The same, for IPv6 (addresses CIP6 and VIP6). */
+static const u8 ref6_tcp_syn[] = {
+	0x6b, 0x81, 0x23, 0x45, 0x00, 0x14, 0x06, 0x40,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+	0x9c, 0x40, 0x00, 0x50, 0x00, 0x00, 0x03, 0xe8,
+	0x00, 0x00, 0x00, 0x00, 0x50, 0x02, 0xff, 0xff,
+	0xb2, 0xf7, 0x00, 0x00,
+};
+
+static const u8 ref6_udp[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x11, 0x40,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+	0x14, 0xe9, 0x00, 0x35, 0x00, 0x0c, 0xc6, 0x62,
+	0x66, 0x6e, 0x61, 0x74,
+};
+
+static const u8 ref6_icmp6_echo[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x10, 0x3a, 0x40,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+	0x80, 0x00, 0xd4, 0xe8, 0x42, 0x42, 0x00, 0x07,
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+};
+
+static const u8 ref6_tcp_exthdrs[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x40,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+	0x3c, 0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 0x00,
+	0x2c, 0x00, 0x01, 0x04, 0x00, 0x00, 0x00, 0x00,
+	0x06, 0x00, 0x00, 0x01, 0xde, 0xad, 0xbe, 0xef,
+	0x9c, 0x40, 0x00, 0x50, 0x00, 0x00, 0x03, 0xe8,
+	0x00, 0x00, 0x00, 0x00, 0x50, 0x02, 0xff, 0xff,
+	0xb2, 0xf7, 0x00, 0x00,
+};
+
+static void fnat_pkt6_builder_reference(struct kunit *test)
+{
+	static const struct fnat_pb_exthdr hdrs[] = {
+		{ .type = NEXTHDR_HOP }, DST8, FRAG6,
+	};
+	struct fnat_pb_spec s = tcp6_syn();
+
+	s.tos = 0xb8;
+	s.flow_label = 0x12345;
+	expect_bytes(test, &s, ref6_tcp_syn, sizeof(ref6_tcp_syn));
+	s = udp6_dns();
+	s.payload = "fnat";
+	s.payload_len = 4;
+	expect_bytes(test, &s, ref6_udp, sizeof(ref6_udp));
+	s = icmp6_echo();
+	s.payload_len = 8;
+	expect_bytes(test, &s, ref6_icmp6_echo, sizeof(ref6_icmp6_echo));
+	/* Hop-by-hop, destination options, then a first fragment's header. */
+	s = tcp6_syn();
+	s.exthdrs = hdrs;
+	s.n_exthdrs = ARRAY_SIZE(hdrs);
+	s.mf = true;
+	s.frag_id = 0xdeadbeef;
+	expect_bytes(test, &s, ref6_tcp_exthdrs, sizeof(ref6_tcp_exthdrs));
+}
+
+/* An L4 message's checksum over its IPv6 pseudo-header verifies. */
+static void expect_csum6(struct kunit *test, const struct fnat_pb_pkt *pkt,
+			 unsigned int l3off, unsigned int l4off, u8 proto,
+			 const char *what)
+{
+	const struct ipv6hdr *ip6h = (const void *)(pkt->data + l3off);
+	unsigned int len = l3off + sizeof(*ip6h) + ntohs(ip6h->payload_len);
+
+	KUNIT_ASSERT_LE(test, len, pkt->len);
+	KUNIT_EXPECT_EQ_MSG(test, 0,
+			    (__force u16)csum_ipv6_magic(&ip6h->saddr,
+							 &ip6h->daddr,
+							 len - l4off, proto,
+							 csum_partial(pkt->data + l4off,
+								      len - l4off,
+								      0)),
+			    "%s", what);
+}
+
+static void fnat_pkt6_builder_checksums(struct kunit *test)
+{
+	struct fnat_pb_spec tcp = fullnat_tcp6(), udp = udp6_dns();
+	struct fnat_pb_spec err = icmp6_error(&tcp, ICMPV6_PKT_TOOBIG, 0);
+	struct fnat_pb_layout lo = { .nhoff = 14 };
+	struct fnat_pb_pkt *pkt;
+	struct sk_buff *skb;
+	u8 filler[14];
+	__wsum sum;
+
+	tcp.exthdrs = chain6;
+	tcp.n_exthdrs = ARRAY_SIZE(chain6);
+	tcp.frag6 = true;
+	pkt = fnat_pb_build(test, &tcp);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, 40U + 8 + 24 + 24 + 8 + 8, pkt->l4off);
+	KUNIT_EXPECT_EQ(test, pkt->len - 40,
+			ntohs(((struct ipv6hdr *)pkt->data)->payload_len));
+	/* The chain: 0 (hop) -> 60 -> 43 -> 44 -> 60 -> 6. */
+	KUNIT_EXPECT_EQ(test, NEXTHDR_HOP, pkt->data[6]);
+	KUNIT_EXPECT_EQ(test, NEXTHDR_DEST, pkt->data[40]);
+	KUNIT_EXPECT_EQ(test, NEXTHDR_ROUTING, pkt->data[48]);
+	KUNIT_EXPECT_EQ(test, 2, pkt->data[49]);
+	KUNIT_EXPECT_EQ(test, NEXTHDR_FRAGMENT, pkt->data[72]);
+	KUNIT_EXPECT_EQ(test, 4, pkt->data[74]);
+	KUNIT_EXPECT_EQ(test, NEXTHDR_DEST, pkt->data[96]);
+	KUNIT_EXPECT_EQ(test, IPPROTO_TCP, pkt->data[104]);
+	expect_csum6(test, pkt, 0, pkt->l4off, IPPROTO_TCP, "tcp");
+
+	pkt = fnat_pb_build(test, &udp);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	expect_csum6(test, pkt, 0, 40, IPPROTO_UDP, "udp");
+
+	/* An error and the packet it quotes, checksums and all. */
+	err.inner_quote = 300;
+	pkt = fnat_pb_build(test, &err);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, 48U + 300, pkt->len);
+	KUNIT_EXPECT_EQ(test, htonl(1280),
+			((struct icmp6hdr *)(pkt->data + 40))->icmp6_mtu);
+	expect_csum6(test, pkt, 0, 40, IPPROTO_ICMPV6, "icmpv6");
+	err.inner_quote = 0;
+	tcp.exthdrs = NULL;
+	tcp.n_exthdrs = 0;
+	tcp.frag6 = false;
+	tcp.payload_len = 100;
+	pkt = fnat_pb_build(test, &err);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, 48U + 40 + 8, pkt->len);
+	err.inner_quote = 40 + 36 + 100;
+	pkt = fnat_pb_build(test, &err);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	expect_csum6(test, pkt, 48, 88, IPPROTO_TCP, "quoted tcp");
+
+	/* Offload, behind extension headers. */
+	udp.csum = FNAT_PB_CSUM_PARTIAL;
+	udp.exthdrs = dst24;
+	udp.n_exthdrs = 1;
+	pkt = fnat_pb_build(test, &udp);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	skb = fnat_pb_skb(test, pkt, &lo);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, htons(ETH_P_IPV6), skb->protocol);
+	KUNIT_EXPECT_EQ(test, CHECKSUM_PARTIAL, (int)skb->ip_summed);
+	KUNIT_EXPECT_EQ(test, 14 + 64, skb_checksum_start_offset(skb));
+	KUNIT_EXPECT_EQ(test, 6, skb->csum_offset);
+	KUNIT_EXPECT_EQ(test,
+			(__force u16)~csum_ipv6_magic(&udp.saddr.in6,
+						      &udp.daddr.in6, 40,
+						      IPPROTO_UDP, 0),
+			(__force u16)((struct udphdr *)(pkt->data + 64))->check);
+
+	/* What a NIC summing frames would hand up. */
+	udp.csum = FNAT_PB_CSUM_COMPLETE;
+	pkt = fnat_pb_build(test, &udp);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	expect_csum6(test, pkt, 0, 64, IPPROTO_UDP, "udp, complete");
+	skb = fnat_pb_skb(test, pkt, &lo);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, CHECKSUM_COMPLETE, (int)skb->ip_summed);
+	memset(filler, 0xa5, sizeof(filler));
+	sum = csum_partial(pkt->data, pkt->len,
+			   csum_partial(filler, sizeof(filler), 0));
+	KUNIT_EXPECT_EQ(test, (__force u16)csum_fold(sum),
+			(__force u16)csum_fold(skb->csum));
+}
+
+/* Differences in IPv6 headers are named too. */
+static void fnat_pkt6_builder_compare(struct kunit *test)
+{
+	struct fnat_pb_spec s = fullnat_tcp6();
+	struct fnat_pb_spec e = icmp6_error(&s, ICMPV6_PKT_TOOBIG, 0);
+	struct fnat_pb_pkt *want, *got;
+	char msg[160];
+
+	s.exthdrs = chain6;
+	s.n_exthdrs = ARRAY_SIZE(chain6);
+	s.mf = true;
+	want = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	got = kunit_kzalloc(test, sizeof(*got), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	*got = *want;
+	got->data[39] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 14, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "byte 53 (ip6.daddr+15)"),
+				  "%s", msg);
+	*got = *want;
+	got->data[44] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(hopopts.options+2)"),
+				  "%s", msg);
+	*got = *want;
+	got->data[51] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(dstopts.options+1)"),
+				  "%s", msg);
+	*got = *want;
+	got->data[75] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(rthdr.segments_left+0)"),
+				  "%s", msg);
+	*got = *want;
+	got->data[103] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(frag.identification+3)"),
+				  "%s", msg);
+	*got = *want;
+	got->data[112 + 17] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(tcp.check+1)"), "%s", msg);
+
+	/* Inside an ICMPv6 error's quote, itself with extension headers. */
+	want = fnat_pb_build(test, &e);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	*got = *want;
+	got->data[48 + 8] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(inner ip6.saddr+0)"),
+				  "%s", msg);
+	*got = *want;
+	got->data[48 + 112 + 5] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(inner tcp.seq+1)"),
+				  "%s", msg);
+	*got = *want;
+	got->data[42] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(icmp6.checksum+0)"),
+				  "%s", msg);
+
+	/* A later fragment: data after its fragment header. */
+	s.frag_off = 1448;
+	want = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	*got = *want;
+	got->data[104 + 3] ^= 1;
+	KUNIT_EXPECT_TRUE(test, differ(test, got, want, 0, msg, sizeof(msg)));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "(payload+3)"), "%s", msg);
 }
 
 static void fnat_pkt_tcp(struct kunit *test)
@@ -779,7 +1164,11 @@ static void fnat_pkt_nonlinear(struct kunit *test)
 	struct fnat_pb_spec tcp = fullnat_tcp(), udp = udp_dns();
 	struct fnat_pb_spec err = icmp_error(&tcp, ICMP_DEST_UNREACH,
 					     ICMP_FRAG_NEEDED);
-	const struct fnat_pb_spec *specs[] = { &tcp, &udp, &err };
+	struct fnat_pb_spec tcp6 = fullnat_tcp6(), in6 = fullnat_tcp6();
+	struct fnat_pb_spec err6 = icmp6_error(&in6, ICMPV6_PKT_TOOBIG, 0);
+	const struct fnat_pb_spec *specs[] = {
+		&tcp, &udp, &err, &tcp6, &err6,
+	};
 	struct fnat_pb_layout lo = { .nonlinear = true };
 	struct fnat_pkt want, got;
 	struct fnat_pb_pkt *pkt;
@@ -789,6 +1178,13 @@ static void fnat_pkt_nonlinear(struct kunit *test)
 	tcp.payload_len = 40;
 	tcp.ip_opts = ip_opts;
 	tcp.ip_opts_len = sizeof(ip_opts);
+	tcp6.payload_len = 40;
+	tcp6.exthdrs = chain6;
+	tcp6.n_exthdrs = ARRAY_SIZE(chain6);
+	tcp6.mf = true;
+	in6.exthdrs = chain6;
+	in6.n_exthdrs = ARRAY_SIZE(chain6);
+	in6.frag6 = true;
 	for (i = 0; i < ARRAY_SIZE(specs); i++) {
 		pkt = fnat_pb_build(test, specs[i]);
 		KUNIT_ASSERT_NOT_NULL(test, pkt);
@@ -809,6 +1205,587 @@ static void fnat_pkt_nonlinear(struct kunit *test)
 			fnat_pb_free(test, skb);
 		}
 	}
+}
+
+static void fnat_pkt6_tcp(struct kunit *test)
+{
+	struct fnat_pb_spec s = tcp6_syn();
+	struct fnat_pkt p;
+
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_TCP, CIP6, 40000, VIP6, 80);
+	KUNIT_EXPECT_EQ(test, 0U, p.l3off);
+	KUNIT_EXPECT_EQ(test, 40U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 20U, p.l4len);
+	KUNIT_EXPECT_EQ(test, 20, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, TCPHDR_SYN, p.tcp_flags);
+	KUNIT_EXPECT_EQ(test, 0, p.flags);
+	KUNIT_EXPECT_EQ(test, 0U, p.frag_id);
+
+	s = fullnat_tcp6();
+	s.tos = 0xff;
+	s.flow_label = 0xfffff;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_TCP, LIP6, 5000, RIP6, 80);
+	KUNIT_EXPECT_EQ(test, 36, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, 36U + 1400, p.l4len);
+	KUNIT_EXPECT_EQ(test, TCPHDR_ACK | TCPHDR_PSH, p.tcp_flags);
+	KUNIT_EXPECT_EQ(test, 0, p.flags);
+}
+
+static void fnat_pkt6_udp(struct kunit *test)
+{
+	struct fnat_pb_spec s = udp6_dns();
+	struct fnat_pb_pkt *pkt;
+	struct fnat_pkt p;
+
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_UDP, CIP6, 5353, VIP6, 53);
+	KUNIT_EXPECT_EQ(test, 40U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 40U, p.l4len);
+	KUNIT_EXPECT_EQ(test, 8, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, 0, p.flags);
+
+	/* Shorter than the payload: trimmed by the stack, accepted. */
+	s.set = FNAT_PB_SET_UDP_LEN;
+	s.set_udp_len = 8;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 40U, p.l4len);
+
+	/* Offloaded: a zero field is a partial sum, not "no checksum". */
+	s = udp6_dns();
+	s.csum = FNAT_PB_CSUM_PARTIAL;
+	pkt = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	((struct udphdr *)(pkt->data + pkt->l4off))->check = 0;
+	KUNIT_ASSERT_EQ(test, 0, parse_pkt(test, pkt, 0, &p));
+	KUNIT_EXPECT_EQ(test, 0, p.flags);
+}
+
+static void fnat_pkt6_icmp6_echo(struct kunit *test)
+{
+	struct fnat_pb_spec s = icmp6_echo();
+	struct fnat_pkt p;
+
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_ICMPV6, CIP6, 0, VIP6, 0);
+	KUNIT_EXPECT_EQ(test, ICMPV6_ECHO_REQUEST, p.icmp_type);
+	KUNIT_EXPECT_EQ(test, 0, p.icmp_code);
+	KUNIT_EXPECT_EQ(test, htons(0x4242), p.icmp_id);
+	KUNIT_EXPECT_EQ(test, 8, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, 64U, p.l4len);
+	KUNIT_EXPECT_EQ(test, 0, p.flags);
+
+	s.icmp_type = ICMPV6_ECHO_REPLY;
+	s.icmp_id = htons(0x1234);
+	s.saddr = VIP6;
+	s.daddr = CIP6;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_ICMPV6, VIP6, 0, CIP6, 0);
+	KUNIT_EXPECT_EQ(test, ICMPV6_ECHO_REPLY, p.icmp_type);
+	KUNIT_EXPECT_EQ(test, htons(0x1234), p.icmp_id);
+}
+
+/*
+ * Neighbour discovery, MLD and the rest are the host's own, even sent to
+ * a VIP: "unsupported", which the hooks let through, never a drop.
+ */
+static void fnat_pkt6_icmp6_not_ours(struct kunit *test)
+{
+	static const u8 types[] = {
+		NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT,
+		NDISC_ROUTER_SOLICITATION, NDISC_ROUTER_ADVERTISEMENT,
+		NDISC_REDIRECT, ICMPV6_MGM_QUERY, ICMPV6_MGM_REPORT,
+		ICMPV6_MGM_REDUCTION, ICMPV6_MLD2_REPORT, ICMPV6_NI_QUERY,
+		ICMPV6_DHAAD_REQUEST, 0, 5, 100, 127, 200, 255,
+	};
+	struct fnat_pb_spec s = icmp6_echo(), in = tcp6_syn();
+	struct fnat_pkt p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		s = icmp6_echo();
+		s.icmp_type = types[i];
+		s.ttl = 255;
+		s.payload_len = 24;
+		KUNIT_EXPECT_EQ_MSG(test, -FNAT_DROP_UNSUPPORTED_PROTO,
+				    parse_spec(test, &s, &p), "type %u",
+				    types[i]);
+		/* MLD comes with a router alert in a hop-by-hop header. */
+		s.exthdrs = hop8;
+		s.n_exthdrs = 1;
+		s.ttl = 1;
+		KUNIT_EXPECT_EQ_MSG(test, -FNAT_DROP_UNSUPPORTED_PROTO,
+				    parse_spec(test, &s, &p), "type %u, hbh",
+				    types[i]);
+	}
+	/* A redirect quotes a packet; still not fnat's. */
+	s = icmp6_echo();
+	s.icmp_type = NDISC_REDIRECT;
+	s.inner = &in;
+	KUNIT_EXPECT_EQ(test, -FNAT_DROP_UNSUPPORTED_PROTO,
+			parse_spec(test, &s, &p));
+}
+
+/* Each kind of extension header skipped, alone and chained. */
+static void fnat_pkt6_exthdrs(struct kunit *test)
+{
+	static const struct fnat_pb_exthdr hop_big[] = {
+		{ .type = NEXTHDR_HOP, .len = 2048, .data = ra6_opt,
+		  .data_len = sizeof(ra6_opt) },
+	};
+	static const struct fnat_pb_exthdr most[FNAT_PKT_MAX_EXTHDRS] = {
+		HOP8, DST8, RT24, DST8, DST8, DST8, DST8, DST24,
+	};
+	static const struct {
+		const struct fnat_pb_exthdr	*x;
+		unsigned int			n;
+		unsigned int			len;
+	} cases[] = {
+		{ hop8, 1, 8 },
+		{ hop_big, 1, 2048 },
+		{ dst8, 1, 8 },
+		{ dst24, 1, 24 },
+		{ rt24, 1, 24 },
+		{ chain6, ARRAY_SIZE(chain6), 112 - 40 },
+		{ most, ARRAY_SIZE(most), 8 + 8 + 24 + 4 * 8 + 24 },
+	};
+	struct fnat_pb_spec s;
+	struct fnat_pkt p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		s = fullnat_tcp6();
+		s.exthdrs = cases[i].x;
+		s.n_exthdrs = cases[i].n;
+		s.payload_len = 100;
+		/* chain6 has a fragment header: atomic, a whole datagram. */
+		s.frag6 = cases[i].x == chain6;
+		s.frag_id = 0x01020304;
+		KUNIT_ASSERT_EQ_MSG(test, 0, parse_spec(test, &s, &p), "case %u",
+				    i);
+		expect_tuple6(test, &p.tuple, IPPROTO_TCP, LIP6, 5000, RIP6, 80);
+		KUNIT_EXPECT_EQ_MSG(test, FNAT_PKT_F_EXTHDR, p.flags, "case %u",
+				    i);
+		KUNIT_EXPECT_EQ_MSG(test, 40U + cases[i].len, p.l4off,
+				    "case %u", i);
+		KUNIT_EXPECT_EQ(test, 136U, p.l4len);
+		KUNIT_EXPECT_EQ(test, 36, p.l4hlen);
+		KUNIT_EXPECT_EQ(test, 0U, p.frag_id);
+		KUNIT_EXPECT_EQ(test, TCPHDR_ACK | TCPHDR_PSH, p.tcp_flags);
+		if (s.frag6 || cases[i].n == FNAT_PKT_MAX_EXTHDRS)
+			continue;
+
+		/* And with an atomic fragment header after them. */
+		s.frag6 = true;
+		KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+		KUNIT_EXPECT_EQ_MSG(test, 40U + cases[i].len + 8, p.l4off,
+				    "case %u", i);
+		KUNIT_EXPECT_EQ(test, FNAT_PKT_F_EXTHDR, p.flags);
+		KUNIT_EXPECT_EQ(test, 0U, p.frag_id);
+	}
+
+	/* Just an atomic fragment header; UDP and ICMPv6 behind a chain. */
+	s = udp6_dns();
+	s.frag6 = true;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_UDP, CIP6, 5353, VIP6, 53);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_EXTHDR, p.flags);
+	KUNIT_EXPECT_EQ(test, 48U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 40U, p.l4len);
+	s.exthdrs = chain6;
+	s.n_exthdrs = ARRAY_SIZE(chain6);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 112U, p.l4off);
+	s = icmp6_echo();
+	s.exthdrs = chain6;
+	s.n_exthdrs = ARRAY_SIZE(chain6);
+	s.frag6 = true;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_ICMPV6, CIP6, 0, VIP6, 0);
+	KUNIT_EXPECT_EQ(test, 112U, p.l4off);
+	KUNIT_EXPECT_EQ(test, htons(0x4242), p.icmp_id);
+}
+
+/* Headers fnat does not skip, and what they hide, are not its business. */
+static void fnat_pkt6_exthdrs_not_ours(struct kunit *test)
+{
+	static const struct fnat_pb_exthdr ah[] = {
+		{ .type = NEXTHDR_AUTH, .len = 24 },
+	};
+	static const struct fnat_pb_exthdr rt_left[] = {
+		{ .type = NEXTHDR_ROUTING, .len = 24, .rt_type = 4,
+		  .segleft = 1 },
+	};
+	static const struct fnat_pb_exthdr hop_rt_left[] = {
+		HOP8, { .type = NEXTHDR_ROUTING, .len = 40, .rt_type = 4,
+			.segleft = 2 },
+	};
+	static const struct fnat_pb_exthdr mobility[] = {
+		{ .type = NEXTHDR_MOBILITY, .len = 16 },
+	};
+	static const u8 protos[] = {
+		NEXTHDR_ESP, NEXTHDR_NONE, IPPROTO_GRE, IPPROTO_SCTP,
+		IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_ICMP, 255,
+	};
+	struct fnat_pb_spec s = tcp6_syn();
+	struct fnat_pkt p;
+	unsigned int i;
+
+	s.exthdrs = ah;
+	s.n_exthdrs = 1;
+	KUNIT_EXPECT_EQ(test, -FNAT_DROP_UNSUPPORTED_PROTO,
+			parse_spec(test, &s, &p));
+	s.exthdrs = rt_left;
+	KUNIT_EXPECT_EQ(test, -FNAT_DROP_UNSUPPORTED_PROTO,
+			parse_spec(test, &s, &p));
+	s.exthdrs = hop_rt_left;
+	s.n_exthdrs = 2;
+	KUNIT_EXPECT_EQ(test, -FNAT_DROP_UNSUPPORTED_PROTO,
+			parse_spec(test, &s, &p));
+	s.exthdrs = mobility;
+	s.n_exthdrs = 1;
+	s.protocol = NEXTHDR_NONE;
+	KUNIT_EXPECT_EQ(test, -FNAT_DROP_UNSUPPORTED_PROTO,
+			parse_spec(test, &s, &p));
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		s = tcp6_syn();
+		s.protocol = protos[i];
+		s.payload_len = 40;
+		KUNIT_EXPECT_EQ_MSG(test, -FNAT_DROP_UNSUPPORTED_PROTO,
+				    parse_spec(test, &s, &p), "protocol %u",
+				    protos[i]);
+		s.exthdrs = chain6;
+		s.n_exthdrs = ARRAY_SIZE(chain6);
+		s.frag6 = true;
+		KUNIT_EXPECT_EQ_MSG(test, -FNAT_DROP_UNSUPPORTED_PROTO,
+				    parse_spec(test, &s, &p),
+				    "protocol %u, chain", protos[i]);
+	}
+}
+
+static void fnat_pkt6_first_fragment(struct kunit *test)
+{
+	static const struct fnat_pb_exthdr mid[] = { HOP8, FRAG6, DST24 };
+	struct fnat_pb_spec s = fullnat_tcp6();
+	struct fnat_pkt p;
+
+	s.mf = true;
+	s.frag_id = 0xdeadbeef;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_TCP, LIP6, 5000, RIP6, 80);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_FRAG | FNAT_PKT_F_EXTHDR, p.flags);
+	KUNIT_EXPECT_EQ(test, 0xdeadbeefU, p.frag_id);
+	KUNIT_EXPECT_EQ(test, 0, p.frag_off);
+	KUNIT_EXPECT_EQ(test, 48U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 36U + 1400, p.l4len);
+	KUNIT_EXPECT_EQ(test, 36, p.l4hlen);
+	KUNIT_EXPECT_EQ(test, TCPHDR_ACK | TCPHDR_PSH, p.tcp_flags);
+
+	/* Headers before and after the fragment header. */
+	s.exthdrs = mid;
+	s.n_exthdrs = ARRAY_SIZE(mid);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_FRAG | FNAT_PKT_F_EXTHDR, p.flags);
+	KUNIT_EXPECT_EQ(test, 40U + 8 + 8 + 24, p.l4off);
+	KUNIT_EXPECT_EQ(test, 36, p.l4hlen);
+
+	/* A first UDP fragment's length is the whole datagram's. */
+	s = udp6_dns();
+	s.mf = true;
+	s.frag_id = 1;
+	s.set = FNAT_PB_SET_UDP_LEN;
+	s.set_udp_len = 3000;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_UDP, CIP6, 5353, VIP6, 53);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_FRAG | FNAT_PKT_F_EXTHDR, p.flags);
+	KUNIT_EXPECT_EQ(test, 1U, p.frag_id);
+
+	/* An L4 header that just fits. */
+	s = tcp6_syn();
+	s.mf = true;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 20U, p.l4len);
+}
+
+static void fnat_pkt6_non_first_fragment(struct kunit *test)
+{
+	static const u8 protos[] = {
+		IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMPV6,
+	};
+	static const struct fnat_pb_exthdr hop_frag_dst[] = {
+		HOP8, FRAG6, DST24,
+	};
+	struct fnat_pb_spec s;
+	struct fnat_pkt p;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		s = tcp6_syn();
+		s.protocol = protos[i];
+		s.frag_id = 0x89abcdef;
+		s.frag_off = 1448;
+		s.mf = i != 1;		/* a middle one, or the last */
+		s.payload_len = 64;
+		KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+		expect_tuple6(test, &p.tuple, protos[i], CIP6, 0, VIP6, 0);
+		KUNIT_EXPECT_EQ(test, FNAT_PKT_F_FRAG | FNAT_PKT_F_NO_L4 |
+				FNAT_PKT_F_EXTHDR, p.flags);
+		KUNIT_EXPECT_EQ(test, 1448, p.frag_off);
+		KUNIT_EXPECT_EQ(test, 0x89abcdefU, p.frag_id);
+		KUNIT_EXPECT_EQ(test, 48U, p.l4off);
+		KUNIT_EXPECT_EQ(test, 64U, p.l4len);
+		KUNIT_EXPECT_EQ(test, 0, p.l4hlen);
+		KUNIT_EXPECT_EQ(test, 0, p.tcp_flags);
+		KUNIT_EXPECT_EQ(test, 0, p.icmp_type);
+	}
+
+	/* The unfragmentable part before it. */
+	s.protocol = IPPROTO_UDP;
+	s.exthdrs = hop_frag_dst;
+	s.n_exthdrs = 2;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_UDP, CIP6, 0, VIP6, 0);
+	KUNIT_EXPECT_EQ(test, 56U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 64U, p.l4len);
+	/*
+	 * Headers in the fragmentable part: the fragment header names the
+	 * first of them, and the L4 protocol is in the first fragment only.
+	 */
+	s.n_exthdrs = 3;
+	KUNIT_EXPECT_EQ(test, -FNAT_DROP_UNSUPPORTED_PROTO,
+			parse_spec(test, &s, &p));
+
+	/* The last byte a datagram may have, with a header before. */
+	s.n_exthdrs = 2;
+	s.frag_off = 65528;
+	s.payload_len = 7;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 65528, p.frag_off);
+	s.payload_len = 0;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 0U, p.l4len);
+}
+
+static void fnat_pkt6_icmp6_errors(struct kunit *test)
+{
+	struct fnat_pb_spec tcp = fullnat_tcp6(), udp = udp6_dns();
+	struct fnat_pb_spec echo = icmp6_echo(), s;
+	struct fnat_pb_pkt *pkt;
+	struct fnat_pkt p;
+	__be32 seq;
+
+	/* Too big, on the way to a real server: the director's packet. */
+	s = icmp6_error(&tcp, ICMPV6_PKT_TOOBIG, 0);
+	pkt = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_ASSERT_EQ(test, 0, parse_pkt(test, pkt, 0, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_ICMPV6, RTR6, 0, LIP6, 0);
+	KUNIT_EXPECT_EQ(test, ICMPV6_PKT_TOOBIG, p.icmp_type);
+	KUNIT_EXPECT_EQ(test, 0, p.icmp_code);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_ICMP_ERR, p.flags);
+	KUNIT_EXPECT_EQ(test, 8U + 40 + 8, p.l4len);
+	expect_tuple6(test, &p.inner, IPPROTO_TCP, LIP6, 5000, RIP6, 80);
+	KUNIT_EXPECT_EQ(test, 48U, p.inner_l3off);
+	KUNIT_EXPECT_EQ(test, 88U, p.inner_l4off);
+	memcpy(&seq, pkt->data + p.inner_l4off + 4, sizeof(seq));
+	KUNIT_EXPECT_EQ(test, 0x11223344U, ntohl(seq));
+
+	/* As much as fits in 1280 bytes, as RFC 4443 has it. */
+	s.inner_quote = 1280 - 48;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, 1280U - 40, p.l4len);
+	expect_tuple6(test, &p.inner, IPPROTO_TCP, LIP6, 5000, RIP6, 80);
+
+	/* Port unreachable from the real server, about a UDP datagram. */
+	udp.saddr = LIP6;
+	udp.daddr = RIP6;
+	s = icmp6_error(&udp, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH);
+	s.saddr = RIP6;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.tuple, IPPROTO_ICMPV6, RIP6, 0, LIP6, 0);
+	expect_tuple6(test, &p.inner, IPPROTO_UDP, LIP6, 5353, RIP6, 53);
+	KUNIT_EXPECT_EQ(test, ICMPV6_DEST_UNREACH, p.icmp_type);
+	KUNIT_EXPECT_EQ(test, ICMPV6_PORT_UNREACH, p.icmp_code);
+
+	/* Time exceeded about a ping: no ports, inside or out. */
+	s = icmp6_error(&echo, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.inner, IPPROTO_ICMPV6, CIP6, 0, VIP6, 0);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_ICMP_ERR, p.flags);
+	echo.icmp_type = ICMPV6_ECHO_REPLY;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.inner, IPPROTO_ICMPV6, CIP6, 0, VIP6, 0);
+
+	/* Parameter problem about a packet with every extension header. */
+	tcp.exthdrs = chain6;
+	tcp.n_exthdrs = ARRAY_SIZE(chain6);
+	tcp.frag6 = true;
+	s = icmp6_error(&tcp, ICMPV6_PARAMPROB, ICMPV6_UNK_OPTION);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.inner, IPPROTO_TCP, LIP6, 5000, RIP6, 80);
+	KUNIT_EXPECT_EQ(test, 48U, p.inner_l3off);
+	KUNIT_EXPECT_EQ(test, 48U + 112, p.inner_l4off);
+	KUNIT_EXPECT_EQ(test, 8U + 112 + 8, p.l4len);
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_ICMP_ERR, p.flags);
+
+	/* About a first fragment: it has the ports. */
+	tcp.frag6 = false;
+	tcp.mf = true;
+	s = icmp6_error(&tcp, ICMPV6_TIME_EXCEED, ICMPV6_EXC_FRAGTIME);
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	expect_tuple6(test, &p.inner, IPPROTO_TCP, LIP6, 5000, RIP6, 80);
+
+	/* An error that is itself behind extension headers. */
+	tcp = fullnat_tcp6();
+	s = icmp6_error(&tcp, ICMPV6_PKT_TOOBIG, 0);
+	s.exthdrs = dst24;
+	s.n_exthdrs = 1;
+	KUNIT_ASSERT_EQ(test, 0, parse_spec(test, &s, &p));
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_ICMP_ERR | FNAT_PKT_F_EXTHDR, p.flags);
+	KUNIT_EXPECT_EQ(test, 64U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 72U, p.inner_l3off);
+	KUNIT_EXPECT_EQ(test, 112U, p.inner_l4off);
+	expect_tuple6(test, &p.inner, IPPROTO_TCP, LIP6, 5000, RIP6, 80);
+}
+
+/* Offsets count from skb->data; bytes after the payload are not L4's. */
+static void fnat_pkt6_nhoff(struct kunit *test)
+{
+	struct fnat_pb_spec in = fullnat_tcp6();
+	struct fnat_pb_spec s = icmp6_error(&in, ICMPV6_PKT_TOOBIG, 0);
+	struct fnat_pb_pkt *pkt;
+	struct fnat_pkt p;
+
+	in.exthdrs = dst8;
+	in.n_exthdrs = 1;
+	pkt = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_ASSERT_EQ(test, 0, parse_pkt(test, pkt, 14, &p));
+	KUNIT_EXPECT_EQ(test, 14U, p.l3off);
+	KUNIT_EXPECT_EQ(test, 54U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 62U, p.inner_l3off);
+	KUNIT_EXPECT_EQ(test, 110U, p.inner_l4off);
+	expect_tuple6(test, &p.inner, IPPROTO_TCP, LIP6, 5000, RIP6, 80);
+
+	s = tcp6_syn();
+	s.exthdrs = dst8;
+	s.n_exthdrs = 1;
+	pkt = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	pkt->len += 6;
+	KUNIT_ASSERT_EQ(test, 0, parse_pkt(test, pkt, 1, &p));
+	KUNIT_EXPECT_EQ(test, 49U, p.l4off);
+	KUNIT_EXPECT_EQ(test, 20U, p.l4len);
+	expect_tuple6(test, &p.tuple, IPPROTO_TCP, CIP6, 40000, VIP6, 80);
+}
+
+/* An skb of skb_pkt's bytes, then extra zero bytes in page fragments. */
+static struct sk_buff *pad_skb(struct kunit *test, const struct fnat_pb_pkt *pkt,
+			       const struct fnat_pb_layout *lo,
+			       unsigned int extra)
+{
+	struct sk_buff *skb = fnat_pb_skb(test, pkt, lo);
+	unsigned int chunk;
+	struct page *page;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	for (; extra; extra -= chunk) {
+		chunk = min_t(unsigned int, extra, PAGE_SIZE);
+		KUNIT_ASSERT_LT(test, (int)skb_shinfo(skb)->nr_frags,
+				MAX_SKB_FRAGS);
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, 0, chunk,
+				chunk);
+	}
+	return skb;
+}
+
+/*
+ * BIG TCP over IPv6: payload length 0 and a jumbo payload option in an
+ * 8-byte hop-by-hop header, on a GSO TCP skb over 64 KiB.
+ */
+static void fnat_pkt6_big_tcp(struct kunit *test)
+{
+	/* What ipv6_gro_complete() puts in: jumbo option, length to come. */
+	static const u8 jumbo[] = { IPV6_TLV_JUMBO, 4, 0, 0, 0, 0 };
+	static const struct fnat_pb_exthdr hbh[] = {
+		{ .type = NEXTHDR_HOP, .data = jumbo, .data_len = 6 },
+	};
+	struct fnat_pb_layout gso = { .gso_size = 1428 };
+	const unsigned int extra = 66000;
+	struct fnat_pb_spec s = fullnat_tcp6();
+	struct fnat_pb_pkt *pkt;
+	struct sk_buff *skb;
+	struct fnat_pkt p;
+	unsigned int i;
+	__be32 *jopt;
+	u32 jlen;
+
+	s.exthdrs = hbh;
+	s.n_exthdrs = 1;
+	s.set = FNAT_PB_SET_TOT_LEN;
+	s.set_tot_len = 0;
+	pkt = fnat_pb_build(test, &s);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	jlen = pkt->len - 40 + extra;
+	jopt = (__be32 *)(pkt->data + 44);
+	*jopt = htonl(jlen);
+	skb = pad_skb(test, pkt, &gso, extra);
+	KUNIT_ASSERT_EQ(test, 0, fnat_pkt_parse(skb, 0, &p));
+	KUNIT_EXPECT_EQ(test, FNAT_PKT_F_BIG_TCP | FNAT_PKT_F_EXTHDR, p.flags);
+	KUNIT_EXPECT_EQ(test, 48U, p.l4off);
+	KUNIT_EXPECT_EQ(test, jlen - 8, p.l4len);
+	KUNIT_EXPECT_EQ(test, 36, p.l4hlen);
+	expect_tuple6(test, &p.tuple, IPPROTO_TCP, LIP6, 5000, RIP6, 80);
+
+	/* Trailing bytes beyond the jumbo length are not L4's either. */
+	*jopt = htonl(jlen - 100);
+	skb = pad_skb(test, pkt, &gso, extra);
+	KUNIT_ASSERT_EQ(test, 0, fnat_pkt_parse(skb, 0, &p));
+	KUNIT_EXPECT_EQ(test, jlen - 108, p.l4len);
+
+	/* Anything else with payload length 0 is a bad length. */
+	for (i = 0; i < 8; i++) {
+		*jopt = htonl(jlen);
+		switch (i) {
+		case 0:		/* longer than the skb */
+			*jopt = htonl(jlen + 1);
+			break;
+		case 1:		/* would fit a payload length */
+			*jopt = htonl(IPV6_MAXPLEN);
+			break;
+		case 2:		/* not a jumbo option */
+			pkt->data[42] = IPV6_TLV_PADN;
+			break;
+		case 3:		/* an option of another length */
+			pkt->data[42] = IPV6_TLV_JUMBO;
+			pkt->data[43] = 5;
+			break;
+		case 4:		/* a longer hop-by-hop header */
+			pkt->data[43] = 4;
+			pkt->data[41] = 1;
+			break;
+		case 5:		/* not TCP behind it */
+			pkt->data[41] = 0;
+			pkt->data[40] = IPPROTO_UDP;
+			break;
+		case 6:		/* no hop-by-hop header */
+			pkt->data[40] = IPPROTO_TCP;
+			pkt->data[6] = NEXTHDR_DEST;
+			break;
+		case 7:		/* all right, but not GSO */
+			pkt->data[6] = NEXTHDR_HOP;
+			break;
+		}
+		skb = pad_skb(test, pkt, i == 7 ? NULL : &gso, extra);
+		KUNIT_EXPECT_EQ_MSG(test, -FNAT_DROP_BAD_LENGTH,
+				    fnat_pkt_parse(skb, 0, &p), "case %u", i);
+	}
+	/* And the same bytes on a GSO skb are fine again. */
+	skb = pad_skb(test, pkt, &gso, extra);
+	KUNIT_EXPECT_EQ(test, 0, fnat_pkt_parse(skb, 0, &p));
 }
 
 struct refusal_run {
@@ -883,8 +1860,11 @@ static void fnat_pkt_refuse_ip(struct refusal_run *r)
 
 	s = tcp_syn();
 	s.set = FNAT_PB_SET_VERSION;
+	s.set_version = 5;
+	refused(r, &s, FNAT_DROP_BAD_VERSION, "version 5");
+	/* Read as IPv6: its "payload length" (the ID) runs past the skb. */
 	s.set_version = 6;
-	refused(r, &s, FNAT_DROP_BAD_VERSION, "version 6 in IPv4");
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "version 6 in IPv4");
 	s.set_version = 0;
 	refused(r, &s, FNAT_DROP_BAD_VERSION, "version 0");
 	s.set_version = 15;
@@ -1051,6 +2031,315 @@ static void fnat_pkt_refuse_icmp(struct refusal_run *r)
 	refused(r, &s, FNAT_DROP_ICMP_UNSUPPORTED_INNER, "about sctp");
 }
 
+/*
+ * An IPv6 packet built from s whose payload length says it ends l4len
+ * bytes after the extension headers as built, and which does.
+ */
+static void refused_cut6(struct refusal_run *r, const struct fnat_pb_spec *s,
+			 unsigned int l4len, enum fnat_drop_reason want,
+			 const char *what)
+{
+	struct fnat_pb_pkt *pkt = fnat_pb_build(r->test, s);
+
+	KUNIT_ASSERT_NOT_NULL(r->test, pkt);
+	KUNIT_ASSERT_LE(r->test, pkt->l4off + l4len, pkt->len);
+	pkt->len = pkt->l4off + l4len;
+	((struct ipv6hdr *)pkt->data)->payload_len = htons(pkt->len - 40);
+	refused_pkt(r, pkt, want, what);
+}
+
+static void fnat_pkt_refuse_ip6(struct refusal_run *r)
+{
+	static const struct fnat_pb_exthdr dst_hop[] = { DST8, HOP8 };
+	static const struct fnat_pb_exthdr two_frags[] = { FRAG6, DST8, FRAG6 };
+	static const struct fnat_pb_exthdr too_many[FNAT_PKT_MAX_EXTHDRS + 1] = {
+		HOP8, DST8, DST8, DST8, DST8, DST8, DST8, DST8, DST8,
+	};
+	static const struct fnat_pb_exthdr long_dst[] = {
+		{ .type = NEXTHDR_DEST, .set_hdrlen = true, .hdrlen = 3 },
+	};
+	static const struct fnat_pb_exthdr frag_dst[] = { FRAG6, DST24 };
+	struct fnat_pb_spec s = tcp6_syn();
+	struct fnat_pb_pkt *pkt;
+
+	s.set = FNAT_PB_SET_TRUNCATE;
+	s.truncate = 39;
+	refused(r, &s, FNAT_DROP_TRUNCATED, "ipv6: 39 bytes");
+	s.truncate = 1;
+	refused(r, &s, FNAT_DROP_TRUNCATED, "ipv6: 1 byte");
+
+	s = tcp6_syn();
+	s.set = FNAT_PB_SET_VERSION;
+	s.set_version = 7;
+	refused(r, &s, FNAT_DROP_BAD_VERSION, "ipv6: version 7");
+
+	s = tcp6_syn();
+	s.set = FNAT_PB_SET_TOT_LEN;
+	s.set_tot_len = 21;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "ipv6: payload one past the skb");
+	s.set_tot_len = 0xffff;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "ipv6: payload 65535");
+	s.set_tot_len = 0;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "ipv6: payload 0, not GSO");
+	s = tcp6_syn();
+	s.set = FNAT_PB_SET_TRUNCATE;
+	s.truncate = 59;
+	refused(r, &s, FNAT_DROP_BAD_LENGTH, "ipv6: cut one byte short");
+
+	/* Extension headers that cannot be right. */
+	s = tcp6_syn();
+	s.exthdrs = long_dst;
+	s.n_exthdrs = 1;
+	refused(r, &s, FNAT_DROP_BAD_EXTHDR, "ipv6: exthdr past the payload");
+	pkt = fnat_pb_build(r->test, &s);
+	KUNIT_ASSERT_NOT_NULL(r->test, pkt);
+	pkt->len += 20;
+	refused_pkt(r, pkt, FNAT_DROP_BAD_EXTHDR,
+		    "ipv6: exthdr past the payload, not the skb");
+	s = tcp6_syn();
+	s.exthdrs = dst8;
+	s.n_exthdrs = 1;
+	refused_cut6(r, &s, 0, FNAT_DROP_L4_TRUNCATED, "ipv6: no tcp at all");
+	s.set = FNAT_PB_SET_TOT_LEN | FNAT_PB_SET_TRUNCATE;
+	s.set_tot_len = 7;
+	s.truncate = 47;
+	refused(r, &s, FNAT_DROP_BAD_EXTHDR, "ipv6: payload ends in an exthdr");
+	s.set = FNAT_PB_SET_TOT_LEN;
+	s.set_tot_len = 4;
+	refused(r, &s, FNAT_DROP_BAD_EXTHDR,
+		"ipv6: payload ends in an exthdr, skb does not");
+	s = tcp6_syn();
+	s.frag6 = true;
+	s.set = FNAT_PB_SET_TOT_LEN;
+	s.set_tot_len = 7;
+	refused(r, &s, FNAT_DROP_BAD_EXTHDR, "ipv6: fragment header cut");
+	s = tcp6_syn();
+	s.exthdrs = dst_hop;
+	s.n_exthdrs = ARRAY_SIZE(dst_hop);
+	refused(r, &s, FNAT_DROP_BAD_EXTHDR, "ipv6: hop-by-hop second");
+	s.exthdrs = two_frags;
+	s.n_exthdrs = ARRAY_SIZE(two_frags);
+	s.frag6 = true;
+	refused(r, &s, FNAT_DROP_BAD_EXTHDR, "ipv6: two fragment headers");
+	s.mf = true;
+	refused(r, &s, FNAT_DROP_BAD_EXTHDR,
+		"ipv6: two fragment headers, first fragment");
+	s = tcp6_syn();
+	s.exthdrs = too_many;
+	s.n_exthdrs = ARRAY_SIZE(too_many);
+	refused(r, &s, FNAT_DROP_BAD_EXTHDR, "ipv6: too many exthdrs");
+
+	/* A first fragment must hold the whole chain (RFC 7112). */
+	s = tcp6_syn();
+	s.exthdrs = frag_dst;
+	s.n_exthdrs = ARRAY_SIZE(frag_dst);
+	s.mf = true;
+	s.set = FNAT_PB_SET_TOT_LEN | FNAT_PB_SET_TRUNCATE;
+	s.set_tot_len = 8 + 16;
+	s.truncate = 40 + 8 + 16;
+	refused(r, &s, FNAT_DROP_FRAGMENT_NO_L4,
+		"ipv6: first fragment ends in the chain");
+	s.mf = false;
+	s.frag6 = true;
+	refused(r, &s, FNAT_DROP_BAD_EXTHDR,
+		"ipv6: atomic fragment ends in the chain");
+
+	/* Reassembly would overflow (offset + data after the header). */
+	s = udp6_dns();
+	s.exthdrs = dst24;
+	s.n_exthdrs = 1;
+	s.frag_off = 65528;
+	s.payload_len = 8;
+	refused(r, &s, FNAT_DROP_BAD_FRAGMENT, "ipv6: one byte past 65535");
+	s.frag_off = 64000;
+	s.payload_len = 1600;
+	refused(r, &s, FNAT_DROP_BAD_FRAGMENT, "ipv6: far past 65535");
+}
+
+static void fnat_pkt_refuse_l4_6(struct refusal_run *r)
+{
+	static const struct fnat_pb_exthdr ah[] = {
+		{ .type = NEXTHDR_AUTH, .len = 16 },
+	};
+	static const struct fnat_pb_exthdr rt_left[] = {
+		{ .type = NEXTHDR_ROUTING, .len = 24, .rt_type = 4,
+		  .segleft = 1 },
+	};
+	static const struct fnat_pb_exthdr frag_dst[] = { FRAG6, DST8 };
+	struct fnat_pb_spec s = tcp6_syn();
+	unsigned int i;
+
+	refused_cut6(r, &s, 19, FNAT_DROP_L4_TRUNCATED, "ipv6: tcp 19 bytes");
+	s = udp6_dns();
+	refused_cut6(r, &s, 7, FNAT_DROP_L4_TRUNCATED, "ipv6: udp 7 bytes");
+	s = icmp6_echo();
+	refused_cut6(r, &s, 7, FNAT_DROP_L4_TRUNCATED, "ipv6: icmpv6 7 bytes");
+
+	s = tcp6_syn();
+	s.mf = true;
+	refused_cut6(r, &s, 8, FNAT_DROP_FRAGMENT_NO_L4,
+		     "ipv6: first fragment, ports only");
+	s.tcp_opts = tcp_syn_opts;
+	s.tcp_opts_len = sizeof(tcp_syn_opts);
+	refused_cut6(r, &s, 24, FNAT_DROP_FRAGMENT_NO_L4,
+		     "ipv6: first fragment, options cut");
+	s = udp6_dns();
+	s.mf = true;
+	refused_cut6(r, &s, 4, FNAT_DROP_FRAGMENT_NO_L4,
+		     "ipv6: udp first fragment");
+	s = icmp6_echo();
+	s.mf = true;
+	refused_cut6(r, &s, 4, FNAT_DROP_FRAGMENT_NO_L4,
+		     "ipv6: icmpv6 first fragment");
+
+	s = tcp6_syn();
+	s.payload_len = 40;
+	s.set = FNAT_PB_SET_DOFF;
+	for (i = 0; i < 5; i++) {
+		s.set_doff = i;
+		refused(r, &s, FNAT_DROP_BAD_TCP_DOFF, "ipv6: doff below 5");
+	}
+	s = tcp6_syn();
+	s.set = FNAT_PB_SET_DOFF;
+	s.set_doff = 6;
+	refused(r, &s, FNAT_DROP_BAD_TCP_DOFF, "ipv6: doff 6 in 20 bytes");
+	s.exthdrs = chain6;
+	s.n_exthdrs = ARRAY_SIZE(chain6);
+	s.frag6 = true;
+	refused(r, &s, FNAT_DROP_BAD_TCP_DOFF,
+		"ipv6: doff 6 in 20 bytes, behind a chain");
+
+	s = udp6_dns();
+	s.set = FNAT_PB_SET_UDP_LEN;
+	for (i = 0; i < 8; i++) {
+		s.set_udp_len = i;
+		refused(r, &s, FNAT_DROP_BAD_UDP_LENGTH,
+			"ipv6: udp length below 8");
+	}
+	s.set_udp_len = 41;
+	refused(r, &s, FNAT_DROP_BAD_UDP_LENGTH, "ipv6: udp length past the end");
+	s.mf = true;
+	s.set_udp_len = 39;
+	refused(r, &s, FNAT_DROP_BAD_UDP_LENGTH,
+		"ipv6: first fragment longer than its datagram");
+
+	/* IPv6 has no UDP without a checksum. */
+	s = udp6_dns();
+	s.csum = FNAT_PB_CSUM_NONE;
+	refused(r, &s, FNAT_DROP_UDP_ZERO_CSUM, "ipv6: udp checksum 0");
+	s.mf = true;
+	refused(r, &s, FNAT_DROP_UDP_ZERO_CSUM,
+		"ipv6: udp checksum 0, first fragment");
+	s.mf = false;
+	s.exthdrs = chain6;
+	s.n_exthdrs = ARRAY_SIZE(chain6);
+	s.frag6 = true;
+	refused(r, &s, FNAT_DROP_UDP_ZERO_CSUM,
+		"ipv6: udp checksum 0, behind a chain");
+
+	/* Not fnat's: let through, never dropped. */
+	s = icmp6_echo();
+	s.icmp_type = NDISC_NEIGHBOUR_SOLICITATION;
+	s.ttl = 255;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "ipv6: neighbour solicitation");
+	s.icmp_type = ICMPV6_MGM_REPORT;
+	s.exthdrs = hop8;
+	s.n_exthdrs = 1;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "ipv6: mld report");
+	s = tcp6_syn();
+	s.protocol = NEXTHDR_ESP;
+	s.payload_len = 40;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "ipv6: esp");
+	s.protocol = NEXTHDR_NONE;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "ipv6: no next header");
+	s = tcp6_syn();
+	s.exthdrs = ah;
+	s.n_exthdrs = 1;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "ipv6: ah");
+	s.exthdrs = rt_left;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO, "ipv6: segments left");
+	s.exthdrs = frag_dst;
+	s.n_exthdrs = ARRAY_SIZE(frag_dst);
+	s.frag_off = 1448;
+	refused(r, &s, FNAT_DROP_UNSUPPORTED_PROTO,
+		"ipv6: later fragment naming an exthdr");
+}
+
+static void fnat_pkt_refuse_icmp6(struct refusal_run *r)
+{
+	static const struct fnat_pb_exthdr dst_hop[] = { DST8, HOP8 };
+	static const struct fnat_pb_exthdr rt_left[] = {
+		{ .type = NEXTHDR_ROUTING, .len = 24, .rt_type = 4,
+		  .segleft = 1 },
+	};
+	static const struct fnat_pb_exthdr long_dst[] = {
+		{ .type = NEXTHDR_DEST, .set_hdrlen = true, .hdrlen = 200 },
+	};
+	struct fnat_pb_spec in = fullnat_tcp6(), in2, s, s2;
+
+	s = icmp6_error(&in, ICMPV6_PKT_TOOBIG, 0);
+	s.inner_quote = 47;
+	refused(r, &s, FNAT_DROP_ICMP_TRUNCATED_INNER,
+		"ipv6: ports, no seq");
+	s.inner_quote = 39;
+	refused(r, &s, FNAT_DROP_ICMP_TRUNCATED_INNER,
+		"ipv6: part of a header");
+	s.inner = NULL;
+	refused(r, &s, FNAT_DROP_ICMP_TRUNCATED_INNER, "ipv6: nothing quoted");
+	in.exthdrs = chain6;
+	in.n_exthdrs = ARRAY_SIZE(chain6);
+	in.frag6 = true;
+	s.inner = &in;
+	s.inner_quote = 100;
+	refused(r, &s, FNAT_DROP_ICMP_TRUNCATED_INNER, "ipv6: chain cut");
+	s.inner_quote = 115;
+	refused(r, &s, FNAT_DROP_ICMP_TRUNCATED_INNER,
+		"ipv6: ports after the chain, no seq");
+	/* The rest of the quote may be in the next fragment. */
+	s.mf = true;
+	refused(r, &s, FNAT_DROP_FRAGMENT_NO_L4,
+		"ipv6: chain cut, first fragment");
+	s.mf = false;
+	in = fullnat_tcp6();
+	in.exthdrs = long_dst;
+	in.n_exthdrs = 1;
+	s.inner_quote = 200;
+	refused(r, &s, FNAT_DROP_ICMP_TRUNCATED_INNER,
+		"ipv6: inner exthdr past the quote");
+
+	in = fullnat_tcp6();
+	s.inner_quote = 0;
+	in.set = FNAT_PB_SET_VERSION;
+	in.set_version = 4;
+	refused(r, &s, FNAT_DROP_ICMP_BAD_INNER, "ipv6: inner version 4");
+	in = fullnat_tcp6();
+	in.frag_off = 1448;
+	refused(r, &s, FNAT_DROP_ICMP_BAD_INNER, "ipv6: about a later fragment");
+	in = fullnat_tcp6();
+	in.exthdrs = dst_hop;
+	in.n_exthdrs = ARRAY_SIZE(dst_hop);
+	refused(r, &s, FNAT_DROP_ICMP_BAD_INNER, "ipv6: inner hop-by-hop second");
+	/* An error about an error. */
+	in2 = fullnat_tcp6();
+	s2 = icmp6_error(&in2, ICMPV6_TIME_EXCEED, 0);
+	s = icmp6_error(&s2, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH);
+	refused(r, &s, FNAT_DROP_ICMP_BAD_INNER, "ipv6: about an error");
+	s2.icmp_type = 127;
+	refused(r, &s, FNAT_DROP_ICMP_BAD_INNER, "ipv6: about error type 127");
+
+	in = fullnat_tcp6();
+	in.protocol = IPPROTO_SCTP;
+	s = icmp6_error(&in, ICMPV6_PARAMPROB, ICMPV6_UNK_NEXTHDR);
+	refused(r, &s, FNAT_DROP_ICMP_UNSUPPORTED_INNER, "ipv6: about sctp");
+	in.protocol = NEXTHDR_ESP;
+	refused(r, &s, FNAT_DROP_ICMP_UNSUPPORTED_INNER, "ipv6: about esp");
+	in = fullnat_tcp6();
+	in.exthdrs = rt_left;
+	in.n_exthdrs = 1;
+	refused(r, &s, FNAT_DROP_ICMP_UNSUPPORTED_INNER,
+		"ipv6: about a packet with segments left");
+}
+
 /* Each refusal with its own reason, and every reason has a fixture. */
 static void fnat_pkt_refusals(struct kunit *test)
 {
@@ -1061,6 +2350,9 @@ static void fnat_pkt_refusals(struct kunit *test)
 	fnat_pkt_refuse_ip(&r);
 	fnat_pkt_refuse_l4(&r);
 	fnat_pkt_refuse_icmp(&r);
+	fnat_pkt_refuse_ip6(&r);
+	fnat_pkt_refuse_l4_6(&r);
+	fnat_pkt_refuse_icmp6(&r);
 	for (reason = 1; reason <= FNAT_DROP_PARSE_LAST; reason++)
 		KUNIT_EXPECT_TRUE_MSG(test, r.seen & BIT(reason),
 				      "no fixture for %s",
@@ -1084,6 +2376,8 @@ static void fnat_pkt_reason_names(struct kunit *test)
 		[FNAT_DROP_ICMP_BAD_INNER]		= "icmp_bad_inner",
 		[FNAT_DROP_ICMP_UNSUPPORTED_INNER]	= "icmp_unsupported_inner",
 		[FNAT_DROP_UNSUPPORTED_PROTO]		= "unsupported_proto",
+		[FNAT_DROP_BAD_EXTHDR]			= "bad_exthdr",
+		[FNAT_DROP_UDP_ZERO_CSUM]		= "udp_zero_csum",
 		[FNAT_DROP_NO_DEST]			= "no_dest",
 		[FNAT_DROP_CONN_LIMIT]			= "conn_limit",
 		[FNAT_DROP_NO_MEM]			= "no_mem",
@@ -1115,6 +2409,141 @@ static void fnat_pkt_reason_names(struct kunit *test)
 }
 
 /*
+ * Walks the IPv6 extension headers from off (of type nh) to end again,
+ * independently of the parser, expecting only the kinds it skips. Returns
+ * the type of what follows; *frag says whether a fragment header was seen.
+ */
+static u8 rewalk6(struct kunit *test, const struct sk_buff *skb,
+		  unsigned int off, unsigned int end, u8 nh, bool *frag,
+		  unsigned int iter)
+{
+	u8 b[2];
+
+	*frag = false;
+	while (off < end) {
+		KUNIT_ASSERT_EQ(test, 0, skb_copy_bits(skb, off, b, 2));
+		KUNIT_ASSERT_TRUE_MSG(test, nh == NEXTHDR_HOP ||
+				      nh == NEXTHDR_DEST ||
+				      nh == NEXTHDR_ROUTING ||
+				      nh == NEXTHDR_FRAGMENT,
+				      "iteration %u: header %u skipped", iter,
+				      nh);
+		*frag |= nh == NEXTHDR_FRAGMENT;
+		off += nh == NEXTHDR_FRAGMENT ? 8 : (b[1] + 1) * 8;
+		nh = b[0];
+	}
+	KUNIT_ASSERT_EQ_MSG(test, end, off, "iteration %u", iter);
+	return nh;
+}
+
+/* check_accepted() for IPv6. */
+static void check_accepted6(struct kunit *test, const struct sk_buff *skb,
+			    unsigned int nhoff, const struct fnat_pkt *p,
+			    unsigned int iter)
+{
+	unsigned int len = skb->len;
+	struct ipv6hdr h, ih;
+	bool frag;
+	u8 b[60];
+
+	KUNIT_ASSERT_EQ_MSG(test, nhoff, p->l3off, "iteration %u", iter);
+	KUNIT_ASSERT_EQ(test, 0, skb_copy_bits(skb, nhoff, &h, sizeof(h)));
+	KUNIT_ASSERT_EQ_MSG(test, 6, (int)h.version, "iteration %u", iter);
+	KUNIT_ASSERT_TRUE_MSG(test, ipv6_addr_equal(&h.saddr, &p->tuple.saddr.in6) &&
+			      ipv6_addr_equal(&h.daddr, &p->tuple.daddr.in6),
+			      "iteration %u", iter);
+	KUNIT_ASSERT_TRUE_MSG(test, p->l4off >= nhoff + 40 &&
+			      p->l4off <= len && p->l4len <= len - p->l4off &&
+			      p->l4hlen <= p->l4len, "iteration %u", iter);
+	KUNIT_ASSERT_FALSE_MSG(test, p->flags & FNAT_PKT_F_BIG_TCP,
+			       "iteration %u", iter);
+	KUNIT_ASSERT_EQ_MSG(test, nhoff + 40 + ntohs(h.payload_len),
+			    p->l4off + p->l4len, "iteration %u", iter);
+	KUNIT_ASSERT_EQ_MSG(test, p->tuple.protocol,
+			    rewalk6(test, skb, nhoff + 40, p->l4off, h.nexthdr,
+				    &frag, iter), "iteration %u", iter);
+	KUNIT_ASSERT_EQ_MSG(test, p->l4off > nhoff + 40,
+			    !!(p->flags & FNAT_PKT_F_EXTHDR), "iteration %u",
+			    iter);
+	KUNIT_ASSERT_TRUE_MSG(test, frag || !(p->flags & FNAT_PKT_F_FRAG),
+			      "iteration %u", iter);
+	KUNIT_ASSERT_FALSE_MSG(test, p->flags & (FNAT_PKT_F_IP_OPTS |
+						 FNAT_PKT_F_NO_CSUM),
+			       "iteration %u", iter);
+	if (p->flags & FNAT_PKT_F_NO_L4) {
+		KUNIT_ASSERT_TRUE_MSG(test, (p->flags & FNAT_PKT_F_FRAG) &&
+				      p->frag_off, "iteration %u", iter);
+		KUNIT_ASSERT_EQ(test, 0, p->l4hlen);
+		KUNIT_ASSERT_EQ(test, 0, p->tuple.sport | p->tuple.dport);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, 0, p->frag_off);
+	KUNIT_ASSERT_EQ(test, 0,
+			skb_copy_bits(skb, p->l4off, b,
+				      max_t(unsigned int, p->l4hlen, 8)));
+	switch (p->tuple.protocol) {
+	case IPPROTO_TCP:
+		KUNIT_ASSERT_EQ_MSG(test, (b[12] >> 4) * 4, p->l4hlen,
+				    "iteration %u", iter);
+		KUNIT_ASSERT_GE(test, p->l4hlen, 20);
+		KUNIT_ASSERT_EQ(test, b[13], p->tcp_flags);
+		fallthrough;
+	case IPPROTO_UDP:
+		KUNIT_ASSERT_EQ(test, 0, memcmp(b, &p->tuple.sport, 2));
+		KUNIT_ASSERT_EQ(test, 0, memcmp(b + 2, &p->tuple.dport, 2));
+		if (p->tuple.protocol == IPPROTO_UDP)
+			KUNIT_ASSERT_TRUE_MSG(test, b[6] | b[7],
+					      "iteration %u", iter);
+		break;
+	case IPPROTO_ICMPV6:
+		KUNIT_ASSERT_EQ(test, 8, p->l4hlen);
+		KUNIT_ASSERT_EQ(test, b[0], p->icmp_type);
+		KUNIT_ASSERT_EQ(test, b[1], p->icmp_code);
+		if (!(p->flags & FNAT_PKT_F_ICMP_ERR)) {
+			KUNIT_ASSERT_TRUE_MSG(test, b[0] == ICMPV6_ECHO_REQUEST ||
+					      b[0] == ICMPV6_ECHO_REPLY,
+					      "iteration %u: type %u", iter,
+					      b[0]);
+			KUNIT_ASSERT_EQ(test, 0, memcmp(b + 4, &p->icmp_id, 2));
+			break;
+		}
+		KUNIT_ASSERT_TRUE_MSG(test, icmpv6_is_err(b[0]),
+				      "iteration %u: type %u", iter, b[0]);
+		KUNIT_ASSERT_EQ(test, p->l4off + 8, p->inner_l3off);
+		KUNIT_ASSERT_TRUE_MSG(test, p->inner_l4off >= p->inner_l3off + 40 &&
+				      p->inner_l4off + 8 <= p->l4off + p->l4len,
+				      "iteration %u", iter);
+		KUNIT_ASSERT_EQ(test, 0,
+				skb_copy_bits(skb, p->inner_l3off, &ih,
+					      sizeof(ih)));
+		KUNIT_ASSERT_EQ(test, 6, (int)ih.version);
+		KUNIT_ASSERT_TRUE(test, ipv6_addr_equal(&ih.saddr,
+							&p->inner.saddr.in6));
+		KUNIT_ASSERT_TRUE(test, ipv6_addr_equal(&ih.daddr,
+							&p->inner.daddr.in6));
+		KUNIT_ASSERT_EQ(test, AF_INET6, p->inner.af);
+		KUNIT_ASSERT_EQ_MSG(test, p->inner.protocol,
+				    rewalk6(test, skb, p->inner_l3off + 40,
+					    p->inner_l4off, ih.nexthdr, &frag,
+					    iter), "iteration %u", iter);
+		KUNIT_ASSERT_EQ(test, 0,
+				skb_copy_bits(skb, p->inner_l4off, b, 4));
+		if (p->inner.protocol == IPPROTO_ICMPV6) {
+			KUNIT_ASSERT_TRUE(test, b[0] & ICMPV6_INFOMSG_MASK);
+			KUNIT_ASSERT_EQ(test, 0,
+					p->inner.sport | p->inner.dport);
+			break;
+		}
+		KUNIT_ASSERT_EQ(test, 0, memcmp(b, &p->inner.sport, 2));
+		KUNIT_ASSERT_EQ(test, 0, memcmp(b + 2, &p->inner.dport, 2));
+		break;
+	default:
+		KUNIT_FAIL(test, "iteration %u: protocol %u accepted", iter,
+			   p->tuple.protocol);
+	}
+}
+
+/*
  * What an accepted packet's description must say about its own bytes,
  * re-read here independently of the parser.
  */
@@ -1126,6 +2555,11 @@ static void check_accepted(struct kunit *test, const struct sk_buff *skb,
 	const struct iphdr *iph = (const struct iphdr *)b;
 	const struct iphdr *inner = (const struct iphdr *)ib;
 	unsigned int len = skb->len;
+
+	if (p->tuple.af == AF_INET6) {
+		check_accepted6(test, skb, nhoff, p, iter);
+		return;
+	}
 
 	KUNIT_ASSERT_EQ_MSG(test, nhoff, p->l3off, "iteration %u", iter);
 	KUNIT_ASSERT_TRUE_MSG(test, p->l4off >= nhoff + 20 &&
@@ -1212,59 +2646,38 @@ static void check_accepted(struct kunit *test, const struct sk_buff *skb,
 #define FUZZ_ROUNDS	20000
 
 /*
- * Valid packets, truncated and bit-flipped at random (mostly in their
- * headers, where the parser looks), in random skb layouts. A read past the
- * data would crash UML or trip KASAN; anything else must be a known
- * refusal or a description that matches the bytes.
+ * Valid packets, truncated and bit-flipped at random (mostly in the first
+ * window bytes, their headers, where the parser looks), in random skb
+ * layouts. A read past the data would crash UML or trip KASAN; anything
+ * else must be a known refusal or a description that matches the bytes.
  */
-static void fnat_pkt_fuzz(struct kunit *test)
+static void fuzz_run(struct kunit *test, struct fnat_pb_pkt *const *base,
+		     unsigned int nbase, u32 seed, bool v6, unsigned int window,
+		     unsigned int min_reasons)
 {
-	struct fnat_pb_spec tcp = fullnat_tcp(), syn = tcp_syn();
-	struct fnat_pb_spec udp = udp_dns(), echo = icmp_echo(), frag, opts;
-	struct fnat_pb_spec err = icmp_error(&tcp, ICMP_DEST_UNREACH,
-					     ICMP_FRAG_NEEDED);
-	struct fnat_pb_spec uerr = icmp_error(&udp, ICMP_DEST_UNREACH,
-					      ICMP_PORT_UNREACH);
-	struct fnat_pb_spec eerr = icmp_error(&echo, ICMP_TIME_EXCEEDED, 0);
-	const struct fnat_pb_spec *specs[] = {
-		&syn, &tcp, &udp, &echo, &err, &uerr, &eerr, &frag, &opts,
-	};
-	struct fnat_pb_pkt *base[ARRAY_SIZE(specs)], *pkt;
 	unsigned int i, n, bit, ok = 0, icmp_err = 0, reasons = 0;
 	unsigned long seen = 0;
 	struct fnat_pb_layout lo;
+	struct fnat_pb_pkt *pkt;
 	struct rnd_state rnd;
 	struct sk_buff *skb;
 	struct fnat_pkt p, q;
 	int ret;
 
-	tcp.payload_len = 200;
-	udp.mf = true;
-	frag = udp_dns();
-	frag.frag_off = 1480;
-	opts = tcp_syn();
-	opts.ip_opts = ip_opts;
-	opts.ip_opts_len = sizeof(ip_opts);
-	opts.tcp_opts = tcp_syn_opts;
-	opts.tcp_opts_len = sizeof(tcp_syn_opts);
-	err.inner_quote = 100;
-	for (i = 0; i < ARRAY_SIZE(specs); i++) {
-		base[i] = fnat_pb_build(test, specs[i]);
-		KUNIT_ASSERT_NOT_NULL(test, base[i]);
-	}
 	pkt = kunit_kzalloc(test, sizeof(*pkt), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pkt);
 
-	prandom_seed_state(&rnd, 0x666e6174);
+	prandom_seed_state(&rnd, seed);
 	for (i = 0; i < FUZZ_ROUNDS; i++) {
 		u32 r = prandom_u32_state(&rnd);
 
-		*pkt = *base[r % ARRAY_SIZE(specs)];
+		*pkt = *base[r % nbase];
 		r >>= 8;
-		/* Flip 0 to 3 bits, in the first 64 bytes 7 times in 8. */
+		/* Flip 0 to 3 bits, in the first window bytes 7 times in 8. */
 		for (n = r & 3; n; n--) {
 			bit = prandom_u32_state(&rnd);
-			bit %= ((bit >> 29) ? min(pkt->len, 64U) : pkt->len) * 8;
+			bit %= ((bit >> 29) ? min(pkt->len, window) :
+					      pkt->len) * 8;
 			pkt->data[bit / 8] ^= BIT(bit % 8);
 		}
 		if (r & 4 || !(r & 3)) {
@@ -1273,9 +2686,12 @@ static void fnat_pkt_fuzz(struct kunit *test)
 			 * Half the time the header agrees, so the cut
 			 * reaches the L4 checks instead of the IP ones.
 			 */
-			if (pkt->len >= 4 && r & 32) {
+			if (!v6 && pkt->len >= 4 && r & 32) {
 				pkt->data[2] = pkt->len >> 8;
 				pkt->data[3] = pkt->len;
+			} else if (v6 && pkt->len >= 40 && r & 32) {
+				pkt->data[4] = (pkt->len - 40) >> 8;
+				pkt->data[5] = pkt->len - 40;
 			}
 		}
 
@@ -1323,7 +2739,94 @@ static void fnat_pkt_fuzz(struct kunit *test)
 		   ok, icmp_err, reasons, seen);
 	KUNIT_EXPECT_GT(test, ok, FUZZ_ROUNDS / 10);
 	KUNIT_EXPECT_GT(test, icmp_err, FUZZ_ROUNDS / 100);
-	KUNIT_EXPECT_GE(test, reasons, 12U);
+	KUNIT_EXPECT_GE(test, reasons, min_reasons);
+}
+
+#define FUZZ_BASES	9
+
+/* The packets fnat_pkt_fuzz() starts from (its own frame stays small). */
+static noinline_for_stack void fuzz_bases4(struct kunit *test,
+					   struct fnat_pb_pkt **base)
+{
+	struct fnat_pb_spec tcp = fullnat_tcp(), syn = tcp_syn();
+	struct fnat_pb_spec udp = udp_dns(), echo = icmp_echo(), frag, opts;
+	struct fnat_pb_spec err = icmp_error(&tcp, ICMP_DEST_UNREACH,
+					     ICMP_FRAG_NEEDED);
+	struct fnat_pb_spec uerr = icmp_error(&udp, ICMP_DEST_UNREACH,
+					      ICMP_PORT_UNREACH);
+	struct fnat_pb_spec eerr = icmp_error(&echo, ICMP_TIME_EXCEEDED, 0);
+	const struct fnat_pb_spec *specs[FUZZ_BASES] = {
+		&syn, &tcp, &udp, &echo, &err, &uerr, &eerr, &frag, &opts,
+	};
+	unsigned int i;
+
+	tcp.payload_len = 200;
+	udp.mf = true;
+	frag = udp_dns();
+	frag.frag_off = 1480;
+	opts = tcp_syn();
+	opts.ip_opts = ip_opts;
+	opts.ip_opts_len = sizeof(ip_opts);
+	opts.tcp_opts = tcp_syn_opts;
+	opts.tcp_opts_len = sizeof(tcp_syn_opts);
+	err.inner_quote = 100;
+	for (i = 0; i < FUZZ_BASES; i++) {
+		base[i] = fnat_pb_build(test, specs[i]);
+		KUNIT_ASSERT_NOT_NULL(test, base[i]);
+	}
+}
+
+static void fnat_pkt_fuzz(struct kunit *test)
+{
+	struct fnat_pb_pkt *base[FUZZ_BASES];
+
+	fuzz_bases4(test, base);
+	fuzz_run(test, base, FUZZ_BASES, 0x666e6174, false, 64, 12);
+}
+
+static noinline_for_stack void fuzz_bases6(struct kunit *test,
+					   struct fnat_pb_pkt **base)
+{
+	static const struct fnat_pb_exthdr hop_dst[] = { HOP8, DST8 };
+	struct fnat_pb_spec tcp = fullnat_tcp6(), syn = tcp6_syn();
+	struct fnat_pb_spec udp = udp6_dns(), echo = icmp6_echo(), frag, opts;
+	struct fnat_pb_spec err = icmp6_error(&tcp, ICMPV6_PKT_TOOBIG, 0);
+	struct fnat_pb_spec uerr = icmp6_error(&udp, ICMPV6_DEST_UNREACH,
+					       ICMPV6_PORT_UNREACH);
+	struct fnat_pb_spec eerr = icmp6_error(&echo, ICMPV6_TIME_EXCEED, 0);
+	const struct fnat_pb_spec *specs[FUZZ_BASES] = {
+		&syn, &tcp, &udp, &echo, &err, &uerr, &eerr, &frag, &opts,
+	};
+	unsigned int i;
+
+	tcp.payload_len = 200;
+	tcp.exthdrs = chain6;
+	tcp.n_exthdrs = ARRAY_SIZE(chain6);
+	tcp.frag6 = true;
+	udp.mf = true;
+	udp.frag_id = 0x12345678;
+	frag = udp6_dns();
+	frag.exthdrs = dst8;
+	frag.n_exthdrs = 1;
+	frag.frag_off = 1448;
+	opts = tcp6_syn();
+	opts.exthdrs = hop_dst;
+	opts.n_exthdrs = ARRAY_SIZE(hop_dst);
+	opts.tcp_opts = tcp_syn_opts;
+	opts.tcp_opts_len = sizeof(tcp_syn_opts);
+	err.inner_quote = 150;
+	for (i = 0; i < FUZZ_BASES; i++) {
+		base[i] = fnat_pb_build(test, specs[i]);
+		KUNIT_ASSERT_NOT_NULL(test, base[i]);
+	}
+}
+
+static void fnat_pkt6_fuzz(struct kunit *test)
+{
+	struct fnat_pb_pkt *base[FUZZ_BASES];
+
+	fuzz_bases6(test, base);
+	fuzz_run(test, base, FUZZ_BASES, 0x36666e74, true, 128, 12);
 }
 
 static struct kunit_case fnat_pkt_cases[] = {
@@ -1348,6 +2851,21 @@ static struct kunit_case fnat_pkt_cases[] = {
 	KUNIT_CASE(fnat_pkt_refusals),
 	KUNIT_CASE(fnat_pkt_reason_names),
 	KUNIT_CASE(fnat_pkt_fuzz),
+	KUNIT_CASE(fnat_pkt6_builder_reference),
+	KUNIT_CASE(fnat_pkt6_builder_checksums),
+	KUNIT_CASE(fnat_pkt6_builder_compare),
+	KUNIT_CASE(fnat_pkt6_tcp),
+	KUNIT_CASE(fnat_pkt6_udp),
+	KUNIT_CASE(fnat_pkt6_icmp6_echo),
+	KUNIT_CASE(fnat_pkt6_icmp6_not_ours),
+	KUNIT_CASE(fnat_pkt6_exthdrs),
+	KUNIT_CASE(fnat_pkt6_exthdrs_not_ours),
+	KUNIT_CASE(fnat_pkt6_first_fragment),
+	KUNIT_CASE(fnat_pkt6_non_first_fragment),
+	KUNIT_CASE(fnat_pkt6_icmp6_errors),
+	KUNIT_CASE(fnat_pkt6_nhoff),
+	KUNIT_CASE(fnat_pkt6_big_tcp),
+	KUNIT_CASE(fnat_pkt6_fuzz),
 	{}
 };
 
