@@ -9,6 +9,7 @@
  */
 #include <linux/icmp.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/random.h>
@@ -147,19 +148,41 @@ static struct fnat_service *fnat_core_svc(struct fnat_netns *fn,
 	return fnat_svc_lookup(fn, &key);
 }
 
-/* Is the packet's destination address any service's VIP? */
-static bool fnat_core_to_vip(struct fnat_netns *fn, const struct sk_buff *skb)
+/*
+ * Is the packet's destination address any service's VIP? The hook's
+ * family says which header it has; the packet itself may lie.
+ */
+static bool fnat_core_to_vip(struct fnat_netns *fn, const struct sk_buff *skb,
+			     u8 pf)
 {
+	union nf_inet_addr daddr = {};
 	struct fnat_service *svc;
-	struct iphdr _iph;
-	const struct iphdr *iph;
+	u16 af;
 
-	iph = skb_header_pointer(skb, skb_network_offset(skb), sizeof(_iph),
-				 &_iph);
-	if (!iph)
-		return false;
+	if (pf == NFPROTO_IPV6) {
+		struct ipv6hdr _ip6h;
+		const struct ipv6hdr *ip6h;
+
+		ip6h = skb_header_pointer(skb, skb_network_offset(skb),
+					  sizeof(_ip6h), &_ip6h);
+		if (!ip6h)
+			return false;
+		daddr.in6 = ip6h->daddr;
+		af = AF_INET6;
+	} else {
+		struct iphdr _iph;
+		const struct iphdr *iph;
+
+		iph = skb_header_pointer(skb, skb_network_offset(skb),
+					 sizeof(_iph), &_iph);
+		if (!iph)
+			return false;
+		daddr.ip = iph->daddr;
+		af = AF_INET;
+	}
 	list_for_each_entry_rcu(svc, &fn->svc_list, list)
-		if (svc->key.af == AF_INET && svc->key.addr.ip == iph->daddr)
+		if (svc->key.af == af &&
+		    fnat_addr_equal(af, &svc->key.addr, &daddr))
 			return true;
 	return false;
 }
@@ -180,7 +203,7 @@ static unsigned int fnat_core_fast(struct fnat_netns *fn,
 				   struct fnat_conn *c, enum fnat_conn_dir dir,
 				   struct sk_buff *skb, struct fnat_pkt *p);
 
-unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb)
+unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb, u8 pf)
 {
 	enum fnat_conn_dir dir;
 	struct fnat_conn *c;
@@ -191,7 +214,7 @@ unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb)
 	if (err) {
 		if (-err == FNAT_DROP_UNSUPPORTED_PROTO ||
 		    -err == FNAT_DROP_ICMP_UNSUPPORTED_INNER ||
-		    !fnat_core_to_vip(fn, skb))
+		    !fnat_core_to_vip(fn, skb, pf))
 			return NF_ACCEPT;
 		return fnat_drop(fn, -err);
 	}

@@ -21,14 +21,16 @@
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "fnat_core.h"
 #include "fnat_hooks.h"
 
 static unsigned int fnat_hook_pre(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
-	return fnat_core_pre(fnat_netns(state->net), skb);
+	return fnat_core_pre(fnat_netns(state->net), skb, state->pf);
 }
 
 static unsigned int fnat_hook_in(void *priv, struct sk_buff *skb,
@@ -62,6 +64,25 @@ static const struct nf_hook_ops fnat_hook_ops[] = {
 		.hooknum	= NF_INET_FORWARD,
 		.priority	= NF_IP_PRI_SECURITY + 1,
 	},
+	/* The same places for IPv6: after defragmentation, before conntrack. */
+	{
+		.hook		= fnat_hook_pre,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP6_PRI_RAW + 1,
+	},
+	{
+		.hook		= fnat_hook_in,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_SECURITY + 1,
+	},
+	{
+		.hook		= fnat_hook_fwd,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_FORWARD,
+		.priority	= NF_IP6_PRI_SECURITY + 1,
+	},
 };
 
 /* Caller holds fn->lock. */
@@ -75,9 +96,15 @@ int fnat_hooks_enable(struct fnat_netns *fn)
 	err = nf_defrag_ipv4_enable(fn->net);
 	if (err)
 		return err;
+	err = nf_defrag_ipv6_enable(fn->net);
+	if (err) {
+		nf_defrag_ipv4_disable(fn->net);
+		return err;
+	}
 	err = nf_register_net_hooks(fn->net, fnat_hook_ops,
 				    ARRAY_SIZE(fnat_hook_ops));
 	if (err) {
+		nf_defrag_ipv6_disable(fn->net);
 		nf_defrag_ipv4_disable(fn->net);
 		return err;
 	}
@@ -92,6 +119,7 @@ void fnat_hooks_disable(struct fnat_netns *fn)
 		return;
 	nf_unregister_net_hooks(fn->net, fnat_hook_ops,
 				ARRAY_SIZE(fnat_hook_ops));
+	nf_defrag_ipv6_disable(fn->net);
 	nf_defrag_ipv4_disable(fn->net);
 	fn->hooks_registered = false;
 }

@@ -24,6 +24,7 @@
 #include "fnat_toa.h"
 #include "fnat_tunnel.h"
 #include "fnat_xmit.h"
+#include "fnat_xmit6.h"
 
 static unsigned int fnat_xmit_drop(struct fnat_netns *fn,
 				   enum fnat_drop_reason reason)
@@ -207,6 +208,8 @@ unsigned int fnat_xmit_nat(struct fnat_netns *fn, struct fnat_conn *c,
 
 	__be32 src = 0;
 
+	if (p->tuple.af == AF_INET6)
+		return fnat_xmit6_nat(fn, c, skb, p);
 	fnat_xmit_to_server(c, &to);
 	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0,
 			      fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &rt, &src);
@@ -230,6 +233,8 @@ unsigned int fnat_xmit_dr(struct fnat_netns *fn, struct fnat_conn *c,
 	struct rtable *rt;
 	unsigned int v;
 
+	if (p->tuple.af == AF_INET6)
+		return fnat_xmit6_dr(fn, c, skb, p);
 	v = fnat_xmit_prepare(fn, skb, p, rs, true, 0,
 			      fnat_xmit_dst(c, FNAT_DEST_DST_KNOWN_NH), &rt, &src);
 	if (v != NF_ACCEPT)
@@ -381,6 +386,8 @@ static unsigned int fnat_xmit_to_client_reply(struct fnat_netns *fn,
 	unsigned int v;
 	__be32 src;
 
+	if (p->tuple.af == AF_INET6)
+		return fnat_xmit6_to_client_reply(fn, c, skb, p, fullnat);
 	fnat_xmit_to_client(c, &to);
 	src = to.saddr.ip;
 	/* One route per client: not worth a cache. */

@@ -20,6 +20,7 @@
 #include "fnat_rewrite.h"
 #include "fnat_tcpseq.h"
 #include "fnat_xmit.h"
+#include "fnat_xmit6.h"
 
 static unsigned int fnat_xmit6_drop(struct fnat_netns *fn,
 				    enum fnat_drop_reason reason)
