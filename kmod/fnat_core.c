@@ -15,6 +15,7 @@
 #include <linux/random.h>
 #include <linux/skbuff.h>
 #include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/ipv6/nf_reject.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/tcp.h>
 #include "fnat_core.h"
@@ -62,6 +63,14 @@ static void fnat_core_no_dest(struct fnat_netns *fn, struct sk_buff *skb,
 	fnat_drop_count(fn, FNAT_DROP_NO_DEST);
 	if (!fnat_core_reject_no_dest())
 		return;
+	if (p->tuple.af == AF_INET6) {
+		if (p->tuple.protocol == IPPROTO_TCP)
+			nf_send_reset6(fn->net, NULL, skb, NF_INET_LOCAL_IN);
+		else
+			nf_send_unreach6(fn->net, skb, ICMPV6_PORT_UNREACH,
+					 NF_INET_LOCAL_IN);
+		return;
+	}
 	if (p->tuple.protocol == IPPROTO_TCP)
 		nf_send_reset(fn->net, NULL, skb, NF_INET_LOCAL_IN);
 	else
@@ -311,6 +320,26 @@ static bool fnat_core_tuple_busy(const struct fnat_tuple *tp, void *arg)
 	return busy;
 }
 
+/* For %pISpc in messages: an address and port of family @af. */
+static void fnat_core_sockaddr(const union nf_inet_addr *addr, __be16 port,
+			       u16 af, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (af == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = addr->in6;
+		sin6->sin6_port = port;
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = addr->ip;
+		sin->sin_port = port;
+	}
+}
+
 /*
  * FULLNAT: a local address and port for a connection to @dest, trying the
  * service's local addresses in turn. The first one tried comes from a hash
@@ -326,16 +355,20 @@ static struct fnat_laddr *fnat_core_laddr(struct fnat_netns *fn,
 					  __be16 *lport)
 {
 	unsigned int n = READ_ONCE(svc->num_laddrs), start, i, pass;
+	struct sockaddr_storage dest_sa, svc_sa;
 	struct fnat_lport_range range;
 	struct fnat_laddr *la;
 	__be16 port;
 
 	if (!n)
 		return NULL;
+	fnat_core_sockaddr(&dest->key.addr, dest->key.port, svc->key.af,
+			   &dest_sa);
+	fnat_core_sockaddr(&svc->key.addr, svc->key.port, svc->key.af, &svc_sa);
 	net_get_random_once(&fnat_laddr_seed, sizeof(fnat_laddr_seed));
 	fnat_lport_range(&range);
-	start = jhash_2words((__force u32)client->saddr.ip,
-			     (__force u32)client->sport, fnat_laddr_seed) % n;
+	start = jhash2(client->saddr.all, 4,
+		       fnat_laddr_seed ^ (__force u32)client->sport) % n;
 	for (pass = 0; pass < 2; pass++) {
 		i = 0;
 		list_for_each_entry_rcu(la, &svc->laddrs, list) {
@@ -354,9 +387,8 @@ static struct fnat_laddr *fnat_core_laddr(struct fnat_netns *fn,
 			}
 		}
 	}
-	net_warn_ratelimited("fnat: no local port free towards %pI4:%u on any local address of %pI4:%u\n",
-			     &dest->key.addr.ip, ntohs(dest->key.port),
-			     &svc->key.addr.ip, ntohs(svc->key.port));
+	net_warn_ratelimited("fnat: no local port free towards %pISpc on any local address of %pISpc\n",
+			     &dest_sa, &svc_sa);
 	return NULL;
 }
 
@@ -647,8 +679,17 @@ static unsigned int fnat_core_fwd_icmp(struct fnat_netns *fn,
 				       const struct fnat_pkt *p)
 {
 	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
+	int err;
 
-	if (fnat_rewrite_icmp_v4(skb, p, o->daddr.ip, ip_hdr(skb)->daddr, o, 0))
+	if (p->tuple.af == AF_INET6) {
+		struct in6_addr daddr = ipv6_hdr(skb)->daddr;
+
+		err = fnat_rewrite_icmp_v6(skb, p, &o->daddr.in6, &daddr, o, 0);
+	} else {
+		err = fnat_rewrite_icmp_v4(skb, p, o->daddr.ip,
+					   ip_hdr(skb)->daddr, o, 0);
+	}
+	if (err)
 		return fnat_drop(fn, FNAT_DROP_NO_MEM);
 	return NF_ACCEPT;
 }
@@ -678,7 +719,8 @@ unsigned int fnat_core_fwd(struct fnat_netns *fn, struct sk_buff *skb)
 	to.daddr = o->saddr;
 	to.sport = o->dport;
 	to.dport = o->sport;
-	if (fnat_rewrite_v4(skb, &p, &to))
+	if (to.af == AF_INET6 ? fnat_rewrite_v6(skb, &p, &to) :
+	    fnat_rewrite_v4(skb, &p, &to))
 		v = fnat_drop(fn, FNAT_DROP_NO_MEM);
 	return v;
 }

@@ -20,6 +20,7 @@
  */
 #include <linux/inetdevice.h>
 #include <linux/jiffies.h>
+#include <net/ipv6.h>
 #include "fnat_persist.h"
 
 /* The protocols of a template's two tuples. */
@@ -53,11 +54,16 @@ void fnat_persist_tuples(const struct fnat_service *svc,
 			 const union nf_inet_addr *client, u8 protocol,
 			 struct fnat_tuple *orig, struct fnat_tuple *reply)
 {
+	u8 mask = READ_ONCE(svc->netmask);
+
 	memset(orig, 0, sizeof(*orig));
-	orig->af = AF_INET;
+	orig->af = svc->key.af;
 	orig->protocol = FNAT_PROTO_TEMPLATE;
-	orig->saddr.ip = client->ip &
-			 inet_make_mask(min_t(u8, READ_ONCE(svc->netmask), 32));
+	if (orig->af == AF_INET6)
+		ipv6_addr_prefix(&orig->saddr.in6, &client->in6,
+				 min_t(u8, mask, 128));
+	else
+		orig->saddr.ip = client->ip & inet_make_mask(min_t(u8, mask, 32));
 	orig->daddr = svc->key.addr;
 	orig->sport = htons(protocol);
 	orig->dport = svc->key.port;
