@@ -262,14 +262,15 @@ void fnat_svc_put(struct fnat_service *svc);
 
 /* fnat_laddr.c: callers hold fn->lock for writes, RCU for lookups. */
 int fnat_laddr_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
-		   const union nf_inet_addr *addr,
+		   u16 af, const union nf_inet_addr *addr,
 		   struct netlink_ext_ack *extack);
 int fnat_laddr_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
-		   const union nf_inet_addr *addr,
+		   u16 af, const union nf_inet_addr *addr,
 		   struct netlink_ext_ack *extack);
 void fnat_laddr_free_all(struct fnat_service *svc);
-struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc,
+struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc, u16 af,
 				     const union nf_inet_addr *addr);
+unsigned int fnat_laddr_count(const struct fnat_service *svc, u16 af);
 bool fnat_laddr_hold(struct fnat_laddr *la);
 bool fnat_laddr_usable(struct net *net, const struct fnat_laddr *la);
 void fnat_laddr_put(struct fnat_laddr *la);

@@ -128,7 +128,8 @@ static struct fnat_conn *fnat_core_lookup(struct fnat_netns *fn,
 		return fnat_conn_find_rcu(fnat_conns(), fn->net, &tp, jiffies,
 					  dir);
 	}
-	if (p->flags & FNAT_PKT_F_NO_L4 || p->tuple.protocol == IPPROTO_ICMP)
+	if (p->flags & FNAT_PKT_F_NO_L4 || p->tuple.protocol == IPPROTO_ICMP ||
+	    p->tuple.protocol == IPPROTO_ICMPV6)
 		return NULL;
 	return fnat_conn_find_rcu(fnat_conns(), fn->net, &p->tuple, jiffies,
 				  dir);
@@ -295,6 +296,8 @@ static void fnat_core_reply_tuple(const struct fnat_pkt *p,
 				  struct fnat_tuple *r)
 {
 	*r = p->tuple;
+	/* FULLNAT 6->4: the server's side is IPv4 (its addresses follow). */
+	r->af = dest->key.af;
 	r->saddr = dest->key.addr;
 	/* A dest without a port (port-0 services) takes the client's. */
 	r->sport = dest->key.port ?: p->tuple.dport;
@@ -362,7 +365,7 @@ static struct fnat_laddr *fnat_core_laddr(struct fnat_netns *fn,
 
 	if (!n)
 		return NULL;
-	fnat_core_sockaddr(&dest->key.addr, dest->key.port, svc->key.af,
+	fnat_core_sockaddr(&dest->key.addr, dest->key.port, dest->key.af,
 			   &dest_sa);
 	fnat_core_sockaddr(&svc->key.addr, svc->key.port, svc->key.af, &svc_sa);
 	net_get_random_once(&fnat_laddr_seed, sizeof(fnat_laddr_seed));
@@ -375,7 +378,8 @@ static struct fnat_laddr *fnat_core_laddr(struct fnat_netns *fn,
 			bool turn = pass ? i < start : i >= start;
 
 			i++;
-			if (!turn || !fnat_laddr_usable(fn->net, la))
+			if (!turn || la->af != dest->key.af ||
+			    !fnat_laddr_usable(fn->net, la))
 				continue;
 			port = fnat_lport_get(la, client->protocol,
 					      &dest->key.addr,
@@ -398,6 +402,7 @@ static u32 fnat_core_seq_delta(const struct sk_buff *skb,
 			       const struct fnat_tuple *reply)
 {
 	struct fnat_tuple to_server = {
+		.af = reply->af,
 		.saddr = reply->daddr,
 		.daddr = reply->saddr,
 		.sport = reply->dport,

@@ -117,9 +117,11 @@ static int fnat_dest_key_check(const struct fnat_service *svc,
 {
 	int err;
 
-	if (key->af != svc->key.af) {
+	/* 6->4 is FULLNAT's alone: fnat_dest_conf_check() sees the method. */
+	if (key->af != svc->key.af &&
+	    !(svc->key.af == AF_INET6 && key->af == AF_INET)) {
 		NL_SET_ERR_MSG(extack,
-			       "Destination address family must match the service's");
+			       "An IPv4 service cannot have IPv6 destinations");
 		return -EAFNOSUPPORT;
 	}
 	err = fnat_addr_check(key->af, &key->addr, extack);
@@ -136,17 +138,36 @@ static int fnat_dest_key_check(const struct fnat_service *svc,
  * The settings a dest would have after @conf: validated as a whole before
  * anything is changed.
  */
-static int fnat_dest_conf_check(const struct fnat_service *svc, u8 fwd_method,
-				u32 u_thresh, u32 l_thresh,
+static int fnat_dest_conf_check(const struct fnat_service *svc, u16 af,
+				u8 fwd_method, u32 u_thresh, u32 l_thresh,
 				struct netlink_ext_ack *extack)
 {
 	if (fwd_method < FNAT_FWD_DR || fwd_method > FNAT_FWD_MAX) {
 		NL_SET_ERR_MSG(extack, "Unknown forwarding method");
 		return -EINVAL;
 	}
+	/*
+	 * Only FULLNAT rewrites both ends, so only it can translate the
+	 * headers; DR and TUN deliver the client's packet as it is, and NAT
+	 * replies would reach an IPv6 client from an IPv4 address.
+	 */
+	if (af != svc->key.af && fwd_method != FNAT_FWD_FULLNAT) {
+		NL_SET_ERR_MSG(extack,
+			       "Only FULLNAT (-b) can forward an IPv6 service to an IPv4 destination");
+		return -EAFNOSUPPORT;
+	}
 	if (fwd_method == FNAT_FWD_FULLNAT && !svc->num_laddrs) {
 		NL_SET_ERR_MSG(extack,
 			       "FULLNAT needs a local address: add one to the service first (-P)");
+		return -EINVAL;
+	}
+	if (fwd_method == FNAT_FWD_FULLNAT && !fnat_laddr_count(svc, af)) {
+		if (af == AF_INET6)
+			NL_SET_ERR_MSG(extack,
+				       "FULLNAT to an IPv6 destination needs an IPv6 local address: add one to the service first (-P)");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "FULLNAT to an IPv4 destination needs an IPv4 local address: add one to the service first (-P)");
 		return -EINVAL;
 	}
 	/* No upper threshold (0) leaves nothing for a lower one to mean. */
@@ -179,7 +200,7 @@ int fnat_dest_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	err = fnat_dest_key_check(svc, &key, extack);
 	if (err)
 		return err;
-	err = fnat_dest_conf_check(svc, fwd, u_thresh, l_thresh, extack);
+	err = fnat_dest_conf_check(svc, key.af, fwd, u_thresh, l_thresh, extack);
 	if (err)
 		return err;
 	if (fnat_fwd_keeps_port(fwd))
@@ -278,7 +299,8 @@ int fnat_dest_edit(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	fwd = conf->has_fwd_method ? conf->fwd_method : dest->fwd_method;
 	u_thresh = conf->has_u_thresh ? conf->u_thresh : dest->u_thresh;
 	l_thresh = conf->has_l_thresh ? conf->l_thresh : dest->l_thresh;
-	err = fnat_dest_conf_check(svc, fwd, u_thresh, l_thresh, extack);
+	err = fnat_dest_conf_check(svc, dest->key.af, fwd, u_thresh, l_thresh,
+				   extack);
 	if (err)
 		return err;
 	if (fnat_fwd_keeps_port(fwd) && dest->key.port != svc->key.port) {

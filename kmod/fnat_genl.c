@@ -303,6 +303,7 @@ static int fnat_genl_laddr_write(struct sk_buff *skb, struct genl_info *info)
 	union nf_inet_addr addr = {};
 	struct fnat_svc_key skey;
 	int err;
+	u16 af;
 
 	err = fnat_genl_svc_key(info->attrs, &skey, stb, info->extack);
 	if (err)
@@ -316,18 +317,14 @@ static int fnat_genl_laddr_write(struct sk_buff *skb, struct genl_info *info)
 				ARRAY_SIZE(keys), info->extack);
 	if (err)
 		return err;
-	if (nla_get_u16(ltb[FNAT_LADDR_A_FAMILY]) != skey.af) {
-		NL_SET_ERR_MSG_ATTR(info->extack, ltb[FNAT_LADDR_A_FAMILY],
-				    "Local address family differs from the service's");
-		return -EINVAL;
-	}
+	af = nla_get_u16(ltb[FNAT_LADDR_A_FAMILY]);
 	nla_memcpy(&addr, ltb[FNAT_LADDR_A_ADDR], sizeof(addr));
 
 	mutex_lock(&fn->lock);
 	if (info->genlhdr->cmd == FNAT_CMD_NEW_LADDR)
-		err = fnat_laddr_add(fn, &skey, &addr, info->extack);
+		err = fnat_laddr_add(fn, &skey, af, &addr, info->extack);
 	else
-		err = fnat_laddr_del(fn, &skey, &addr, info->extack);
+		err = fnat_laddr_del(fn, &skey, af, &addr, info->extack);
 	mutex_unlock(&fn->lock);
 	return err;
 }
@@ -628,6 +625,10 @@ static int fnat_genl_fill_conn(struct fnat_conn *c, void *arg)
 	nest = nla_nest_start(skb, FNAT_A_CONN);
 	if (!nest ||
 	    nla_put_u16(skb, FNAT_CONN_A_FAMILY, o->af) ||
+	    nla_put_u16(skb, FNAT_CONN_A_LOCAL_FAMILY,
+			c->is_template ? o->af : c->tuple[FNAT_DIR_REPLY].af) ||
+	    nla_put_u16(skb, FNAT_CONN_A_DEST_FAMILY,
+			c->dest ? c->dest->key.af : o->af) ||
 	    nla_put_u8(skb, FNAT_CONN_A_PROTOCOL, protocol) ||
 	    fnat_genl_put_addr(skb, FNAT_CONN_A_CADDR, &o->saddr) ||
 	    nla_put_be16(skb, FNAT_CONN_A_CPORT, cport) ||

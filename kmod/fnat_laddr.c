@@ -11,6 +11,8 @@
 #include <linux/netlink.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 #include "fnat.h"
 
@@ -33,15 +35,25 @@ void fnat_laddr_put(struct fnat_laddr *la)
 		call_rcu(&la->rcu, fnat_laddr_free_rcu);
 }
 
-struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc,
+struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc, u16 af,
 				     const union nf_inet_addr *addr)
 {
 	struct fnat_laddr *la;
 
 	list_for_each_entry_rcu(la, &svc->laddrs, list, true)
-		if (fnat_addr_equal(la->af, &la->addr, addr))
+		if (la->af == af && fnat_addr_equal(af, &la->addr, addr))
 			return la;
 	return NULL;
+}
+
+unsigned int fnat_laddr_count(const struct fnat_service *svc, u16 af)
+{
+	const struct fnat_laddr *la;
+	unsigned int n = 0;
+
+	list_for_each_entry_rcu(la, &svc->laddrs, list, true)
+		n += la->af == af;
+	return n;
 }
 
 /*
@@ -51,12 +63,27 @@ struct fnat_laddr *fnat_laddr_lookup(const struct fnat_service *svc,
  */
 bool fnat_laddr_usable(struct net *net, const struct fnat_laddr *la)
 {
-	return !test_bit(FNAT_LADDR_F_DELETED, &la->flags) &&
-	       __ip_dev_find(net, la->addr.ip, false);
+	if (test_bit(FNAT_LADDR_F_DELETED, &la->flags))
+		return false;
+	if (la->af == AF_INET6)
+		return ipv6_chk_addr(net, &la->addr.in6, NULL, 0);
+	return __ip_dev_find(net, la->addr.ip, false);
+}
+
+/* Whether @addr is one this netns holds or may reach as a unicast peer. */
+static bool fnat_laddr_unicast(struct net *net, u16 af,
+			       const union nf_inet_addr *addr)
+{
+	unsigned int type;
+
+	if (af == AF_INET6)
+		return ipv6_addr_type(&addr->in6) & IPV6_ADDR_UNICAST;
+	type = inet_addr_type(net, addr->ip);
+	return type == RTN_LOCAL || type == RTN_UNICAST;
 }
 
 int fnat_laddr_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
-		   const union nf_inet_addr *addr,
+		   u16 af, const union nf_inet_addr *addr,
 		   struct netlink_ext_ack *extack)
 {
 	struct fnat_service *svc;
@@ -67,10 +94,16 @@ int fnat_laddr_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	svc = fnat_svc_find(fn, skey, true, extack);
 	if (IS_ERR(svc))
 		return PTR_ERR(svc);
-	err = fnat_addr_check(svc->key.af, addr, extack);
+	/* IPv4 local addresses of an IPv6 service serve its 6->4 dests. */
+	if (af != svc->key.af && !(svc->key.af == AF_INET6 && af == AF_INET)) {
+		NL_SET_ERR_MSG(extack,
+			       "An IPv4 service cannot have IPv6 local addresses");
+		return -EAFNOSUPPORT;
+	}
+	err = fnat_addr_check(af, addr, extack);
 	if (err)
 		return err;
-	if (fnat_laddr_lookup(svc, addr)) {
+	if (fnat_laddr_lookup(svc, af, addr)) {
 		NL_SET_ERR_MSG(extack, "Local address already exists");
 		return -EEXIST;
 	}
@@ -80,13 +113,9 @@ int fnat_laddr_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	 * before they move to it in a failover. The data path uses only
 	 * those it holds at the time (fnat_laddr_usable()).
 	 */
-	if (fn->net) {
-		unsigned int type = inet_addr_type(fn->net, addr->ip);
-
-		if (type != RTN_LOCAL && type != RTN_UNICAST) {
-			NL_SET_ERR_MSG(extack, "Not a unicast address");
-			return -EADDRNOTAVAIL;
-		}
+	if (fn->net && !fnat_laddr_unicast(fn->net, af, addr)) {
+		NL_SET_ERR_MSG(extack, "Not a unicast address");
+		return -EADDRNOTAVAIL;
 	}
 	la = kzalloc(sizeof(*la), GFP_KERNEL);
 	if (!la)
@@ -94,7 +123,7 @@ int fnat_laddr_add(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	refcount_set(&la->refcnt, 1);
 	refcount_inc(&svc->refcnt);
 	la->svc = svc;
-	la->af = svc->key.af;
+	la->af = af;
 	la->addr = *addr;
 	/*
 	 * Anywhere in the range: after a reload the rotation does not start
@@ -118,7 +147,7 @@ static void fnat_laddr_unlink(struct fnat_service *svc, struct fnat_laddr *la)
 }
 
 int fnat_laddr_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
-		   const union nf_inet_addr *addr,
+		   u16 af, const union nf_inet_addr *addr,
 		   struct netlink_ext_ack *extack)
 {
 	struct fnat_service *svc;
@@ -128,7 +157,7 @@ int fnat_laddr_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 	svc = fnat_svc_find(fn, skey, true, extack);
 	if (IS_ERR(svc))
 		return PTR_ERR(svc);
-	la = fnat_laddr_lookup(svc, addr);
+	la = fnat_laddr_lookup(svc, af, addr);
 	if (!la) {
 		NL_SET_ERR_MSG(extack, "No such local address");
 		return -ENOENT;

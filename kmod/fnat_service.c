@@ -13,6 +13,7 @@
 #include <linux/netlink.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
+#include <net/ipv6.h>
 #include "fnat.h"
 #include "fnat_sched.h"
 
@@ -38,8 +39,19 @@ int fnat_addr_check(u16 af, const union nf_inet_addr *addr,
 		    struct netlink_ext_ack *extack)
 {
 	if (af == AF_INET6) {
-		NL_SET_ERR_MSG(extack, "IPv6 is not supported yet");
-		return -EAFNOSUPPORT;
+		int type = ipv6_addr_type(&addr->in6);
+
+		if (type == IPV6_ADDR_ANY || (type & IPV6_ADDR_MULTICAST)) {
+			NL_SET_ERR_MSG(extack, "Address must be unicast");
+			return -EINVAL;
+		}
+		/* One address, one family: the IPv4 form names it. */
+		if (type & IPV6_ADDR_MAPPED) {
+			NL_SET_ERR_MSG(extack,
+				       "IPv4-mapped IPv6 address: give the IPv4 address instead");
+			return -EINVAL;
+		}
+		return 0;
 	}
 	if (af != AF_INET) {
 		NL_SET_ERR_MSG(extack, "Unsupported address family");

@@ -27,6 +27,7 @@ void fnat_sync_conn_to_rec(const struct fnat_conn *c, unsigned long now,
 
 	memset(r, 0, sizeof(*r));
 	r->af = o->af;
+	r->daf = c->dest->key.af;
 	r->caddr = o->saddr;
 	r->vaddr = o->daddr;
 	r->vport = o->dport;
@@ -93,7 +94,7 @@ fnat_sync_target_get(struct fnat_netns *fn, const struct fnat_sync_conn_rec *r,
 		     struct fnat_sync_target *t)
 {
 	struct fnat_dest_key dkey = {
-		.af	= r->af,
+		.af	= r->daf,
 		.port	= r->dport,
 		.addr	= r->daddr,
 	};
@@ -120,12 +121,13 @@ fnat_sync_target_get(struct fnat_netns *fn, const struct fnat_sync_conn_rec *r,
 	t->orig.dport = r->vport;
 	/* What the data path would make of it (fnat_core_reply_tuple). */
 	t->reply = t->orig;
+	t->reply.af = r->daf;
 	t->reply.saddr = t->dest->key.addr;
 	t->reply.sport = t->dest->key.port ?: r->vport;
 	t->reply.daddr = r->caddr;
 	t->reply.dport = r->cport;
 	if (r->fwd_method == FNAT_FWD_FULLNAT) {
-		t->laddr = fnat_laddr_lookup(t->svc, &r->laddr);
+		t->laddr = fnat_laddr_lookup(t->svc, r->daf, &r->laddr);
 		if (!t->laddr ||
 		    test_bit(FNAT_LADDR_F_DELETED, &t->laddr->flags) ||
 		    !fnat_laddr_hold(t->laddr)) {

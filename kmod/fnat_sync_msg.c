@@ -116,15 +116,17 @@ int fnat_sync_put_conn(struct fnat_sync_buf *b,
 	if (err)
 		return err;
 	err = fnat_sync_put_key(b, r) ?:
-	      fnat_sync_put_addr(b, FNAT_SYNC_A_DADDR, r->af, &r->daddr) ?:
+	      fnat_sync_put_addr(b, FNAT_SYNC_A_DADDR, r->daf, &r->daddr) ?:
 	      fnat_sync_put(b, FNAT_SYNC_A_DPORT, &r->dport, 2) ?:
 	      fnat_sync_put_u8(b, FNAT_SYNC_A_FWD_METHOD, r->fwd_method) ?:
 	      fnat_sync_put_u8(b, FNAT_SYNC_A_STATE, r->state) ?:
 	      fnat_sync_put_be32(b, FNAT_SYNC_A_TIMEOUT, r->timeout_ms);
+	if (!err && r->daf != r->af)
+		err = fnat_sync_put_u8(b, FNAT_SYNC_A_DEST_FAMILY, r->daf);
 	if (!err && r->flags)
 		err = fnat_sync_put_be32(b, FNAT_SYNC_A_FLAGS, r->flags);
 	if (!err && r->has_laddr)
-		err = fnat_sync_put_addr(b, FNAT_SYNC_A_LADDR, r->af,
+		err = fnat_sync_put_addr(b, FNAT_SYNC_A_LADDR, r->daf,
 					 &r->laddr) ?:
 		      fnat_sync_put(b, FNAT_SYNC_A_LPORT, &r->lport, 2);
 	if (!err && r->has_seq_delta)
@@ -275,6 +277,7 @@ static const u8 fnat_sync_attr_len[FNAT_SYNC_A_MAX + 1] = {
 	[FNAT_SYNC_A_SEQ_DELTA]		= 4,
 	[FNAT_SYNC_A_TMPL_TIMEOUT]	= 4,
 	[FNAT_SYNC_A_COUNT]		= 4,
+	[FNAT_SYNC_A_DEST_FAMILY]	= 1,
 };
 
 #define FNAT_SYNC_KEY_ATTRS	(BIT(FNAT_SYNC_A_FAMILY) | \
@@ -314,6 +317,11 @@ static bool fnat_sync_conn_sane(const struct fnat_sync_conn_rec *r)
 	    r->state >= FNAT_TCP_STATE_MAX || (r->flags & ~FNAT_SYNC_CONN_F_ALL))
 		return false;
 	if (r->protocol == IPPROTO_UDP && r->state != FNAT_TCP_NONE)
+		return false;
+	/* Only FULLNAT takes an IPv6 service to an IPv4 dest. */
+	if (r->daf != r->af &&
+	    (r->af != AF_INET6 || r->daf != AF_INET ||
+	     r->fwd_method != FNAT_FWD_FULLNAT))
 		return false;
 	if (tmpl)
 		return r->tmpl_timeout && r->tmpl_timeout <= FNAT_PERSIST_MAX &&
@@ -401,8 +409,12 @@ enum fnat_sync_err fnat_sync_rec_decode(const void *rec, unsigned int len,
 	if (out->type == FNAT_SYNC_REC_DEL)
 		return FNAT_SYNC_OK;
 
-	if (fnat_sync_get_addr(attrs[FNAT_SYNC_A_DADDR],
-			       alens[FNAT_SYNC_A_DADDR], r->af, &r->daddr))
+	r->daf = r->af;
+	if (attrs[FNAT_SYNC_A_DEST_FAMILY])
+		r->daf = *attrs[FNAT_SYNC_A_DEST_FAMILY];
+	if ((r->daf != AF_INET && r->daf != AF_INET6) ||
+	    fnat_sync_get_addr(attrs[FNAT_SYNC_A_DADDR],
+			       alens[FNAT_SYNC_A_DADDR], r->daf, &r->daddr))
 		return FNAT_SYNC_E_BAD_RECORD;
 	memcpy(&r->dport, attrs[FNAT_SYNC_A_DPORT], 2);
 	r->fwd_method = *attrs[FNAT_SYNC_A_FWD_METHOD];
@@ -413,7 +425,7 @@ enum fnat_sync_err fnat_sync_rec_decode(const void *rec, unsigned int len,
 	if (attrs[FNAT_SYNC_A_LADDR] || attrs[FNAT_SYNC_A_LPORT]) {
 		if (!attrs[FNAT_SYNC_A_LADDR] || !attrs[FNAT_SYNC_A_LPORT] ||
 		    fnat_sync_get_addr(attrs[FNAT_SYNC_A_LADDR],
-				       alens[FNAT_SYNC_A_LADDR], r->af,
+				       alens[FNAT_SYNC_A_LADDR], r->daf,
 				       &r->laddr))
 			return FNAT_SYNC_E_BAD_RECORD;
 		memcpy(&r->lport, attrs[FNAT_SYNC_A_LPORT], 2);

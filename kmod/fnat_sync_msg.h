@@ -19,6 +19,7 @@
 /* What a CONN or DEL record carries, in host terms. */
 struct fnat_sync_conn_rec {
 	u16			af;
+	u16			daf;		/* of daddr and laddr */
 	u8			protocol;
 	u8			fwd_method;
 	u8			state;

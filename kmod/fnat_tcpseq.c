@@ -43,6 +43,10 @@
  */
 u32 fnat_tcp_isn(const struct fnat_tuple *to_server)
 {
+	if (to_server->af == AF_INET6)
+		return secure_tcpv6_seq(to_server->saddr.ip6,
+					to_server->daddr.ip6,
+					to_server->sport, to_server->dport);
 	return secure_tcp_seq_and_ts_off(&init_net, to_server->saddr.ip,
 					 to_server->daddr.ip,
 					 to_server->sport,

@@ -25,13 +25,8 @@
 #include "fnat_tunnel.h"
 #include "fnat_xmit.h"
 #include "fnat_xmit6.h"
-
-static unsigned int fnat_xmit_drop(struct fnat_netns *fn,
-				   enum fnat_drop_reason reason)
-{
-	fnat_drop_count(fn, reason);
-	return NF_DROP;
-}
+#include "fnat_xmit64.h"
+#include "fnat_xmit_internal.h"
 
 /*
  * The route to @daddr. @known_nh makes the real server the next hop even
@@ -65,10 +60,9 @@ static struct rtable *fnat_xmit_route(struct net *net, __be32 daddr,
  * up and cached. The kernel invalidates a cached route when routing
  * changes, so the cache only saves the lookup. @dc may be NULL: no cache.
  */
-static struct rtable *fnat_xmit_cached_route(struct net *net,
-					     struct dst_cache *dc,
-					     __be32 daddr, bool known_nh,
-					     __be32 *saddr)
+struct rtable *fnat_xmit_cached_route(struct net *net, struct dst_cache *dc,
+				      __be32 daddr, bool known_nh,
+				      __be32 *saddr)
 {
 	struct rtable *rt;
 	__be32 cached;
@@ -128,8 +122,8 @@ static enum fnat_drop_reason fnat_xmit_check(struct sk_buff *skb,
 }
 
 /* Hands the packet to the output path on route @rt. */
-static unsigned int fnat_xmit_send(struct net *net, struct sk_buff *skb,
-				   struct rtable *rt)
+unsigned int fnat_xmit_send(struct net *net, struct sk_buff *skb,
+			    struct rtable *rt)
 {
 	skb_dst_drop(skb);
 	skb_dst_set(skb, &rt->dst);
@@ -179,24 +173,11 @@ static unsigned int fnat_xmit_prepare(struct fnat_netns *fn,
 	return NF_ACCEPT;
 }
 
-/* The connection's dest's route cache @slot, if it has a dest. */
-static struct dst_cache *fnat_xmit_dst(const struct fnat_conn *c,
-				       unsigned int slot)
-{
-	return c->dest ? &c->dest->dst_cache[slot] : NULL;
-}
-
 /* The tuple the real server must see: the reply tuple, reversed. */
 static void fnat_xmit_to_server(const struct fnat_conn *c,
 				struct fnat_tuple *to)
 {
-	const struct fnat_tuple *r = &c->tuple[FNAT_DIR_REPLY];
-
-	*to = *r;
-	to->saddr = r->daddr;
-	to->daddr = r->saddr;
-	to->sport = r->dport;
-	to->dport = r->sport;
+	fnat_xmit_reverse(&c->tuple[FNAT_DIR_REPLY], to);
 }
 
 unsigned int fnat_xmit_nat(struct fnat_netns *fn, struct fnat_conn *c,
@@ -253,6 +234,8 @@ unsigned int fnat_xmit_tun(struct fnat_netns *fn, struct fnat_conn *c,
 	struct rtable *rt;
 	unsigned int v;
 
+	if (p->tuple.af == AF_INET6)
+		return fnat_xmit6_tun(fn, c, skb, p);
 	v = fnat_xmit_prepare(fn, skb, p, rs, false, sizeof(struct iphdr),
 			      fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &rt,
 			      &saddr);
@@ -281,6 +264,8 @@ unsigned int fnat_xmit_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	__be32 src = 0;
 	unsigned int v;
 
+	if (p->tuple.af == AF_INET6)
+		return fnat_xmit6_icmp_nat(fn, c, skb, p);
 	v = fnat_xmit_prepare(fn, skb, p, r->saddr.ip, false, 0,
 			      fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &rt, &src);
 	if (v != NF_ACCEPT)
@@ -293,19 +278,13 @@ unsigned int fnat_xmit_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	return fnat_xmit_send(fn->net, skb, rt);
 }
 
-static bool fnat_xmit_is_syn(const struct fnat_pkt *p)
-{
-	return p->tuple.protocol == IPPROTO_TCP &&
-	       (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) == TCPHDR_SYN;
-}
-
 /*
  * TOA on the client's SYN and first ACK (fnat_toa.c). Returns -ENOMEM
  * only; a segment without room goes without, counted.
  */
-static int fnat_xmit_toa(struct fnat_netns *fn, struct fnat_conn *c,
-			 struct sk_buff *skb, const struct fnat_pkt *p,
-			 unsigned int mtu)
+int fnat_xmit_toa(struct fnat_netns *fn, struct fnat_conn *c,
+		  struct sk_buff *skb, const struct fnat_pkt *p,
+		  unsigned int mtu)
 {
 	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
 	int err;
@@ -316,7 +295,7 @@ static int fnat_xmit_toa(struct fnat_netns *fn, struct fnat_conn *c,
 	if (!fnat_xmit_is_syn(p) &&
 	    (!(p->tcp_flags & TCPHDR_ACK) || READ_ONCE(c->toa_done)))
 		return 0;
-	err = fnat_toa_insert(skb, p, o->saddr.ip, o->sport, mtu);
+	err = fnat_toa_insert(skb, p, o, mtu);
 	if (err == -ENOMEM)
 		return err;
 	atomic64_inc(err ? &fn->toa_skipped : &fn->toa_added);
@@ -337,6 +316,10 @@ unsigned int fnat_xmit_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 	unsigned int v;
 	__be32 src;
 
+	if (p->tuple.af == AF_INET6)
+		return c->tuple[FNAT_DIR_REPLY].af == AF_INET ?
+		       fnat_xmit64_fullnat(fn, c, skb, p) :
+		       fnat_xmit6_fullnat(fn, c, skb, p);
 	fnat_xmit_to_server(c, &to);
 	src = to.saddr.ip;
 	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0,
@@ -360,13 +343,7 @@ unsigned int fnat_xmit_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 static void fnat_xmit_to_client(const struct fnat_conn *c,
 				struct fnat_tuple *to)
 {
-	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
-
-	*to = *o;
-	to->saddr = o->daddr;
-	to->daddr = o->saddr;
-	to->sport = o->dport;
-	to->dport = o->sport;
+	fnat_xmit_reverse(&c->tuple[FNAT_DIR_ORIG], to);
 }
 
 /*
@@ -388,6 +365,8 @@ static unsigned int fnat_xmit_to_client_reply(struct fnat_netns *fn,
 
 	if (p->tuple.af == AF_INET6)
 		return fnat_xmit6_to_client_reply(fn, c, skb, p, fullnat);
+	if (c->tuple[FNAT_DIR_ORIG].af == AF_INET6)
+		return fnat_xmit64_reply(fn, c, skb, p);
 	fnat_xmit_to_client(c, &to);
 	src = to.saddr.ip;
 	/* One route per client: not worth a cache. */
@@ -397,8 +376,7 @@ static unsigned int fnat_xmit_to_client_reply(struct fnat_netns *fn,
 		return v;
 	if (fnat_rewrite_v4(skb, p, &to) ||
 	    (fullnat && tcp && fnat_tcp_seq_in(skb, p, c->seq_delta)) ||
-	    (fullnat && (p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK)) ==
-	     (TCPHDR_SYN | TCPHDR_ACK) && fnat_toa_enabled() &&
+	    (fullnat && tcp && fnat_xmit_is_synack(p) && fnat_toa_enabled() &&
 	     fnat_tcp_clamp_mss(skb, p, FNAT_TOA_LEN))) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
@@ -439,6 +417,10 @@ unsigned int fnat_xmit_icmp_fullnat(struct fnat_netns *fn,
 	struct rtable *rt;
 	unsigned int v;
 
+	if (c->tuple[FNAT_DIR_ORIG].af != c->tuple[FNAT_DIR_REPLY].af)
+		return fnat_xmit64_icmp(fn, c, skb, p, dir);
+	if (p->tuple.af == AF_INET6)
+		return fnat_xmit6_icmp_fullnat(fn, c, skb, p, dir);
 	v = fnat_xmit_prepare(fn, skb, p, dst, false, 0, NULL, &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;

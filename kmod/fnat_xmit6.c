@@ -20,14 +20,10 @@
 #include "fnat_rewrite.h"
 #include "fnat_tcpseq.h"
 #include "fnat_xmit.h"
+#include "fnat_toa.h"
+#include "fnat_tunnel.h"
 #include "fnat_xmit6.h"
-
-static unsigned int fnat_xmit6_drop(struct fnat_netns *fn,
-				    enum fnat_drop_reason reason)
-{
-	fnat_drop_count(fn, reason);
-	return NF_DROP;
-}
+#include "fnat_xmit_internal.h"
 
 /*
  * The route to @daddr from *@saddr (any when unspecified, which it is then
@@ -61,11 +57,10 @@ none:
 }
 
 /* As fnat_xmit_cached_route(), for IPv6. */
-static struct dst_entry *fnat_xmit6_cached_route(struct net *net,
-						 struct dst_cache *dc,
-						 const struct in6_addr *daddr,
-						 bool known_nh,
-						 struct in6_addr *saddr)
+struct dst_entry *fnat_xmit6_cached_route(struct net *net,
+					  struct dst_cache *dc,
+					  const struct in6_addr *daddr,
+					  bool known_nh, struct in6_addr *saddr)
 {
 	struct in6_addr cached;
 	struct dst_entry *dst;
@@ -113,8 +108,8 @@ static enum fnat_drop_reason fnat_xmit6_check(struct sk_buff *skb,
 	return 0;
 }
 
-static unsigned int fnat_xmit6_send(struct net *net, struct sk_buff *skb,
-				    struct dst_entry *dst)
+unsigned int fnat_xmit6_send(struct net *net, struct sk_buff *skb,
+			     struct dst_entry *dst)
 {
 	skb_dst_drop(skb);
 	skb_dst_set(skb, dst);
@@ -138,7 +133,7 @@ static unsigned int fnat_xmit6_prepare(struct fnat_netns *fn,
 
 	dst = fnat_xmit6_cached_route(fn->net, dc, daddr, known_nh, saddr);
 	if (!dst)
-		return fnat_xmit6_drop(fn, FNAT_DROP_NO_ROUTE);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_ROUTE);
 	if ((p->flags & FNAT_PKT_F_FAST) &&
 	    fnat_xmit6_needs_icmp(skb, dst_mtu(dst) - overhead)) {
 		dst_release(dst);
@@ -147,47 +142,15 @@ static unsigned int fnat_xmit6_prepare(struct fnat_netns *fn,
 	reason = fnat_xmit6_check(skb, dst_mtu(dst) - overhead);
 	if (reason) {
 		dst_release(dst);
-		return fnat_xmit6_drop(fn, reason);
+		return fnat_xmit_drop(fn, reason);
 	}
 	if (skb_ensure_writable(skb, p->l3off + sizeof(struct ipv6hdr))) {
 		dst_release(dst);
-		return fnat_xmit6_drop(fn, FNAT_DROP_NO_MEM);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}
 	ipv6_hdr(skb)->hop_limit--;
 	*dstp = dst;
 	return NF_ACCEPT;
-}
-
-static struct dst_cache *fnat_xmit6_dst(const struct fnat_conn *c,
-					unsigned int slot)
-{
-	return c->dest ? &c->dest->dst_cache[slot] : NULL;
-}
-
-/* The tuple the real server must see: the reply tuple, reversed. */
-static void fnat_xmit6_to_server(const struct fnat_conn *c,
-				 struct fnat_tuple *to)
-{
-	const struct fnat_tuple *r = &c->tuple[FNAT_DIR_REPLY];
-
-	*to = *r;
-	to->saddr = r->daddr;
-	to->daddr = r->saddr;
-	to->sport = r->dport;
-	to->dport = r->sport;
-}
-
-/* The tuple the client must see: the original tuple, reversed. */
-static void fnat_xmit6_to_client(const struct fnat_conn *c,
-				 struct fnat_tuple *to)
-{
-	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
-
-	*to = *o;
-	to->saddr = o->daddr;
-	to->daddr = o->saddr;
-	to->sport = o->dport;
-	to->dport = o->sport;
 }
 
 unsigned int fnat_xmit6_nat(struct fnat_netns *fn, struct fnat_conn *c,
@@ -198,20 +161,25 @@ unsigned int fnat_xmit6_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	struct fnat_tuple to;
 	unsigned int v;
 
-	fnat_xmit6_to_server(c, &to);
+	fnat_xmit_reverse(&c->tuple[FNAT_DIR_REPLY], &to);
 	v = fnat_xmit6_prepare(fn, skb, p, &to.daddr.in6, false, 0,
-			       fnat_xmit6_dst(c, FNAT_DEST_DST_PLAIN), &dst,
+			       fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &dst,
 			       &src);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v6(skb, p, &to)) {
 		dst_release(dst);
-		return fnat_xmit6_drop(fn, FNAT_DROP_NO_MEM);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}
 	return fnat_xmit6_send(fn->net, skb, dst);
 }
 
-/* The real server holds the VIP: the packet goes to it unchanged. */
+/*
+ * The real server holds the VIP: the packet goes to it unchanged. The
+ * route is not cached: for a known next hop the kernel makes a clone that
+ * pins the route it came from, and with it its device, which could then
+ * never be unregistered; a packet's own reference goes with the packet.
+ */
 unsigned int fnat_xmit6_dr(struct fnat_netns *fn, struct fnat_conn *c,
 			   struct sk_buff *skb, const struct fnat_pkt *p)
 {
@@ -220,9 +188,7 @@ unsigned int fnat_xmit6_dr(struct fnat_netns *fn, struct fnat_conn *c,
 	unsigned int v;
 
 	v = fnat_xmit6_prepare(fn, skb, p, &c->tuple[FNAT_DIR_REPLY].saddr.in6,
-			       true, 0,
-			       fnat_xmit6_dst(c, FNAT_DEST_DST_KNOWN_NH), &dst,
-			       &src);
+			       true, 0, NULL, &dst, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	return fnat_xmit6_send(fn->net, skb, dst);
@@ -239,7 +205,7 @@ unsigned int fnat_xmit6_to_client_reply(struct fnat_netns *fn,
 	struct in6_addr src;
 	unsigned int v;
 
-	fnat_xmit6_to_client(c, &to);
+	fnat_xmit_reverse(&c->tuple[FNAT_DIR_ORIG], &to);
 	src = to.saddr.in6;
 	v = fnat_xmit6_prepare(fn, skb, p, &to.daddr.in6, false, 0, NULL, &dst,
 			       &src);
@@ -247,16 +213,112 @@ unsigned int fnat_xmit6_to_client_reply(struct fnat_netns *fn,
 		return v;
 	if (fnat_rewrite_v6(skb, p, &to) ||
 	    (fullnat && p->tuple.protocol == IPPROTO_TCP &&
-	     fnat_tcp_seq_in(skb, p, c->seq_delta))) {
+	     fnat_tcp_seq_in(skb, p, c->seq_delta)) ||
+	    (fullnat && fnat_xmit_is_synack(p) && fnat_toa_enabled() &&
+	     fnat_tcp_clamp_mss(skb, p, FNAT_TOA6_LEN))) {
 		dst_release(dst);
-		return fnat_xmit6_drop(fn, FNAT_DROP_NO_MEM);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	return fnat_xmit6_send(fn->net, skb, dst);
+}
+
+/* ip6ip6 to the real server, which decapsulates and answers from the VIP. */
+unsigned int fnat_xmit6_tun(struct fnat_netns *fn, struct fnat_conn *c,
+			    struct sk_buff *skb, const struct fnat_pkt *p)
+{
+	const struct in6_addr *rs = &c->tuple[FNAT_DIR_REPLY].saddr.in6;
+	struct in6_addr src = {};
+	struct dst_entry *dst;
+	unsigned int v;
+
+	v = fnat_xmit6_prepare(fn, skb, p, rs, false, sizeof(struct ipv6hdr),
+			       fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &dst,
+			       &src);
+	if (v != NF_ACCEPT)
+		return v;
+	if (fnat_tunnel_ip6ip6_push(skb, &src, rs,
+				    LL_RESERVED_SPACE(dst->dev) +
+				    dst->header_len)) {
+		dst_release(dst);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	return fnat_xmit6_send(fn->net, skb, dst);
+}
+
+/* FULLNAT 6->6, client to server (fnat_xmit_fullnat()'s counterpart). */
+unsigned int fnat_xmit6_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
+				struct sk_buff *skb, const struct fnat_pkt *p)
+{
+	struct dst_entry *dst;
+	struct fnat_tuple to;
+	struct in6_addr src;
+	unsigned int v;
+
+	fnat_xmit_reverse(&c->tuple[FNAT_DIR_REPLY], &to);
+	src = to.saddr.in6;
+	v = fnat_xmit6_prepare(fn, skb, p, &to.daddr.in6, false, 0,
+			       fnat_xmit_dst(c, FNAT_DEST_DST_FULLNAT +
+					     (c->laddr ? c->laddr->dst_slot : 0)),
+			       &dst, &src);
+	if (v != NF_ACCEPT)
+		return v;
+	if (fnat_rewrite_v6(skb, p, &to) ||
+	    (fnat_xmit_is_syn(p) && fnat_tcp_strip_timestamps(skb, p)) ||
+	    (p->tuple.protocol == IPPROTO_TCP &&
+	     fnat_tcp_seq_out(skb, p, c->seq_delta)) ||
+	    fnat_xmit_toa(fn, c, skb, p, dst_mtu(dst))) {
+		dst_release(dst);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}
 	return fnat_xmit6_send(fn->net, skb, dst);
 }
 
 /*
- * WIP (next): TUN as ip6ip6; FULLNAT 6->6 (TOA kind 253 and the MSS
- * clamp need the IPv6 payload length kept right); ICMPv6 errors for NAT
- * and FULLNAT with fnat_rewrite_icmp_v6(); FULLNAT 6->4, which rebuilds
- * the IP header.
+ * An ICMPv6 error from the client's side about a NAT reply: to the real
+ * server, about the packet it sent.
  */
+unsigned int fnat_xmit6_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
+				 struct sk_buff *skb, const struct fnat_pkt *p)
+{
+	const struct fnat_tuple *r = &c->tuple[FNAT_DIR_REPLY];
+	struct in6_addr src = {}, outer_src;
+	struct dst_entry *dst;
+	unsigned int v;
+
+	v = fnat_xmit6_prepare(fn, skb, p, &r->saddr.in6, false, 0,
+			       fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &dst,
+			       &src);
+	if (v != NF_ACCEPT)
+		return v;
+	outer_src = ipv6_hdr(skb)->saddr;
+	if (fnat_rewrite_icmp_v6(skb, p, &outer_src, &r->saddr.in6, r, 0)) {
+		dst_release(dst);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	return fnat_xmit6_send(fn->net, skb, dst);
+}
+
+/* FULLNAT 6->6 ICMPv6 errors, as fnat_xmit_icmp_fullnat() for IPv4. */
+unsigned int fnat_xmit6_icmp_fullnat(struct fnat_netns *fn,
+				     struct fnat_conn *c, struct sk_buff *skb,
+				     const struct fnat_pkt *p,
+				     enum fnat_conn_dir dir)
+{
+	const struct fnat_tuple *quote = &c->tuple[dir == FNAT_DIR_ORIG ?
+						  FNAT_DIR_REPLY :
+						  FNAT_DIR_ORIG];
+	struct in6_addr dst_addr = quote->saddr.in6, src = quote->daddr.in6;
+	u32 seq_sub = dir == FNAT_DIR_ORIG ? 0 : c->seq_delta;
+	struct dst_entry *dst;
+	unsigned int v;
+
+	v = fnat_xmit6_prepare(fn, skb, p, &dst_addr, false, 0, NULL, &dst,
+			       &src);
+	if (v != NF_ACCEPT)
+		return v;
+	if (fnat_rewrite_icmp_v6(skb, p, &src, &dst_addr, quote, seq_sub)) {
+		dst_release(dst);
+		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
+	}
+	return fnat_xmit6_send(fn->net, skb, dst);
+}

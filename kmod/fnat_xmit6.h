@@ -13,6 +13,16 @@ unsigned int fnat_xmit6_nat(struct fnat_netns *fn, struct fnat_conn *c,
 			    struct sk_buff *skb, const struct fnat_pkt *p);
 unsigned int fnat_xmit6_dr(struct fnat_netns *fn, struct fnat_conn *c,
 			   struct sk_buff *skb, const struct fnat_pkt *p);
+unsigned int fnat_xmit6_tun(struct fnat_netns *fn, struct fnat_conn *c,
+			    struct sk_buff *skb, const struct fnat_pkt *p);
+unsigned int fnat_xmit6_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
+				struct sk_buff *skb, const struct fnat_pkt *p);
+unsigned int fnat_xmit6_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
+				 struct sk_buff *skb, const struct fnat_pkt *p);
+unsigned int fnat_xmit6_icmp_fullnat(struct fnat_netns *fn,
+				     struct fnat_conn *c, struct sk_buff *skb,
+				     const struct fnat_pkt *p,
+				     enum fnat_conn_dir dir);
 unsigned int fnat_xmit6_to_client_reply(struct fnat_netns *fn,
 					struct fnat_conn *c,
 					struct sk_buff *skb,

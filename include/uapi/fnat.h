@@ -23,8 +23,15 @@
  * An address is always a family (u16, AF_INET or AF_INET6) plus 16 bytes
  * of address in network byte order. IPv4 addresses use the first 4 bytes;
  * the remaining 12 must be zero. Ports are u16 in network byte order
- * (NLA_BE16). IPv6 is not supported yet: such requests fail with
- * -EAFNOSUPPORT and an extack message saying so.
+ * (NLA_BE16). IPv6 addresses use all 16 bytes; IPv6 service addresses
+ * are written [2001:db8::1]:80 by fnatadm, as by ipvsadm.
+ *
+ * Families of a service, its dests and its local addresses: a dest has
+ * the service's family, except that an IPv6 service may have IPv4 dests
+ * forwarded by FULLNAT (6->4, the headers translated as NAT64 does),
+ * which need an IPv4 local address. An IPv6 service may hold local
+ * addresses of both families; an IPv4 service only IPv4 ones. Every
+ * other mix is refused with -EAFNOSUPPORT and a message saying why.
  *
  * Attribute tree
  * --------------
@@ -44,7 +51,8 @@
  *	STATS	nested FNAT_STATS_A_* (replies only)
  *
  * FNAT_A_DEST (nested, FNAT_DEST_A_*)
- *	FAMILY	u16	must equal the service's family
+ *	FAMILY	u16	the service's family, or AF_INET under an AF_INET6
+ *			service when FWD_METHOD is FULLNAT (see Addresses)
  *	ADDR	16 bytes				key
  *	PORT	be16					key; DR and TUN
  *			cannot change the port, so the kernel stores the
@@ -92,7 +100,8 @@
  * service, the source address FULLNAT connections reach real servers from.
  * A unicast address; new connections leave only from those the netns
  * holds at the time, so a backup can list the ones it takes over.
- *	FAMILY		u16	must equal the service's family	key
+ *	FAMILY		u16	the service's, or AF_INET under an AF_INET6
+ *			service (for its FULLNAT 6->4 dests)		key
  *	ADDR		16 bytes				key
  *	CONNS		u32	(replies only) connections using it
  *	CONFLICTS	u64	(replies only) ports passed over because a
@@ -105,7 +114,13 @@
  * "Client" is the request's source, "virtual" the service address it was
  * sent to, "local" the source the real server sees (the client itself
  * except for FULLNAT), "dest" the real server.
- *	FAMILY		u16
+ *	FAMILY		u16	of CADDR and VADDR
+ *	LOCAL_FAMILY	u16	of LADDR
+ *	DEST_FAMILY	u16	of DADDR; LOCAL_FAMILY and DEST_FAMILY are
+ *				AF_INET under an AF_INET6 FAMILY for FULLNAT
+ *				6->4, FAMILY otherwise (a persistence
+ *				template's LADDR is its client network, of
+ *				FAMILY)
  *	PROTOCOL	u8	IPPROTO_TCP | IPPROTO_UDP
  *	CADDR, CPORT	client address (16 bytes), port (be16)
  *	VADDR, VPORT	virtual address and port
@@ -409,6 +424,8 @@ enum fnat_conn_attr {
 	FNAT_CONN_A_FWD_METHOD,
 	FNAT_CONN_A_STATE,
 	FNAT_CONN_A_EXPIRES,
+	FNAT_CONN_A_LOCAL_FAMILY,
+	FNAT_CONN_A_DEST_FAMILY,
 	__FNAT_CONN_A_MAX,
 };
 #define FNAT_CONN_A_MAX (__FNAT_CONN_A_MAX - 1)
@@ -599,7 +616,7 @@ struct fnat_sync_attr {
 
 enum fnat_sync_attr_type {
 	FNAT_SYNC_A_UNSPEC,
-	FNAT_SYNC_A_FAMILY,		/* u8: AF_INET */
+	FNAT_SYNC_A_FAMILY,		/* u8: AF_INET or AF_INET6 */
 	FNAT_SYNC_A_PROTOCOL,		/* u8 */
 	FNAT_SYNC_A_CADDR,		/* 4 bytes (AF_INET) or 16 (AF_INET6) */
 	FNAT_SYNC_A_CPORT,		/* be16 */
@@ -616,6 +633,11 @@ enum fnat_sync_attr_type {
 	FNAT_SYNC_A_SEQ_DELTA,		/* be32: FULLNAT sequence offset */
 	FNAT_SYNC_A_TMPL_TIMEOUT,	/* be32: a template's timeout, s */
 	FNAT_SYNC_A_COUNT,		/* be32 */
+	/*
+	 * u8: the family of DADDR and LADDR when it is not FAMILY's (an
+	 * IPv6 service's IPv4 dest, FULLNAT 6->4); absent otherwise.
+	 */
+	FNAT_SYNC_A_DEST_FAMILY,
 	__FNAT_SYNC_A_MAX,
 };
 #define FNAT_SYNC_A_MAX (__FNAT_SYNC_A_MAX - 1)
@@ -625,5 +647,38 @@ enum fnat_sync_attr_type {
 #define FNAT_SYNC_CONN_F_TOA_DONE	(1U << 1)	/* FULLNAT: TOA sent */
 #define FNAT_SYNC_CONN_F_PERSIST	(1U << 2)	/* chosen by a template */
 #define FNAT_SYNC_CONN_F_ALL		0x7U
+
+/*
+ * TOA: the TCP option in which a FULLNAT director hands the client's
+ * address to the real server, on the SYN and the first ACK or data
+ * segment it sends there. Every field in network byte order.
+ *
+ *	kind FNAT_TOA_KIND (254), length 8:  port (2), IPv4 address (4)
+ *	kind FNAT_TOA6_KIND (253), length 20: port (2), IPv6 address (16)
+ *
+ * Kind 254 is the Alibaba/LVS FULLNAT format; kind 253 its IPv6 variant
+ * (as DPVS sends it). The kind depends on the client's family, not the
+ * real server's: with FULLNAT 6->4 an IPv4 real server receives kind 253.
+ */
+#define FNAT_TOA_KIND		254
+#define FNAT_TOA_LEN		8
+#define FNAT_TOA6_KIND		253
+#define FNAT_TOA6_LEN		20
+
+/*
+ * On a real server running fnat-toa: getsockopt(fd, IPPROTO_TCP,
+ * FNAT_TOA_SO_PEER, &ss, &len) on an accepted TCP socket whose connection
+ * carried TOA fills a struct sockaddr_in (IPv4 client) or struct
+ * sockaddr_in6 (IPv6 client) with the client's address and port. It is
+ * how an IPv4 socket learns an IPv6 client's address, which getpeername()
+ * cannot return there (an IPv4-mapped client, ::ffff:a.b.c.d, comes back
+ * as a sockaddr_in6; getpeername() on an IPv4 socket gives a.b.c.d). A
+ * len smaller than the address (16 or 28 bytes) fails with EINVAL (EFAULT
+ * before Linux 5.18) and nothing is written. Without TOA, without
+ * fnat-toa, or in a 32-bit process (the kernel runs no getsockopt
+ * programs for compat calls), the call fails with ENOPROTOOPT. An option
+ * with address 0 or ::, or port 0, is invalid and ignored.
+ */
+#define FNAT_TOA_SO_PEER	0x464e
 
 #endif /* _UAPI_FNAT_H */

@@ -888,3 +888,202 @@ out:
 	kfree(w);
 	return same;
 }
+
+int fnat_pb_pad(struct kunit *test, struct sk_buff *skb, unsigned int len)
+{
+	unsigned int chunk;
+	struct page *page;
+	int i;
+
+	while (len) {
+		i = skb_shinfo(skb)->nr_frags;
+		if (i == MAX_SKB_FRAGS) {
+			KUNIT_FAIL(test, "builder: over %d fragments",
+				   MAX_SKB_FRAGS);
+			return -EMSGSIZE;
+		}
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!page) {
+			KUNIT_FAIL(test, "builder: out of memory");
+			return -ENOMEM;
+		}
+		chunk = min_t(unsigned int, len, PAGE_SIZE);
+		skb_add_rx_frag(skb, i, page, 0, chunk, PAGE_SIZE);
+		len -= chunk;
+	}
+	return 0;
+}
+
+/*
+ * Ones' complement sums of big-endian 16-bit words, an odd last byte
+ * padded with zero (RFC 1071), written out so that a checksum is checked
+ * by other code than the csum helpers the data path uses.
+ */
+static u64 fnat_pb_sum(u64 sum, const u8 *p, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	return sum;
+}
+
+static u16 fnat_pb_fold(u64 sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/*
+ * The IP header of b[0, len): sets *hlen to where the L4 header starts,
+ * *l4len, *proto and *pseudo, the pseudo-header's sum. Returns false with
+ * msg set if the headers do not hold together.
+ */
+static bool fnat_pb_csum_hdrs(const u8 *b, unsigned int len,
+			      unsigned int *hlen, unsigned int *l4len,
+			      u8 *proto, u64 *pseudo, char *msg, size_t size)
+{
+	unsigned int tot, xlen, i;
+	u16 sum;
+
+	if (len >= sizeof(struct iphdr) && b[0] >> 4 == 4) {
+		*hlen = (b[0] & 0xf) * 4;
+		tot = b[2] << 8 | b[3];
+		if (*hlen < sizeof(struct iphdr) || tot < *hlen || tot > len) {
+			snprintf(msg, size,
+				 "IPv4 IHL %u, total length %u, %u bytes",
+				 *hlen / 4, tot, len);
+			return false;
+		}
+		sum = fnat_pb_fold(fnat_pb_sum(0, b, *hlen));
+		if (sum != 0xffff) {
+			snprintf(msg, size,
+				 "IPv4 header checksum 0x%02x%02x: the header sums to 0x%04x, not 0xffff",
+				 b[10], b[11], sum);
+			return false;
+		}
+		*proto = b[9];
+		*l4len = tot - *hlen;
+		*pseudo = fnat_pb_sum(0, b + 12, 8) + *proto + *l4len;
+		return true;
+	}
+	if (len < sizeof(struct ipv6hdr) || b[0] >> 4 != 6) {
+		snprintf(msg, size, "neither IPv4 nor IPv6");
+		return false;
+	}
+	*hlen = sizeof(struct ipv6hdr);
+	tot = *hlen + (b[4] << 8 | b[5]);
+	*proto = b[6];
+	if (tot > len) {
+		snprintf(msg, size, "IPv6 payload length %u, %u bytes",
+			 tot - *hlen, len);
+		return false;
+	}
+	for (i = 0; i < FNAT_PB_MAX_EXTHDRS; i++) {
+		if (*proto != NEXTHDR_HOP && *proto != NEXTHDR_DEST &&
+		    *proto != NEXTHDR_ROUTING && *proto != NEXTHDR_FRAGMENT)
+			break;
+		if (*hlen + 8 > tot)
+			break;
+		xlen = *proto == NEXTHDR_FRAGMENT ? 8 : (b[*hlen + 1] + 1) * 8;
+		*proto = b[*hlen];
+		*hlen += xlen;
+	}
+	if (*hlen > tot) {
+		snprintf(msg, size, "IPv6 extension headers past the payload");
+		return false;
+	}
+	*l4len = tot - *hlen;
+	/* The length is 32 bits here, the protocol a 32-bit word's low byte. */
+	*pseudo = fnat_pb_sum(0, b + 8, 32) + (*l4len >> 16) +
+		  (*l4len & 0xffff) + *proto;
+	return true;
+}
+
+bool fnat_pb_csum_ok(const struct sk_buff *skb, unsigned int nhoff, char *msg,
+		     size_t size)
+{
+	unsigned int len, hlen, l4len, csum_off, start;
+	const char *name;
+	bool ok = false;
+	u16 field, sum;
+	u64 pseudo;
+	u8 *b, proto;
+
+	if (nhoff >= skb->len) {
+		snprintf(msg, size, "no IP header");
+		return false;
+	}
+	len = skb->len - nhoff;
+	b = kmalloc(len, GFP_KERNEL);
+	if (!b || skb_copy_bits(skb, nhoff, b, len)) {
+		snprintf(msg, size, "cannot copy the skb");
+		goto out;
+	}
+	if (!fnat_pb_csum_hdrs(b, len, &hlen, &l4len, &proto, &pseudo, msg,
+			       size))
+		goto out;
+	if (proto == IPPROTO_TCP) {
+		name = "TCP";
+		csum_off = offsetof(struct tcphdr, check);
+		if (l4len < sizeof(struct tcphdr) ||
+		    (b[hlen + 12] >> 4) * 4 > l4len) {
+			snprintf(msg, size, "TCP header past the segment");
+			goto out;
+		}
+	} else if (proto == IPPROTO_UDP) {
+		name = "UDP";
+		csum_off = offsetof(struct udphdr, check);
+		if (l4len < sizeof(struct udphdr) ||
+		    (b[hlen + 4] << 8 | b[hlen + 5]) != l4len) {
+			snprintf(msg, size, "UDP length disagrees with IP's %u",
+				 l4len);
+			goto out;
+		}
+	} else {
+		snprintf(msg, size, "protocol %u, neither TCP nor UDP", proto);
+		goto out;
+	}
+	field = b[hlen + csum_off] << 8 | b[hlen + csum_off + 1];
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		start = skb_checksum_start_offset(skb);
+		if (start != nhoff + hlen || skb->csum_offset != csum_off) {
+			snprintf(msg, size,
+				 "csum_start %u, csum_offset %u: the %s header is at %u, its checksum at %u",
+				 start, skb->csum_offset, name, nhoff + hlen,
+				 csum_off);
+			goto out;
+		}
+		/* The device adds the field in: 0 and 0xffff are the same. */
+		sum = fnat_pb_fold(pseudo);
+		if (field % 0xffff != sum % 0xffff) {
+			snprintf(msg, size,
+				 "%s partial checksum 0x%04x, the pseudo-header sums to 0x%04x",
+				 name, field, sum);
+			goto out;
+		}
+		ok = true;
+		goto out;
+	}
+	if (proto == IPPROTO_UDP && !field) {
+		ok = b[0] >> 4 == 4;
+		if (!ok)
+			snprintf(msg, size, "IPv6 UDP without a checksum");
+		goto out;
+	}
+	sum = fnat_pb_fold(fnat_pb_sum(pseudo, b + hlen, l4len));
+	if (sum != 0xffff) {
+		snprintf(msg, size,
+			 "%s checksum 0x%04x: the segment sums to 0x%04x, not 0xffff",
+			 name, field, sum);
+		goto out;
+	}
+	ok = true;
+out:
+	kfree(b);
+	return ok;
+}

@@ -253,4 +253,33 @@ bool fnat_pb_skb_equal(const struct sk_buff *got, const struct sk_buff *want,
 				      "%s", __msg);			\
 	} while (0)
 
+/*
+ * Appends len zero bytes to skb in page fragments after those it has, for
+ * packets bigger than the builder makes (up to 64 KiB and more). The
+ * caller fixes the headers' lengths. Returns 0, or fails the test.
+ */
+int fnat_pb_pad(struct kunit *test, struct sk_buff *skb, unsigned int len);
+
+/*
+ * Whether the IPv4 header checksum and the TCP or UDP checksum of the IP
+ * packet nhoff bytes into skb are right, summed byte by byte here rather
+ * than with the kernel's csum helpers, over the lengths the headers give.
+ * With CHECKSUM_PARTIAL the L4 field must hold the pseudo-header sum a
+ * device completes, and csum_start and csum_offset must point at the L4
+ * header and that field. IPv4 UDP with a zero field has no checksum and
+ * passes; IPv6 UDP with one does not. If not, msg says why.
+ */
+bool fnat_pb_csum_ok(const struct sk_buff *skb, unsigned int nhoff, char *msg,
+		     size_t size);
+
+#define FNAT_PB_EXPECT_CSUM_OK(test, skb, nhoff)			\
+	do {								\
+		char __msg[160];					\
+									\
+		KUNIT_EXPECT_TRUE_MSG(test,				\
+				      fnat_pb_csum_ok(skb, nhoff, __msg,	\
+						      sizeof(__msg)),	\
+				      "%s", __msg);			\
+	} while (0)
+
 #endif /* _FNAT_PKT_BUILDER_H */

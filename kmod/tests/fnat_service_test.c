@@ -146,14 +146,117 @@ static void fnat_svc_defaults_and_errors(struct kunit *test)
 			LOCKED(fn, fnat_svc_add(fn, &k, &none, &ext)));
 
 	k = svc_key(IPPROTO_TCP, VIP, 80);
-	k.af = AF_INET6;
+	k.af = AF_PACKET;
 	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
 			LOCKED(fn, fnat_svc_add(fn, &k, &none, &ext)));
-	KUNIT_EXPECT_STREQ(test, "IPv6 is not supported yet", ext._msg);
+	KUNIT_EXPECT_STREQ(test, "Unsupported address family", ext._msg);
 
 	k = svc_key(IPPROTO_TCP, 0xe0000051, 80);	/* 224.0.0.81 */
 	KUNIT_EXPECT_EQ(test, -EINVAL, LOCKED(fn, fnat_svc_add(fn, &k, &none, &ext)));
 	KUNIT_EXPECT_EQ(test, 2U, fn->num_services);
+}
+
+static struct fnat_svc_key svc6_key(u16 last, u16 port)
+{
+	struct fnat_svc_key k = {
+		.af = AF_INET6,
+		.protocol = IPPROTO_TCP,
+		.port = htons(port),
+	};
+
+	k.addr.in6.s6_addr16[0] = htons(0x2001);
+	k.addr.in6.s6_addr16[1] = htons(0xdb8);
+	k.addr.in6.s6_addr16[7] = htons(last);
+	return k;
+}
+
+static struct fnat_dest_key dest6_key(u16 last, u16 port)
+{
+	struct fnat_svc_key s = svc6_key(last, port);
+	struct fnat_dest_key k = { .af = AF_INET6, .port = s.port,
+				   .addr = s.addr };
+
+	return k;
+}
+
+/*
+ * IPv6 services, and which families their dests and local addresses may
+ * have: 6->4 only through FULLNAT with an IPv4 local address, never 4->6.
+ */
+static void fnat_ipv6_families(struct kunit *test)
+{
+	struct fnat_netns *fn = test->priv;
+	struct fnat_svc_key s6 = svc6_key(1, 80), s4 = svc_key(IPPROTO_TCP, VIP, 80);
+	struct fnat_dest_key d6 = dest6_key(0x10, 8080), d4 = dest_key(RIP1, 8080);
+	struct fnat_dest_conf nat = fwd_conf(FNAT_FWD_NAT);
+	struct fnat_dest_conf full = fwd_conf(FNAT_FWD_FULLNAT);
+	struct fnat_dest_conf edit = fwd_conf(FNAT_FWD_NAT);
+	struct fnat_svc_conf conf = sched_conf("rr");
+	struct netlink_ext_ack ext = {};
+	union nf_inet_addr l4 = { .ip = htonl(RIP2) };
+	union nf_inet_addr l6 = dest6_key(0xfe, 0).addr;
+	struct fnat_svc_key bad = s6;
+	struct fnat_service *svc;
+
+	KUNIT_ASSERT_EQ(test, 0, LOCKED(fn, fnat_svc_add(fn, &s6, &conf, &ext)));
+	KUNIT_ASSERT_EQ(test, 0, LOCKED(fn, fnat_svc_add(fn, &s4, &conf, &ext)));
+	svc = fnat_svc_lookup(fn, &s6);
+	KUNIT_ASSERT_NOT_NULL(test, svc);
+	KUNIT_EXPECT_EQ(test, 128, (int)svc->netmask);
+	/* Same bytes, other family: another service. */
+	bad.af = AF_INET;
+	KUNIT_EXPECT_NULL(test, fnat_svc_lookup(fn, &bad));
+
+	/* Not unicast, or an IPv4 address in IPv6 clothing. */
+	bad = s6;
+	bad.addr.in6.s6_addr16[0] = htons(0xff02);
+	KUNIT_EXPECT_EQ(test, -EINVAL, LOCKED(fn, fnat_svc_add(fn, &bad, &conf, &ext)));
+	KUNIT_EXPECT_STREQ(test, "Address must be unicast", ext._msg);
+	memset(&bad.addr, 0, sizeof(bad.addr));
+	KUNIT_EXPECT_EQ(test, -EINVAL, LOCKED(fn, fnat_svc_add(fn, &bad, &conf, &ext)));
+	bad.addr.in6.s6_addr16[5] = htons(0xffff);
+	bad.addr.in6.s6_addr32[3] = htonl(VIP);
+	KUNIT_EXPECT_EQ(test, -EINVAL, LOCKED(fn, fnat_svc_add(fn, &bad, &conf, &ext)));
+	KUNIT_EXPECT_STREQ(test,
+			   "IPv4-mapped IPv6 address: give the IPv4 address instead",
+			   ext._msg);
+
+	KUNIT_EXPECT_EQ(test, 0, LOCKED(fn, fnat_dest_add(fn, &s6, &d6, &nat, &ext)));
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
+			LOCKED(fn, fnat_dest_add(fn, &s4, &d6, &nat, &ext)));
+	KUNIT_EXPECT_STREQ(test, "An IPv4 service cannot have IPv6 destinations",
+			   ext._msg);
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
+			LOCKED(fn, fnat_dest_add(fn, &s6, &d4, &nat, &ext)));
+	KUNIT_EXPECT_STREQ(test,
+			   "Only FULLNAT (-b) can forward an IPv6 service to an IPv4 destination",
+			   ext._msg);
+
+	/* FULLNAT needs a local address of the dest's family. */
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
+			LOCKED(fn, fnat_laddr_add(fn, &s4, AF_INET6, &l6, &ext)));
+	KUNIT_EXPECT_STREQ(test, "An IPv4 service cannot have IPv6 local addresses",
+			   ext._msg);
+	KUNIT_EXPECT_EQ(test, 0, LOCKED(fn, fnat_laddr_add(fn, &s6, AF_INET6, &l6, &ext)));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			LOCKED(fn, fnat_dest_add(fn, &s6, &d4, &full, &ext)));
+	KUNIT_EXPECT_STREQ(test,
+			   "FULLNAT to an IPv4 destination needs an IPv4 local address: add one to the service first (-P)",
+			   ext._msg);
+	KUNIT_EXPECT_EQ(test, 0, LOCKED(fn, fnat_laddr_add(fn, &s6, AF_INET, &l4, &ext)));
+	KUNIT_EXPECT_EQ(test, 2, (int)fnat_laddr_count(svc, AF_INET) +
+			(int)fnat_laddr_count(svc, AF_INET6));
+	KUNIT_EXPECT_EQ(test, 0, LOCKED(fn, fnat_dest_add(fn, &s6, &d4, &full, &ext)));
+	/* The local addresses are told apart by family too. */
+	KUNIT_EXPECT_NOT_NULL(test, fnat_laddr_lookup(svc, AF_INET, &l4));
+	KUNIT_EXPECT_NULL(test, fnat_laddr_lookup(svc, AF_INET6, &l4));
+	/* Once 6->4, FULLNAT it stays. */
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
+			LOCKED(fn, fnat_dest_edit(fn, &s6, &d4, &edit, &ext)));
+	KUNIT_EXPECT_EQ(test, 2U, svc->num_dests);
+	KUNIT_EXPECT_EQ(test, 0, LOCKED(fn, fnat_laddr_del(fn, &s6, AF_INET, &l4, &ext)));
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			LOCKED(fn, fnat_laddr_del(fn, &s6, AF_INET, &l4, &ext)));
 }
 
 static void fnat_svc_edit_is_all_or_nothing(struct kunit *test)
@@ -467,6 +570,7 @@ static struct kunit_case fnat_service_cases[] = {
 	KUNIT_CASE(fnat_svc_defaults_and_errors),
 	KUNIT_CASE(fnat_svc_edit_is_all_or_nothing),
 	KUNIT_CASE(fnat_dest_contract),
+	KUNIT_CASE(fnat_ipv6_families),
 	KUNIT_CASE(fnat_svc_zero_counters),
 	KUNIT_CASE(fnat_table_matches_reference),
 	{}

@@ -21,6 +21,7 @@ static struct fnat_sync_conn_rec nat_rec(void)
 {
 	struct fnat_sync_conn_rec r = {
 		.af		= AF_INET,
+		.daf		= AF_INET,
 		.protocol	= IPPROTO_TCP,
 		.fwd_method	= FNAT_FWD_NAT,
 		.state		= FNAT_TCP_ESTABLISHED,
@@ -73,10 +74,42 @@ static struct fnat_sync_conn_rec udp_rec(void)
 	return r;
 }
 
+static void rec_addr6(union nf_inet_addr *a, u16 last)
+{
+	memset(a, 0, sizeof(*a));
+	a->in6.s6_addr16[0] = htons(0x2001);
+	a->in6.s6_addr16[1] = htons(0xdb8);
+	a->in6.s6_addr16[7] = htons(last);
+}
+
+/* IPv6 end to end: NAT to an IPv6 real server. */
+static struct fnat_sync_conn_rec nat6_rec(void)
+{
+	struct fnat_sync_conn_rec r = nat_rec();
+
+	r.af = AF_INET6;
+	r.daf = AF_INET6;
+	rec_addr6(&r.caddr, 0x102);
+	rec_addr6(&r.vaddr, 0x164);
+	rec_addr6(&r.daddr, 0x202);
+	return r;
+}
+
+/* FULLNAT 6->4: IPv6 client and VIP, IPv4 real server and local address. */
+static struct fnat_sync_conn_rec fullnat64_rec(void)
+{
+	struct fnat_sync_conn_rec r = fullnat_rec();
+
+	r.af = AF_INET6;
+	rec_addr6(&r.caddr, 0x102);
+	rec_addr6(&r.vaddr, 0x164);
+	return r;
+}
+
 /* What a walk collects, for the tests to look at. */
 struct collected {
-	struct fnat_sync_rec_view	v[8];
-	enum fnat_sync_err		err[8];
+	struct fnat_sync_rec_view	v[10];
+	enum fnat_sync_err		err[10];
 	unsigned int			n;
 };
 
@@ -91,25 +124,29 @@ static int collect(const void *rec, unsigned int len, void *arg)
 	return 0;
 }
 
+#define EXPECT_ADDR_EQ(test, a, b) \
+	KUNIT_EXPECT_EQ(test, 0, memcmp(a, b, sizeof(union nf_inet_addr)))
+
 static void expect_same(struct kunit *test, const struct fnat_sync_conn_rec *a,
 			const struct fnat_sync_conn_rec *b, bool full)
 {
 	KUNIT_EXPECT_EQ(test, a->af, b->af);
 	KUNIT_EXPECT_EQ(test, a->protocol, b->protocol);
-	KUNIT_EXPECT_EQ(test, a->caddr.ip, b->caddr.ip);
+	EXPECT_ADDR_EQ(test, &a->caddr, &b->caddr);
 	KUNIT_EXPECT_EQ(test, a->cport, b->cport);
-	KUNIT_EXPECT_EQ(test, a->vaddr.ip, b->vaddr.ip);
+	EXPECT_ADDR_EQ(test, &a->vaddr, &b->vaddr);
 	KUNIT_EXPECT_EQ(test, a->vport, b->vport);
 	if (!full)
 		return;
-	KUNIT_EXPECT_EQ(test, a->daddr.ip, b->daddr.ip);
+	KUNIT_EXPECT_EQ(test, a->daf, b->daf);
+	EXPECT_ADDR_EQ(test, &a->daddr, &b->daddr);
 	KUNIT_EXPECT_EQ(test, a->dport, b->dport);
 	KUNIT_EXPECT_EQ(test, a->fwd_method, b->fwd_method);
 	KUNIT_EXPECT_EQ(test, a->state, b->state);
 	KUNIT_EXPECT_EQ(test, a->timeout_ms, b->timeout_ms);
 	KUNIT_EXPECT_EQ(test, a->flags, b->flags);
 	KUNIT_EXPECT_EQ(test, a->has_laddr, b->has_laddr);
-	KUNIT_EXPECT_EQ(test, a->laddr.ip, b->laddr.ip);
+	EXPECT_ADDR_EQ(test, &a->laddr, &b->laddr);
 	KUNIT_EXPECT_EQ(test, a->lport, b->lport);
 	KUNIT_EXPECT_EQ(test, a->has_seq_delta, b->has_seq_delta);
 	KUNIT_EXPECT_EQ(test, a->seq_delta, b->seq_delta);
@@ -131,6 +168,10 @@ static unsigned int build_all(u8 *data, unsigned int cap)
 	WARN_ON(fnat_sync_put_conn(&b, &r));
 	r = udp_rec();
 	WARN_ON(fnat_sync_put_conn(&b, &r));
+	r = nat6_rec();
+	WARN_ON(fnat_sync_put_conn(&b, &r));
+	r = fullnat64_rec();
+	WARN_ON(fnat_sync_put_conn(&b, &r));
 	r = nat_rec();
 	WARN_ON(fnat_sync_put_del(&b, &r));
 	WARN_ON(fnat_sync_put_bulk_req(&b));
@@ -143,8 +184,9 @@ static unsigned int build_all(u8 *data, unsigned int cap)
 static void fnat_sync_round_trip(struct kunit *test)
 {
 	u8 *data = kunit_kzalloc(test, MSG_CAP, GFP_KERNEL);
-	struct fnat_sync_conn_rec want[4] = {
+	struct fnat_sync_conn_rec want[6] = {
 		nat_rec(), fullnat_rec(), template_rec(), udp_rec(),
+		nat6_rec(), fullnat64_rec(),
 	};
 	struct collected *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	struct fnat_sync_conn_rec del = nat_rec();
@@ -159,21 +201,21 @@ static void fnat_sync_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.sender, 0x11223344);
 	KUNIT_EXPECT_EQ(test, info.seq, 42);
 	KUNIT_EXPECT_EQ(test, info.time_ms, 1700000000000ULL);
-	KUNIT_EXPECT_EQ(test, info.count, 7);
+	KUNIT_EXPECT_EQ(test, info.count, 9);
 	KUNIT_ASSERT_EQ(test, fnat_sync_msg_walk(data, &info, collect, c),
 			FNAT_SYNC_OK);
-	KUNIT_ASSERT_EQ(test, c->n, 7);
-	for (i = 0; i < 7; i++)
+	KUNIT_ASSERT_EQ(test, c->n, 9);
+	for (i = 0; i < 9; i++)
 		KUNIT_EXPECT_EQ(test, c->err[i], FNAT_SYNC_OK);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 6; i++) {
 		KUNIT_EXPECT_EQ(test, c->v[i].type, FNAT_SYNC_REC_CONN);
 		expect_same(test, &want[i], &c->v[i].conn, true);
 	}
-	KUNIT_EXPECT_EQ(test, c->v[4].type, FNAT_SYNC_REC_DEL);
-	expect_same(test, &del, &c->v[4].conn, false);
-	KUNIT_EXPECT_EQ(test, c->v[5].type, FNAT_SYNC_REC_BULK_REQ);
-	KUNIT_EXPECT_EQ(test, c->v[6].type, FNAT_SYNC_REC_BULK_END);
-	KUNIT_EXPECT_EQ(test, c->v[6].count, 123456);
+	KUNIT_EXPECT_EQ(test, c->v[6].type, FNAT_SYNC_REC_DEL);
+	expect_same(test, &del, &c->v[6].conn, false);
+	KUNIT_EXPECT_EQ(test, c->v[7].type, FNAT_SYNC_REC_BULK_REQ);
+	KUNIT_EXPECT_EQ(test, c->v[8].type, FNAT_SYNC_REC_BULK_END);
+	KUNIT_EXPECT_EQ(test, c->v[8].count, 123456);
 }
 
 /* A record that does not fit leaves the message as it was. */
@@ -344,6 +386,17 @@ static void fnat_sync_bad_records(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, fnat_sync_put_conn(&b, &r), 0);
 	r = nat_rec();
 	r.state = FNAT_TCP_STATE_MAX;
+	KUNIT_ASSERT_EQ(test, fnat_sync_put_conn(&b, &r), 0);
+	/* Only FULLNAT takes an IPv6 service to an IPv4 dest, never 4->6. */
+	r = fullnat64_rec();
+	r.fwd_method = FNAT_FWD_NAT;
+	r.has_laddr = false;
+	r.has_seq_delta = false;
+	KUNIT_ASSERT_EQ(test, fnat_sync_put_conn(&b, &r), 0);
+	r = fullnat_rec();
+	r.daf = AF_INET6;
+	rec_addr6(&r.daddr, 0x202);
+	rec_addr6(&r.laddr, 0x2fe);
 	KUNIT_ASSERT_EQ(test, fnat_sync_put_conn(&b, &r), 0);
 	{
 		unsigned int off = sizeof(struct fnat_sync_hdr), i;

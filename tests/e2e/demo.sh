@@ -7,7 +7,9 @@
 # the connection table, and weights. Then FULLNAT: the real servers in a
 # network of their own with no route to the client, reached from the
 # director's local addresses, and still seeing the client's address (TOA,
-# read by fnat-toa). Also run by `make check`, so the demo stays true.
+# read by fnat-toa); and dual stack: an IPv6 VIP in front of the same
+# IPv4-only servers (FULLNAT 6->4), which see the IPv6 client through TOA.
+# Also run by `make check`, so the demo stays true.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 LB=fnatadm
@@ -115,9 +117,38 @@ for i in 0 1 2 3; do
 done
 [ "${answers[0]%% *}" != "${answers[1]%% *}" ] || fail "the answers do not alternate"
 
-step "the local addresses' use, and the connections"
+step "dual stack: IPv6 clients reach the same IPv4-only servers (FULLNAT 6->4)"
+VIP6=2001:db8:100::1 CLIENT6=2001:db8:1::2
+must ip -n client addr add $CLIENT6/64 dev eth0 nodad
+must ip -n director addr add 2001:db8:1::1/64 dev eth0 nodad
+must ip -n director addr add $VIP6/128 dev eth0 nodad
+must ip -n client -6 route add default via 2001:db8:1::1
+echo "client $CLIENT6 -> VIP [$VIP6]:$PORT -> local address $LIP1 -> rs1 $RIP1, rs2 $RIP2 (IPv4 only)"
+on director fnatadm -A -t "[$VIP6]:$PORT" -s rr
+on director fnatadm -P -t "[$VIP6]:$PORT" -z "$LIP1"
+on director fnatadm -a -t "[$VIP6]:$PORT" -r "$RIP1:$PORT" -b
+on director fnatadm -a -t "[$VIP6]:$PORT" -r "$RIP2:$PORT" -b
+out=$(on director fnatadm -Ln)
+echo "$out"
+[[ "$out" == *"TCP  $VIP:$PORT rr"*"TCP  [$VIP6]:$PORT rr"*"$RIP1:$PORT"*"FullNat"* ]] ||
+	fail "the listing does not show both services"
+echo "[root@client ~]# for i in 1 2; do wget -q -O - http://[$VIP6]/cgi-bin/whoami; done"
+answers=()
+for i in 1 2; do
+	answers+=("$(must ip netns exec client busybox wget -q -O - "http://[$VIP6]/cgi-bin/whoami")")
+done
+printf '%s\n' "${answers[@]}"
+# TOA kind 253 carries the IPv6 client to the IPv4 server's dual-stack socket.
+for i in 0 1; do
+	[[ "${answers[i]}" =~ ^rs[12]\ sees\ client\ \[?$CLIENT6\]?: ]] ||
+		fail "a server did not see the IPv6 client's address: ${answers[i]}"
+done
+
+step "the local addresses' use, and the connections of both families"
 on director fnatadm -G
-on director fnatadm -Lnc
+out=$(on director fnatadm -Lnc)
+echo "$out"
+[[ "$out" == *"[$CLIENT6]:"*"[$VIP6]:$PORT"*"10.0.6.1"* ]] || fail "-Lnc does not list the IPv6 connections"
 on director fnatadm -C
 topo_down
 lb_unload

@@ -52,23 +52,10 @@ SYNCID=7
 GROUP=224.0.0.83
 SYNC_PORT=8849
 
-# _cmdline_var NAME: NAME's value from the environment, else from the kernel
-# command line (run.sh --append NAME=VALUE).
-_cmdline_var() {
-	local word
-	if [ -n "${!1:-}" ]; then
-		echo "${!1}"
-		return
-	fi
-	# shellcheck disable=SC2013 # the command line is one line of words
-	for word in $(cat /proc/cmdline); do
-		[[ "$word" != "$1="* ]] || echo "${word#*=}"
-	done
-}
 SYNC=1
-[ "$(_cmdline_var FNAT_SYNC_E2E)" != nosync ] || SYNC=0
+[ "$(cmdline_var FNAT_SYNC_E2E)" != nosync ] || SYNC=0
 # FNAT_SYNC_PARTS (default: all); bulk and bad use nat's network.
-PARTS=" $(_cmdline_var FNAT_SYNC_PARTS | tr ',' ' ') "
+PARTS=" $(cmdline_var FNAT_SYNC_PARTS | tr ',' ' ') "
 [ "$PARTS" != "  " ] || PARTS=" nat dr fullnat bulk bad measure ecmp "
 want() {
 	[[ "$PARTS" == *" $1 "* ]]

@@ -190,6 +190,20 @@ on_exit() {
 	_lib_on_exit+=("$1")
 }
 
+# cmdline_var NAME: NAME's value from the environment, else from the kernel
+# command line (run.sh --append NAME=VALUE).
+cmdline_var() {
+	local word
+	if [ -n "${!1:-}" ]; then
+		echo "${!1}"
+		return
+	fi
+	# shellcheck disable=SC2013 # the command line is one line of words
+	for word in $(cat /proc/cmdline); do
+		[[ "$word" != "$1="* ]] || echo "${word#*=}"
+	done
+}
+
 # netns_add NAME...: creates network namespaces with lo up; they are deleted
 # at exit if still there.
 netns_add() {

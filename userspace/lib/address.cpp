@@ -62,7 +62,17 @@ Address parse_ipv4(std::string_view text) {
     return address;
 }
 
+// A scope (fe80::1%eth0) would only name an interface of this host, and
+// neither the module nor ipvsadm's syntax has a place for it.
+void refuse_zone_id(std::string_view text) {
+    const std::size_t percent = text.find('%');
+    if (percent != std::string_view::npos)
+        throw ParseError("IPv6 zone ids ('" + std::string(text.substr(percent)) +
+                         "') are not supported");
+}
+
 Address parse_ipv6(std::string_view text) {
+    refuse_zone_id(text);
     Address address;
     address.family = AF_INET6;
     std::string copy(text);
@@ -142,6 +152,7 @@ Endpoint parse_endpoint(std::string_view text) {
     std::size_t first_colon = text.find(':');
     if (first_colon != std::string_view::npos && text.find(':', first_colon + 1) != text.npos) {
         // Several colons: a bare IPv6 address, which cannot carry a port.
+        refuse_zone_id(text);
         try {
             endpoint.address = parse_ipv6(text);
         } catch (const ParseError&) {

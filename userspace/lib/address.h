@@ -3,7 +3,8 @@
 // Only numeric forms are accepted: dotted-quad IPv4 ("192.168.0.1"), and IPv6
 // ("2001:db8::1", or "[2001:db8::1]" in brackets, which are required when a
 // port follows). Host names and service names are rejected with a message
-// saying so: fnatadm never resolves names.
+// saying so: fnatadm never resolves names. IPv6 zone ids ("fe80::1%eth0")
+// are refused too.
 #pragma once
 
 #include <array>

@@ -65,7 +65,7 @@ constexpr std::array<GenericError, 7> kGenericErrors = {{
     {EINVAL, "Invalid operation (possibly a wrong fnat module version)"},
     {ENOPROTOOPT, "Protocol not available"},
     {ENOMEM, "Memory allocation problem"},
-    {EAFNOSUPPORT, "Address family not supported (IPv6 is not supported yet)"},
+    {EAFNOSUPPORT, "Operation not supported with specified address family"},
     {EOPNOTSUPP, "Operation not supported"},
     {EMSGSIZE, "Module is wrong version"},
 }};

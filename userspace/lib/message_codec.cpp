@@ -341,6 +341,8 @@ constexpr std::array<AttrRule, FNAT_CONN_A_MAX + 1> kConnRules{{
     {Kind::U8, "FNAT_CONN_A_FWD_METHOD"},
     {Kind::NulString, "FNAT_CONN_A_STATE"},
     {Kind::U32, "FNAT_CONN_A_EXPIRES"},
+    {Kind::U16, "FNAT_CONN_A_LOCAL_FAMILY"},
+    {Kind::U16, "FNAT_CONN_A_DEST_FAMILY"},
 }};
 
 // PAD only aligns the u64 payloads (nla_put_64bit); its content is ignored.
@@ -545,23 +547,30 @@ SyncDaemon decode_daemon(const nlattr* nest) {
 
 // Addresses, ports, state and expiry are required; LADDR/LPORT default to
 // the client (what they are for every method but FULLNAT) and FWD_METHOD to
-// Unspec, so a module that leaves them out still lists.
+// Unspec, so a module that leaves them out still lists. LADDR and DADDR are
+// of FAMILY unless LOCAL_FAMILY and DEST_FAMILY say otherwise (FULLNAT
+// 6->4; modules before IPv6 do not send them).
 Conn decode_conn(const nlattr* nest) {
     auto table = collect_nested(nest, kConnRules);
     auto get = [&](std::size_t type) { return require(table, kConnRules, type); };
     const std::uint16_t family = mnl_attr_get_u16(get(FNAT_CONN_A_FAMILY));
+    auto family_or_main = [&](std::size_t type) {
+        return table[type] != nullptr ? mnl_attr_get_u16(table[type]) : family;
+    };
+    const std::uint16_t local_family = family_or_main(FNAT_CONN_A_LOCAL_FAMILY);
+    const std::uint16_t dest_family = family_or_main(FNAT_CONN_A_DEST_FAMILY);
     Conn conn;
     conn.protocol = mnl_attr_get_u8(get(FNAT_CONN_A_PROTOCOL));
     conn.caddr = get_address(family, get(FNAT_CONN_A_CADDR));
     conn.cport = get_be16(get(FNAT_CONN_A_CPORT));
     conn.vaddr = get_address(family, get(FNAT_CONN_A_VADDR));
     conn.vport = get_be16(get(FNAT_CONN_A_VPORT));
-    conn.daddr = get_address(family, get(FNAT_CONN_A_DADDR));
+    conn.daddr = get_address(dest_family, get(FNAT_CONN_A_DADDR));
     conn.dport = get_be16(get(FNAT_CONN_A_DPORT));
     conn.laddr = conn.caddr;
     conn.lport = conn.cport;
     if (auto* attr = table[FNAT_CONN_A_LADDR])
-        conn.laddr = get_address(family, attr);
+        conn.laddr = get_address(local_family, attr);
     if (auto* attr = table[FNAT_CONN_A_LPORT])
         conn.lport = get_be16(attr);
     if (auto* attr = table[FNAT_CONN_A_FWD_METHOD])

@@ -163,7 +163,9 @@ struct Unsupported {
 constexpr std::array<Unsupported, 6> kUnsupported = {{
     {"-f,--fwmark-service", 1,
      "-f (--fwmark-service): firewall-mark services are not supported yet"},
-    {"-6,--ipv6", 0, "-6 (--ipv6): firewall-mark services are not supported yet"},
+    {"-6,--ipv6", 0,
+     "-6 (--ipv6): it is for firewall-mark services, which are not supported yet (an IPv6 "
+     "service needs no option: -t [2001:db8::1]:80)"},
     {"--sctp-service", 1, "--sctp-service: SCTP services are not supported yet"},
     {"-o,--ops", 0, "-o (--ops): one-packet scheduling is not supported yet"},
     {"--pe", 1, "--pe: persistence engines are not supported yet"},
@@ -534,7 +536,9 @@ private:
             try {
                 command.netmask = parse_netmask(text, family);
             } catch (const ParseError& error) {
-                illegal_value("persistent netmask", "-M", text, error.what());
+                // ipvsadm's words for each family.
+                illegal_value(family == AF_INET6 ? "ipv6 netmask" : "persistent netmask", "-M",
+                              text, error.what());
             }
         }
         if (real_server_->count() > 0) {
@@ -844,6 +848,7 @@ Either long or short options are allowed.
 virtual-service:
   --tcp-service|-t  service-address   service-address is IP[:port]
   --udp-service|-u  service-address   service-address is IP[:port]
+                                      (IPv6: [IP]:port)
 
 Options:
   --scheduler    -s scheduler         one of rr|wrr|lc|wlc|lblc|lblcr|dh|sh|
@@ -857,9 +862,12 @@ Options:
   --persistent   -p [timeout]         persistent service, timeout in seconds
                                       1..2678400 (default 360)
   --netmask      -M netmask           persistent granularity mask: a dotted
-                                      IPv4 mask or a prefix length
+                                      IPv4 mask or a prefix length (IPv6:
+                                      a prefix length 0..128)
   --real-server  -r server-address    server-address is IP[:port]; the port
-                                      defaults to the service port
+                                      defaults to the service port; an
+                                      IPv6 service may have IPv4 FULLNAT
+                                      (-b) real servers
   --gatewaying   -g                   gatewaying (direct routing) (default)
   --ipip         -i                   ipip encapsulation (tunneling)
   --tun-type     ipip                 the tunnel type; ipip is the only one
@@ -868,7 +876,9 @@ Options:
   --fullnat      -b                   full NAT (source and destination NAT);
                                       -b only means this with -a and -e
   --laddr        -z local-address     local-address is IP (no port), an
-                                      address of this host
+                                      address of this host; an IPv6 service
+                                      may have IPv4 ones (for IPv4 real
+                                      servers)
   --weight       -w weight            capacity of real server 0..65535
                                       (default 1; 0 quiesces the server)
   --u-threshold  -x uthreshold        upper threshold of connections
@@ -905,7 +915,7 @@ Daemon Options:
                                       from file, or from stdin with '-'
 
 Addresses are numeric: 192.168.0.1:80, [2001:db8::1]:80. Host and service
-names are not resolved.
+names are not resolved; IPv6 zone ids (%eth0) are refused.
 
 Not supported yet: -f, --sctp-service, -o, --pe, the persistence templates
 (-Lc --persistent-conn), --tun-type gue|gre and the other tunnel options,

@@ -126,6 +126,42 @@ TEST(ParseEndpoint, UnbracketedIpv6WithPortExplainsBrackets) {
               "as [ADDR]:PORT)");
 }
 
+// As ipvsadm's parse_service(): without brackets every colon belongs to the
+// address, so the last group is not a port.
+TEST(ParseEndpoint, BareIpv6EndingInAGroupIsStillAnAddress) {
+    Endpoint endpoint = parse_endpoint("2001:db8::1:80");
+    EXPECT_EQ(to_string(endpoint.address), "2001:db8::1:80");
+    EXPECT_FALSE(endpoint.port.has_value());
+}
+
+TEST(ParseEndpoint, Ipv4MappedIpv6IsIpv6) {
+    Endpoint endpoint = parse_endpoint("[::ffff:10.0.0.1]:80");
+    EXPECT_TRUE(endpoint.address.is_ipv6());
+    EXPECT_EQ(to_string(endpoint.address), "::ffff:10.0.0.1");
+    EXPECT_EQ(format_endpoint(endpoint.address, 80), "[::ffff:10.0.0.1]:80");
+}
+
+TEST(ParseEndpoint, RejectsZoneIds) {
+    EXPECT_EQ(endpoint_error("[fe80::1%eth0]:80"), "IPv6 zone ids ('%eth0') are not supported");
+    EXPECT_EQ(endpoint_error("[fe80::1%2]"), "IPv6 zone ids ('%2') are not supported");
+    EXPECT_EQ(endpoint_error("fe80::1%eth0"), "IPv6 zone ids ('%eth0') are not supported");
+    try {
+        parse_address("fe80::1%eth0");
+        ADD_FAILURE() << "accepted";
+    } catch (const ParseError& error) {
+        EXPECT_STREQ(error.what(), "IPv6 zone ids ('%eth0') are not supported");
+    }
+    // Without the zone, a link-local address is an address like another.
+    EXPECT_EQ(to_string(parse_endpoint("[fe80::1]:80").address), "fe80::1");
+}
+
+TEST(ParseEndpoint, RejectsIpv6PortNames) {
+    EXPECT_EQ(endpoint_error("[2001:db8::1]:http"),
+              "service names are not supported, use a numeric port");
+    EXPECT_EQ(endpoint_error("[2001:db8::1]:-1"), "port '-1' is not a decimal number");
+    EXPECT_EQ(endpoint_error("[2001:db8::1]:80:81"), "port '80:81' is not a decimal number");
+}
+
 TEST(FormatEndpoint, Ipv4AndIpv6) {
     EXPECT_EQ(format_endpoint(Address::ipv4(192, 168, 0, 240), 80), "192.168.0.240:80");
     EXPECT_EQ(format_endpoint(parse_endpoint("[2001:db8::5]").address, 443), "[2001:db8::5]:443");
@@ -161,6 +197,14 @@ TEST(ParseNetmask, PrefixLengths) {
     EXPECT_EQ(parse_netmask("32", AF_INET), 32);
     EXPECT_EQ(parse_netmask("64", AF_INET6), 64);
     EXPECT_EQ(parse_netmask("128", AF_INET6), 128);
+}
+
+TEST(ParseNetmask, Ipv6PrefixLengthsOnly) {
+    EXPECT_EQ(parse_netmask("0", AF_INET6), 0);
+    EXPECT_EQ(parse_netmask("48", AF_INET6), 48);
+    EXPECT_EQ(netmask_error("64abc", AF_INET6), "an IPv6 netmask is a prefix length 0..128");
+    EXPECT_EQ(netmask_error("/64", AF_INET6), "an IPv6 netmask is a prefix length 0..128");
+    EXPECT_EQ(netmask_error("ffff:ffff::", AF_INET6), "an IPv6 netmask is a prefix length 0..128");
 }
 
 TEST(ParseNetmask, Rejections) {

@@ -830,6 +830,269 @@ TEST(RunCommand, StartAndStopDaemonGoToExecute) {
     EXPECT_EQ(api.daemon_dumps, 0);
 }
 
+// --- IPv6 --------------------------------------------------------------------
+
+// In creation order: a persistent IPv6 UDP service with a prefix mask; an
+// IPv6 TCP service with an IPv6 NAT dest and an IPv4 FULLNAT dest (6->4),
+// and local addresses of both families, the IPv6 one added first; an IPv4
+// service.
+FakeApi mixed_api() {
+    FakeApi api;
+    const Address vip = parse_address("2001:db8::1");
+    const Address rip6 = parse_address("2001:db8::10");
+
+    Dest dns_dest = make_dest(1, 53);
+    dns_dest.key.address = rip6;
+    dns_dest.forward = ForwardMethod::DirectRoute;
+    api.entries.push_back(ServiceEntry{
+        test::make_service(ServiceKey{IPPROTO_UDP, vip, 53}, "wrr", 60, 64), {dns_dest}});
+
+    Service web = test::make_service(ServiceKey{IPPROTO_TCP, vip, 80}, "rr", 0, 128);
+    web.stats = counters(0);
+    Dest nat = make_dest(1, 8080);
+    nat.key.address = rip6;
+    nat.weight = 2;
+    nat.active_conns = 3;
+    nat.inactive_conns = 4;
+    nat.persist_conns = 5;
+    Dest fullnat = make_dest(1, 80);
+    fullnat.key.address = Address::ipv4(10, 0, 0, 5);
+    fullnat.forward = ForwardMethod::FullNat;
+    fullnat.u_threshold = 100;
+    fullnat.l_threshold = 10;
+    fullnat.stats = counters(200'000'000);
+    api.entries.push_back(ServiceEntry{web,
+                                       {nat, fullnat},
+                                       {LocalAddress{parse_address("2001:db8::100"), 7, 0, 0},
+                                        LocalAddress{Address::ipv4(10, 0, 9, 1), 2, 1, 3}}});
+
+    api.entries.push_back(ServiceEntry{make_service(1, 80), {make_dest(3, 80)}});
+    return api;
+}
+
+TEST(RunCommand, Ipv6ListingSortsFamilyFirst) {
+    FakeApi api = mixed_api();
+    EXPECT_EQ(run(api, {"-Ln"}),
+              std::string(kHeader) +
+                  "TCP  10.0.0.1:80 rr\n"
+                  "  -> 10.0.1.3:80                  Masq    1      0          0         \n"
+                  "TCP  [2001:db8::1]:80 rr\n"
+                  "  -> 10.0.0.5:80                  FullNat 1      0          0         \n"
+                  "  -> [2001:db8::10]:8080          Masq    2      3          4         \n"
+                  "UDP  [2001:db8::1]:53 wrr persistent 60 mask 64\n"
+                  "  -> [2001:db8::10]:53            Route   1      0          0         \n");
+    EXPECT_EQ(run(api, {"-L", "--nosort"}),
+              std::string(kHeader) +
+                  "UDP  [2001:db8::1]:53 wrr persistent 60 mask 64\n"
+                  "  -> [2001:db8::10]:53            Route   1      0          0         \n"
+                  "TCP  [2001:db8::1]:80 rr\n"
+                  "  -> [2001:db8::10]:8080          Masq    2      3          4         \n"
+                  "  -> 10.0.0.5:80                  FullNat 1      0          0         \n"
+                  "TCP  10.0.0.1:80 rr\n"
+                  "  -> 10.0.1.3:80                  Masq    1      0          0         \n");
+}
+
+TEST(RunCommand, Ipv6ListOneServiceInEveryLayout) {
+    FakeApi api = mixed_api();
+    EXPECT_EQ(run(api, {"-Ln", "-t", "[2001:db8::1]:80"}),
+              "Prot LocalAddress:Port Scheduler Flags\n"
+              "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+              "TCP  [2001:db8::1]:80 rr\n"
+              "  -> 10.0.0.5:80                  FullNat 1      0          0         \n"
+              "  -> [2001:db8::10]:8080          Masq    2      3          4         \n");
+    EXPECT_EQ(api.gets, 1);
+    EXPECT_EQ(run(api, {"-Ln", "--stats", "-t", "[2001:db8::1]:80"}),
+              "Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+              "  -> RemoteAddress:Port\n"
+              "TCP  [2001:db8::1]:80                    1        2        3        4        5\n"
+              "  -> 10.0.0.5:80                   200000K  200000K  200000K  200000K  200000K\n"
+              "  -> [2001:db8::10]:8080                 0        0        0        0        0\n");
+    EXPECT_EQ(run(api, {"-Ln", "--stats", "--exact", "-t", "[2001:db8::1]:80"}),
+              "Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+              "  -> RemoteAddress:Port\n"
+              "TCP  [2001:db8::1]:80                    1        2        3        4        5\n"
+              "  -> 10.0.0.5:80                  200000001 200000002 200000003 200000004 "
+              "200000005\n"
+              "  -> [2001:db8::10]:8080                 0        0        0        0        0\n");
+    EXPECT_EQ(run(api, {"-Ln", "--rate", "-t", "[2001:db8::1]:80"}),
+              "Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+              "  -> RemoteAddress:Port\n"
+              "TCP  [2001:db8::1]:80                    6        7        8        9       10\n"
+              "  -> 10.0.0.5:80                  200000006 200000007 200000008  200000K  "
+              "200000K\n"
+              "  -> [2001:db8::10]:8080                 0        0        0        0        0\n");
+    EXPECT_EQ(run(api, {"-Ln", "--thresholds", "-t", "[2001:db8::1]:80"}),
+              "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+              "  -> RemoteAddress:Port\n"
+              "TCP  [2001:db8::1]:80 rr\n"
+              "  -> 10.0.0.5:80                  100        10         0          0         \n"
+              "  -> [2001:db8::10]:8080          0          0          3          4         \n");
+    EXPECT_EQ(run(api, {"-Ln", "--persistent-conn", "-t", "[2001:db8::1]:80"}),
+              "Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n"
+              "  -> RemoteAddress:Port\n"
+              "TCP  [2001:db8::1]:80 rr\n"
+              "  -> 10.0.0.5:80                  1         0           0          0         \n"
+              "  -> [2001:db8::10]:8080          2         5           3          4         \n");
+    // The IPv6 address without brackets, an IPv4 dest with its own.
+    const std::string json = run(api, {"-L", "--json", "-u", "[2001:db8::1]:53"});
+    EXPECT_NE(json.find("      \"protocol\": \"udp\",\n"
+                        "      \"address\": \"2001:db8::1\",\n"
+                        "      \"port\": 53,\n"
+                        "      \"scheduler\": \"wrr\",\n"
+                        "      \"sched_flags\": [],\n"
+                        "      \"persistent\": true,\n"
+                        "      \"timeout\": 60,\n"
+                        "      \"netmask\": 64,\n"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(run(api, {"-L", "--json"})
+                  .find("          \"address\": \"10.0.0.5\",\n"
+                        "          \"port\": 80,\n"
+                        "          \"forward\": \"fullnat\",\n"),
+              std::string::npos);
+}
+
+TEST(RunCommand, Ipv6Save) {
+    FakeApi api = mixed_api();
+    EXPECT_EQ(run(api, {"-S", "-n"}), "-A -t 10.0.0.1:80 -s rr\n"
+                                      "-a -t 10.0.0.1:80 -r 10.0.1.3:80 -m -w 1\n"
+                                      "-A -t [2001:db8::1]:80 -s rr\n"
+                                      "-P -t [2001:db8::1]:80 -z 2001:db8::100\n"
+                                      "-P -t [2001:db8::1]:80 -z 10.0.9.1\n"
+                                      "-a -t [2001:db8::1]:80 -r 10.0.0.5:80 -b -w 1 -x 100 -y 10\n"
+                                      "-a -t [2001:db8::1]:80 -r [2001:db8::10]:8080 -m -w 2\n"
+                                      "-A -u [2001:db8::1]:53 -s wrr -p 60 -M 64\n"
+                                      "-a -u [2001:db8::1]:53 -r [2001:db8::10]:53 -g -w 1\n");
+}
+
+TEST(RunCommand, Ipv6GetLaddr) {
+    FakeApi api = mixed_api();
+    EXPECT_EQ(run(api, {"-G", "-t", "[2001:db8::1]:80"}),
+              std::string(kLaddrTitle) +
+                  "TCP  [2001:db8::1]:80 2\n"
+                  "                              2001:db8::100        0          7          0\n"
+                  "                              10.0.9.1             1          2          3\n");
+    EXPECT_EQ(api.laddr_filters, (std::vector<std::optional<ServiceKey>>{
+                                     ServiceKey{IPPROTO_TCP, parse_address("2001:db8::1"), 80}}));
+}
+
+// Connections of an IPv6 service: one to its IPv4 dest (6->4), one to its
+// IPv6 dest, one of its UDP twin. The names are ipvsadm's "[ADDR]:PORT",
+// padded to 18 and never cut, as its print_conn() does.
+FakeApi ipv6_connected_api() {
+    FakeApi api = mixed_api();
+    const Address vip = parse_address("2001:db8::1");
+    const Address rip6 = parse_address("2001:db8::10");
+    Conn to_ipv4;
+    to_ipv4.protocol = IPPROTO_TCP;
+    to_ipv4.caddr = parse_address("2001:db8:ff::5");
+    to_ipv4.cport = 40000;
+    to_ipv4.vaddr = vip;
+    to_ipv4.vport = 80;
+    to_ipv4.laddr = Address::ipv4(10, 0, 9, 1);
+    to_ipv4.lport = 5000;
+    to_ipv4.daddr = Address::ipv4(10, 0, 0, 5);
+    to_ipv4.dport = 80;
+    to_ipv4.forward = ForwardMethod::FullNat;
+    to_ipv4.state = "ESTABLISHED";
+    to_ipv4.expires_ms = 899'999;
+    Conn to_ipv6 = to_ipv4;
+    to_ipv6.cport = 40001;
+    to_ipv6.laddr = to_ipv6.caddr;
+    to_ipv6.lport = 40001;
+    to_ipv6.daddr = rip6;
+    to_ipv6.dport = 8080;
+    to_ipv6.forward = ForwardMethod::Masquerade;
+    to_ipv6.state = "SYN_RECV";
+    to_ipv6.expires_ms = 100'000;
+    Conn udp = to_ipv6;
+    udp.protocol = IPPROTO_UDP;
+    udp.caddr = parse_address("2001:db8:ff::6");
+    udp.cport = 5353;
+    udp.laddr = udp.caddr;
+    udp.lport = 5353;
+    udp.vport = 53;
+    udp.dport = 53;
+    udp.forward = ForwardMethod::DirectRoute;
+    udp.state = "UDP";
+    udp.expires_ms = 999;
+    api.conns = {to_ipv4, to_ipv6, udp};
+    return api;
+}
+
+TEST(RunCommand, Ipv6Connections) {
+    FakeApi api = ipv6_connected_api();
+    EXPECT_EQ(run(api, {"-Lnc"}),
+              std::string(kConnTitle) +
+                  "TCP 14:59  ESTABLISHED [2001:db8:ff::5]:40000 [2001:db8::1]:80   10.0.0.5:80\n"
+                  "TCP 01:40  SYN_RECV    [2001:db8:ff::5]:40001 [2001:db8::1]:80   "
+                  "[2001:db8::10]:8080\n"
+                  "UDP 00:00  UDP         [2001:db8:ff::6]:5353 [2001:db8::1]:53   "
+                  "[2001:db8::10]:53\n");
+    EXPECT_EQ(run(api, {"-Lnc", "-u", "[2001:db8::1]:53"}),
+              std::string(kConnTitle) + "UDP 00:00  UDP         [2001:db8:ff::6]:5353 "
+                                        "[2001:db8::1]:53   [2001:db8::10]:53\n");
+    // The JSON has the local address the real server saw: the IPv4 LIP.
+    api.conns.resize(1);
+    EXPECT_EQ(run(api, {"-Lc", "--json"}), R"({
+  "connections": [
+    {
+      "protocol": "tcp",
+      "client": {
+        "address": "2001:db8:ff::5",
+        "port": 40000
+      },
+      "virtual": {
+        "address": "2001:db8::1",
+        "port": 80
+      },
+      "local": {
+        "address": "10.0.9.1",
+        "port": 5000
+      },
+      "dest": {
+        "address": "10.0.0.5",
+        "port": 80
+      },
+      "forward": "fullnat",
+      "state": "ESTABLISHED",
+      "expires_ms": 899999
+    }
+  ]
+}
+)");
+}
+
+TEST(RunCommand, Ipv6ChangesSendEachAddressWithItsFamily) {
+    FakeApi api;
+    run(api, {"-A", "-t", "[2001:db8::1]:80", "-s", "rr"});
+    run(api, {"-P", "-t", "[2001:db8::1]:80", "-z", "10.0.9.1"});
+    run(api, {"-P", "-t", "[2001:db8::1]:80", "-z", "2001:db8::100"});
+    run(api, {"-a", "-t", "[2001:db8::1]:80", "-r", "10.0.0.5:80", "-b"});
+    run(api, {"-a", "-t", "[2001:db8::1]:80", "-r", "[2001:db8::10]:8080", "-m", "-w", "2"});
+    run(api, {"-e", "-t", "[2001:db8::1]:80", "-r", "10.0.0.5", "-b", "-w", "3"});
+    run(api, {"-d", "-t", "[2001:db8::1]:80", "-r", "10.0.0.5"});
+    run(api, {"-Q", "-t", "[2001:db8::1]:80", "-z", "10.0.9.1"});
+    ASSERT_EQ(api.executed.size(), 8U);
+    const ServiceKey service{IPPROTO_TCP, parse_address("2001:db8::1"), 80};
+    for (const Request& request : api.executed)
+        EXPECT_EQ(request.service->key, service);
+    EXPECT_EQ(api.executed[0].service->netmask, 128);
+    EXPECT_EQ(api.executed[1].laddr, Address::ipv4(10, 0, 9, 1));
+    EXPECT_EQ(api.executed[1].laddr->family, AF_INET);
+    EXPECT_EQ(api.executed[2].laddr->family, AF_INET6);
+    EXPECT_EQ(api.executed[3].dest->key, (DestKey{Address::ipv4(10, 0, 0, 5), 80}));
+    EXPECT_EQ(api.executed[3].dest->key.address.family, AF_INET);
+    EXPECT_EQ(api.executed[3].dest->forward, ForwardMethod::FullNat);
+    EXPECT_EQ(api.executed[4].dest->key, (DestKey{parse_address("2001:db8::10"), 8080}));
+    EXPECT_EQ(api.executed[5].command, FNAT_CMD_SET_DEST);
+    EXPECT_EQ(api.executed[5].dest->key, (DestKey{Address::ipv4(10, 0, 0, 5), 80}));
+    EXPECT_EQ(api.executed[6].command, FNAT_CMD_DEL_DEST);
+    EXPECT_EQ(api.executed[6].dest->key, (DestKey{Address::ipv4(10, 0, 0, 5), 80}));
+    EXPECT_EQ(api.executed[7].command, FNAT_CMD_DEL_LADDR);
+    EXPECT_EQ(api.executed[7].laddr, Address::ipv4(10, 0, 9, 1));
+}
+
 TEST(VersionText, WithAndWithoutModule) {
     EXPECT_EQ(version_text(Info{0x000100, 4096, 0}, ""),
               "fnatadm v" FNATADM_VERSION " (FNAT version 0.1.0)\n");

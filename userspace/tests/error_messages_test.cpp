@@ -18,9 +18,9 @@ NetlinkError failed(std::uint8_t command, int error, std::string extack = "") {
 TEST(ErrorMessages, ExtackWins) {
     EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DEST, EINVAL, "L_THRESH must not exceed U_THRESH")),
               "L_THRESH must not exceed U_THRESH");
-    EXPECT_EQ(
-        error_message(failed(FNAT_CMD_NEW_SERVICE, EAFNOSUPPORT, "IPv6 is not supported yet")),
-        "IPv6 is not supported yet");
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DEST, EAFNOSUPPORT,
+                                   "An IPv4 dest of an IPv6 service needs FULLNAT")),
+              "An IPv4 dest of an IPv6 service needs FULLNAT");
 }
 
 TEST(ErrorMessages, IpvsadmTextsByCommandAndErrno) {
@@ -81,8 +81,9 @@ TEST(ErrorMessages, GenericTexts) {
               "Permission denied (you need CAP_NET_ADMIN)");
     EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DEST, EPERM)),
               "Permission denied (you need CAP_NET_ADMIN)");
-    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_SERVICE, EAFNOSUPPORT)),
-              "Address family not supported (IPv6 is not supported yet)");
+    // ipvsadm's text; the module's own message (extack) says which mix.
+    EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_DEST, EAFNOSUPPORT)),
+              "Operation not supported with specified address family");
     EXPECT_EQ(error_message(failed(FNAT_CMD_NEW_SERVICE, ENOMEM)), "Memory allocation problem");
     // ENOENT means "Scheduler not found" only where the kernel says so.
     EXPECT_EQ(error_message(failed(FNAT_CMD_FLUSH, ENOENT)), std::strerror(ENOENT));

@@ -11,6 +11,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
+#include "lib/conn_format.h"
 #include "lib/message_codec.h"
 #include "lib/netlink_error.h"
 #include "tests/test_model.h"
@@ -174,6 +175,73 @@ TEST(EncodeRequest, Ipv6AddressUsesAllSixteenBytes) {
     EXPECT_EQ(
         std::memcmp(mnl_attr_get_payload(service[FNAT_SVC_A_ADDR]), key.address.bytes.data(), 16),
         0);
+}
+
+// FULLNAT 6->4: the dest's FAMILY is its own (AF_INET), not the service's.
+TEST(EncodeRequest, Ipv4FullNatDestOfAnIpv6ServiceByteForByte) {
+    const ServiceKey vip6{IPPROTO_TCP, parse_address("2001:db8::1"), 80};
+    Request request{
+        FNAT_CMD_NEW_DEST, false, ServiceSpec{vip6, {}, {}, {}, {}},
+        DestSpec{DestKey{Address::ipv4(10, 0, 0, 5), 8080}, ForwardMethod::FullNat, 3U, {}, {}}};
+    std::vector<std::uint8_t> expected;
+    append_u32(expected, 124);                       // nlmsg_len
+    append_u16(expected, kFamily);                   // nlmsg_type
+    append_u16(expected, NLM_F_REQUEST | NLM_F_ACK); // nlmsg_flags
+    append_u32(expected, kSeq);                      // nlmsg_seq
+    append_u32(expected, 0);                         // nlmsg_pid
+    expected.insert(expected.end(), {FNAT_CMD_NEW_DEST, FNAT_GENL_VERSION, 0, 0});
+    append_attr_header(expected, 48, NLA_F_NESTED | FNAT_A_SERVICE);
+    append_attr_header(expected, 6, FNAT_SVC_A_FAMILY);
+    append_u16(expected, AF_INET6);
+    expected.insert(expected.end(), {0, 0});
+    append_attr_header(expected, 5, FNAT_SVC_A_PROTOCOL);
+    expected.insert(expected.end(), {IPPROTO_TCP, 0, 0, 0});
+    append_attr_header(expected, 20, FNAT_SVC_A_ADDR);
+    expected.insert(expected.end(),
+                    {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01});
+    append_attr_header(expected, 6, FNAT_SVC_A_PORT);
+    expected.insert(expected.end(), {0, 80, 0, 0});
+    append_attr_header(expected, 56, NLA_F_NESTED | FNAT_A_DEST);
+    append_attr_header(expected, 6, FNAT_DEST_A_FAMILY);
+    append_u16(expected, AF_INET);
+    expected.insert(expected.end(), {0, 0});
+    append_attr_header(expected, 20, FNAT_DEST_A_ADDR);
+    expected.insert(expected.end(), {10, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    append_attr_header(expected, 6, FNAT_DEST_A_PORT);
+    expected.insert(expected.end(), {0x1f, 0x90, 0, 0}); // 8080, big endian
+    append_attr_header(expected, 5, FNAT_DEST_A_FWD_METHOD);
+    expected.insert(expected.end(), {FNAT_FWD_FULLNAT, 0, 0, 0});
+    append_attr_header(expected, 8, FNAT_DEST_A_WEIGHT);
+    append_u32(expected, 3);
+    ASSERT_EQ(expected.size(), 124U);
+
+    const std::vector<std::uint8_t> bytes = encode_request(request, kFamily, kSeq);
+    EXPECT_EQ(bytes, expected);
+    // And the codec reads both keys back with their own families.
+    Reply reply = decode_reply(header_of(bytes));
+    ASSERT_TRUE(reply.service && reply.dest);
+    EXPECT_EQ(reply.service->key, vip6);
+    EXPECT_EQ(reply.dest->key, (DestKey{Address::ipv4(10, 0, 0, 5), 8080}));
+}
+
+// Both families of local addresses under an IPv6 service.
+TEST(EncodeRequest, LaddrFamilyIsTheLaddrsOwn) {
+    const ServiceKey vip6{IPPROTO_TCP, parse_address("2001:db8::1"), 80};
+    for (const Address& lip : {Address::ipv4(10, 0, 9, 1), parse_address("2001:db8::100")}) {
+        std::vector<std::uint8_t> bytes = encode_request(
+            Request{FNAT_CMD_NEW_LADDR, false, ServiceSpec{vip6, {}, {}, {}, {}}, {}, {}, lip},
+            kFamily, kSeq);
+        auto top = test::genl_attributes(header_of(bytes));
+        auto service = test::nested_attributes(top[FNAT_A_SERVICE]);
+        auto laddr = test::nested_attributes(top[FNAT_A_LADDR]);
+        EXPECT_EQ(mnl_attr_get_u16(service[FNAT_SVC_A_FAMILY]), AF_INET6);
+        EXPECT_EQ(mnl_attr_get_u16(laddr[FNAT_LADDR_A_FAMILY]), lip.family) << to_string(lip);
+        EXPECT_EQ(std::memcmp(mnl_attr_get_payload(laddr[FNAT_LADDR_A_ADDR]), lip.bytes.data(), 16),
+                  0);
+        Reply reply = decode_reply(header_of(bytes));
+        ASSERT_TRUE(reply.laddr.has_value());
+        EXPECT_EQ(reply.laddr->address, lip);
+    }
 }
 
 TEST(EncodeRequest, SetTimeoutByteForByte) {
@@ -838,6 +906,83 @@ TEST(DecodeReply, Conn) {
     EXPECT_EQ(conn.state, "ESTABLISHED");
     EXPECT_EQ(conn.expires_ms, 899'500U);
     EXPECT_FALSE(reply.service.has_value());
+}
+
+TEST(DecodeReply, Ipv6Conn) {
+    const Address client = parse_address("2001:db8:ff::5");
+    const Address vip = parse_address("2001:db8::1");
+    const Address lip = parse_address("2001:db8::100");
+    const Address rip = parse_address("2001:db8::10");
+    test::MessageBuilder message = conn_reply();
+    nlattr* nest = message.begin_nest(FNAT_A_CONN);
+    message.u16(FNAT_CONN_A_FAMILY, AF_INET6)
+        .u8(FNAT_CONN_A_PROTOCOL, IPPROTO_UDP)
+        .address(FNAT_CONN_A_CADDR, client)
+        .be16(FNAT_CONN_A_CPORT, 5353)
+        .address(FNAT_CONN_A_VADDR, vip)
+        .be16(FNAT_CONN_A_VPORT, 53)
+        .address(FNAT_CONN_A_LADDR, lip)
+        .be16(FNAT_CONN_A_LPORT, 61000)
+        .address(FNAT_CONN_A_DADDR, rip)
+        .be16(FNAT_CONN_A_DPORT, 5300)
+        .u8(FNAT_CONN_A_FWD_METHOD, FNAT_FWD_FULLNAT)
+        .strz(FNAT_CONN_A_STATE, "UDP")
+        .u32(FNAT_CONN_A_EXPIRES, 300'000)
+        .end_nest(nest);
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.conn.has_value());
+    const Conn& conn = *reply.conn;
+    EXPECT_EQ(conn.protocol, IPPROTO_UDP);
+    EXPECT_EQ(conn.caddr, client);
+    EXPECT_EQ(conn.vaddr, vip);
+    EXPECT_EQ(conn.laddr, lip);
+    EXPECT_EQ(conn.lport, 61000);
+    EXPECT_EQ(conn.daddr, rip);
+    EXPECT_EQ(conn.dport, 5300);
+    EXPECT_TRUE(conn.caddr.is_ipv6() && conn.vaddr.is_ipv6() && conn.laddr.is_ipv6() &&
+                conn.daddr.is_ipv6());
+}
+
+// FULLNAT 6->4: the client and the VIP are IPv6, the LIP and the real
+// server IPv4, each family in its own attribute.
+test::MessageBuilder six_to_four_conn(std::uint16_t local_family, std::uint16_t dest_family) {
+    test::MessageBuilder message = conn_reply();
+    nlattr* nest = message.begin_nest(FNAT_A_CONN);
+    message.u16(FNAT_CONN_A_FAMILY, AF_INET6)
+        .u16(FNAT_CONN_A_LOCAL_FAMILY, local_family)
+        .u16(FNAT_CONN_A_DEST_FAMILY, dest_family)
+        .u8(FNAT_CONN_A_PROTOCOL, IPPROTO_TCP)
+        .address(FNAT_CONN_A_CADDR, parse_address("2001:db8:ff::5"))
+        .be16(FNAT_CONN_A_CPORT, 40000)
+        .address(FNAT_CONN_A_VADDR, parse_address("2001:db8::1"))
+        .be16(FNAT_CONN_A_VPORT, 80)
+        .address(FNAT_CONN_A_LADDR, Address::ipv4(10, 0, 9, 1))
+        .be16(FNAT_CONN_A_LPORT, 5000)
+        .address(FNAT_CONN_A_DADDR, Address::ipv4(10, 0, 0, 5))
+        .be16(FNAT_CONN_A_DPORT, 80)
+        .u8(FNAT_CONN_A_FWD_METHOD, FNAT_FWD_FULLNAT)
+        .strz(FNAT_CONN_A_STATE, "ESTABLISHED")
+        .u32(FNAT_CONN_A_EXPIRES, 899'999)
+        .end_nest(nest);
+    return message;
+}
+
+TEST(DecodeReply, SixToFourConnHasIpv4LocalAndDest) {
+    test::MessageBuilder message = six_to_four_conn(AF_INET, AF_INET);
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.conn.has_value());
+    const Conn& conn = *reply.conn;
+    EXPECT_EQ(conn.caddr, parse_address("2001:db8:ff::5"));
+    EXPECT_EQ(conn.vaddr, parse_address("2001:db8::1"));
+    EXPECT_EQ(conn.laddr, Address::ipv4(10, 0, 9, 1));
+    EXPECT_EQ(conn.daddr, Address::ipv4(10, 0, 0, 5));
+    EXPECT_EQ(format_conn_line(conn),
+              "TCP 14:59  ESTABLISHED [2001:db8:ff::5]:40000 [2001:db8::1]:80   10.0.0.5:80\n");
+}
+
+TEST(DecodeReply, ConnFamiliesMustBeKnown) {
+    EXPECT_EQ(decode_error(six_to_four_conn(99, AF_INET)), "unknown address family 99");
+    EXPECT_EQ(decode_error(six_to_four_conn(AF_INET, 7)), "unknown address family 7");
 }
 
 TEST(DecodeReply, ConnWithoutLocalAddressHasTheClients) {

@@ -414,6 +414,58 @@ TEST(Options, Ipv6ServiceParsesWithHostMask) {
     EXPECT_EQ(parse({"-A", "-t", "[2001:db8::1]:80", "-p", "-M", "64"}).netmask, 64);
 }
 
+TEST(Options, Ipv6ServiceForms) {
+    const Address vip = parse_address("2001:db8::1");
+    Command bracketed = parse({"-A", "-t", "[2001:db8::1]:80", "-s", "rr"});
+    EXPECT_EQ(bracketed.service, (ServiceKey{IPPROTO_TCP, vip, 80}));
+    // Without a port (persistent, every port), bare or in brackets.
+    EXPECT_EQ(parse({"-A", "-u", "2001:db8::1", "-p"}).service, (ServiceKey{IPPROTO_UDP, vip, 0}));
+    EXPECT_EQ(parse({"-A", "-u", "[2001:db8::1]", "-p"}).service,
+              (ServiceKey{IPPROTO_UDP, vip, 0}));
+    for (const char* command : {"-D", "-Z", "-L", "-G"})
+        EXPECT_EQ(parse({command, "-t", "[2001:db8::1]:80"}).service, bracketed.service) << command;
+    Command conns = parse({"-Lnc", "-u", "[2001:db8::1]:53"});
+    EXPECT_TRUE(conns.list_conns);
+    EXPECT_EQ(conns.service, (ServiceKey{IPPROTO_UDP, vip, 53}));
+}
+
+TEST(Options, Ipv6NetmaskIsAPrefixLengthInAnyOrder) {
+    EXPECT_EQ(parse({"-A", "-t", "[2001:db8::1]:80", "-p", "-M", "0"}).netmask, 0);
+    EXPECT_EQ(parse({"-A", "-t", "[2001:db8::1]:80", "-p", "-M", "128"}).netmask, 128);
+    // ipvsadm reads -M by the family of a -t before it; fnatadm by the
+    // service's, wherever -M is.
+    EXPECT_EQ(parse({"-A", "-M", "48", "-t", "[2001:db8::1]:80", "-p"}).netmask, 48);
+    EXPECT_EQ(parse({"-E", "-t", "[2001:db8::1]:80", "-s", "wrr"}).netmask, 128);
+}
+
+TEST(Options, Ipv6RealServers) {
+    const Address rip6 = parse_address("2001:db8::10");
+    Command nat =
+        parse({"-a", "-t", "[2001:db8::1]:80", "-r", "[2001:db8::10]:8080", "-m", "-w", "2"});
+    EXPECT_EQ(nat.dest, (DestKey{rip6, 8080}));
+    EXPECT_EQ(nat.forward, ForwardMethod::Masquerade);
+    EXPECT_EQ(nat.weight, 2U);
+    // Without a port, or with DR, the service's port.
+    EXPECT_EQ(parse({"-a", "-t", "[2001:db8::1]:80", "-r", "2001:db8::10", "-m"}).dest,
+              (DestKey{rip6, 80}));
+    EXPECT_EQ(parse({"-a", "-t", "[2001:db8::1]:80", "-r", "[2001:db8::10]:8080", "-g"}).dest,
+              (DestKey{rip6, 80}));
+    // FULLNAT 6->4: the real server is IPv4, the service IPv6.
+    Command mixed = parse({"-a", "-t", "[2001:db8::1]:80", "-r", "10.0.0.5:8080", "-b"});
+    EXPECT_TRUE(mixed.service->address.is_ipv6());
+    EXPECT_EQ(mixed.dest, (DestKey{Address::ipv4(10, 0, 0, 5), 8080}));
+    EXPECT_EQ(mixed.forward, ForwardMethod::FullNat);
+    EXPECT_EQ(parse({"-e", "-t", "[2001:db8::1]:80", "-r", "10.0.0.5", "-b"}).dest,
+              (DestKey{Address::ipv4(10, 0, 0, 5), 80}));
+    EXPECT_EQ(parse({"-d", "-t", "[2001:db8::1]:80", "-r", "10.0.0.5:8080"}).dest,
+              (DestKey{Address::ipv4(10, 0, 0, 5), 8080}));
+    // Local addresses of both families.
+    EXPECT_EQ(parse({"-P", "-t", "[2001:db8::1]:80", "-z", "10.0.9.1"}).laddr,
+              Address::ipv4(10, 0, 9, 1));
+    EXPECT_EQ(parse({"-Q", "-t", "[2001:db8::1]:80", "-z", "2001:db8::100"}).laddr,
+              parse_address("2001:db8::100"));
+}
+
 // --- destination options ---------------------------------------------------
 
 TEST(Options, FullNatOnDestinationCommands) {
@@ -1333,6 +1385,48 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{{"-L", "--daemon", "--thresholds"}, "options conflicts in the list command"},
         Rejection{{"-L", "--daemon", "--persistent-conn"},
                   "options conflicts in the list command"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    Ipv6Rejections, Rejections,
+    ::testing::Values(
+        Rejection{{"-A", "-t", "[fe80::1%eth0]:80"},
+                  "illegal virtual server address[:port] specified (-t '[fe80::1%eth0]:80': IPv6 "
+                  "zone ids ('%eth0') are not supported)"},
+        Rejection{{"-a", "-t", "[2001:db8::1]:80", "-r", "fe80::10%eth1", "-b"},
+                  "illegal real server address[:port] specified (-r 'fe80::10%eth1': IPv6 zone "
+                  "ids ('%eth1') are not supported)"},
+        Rejection{{"-P", "-t", "[2001:db8::1]:80", "-z", "fe80::9%2"},
+                  "illegal local address specified (-z 'fe80::9%2': IPv6 zone ids ('%2') are not "
+                  "supported)"},
+        Rejection{{"-P", "-t", "[2001:db8::1]:80", "-z", "[2001:db8::9]:80"},
+                  "illegal local address specified (-z '[2001:db8::9]:80': a local address has "
+                  "no port)"},
+        Rejection{{"-A", "-t", "2001:db8::1::80"},
+                  "illegal virtual server address[:port] specified (-t '2001:db8::1::80': "
+                  "'2001:db8::1::80' is not a valid IPv6 address (write an IPv6 address with a "
+                  "port as [ADDR]:PORT))"},
+        Rejection{{"-A", "-t", "[2001:db8::1]80"},
+                  "illegal virtual server address[:port] specified (-t '[2001:db8::1]80': "
+                  "expected ':PORT' after ']')"},
+        Rejection{{"-A", "-t", "[2001:db8::1:80"},
+                  "illegal virtual server address[:port] specified (-t '[2001:db8::1:80': "
+                  "missing ']' after the IPv6 address)"},
+        Rejection{{"-A", "-u", "[10.0.0.1]:53"},
+                  "illegal virtual server address[:port] specified (-u '[10.0.0.1]:53': "
+                  "brackets are only for IPv6 addresses)"},
+        Rejection{{"-a", "-t", "[2001:db8::1]:80", "-r", "[2001:db8::10]:http", "-m"},
+                  "illegal real server address[:port] specified (-r '[2001:db8::10]:http': "
+                  "service names are not supported, use a numeric port)"},
+        Rejection{{"-A", "-t", "[2001:db8::1]:80", "-p", "-M", "129"},
+                  "illegal ipv6 netmask specified (-M '129': prefix length 129 is out of range "
+                  "0..128)"},
+        Rejection{{"-A", "-M", "255.255.255.0", "-t", "[2001:db8::1]:80", "-p"},
+                  "illegal ipv6 netmask specified (-M '255.255.255.0': an IPv6 netmask is a "
+                  "prefix length 0..128)"},
+        Rejection{{"-A", "-t", "[2001:db8::1]"}, "Zero port specified for non-persistent service"},
+        Rejection{{"-A", "-t", "[2001:db8::1]:80", "-6"},
+                  "-6 (--ipv6): it is for firewall-mark services, which are not supported yet (an "
+                  "IPv6 service needs no option: -t [2001:db8::1]:80)"}));
 
 TEST(Usage, ListsEveryOption) {
     const std::string text = usage_text();

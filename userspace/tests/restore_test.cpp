@@ -135,7 +135,7 @@ private:
         service.scheduler = spec.scheduler.value_or("wlc");
         service.flags = spec.flags.value_or(0);
         service.timeout = spec.timeout.value_or(0);
-        service.netmask = spec.netmask.value_or(32);
+        service.netmask = spec.netmask.value_or(service.key.address.max_prefix());
     }
 
     void new_service(const ServiceSpec& spec) {
@@ -156,16 +156,35 @@ private:
     }
 
     // The module's rule the order of -S and of the rollback follows: a
-    // FULLNAT destination needs a local address on its service (the errno
-    // here is the model's).
+    // FULLNAT destination needs a local address of its own family on its
+    // service (the errno here is the model's).
     static void check_fullnat(const ServiceEntry& entry, const Request& request) {
-        if (request.command != FNAT_CMD_DEL_DEST &&
-            request.dest->forward == ForwardMethod::FullNat && entry.laddrs.empty())
+        if (request.command == FNAT_CMD_DEL_DEST || request.dest->forward != ForwardMethod::FullNat)
+            return;
+        const std::uint16_t family = request.dest->key.address.family;
+        if (std::none_of(entry.laddrs.begin(), entry.laddrs.end(),
+                         [&](const LocalAddress& laddr) { return laddr.address.family == family; }))
             refuse(request.command, EINVAL);
+    }
+
+    // include/uapi/fnat.h's families: a dest has its service's, except
+    // IPv4 FULLNAT dests of an IPv6 service; an IPv6 service may hold local
+    // addresses of both families, an IPv4 one only IPv4 ones.
+    static void check_dest_family(const ServiceEntry& entry, const Request& request) {
+        const std::uint16_t service = entry.service.key.address.family;
+        const std::uint16_t dest = request.dest->key.address.family;
+        if (dest == service || request.command == FNAT_CMD_DEL_DEST)
+            return;
+        if (service == AF_INET6 && dest == AF_INET &&
+            request.dest->forward == ForwardMethod::FullNat)
+            return;
+        refuse(request.command, EAFNOSUPPORT);
     }
 
     void change_laddr(const Request& request) {
         ServiceEntry& entry = entry_of(request.service->key, request.command);
+        if (entry.service.key.address.is_ipv4() && !request.laddr->is_ipv4())
+            refuse(request.command, EAFNOSUPPORT);
         auto found =
             std::find_if(entry.laddrs.begin(), entry.laddrs.end(), [&](const LocalAddress& laddr) {
                 return laddr.address == *request.laddr;
@@ -183,6 +202,7 @@ private:
 
     void change_dest(const Request& request) {
         ServiceEntry& entry = entry_of(request.service->key, request.command);
+        check_dest_family(entry, request);
         check_fullnat(entry, request);
         const DestSpec& spec = *request.dest;
         auto found = std::find_if(entry.dests.begin(), entry.dests.end(),
@@ -307,6 +327,80 @@ TEST(Restore, SavedTableRoundTrips) {
     ModelApi same = rich_model();
     restore(same, "-C\n" + saved);
     EXPECT_EQ(describe(same), describe_sorted(original));
+}
+
+// IPv6: a TCP service with an IPv6 NAT dest and an IPv4 FULLNAT one (6->4),
+// and local addresses of both families, the IPv6 one added first; a
+// persistent UDP service with a prefix mask; and an IPv4 service, which
+// -S lists first (family before protocol).
+ModelApi mixed_model() {
+    ModelApi api;
+    const Address vip = parse_address("2001:db8::1");
+    const Address rip6 = parse_address("2001:db8::10");
+    api.entries.push_back(
+        ServiceEntry{test::make_service(ServiceKey{IPPROTO_UDP, vip, 53}, "wrr", 60, 64),
+                     {make_dest(rip6, 53, ForwardMethod::DirectRoute, 1)}});
+    api.entries.push_back(ServiceEntry{
+        test::make_service(ServiceKey{IPPROTO_TCP, vip, 80}, "rr", 0, 128),
+        {make_dest(rip6, 8080, ForwardMethod::Masquerade, 2),
+         make_dest(Address::ipv4(10, 0, 0, 5), 80, ForwardMethod::FullNat, 1, 100, 10)},
+        {LocalAddress{parse_address("2001:db8::100"), 0, 0, 0},
+         LocalAddress{Address::ipv4(10, 0, 9, 1), 0, 0, 0}}});
+    api.entries.push_back(ServiceEntry{
+        test::make_service(ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 80}, "rr"),
+        {make_dest(Address::ipv4(10, 0, 1, 3), 80, ForwardMethod::Masquerade, 1)}});
+    for (auto& entry : api.entries)
+        entry.service.num_dests = static_cast<std::uint32_t>(entry.dests.size());
+    return api;
+}
+
+const char* const kMixedSaved = "-A -t 10.0.0.1:80 -s rr\n"
+                                "-a -t 10.0.0.1:80 -r 10.0.1.3:80 -m -w 1\n"
+                                "-A -t [2001:db8::1]:80 -s rr\n"
+                                "-P -t [2001:db8::1]:80 -z 2001:db8::100\n"
+                                "-P -t [2001:db8::1]:80 -z 10.0.9.1\n"
+                                "-a -t [2001:db8::1]:80 -r 10.0.0.5:80 -b -w 1 -x 100 -y 10\n"
+                                "-a -t [2001:db8::1]:80 -r [2001:db8::10]:8080 -m -w 2\n"
+                                "-A -u [2001:db8::1]:53 -s wrr -p 60 -M 64\n"
+                                "-a -u [2001:db8::1]:53 -r [2001:db8::10]:53 -g -w 1\n";
+
+TEST(Restore, MixedFamiliesRoundTrip) {
+    ModelApi original = mixed_model();
+    const std::string saved = save(original);
+    EXPECT_EQ(saved, kMixedSaved);
+
+    ModelApi restored;
+    restore(restored, saved);
+    EXPECT_EQ(save(restored), saved);
+    EXPECT_EQ(describe(restored), describe_sorted(original));
+    ASSERT_NE(describe(restored).find("service 6 [2001:db8::1]:80 rr flags=0 timeout=0 "
+                                      "netmask=128\n"
+                                      "  laddr 2001:db8::100\n"
+                                      "  laddr 10.0.9.1\n"
+                                      "  dest 10.0.0.5:80 fwd=4 w=1 x=100 y=10\n"
+                                      "  dest [2001:db8::10]:8080 fwd=3 w=2 x=0 y=0\n"),
+              std::string::npos)
+        << describe(restored);
+
+    // Each address goes with its own family, whatever the service's.
+    std::vector<std::string> families;
+    for (const Request& request : restored.executed) {
+        if (!request.service || !request.service->key.address.is_ipv6())
+            continue;
+        if (request.laddr)
+            families.push_back("laddr " + to_string(*request.laddr) + " " +
+                               std::to_string(request.laddr->family));
+        if (request.dest)
+            families.push_back("dest " + to_string(request.dest->key.address) + " " +
+                               std::to_string(request.dest->key.address.family));
+    }
+    EXPECT_EQ(families, (std::vector<std::string>{
+                            "laddr 2001:db8::100 " + std::to_string(AF_INET6),
+                            "laddr 10.0.9.1 " + std::to_string(AF_INET),
+                            "dest 10.0.0.5 " + std::to_string(AF_INET),
+                            "dest 2001:db8::10 " + std::to_string(AF_INET6),
+                            "dest 2001:db8::10 " + std::to_string(AF_INET6),
+                        }));
 }
 
 // Services with scheduler flags: sh's and mh's own names, a raw flag of
@@ -649,6 +743,39 @@ TEST(Restore, SnapshotIsTakenBeforeTheFirstRequest) {
                                                    FNAT_CMD_NEW_LADDR, FNAT_CMD_NEW_DEST,
                                                    FNAT_CMD_NEW_DEST, FNAT_CMD_NEW_DEST}));
     EXPECT_EQ(other.executed[5].laddr, Address::ipv4(10, 0, 9, 2));
+}
+
+// The rollback re-creates the 6->4 dest after the IPv4 local address it
+// needs; the module's family errors read as ipvsadm's.
+TEST(Restore, MixedFamiliesRollBack) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"-C\n"
+         "-A -t [2001:db8::2]:80 -s rr\n"
+         "-P -t [2001:db8::2]:80 -z 10.0.9.2\n"
+         "-a -t [2001:db8::2]:80 -r 10.0.0.6:80 -m\n",
+         "line 4: Operation not supported with specified address family"},
+        {"-A -t 10.0.0.2:80 -s rr\n"
+         "-P -t 10.0.0.2:80 -z 2001:db8::9\n",
+         "line 2: Operation not supported with specified address family"},
+        {"-A -t 10.0.0.2:80 -s rr\n"
+         "-a -t 10.0.0.2:80 -r [2001:db8::9]:80 -b\n",
+         "line 2: Operation not supported with specified address family"},
+        // A 6->4 dest without an IPv4 local address.
+        {"-C\n"
+         "-A -t [2001:db8::2]:80 -s rr\n"
+         "-P -t [2001:db8::2]:80 -z 2001:db8::100\n"
+         "-a -t [2001:db8::2]:80 -r 10.0.0.6:80 -b\n",
+         "line 4: Invalid operation (possibly a wrong fnat module version)"},
+    };
+    for (const auto& [input, message] : cases) {
+        ModelApi api = mixed_model();
+        const std::string before = describe(api);
+        const Failure failure = restore_failure(api, input);
+        EXPECT_TRUE(failure.failed_in_kernel) << input;
+        EXPECT_EQ(failure.what, message) << input;
+        EXPECT_EQ(failure.rollback_error, "") << input;
+        EXPECT_EQ(describe(api), before) << input;
+    }
 }
 
 } // namespace

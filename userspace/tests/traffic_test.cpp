@@ -1,6 +1,7 @@
 // The pure parts of fnat-traffic (tools/traffic/): wire headers, payload
 // generator, latency statistics, tallies and reports, options, port pool,
-// garbage packets, the flow's accounting and udp-garbage's datagrams.
+// garbage packets, the flow's accounting and udp-garbage's datagrams; socket
+// addresses and peers as the server reports them.
 #include <cerrno>
 #include <random>
 #include <set>
@@ -17,6 +18,7 @@
 #include "tools/traffic/payload.h"
 #include "tools/traffic/port_pool.h"
 #include "tools/traffic/report.h"
+#include "tools/traffic/socket.h"
 #include "tools/traffic/tally.h"
 #include "tools/traffic/udp_garbage.h"
 #include "tools/traffic/wire.h"
@@ -325,6 +327,27 @@ TEST(TrafficTally, PeerAddress) {
     EXPECT_EQ(peer_address("[2001:db8::1]:80"), "2001:db8::1");
     EXPECT_EQ(peer_address("10.99.0.1"), "10.99.0.1");
     EXPECT_EQ(peer_address("junk"), "junk");
+    EXPECT_EQ(peer_address("none"), "none");
+}
+
+// What an IPv4 real server reports with --peer-from toa after FULLNAT 6->4:
+// the IPv6 clients, and "none" for a connection without TOA.
+TEST(TrafficTally, Ipv6AndTOAPeers) {
+    Tally t =
+        tally({ok(0, "rs1", "[2001:db8:ff::5]:40000", 1000), ok(1, "rs1", "10.99.0.1:40001", 1000),
+               ok(2, "rs1", "[2001:db8:ff::5]:40002", 1000), ok(3, "rs1", "none", 1000),
+               ok(4, "rs1", "[2001:db8:ff::4]:40003", 1000)});
+    ASSERT_EQ(t.servers.size(), 1U);
+    // Numeric order, IPv4 first; then what is no address.
+    EXPECT_EQ(t.servers[0].peers,
+              (std::vector<std::string>{"10.99.0.1", "2001:db8:ff::4", "2001:db8:ff::5", "none"}));
+    EXPECT_EQ(t.servers[0].min_port, 40000);
+    EXPECT_EQ(t.servers[0].max_port, 40003);
+    EXPECT_EQ(t.servers[0].distinct_ports, 4U);
+    EXPECT_EQ(
+        list_exchanges({ok(0, "rs1", "[2001:db8:ff::5]:40000", 1000), ok(3, "rs1", "none", 1000)}),
+        "exchange 0: rs1, seen as [2001:db8:ff::5]:40000\n"
+        "exchange 3: rs1, seen as none\n");
 }
 
 RunInfo info() {
@@ -401,24 +424,71 @@ std::string error_of(std::vector<std::string> args) {
 
 TEST(TrafficOptions, ServeDefaultsAndForms) {
     auto serve = parse_as<ServeOptions>({"serve", "--tcp", "8001"});
-    ASSERT_TRUE(serve.tcp);
-    EXPECT_EQ(serve.tcp->address, Address::ipv4(0, 0, 0, 0));
-    EXPECT_EQ(serve.tcp->port, 8001);
-    EXPECT_FALSE(serve.udp);
+    EXPECT_EQ(serve.tcp, (std::vector<Target>{Target{Address::ipv4(0, 0, 0, 0), 8001}}));
+    EXPECT_TRUE(serve.udp.empty());
     EXPECT_EQ(serve.name, "");
     EXPECT_EQ(serve.max_seconds, 600U);
     EXPECT_EQ(serve.idle_seconds, 300U);
+    EXPECT_EQ(serve.peer_from, PeerSource::Socket);
 
     serve = parse_as<ServeOptions>({"serve", "--udp", "0", "--tcp", "127.0.0.1:9", "--name", "rs1",
                                     "--max-seconds", "30", "--idle-seconds", "5"});
-    EXPECT_EQ(serve.tcp, (Target{Address::ipv4(127, 0, 0, 1), 9}));
-    EXPECT_EQ(serve.udp, (Target{Address::ipv4(0, 0, 0, 0), 0}));
+    EXPECT_EQ(serve.tcp, (std::vector<Target>{Target{Address::ipv4(127, 0, 0, 1), 9}}));
+    EXPECT_EQ(serve.udp, (std::vector<Target>{Target{Address::ipv4(0, 0, 0, 0), 0}}));
     EXPECT_EQ(serve.name, "rs1");
     EXPECT_EQ(serve.max_seconds, 30U);
     EXPECT_EQ(serve.idle_seconds, 5U);
 
     serve = parse_as<ServeOptions>({"serve", "--bind", "10.99.0.2", "--udp", "53"});
-    EXPECT_EQ(serve.udp, (Target{Address::ipv4(10, 99, 0, 2), 53}));
+    EXPECT_EQ(serve.udp, (std::vector<Target>{Target{Address::ipv4(10, 99, 0, 2), 53}}));
+}
+
+TEST(TrafficOptions, ServeIpv6) {
+    const Address any6 = parse_address("::");
+    auto serve =
+        parse_as<ServeOptions>({"serve", "--tcp", "[::]:8001", "--udp", "[2001:db8::2]:53"});
+    EXPECT_EQ(serve.tcp, (std::vector<Target>{Target{any6, 8001}}));
+    EXPECT_EQ(serve.udp, (std::vector<Target>{Target{parse_address("2001:db8::2"), 53}}));
+    serve = parse_as<ServeOptions>({"serve", "--bind", "::", "--tcp", "8001"});
+    EXPECT_EQ(serve.tcp, (std::vector<Target>{Target{any6, 8001}}));
+    // Both families on one port: a socket per --bind, in their order.
+    serve = parse_as<ServeOptions>(
+        {"serve", "--tcp", "8001", "--udp", "0", "--bind", "0.0.0.0", "--bind", "::"});
+    EXPECT_EQ(serve.tcp,
+              (std::vector<Target>{Target{Address::ipv4(0, 0, 0, 0), 8001}, Target{any6, 8001}}));
+    EXPECT_EQ(serve.udp,
+              (std::vector<Target>{Target{Address::ipv4(0, 0, 0, 0), 0}, Target{any6, 0}}));
+
+    EXPECT_EQ(error_of({"serve", "--tcp", "8001", "--bind", "::", "--bind", "0::0"}),
+              "--bind :: is given twice");
+    EXPECT_EQ(error_of({"serve", "--tcp", "[2001:db8::2]"}),
+              "invalid --tcp '[2001:db8::2]': needs PORT or ADDR:PORT");
+    EXPECT_EQ(error_of({"serve", "--tcp", "2001:db8::2"}),
+              "invalid --tcp '2001:db8::2': needs PORT or ADDR:PORT");
+    EXPECT_EQ(error_of({"serve", "--tcp", "[fe80::2%eth0]:80"}),
+              "invalid --tcp '[fe80::2%eth0]:80': IPv6 zone ids ('%eth0') are not supported");
+    EXPECT_EQ(error_of({"serve", "--tcp", "80", "--bind", "[::]"}),
+              "invalid --bind '[::]': '[::]' is not a valid IPv6 address");
+    EXPECT_EQ(error_of({"serve", "--bind", "::", "--tcp", "[::]:80"}),
+              "--tcp '[::]:80' gives an address: --bind is for bare ports");
+}
+
+TEST(TrafficOptions, ServePeerFrom) {
+    auto serve = parse_as<ServeOptions>({"serve", "--tcp", "8001", "--peer-from", "toa"});
+    EXPECT_EQ(serve.peer_from, PeerSource::Toa);
+    // UDP keeps the datagram's source, TCP takes TOA's.
+    serve =
+        parse_as<ServeOptions>({"serve", "--tcp", "8001", "--udp", "8001", "--peer-from", "toa"});
+    EXPECT_EQ(serve.peer_from, PeerSource::Toa);
+    serve = parse_as<ServeOptions>({"serve", "--udp", "53", "--peer-from", "socket"});
+    EXPECT_EQ(serve.peer_from, PeerSource::Socket);
+    EXPECT_EQ(peer_source_name(PeerSource::Socket), "socket");
+    EXPECT_EQ(peer_source_name(PeerSource::Toa), "toa");
+
+    EXPECT_EQ(error_of({"serve", "--tcp", "8001", "--peer-from", "getpeername"}),
+              "invalid --peer-from 'getpeername': must be socket or toa");
+    EXPECT_EQ(error_of({"serve", "--udp", "53", "--peer-from", "toa"}),
+              "--peer-from toa is for TCP (--tcp): a datagram carries no TOA");
 }
 
 TEST(TrafficOptions, ServeErrors) {
@@ -496,6 +566,71 @@ TEST(TrafficOptions, ConnectDefaultsAndAll) {
     connect = parse_as<ConnectOptions>({"connect", "--tcp", "[::1]:80", "--bytes", "0"});
     EXPECT_TRUE(connect.target.address.is_ipv6());
     EXPECT_EQ(connect.bytes, 0U);
+    connect = parse_as<ConnectOptions>({"connect", "--udp", "[2001:db8::1]:53"});
+    EXPECT_EQ(connect.protocol, Protocol::Udp);
+    EXPECT_EQ(connect.target, (Target{parse_address("2001:db8::1"), 53}));
+}
+
+TEST(TrafficOptions, Ipv6TargetsNeedBracketsAndAPort) {
+    EXPECT_EQ(error_of({"connect", "--tcp", "2001:db8::1"}),
+              "invalid --tcp '2001:db8::1': needs ADDR:PORT");
+    EXPECT_EQ(error_of({"connect", "--tcp", "[2001:db8::1]"}),
+              "invalid --tcp '[2001:db8::1]': needs ADDR:PORT");
+    // Without brackets the last group is part of the address.
+    EXPECT_EQ(error_of({"connect", "--tcp", "2001:db8::1:80"}),
+              "invalid --tcp '2001:db8::1:80': needs ADDR:PORT");
+    EXPECT_EQ(error_of({"connect", "--tcp", "[2001:db8::1]:0"}),
+              "invalid --tcp '[2001:db8::1]:0': port 0");
+    EXPECT_EQ(error_of({"connect", "--tcp", "[fe80::1%eth0]:80"}),
+              "invalid --tcp '[fe80::1%eth0]:80': IPv6 zone ids ('%eth0') are not supported");
+    EXPECT_EQ(
+        parse_as<StreamOptions>({"stream", "--tcp", "[2001:db8::1]:8001", "--seconds", "1"}).target,
+        (Target{parse_address("2001:db8::1"), 8001}));
+    EXPECT_EQ(parse_as<FlowOptions>({"flow", "--udp", "[2001:db8::1]:53", "--seconds", "1"}).target,
+              (Target{parse_address("2001:db8::1"), 53}));
+    EXPECT_EQ(parse_as<UdpGarbageOptions>(
+                  {"udp-garbage", "--to", "[ff02::83]:8849", "--count", "1", "--kind", "random"})
+                  .target,
+              (Target{parse_address("ff02::83"), 8849}));
+    EXPECT_EQ(
+        error_of({"garbage", "--to", "[2001:db8::1]:80", "--count", "1", "--kind", "bad-tcp-doff"}),
+        "invalid --to '[2001:db8::1]:80': garbage sends IPv4 only");
+}
+
+// --- socket addresses --------------------------------------------------------------
+
+TEST(TrafficSocket, Ipv6SocketAddresses) {
+    const Target target{parse_address("2001:db8::1"), 8001};
+    SocketAddress address = socket_address(target);
+    EXPECT_EQ(address.family(), AF_INET6);
+    EXPECT_EQ(address.length, sizeof(sockaddr_in6));
+    EXPECT_EQ(port_of(address), 8001);
+    EXPECT_EQ(format_address(address), "[2001:db8::1]:8001");
+    EXPECT_EQ(format_address(any_address(AF_INET6, 40000)), "[::]:40000");
+    EXPECT_EQ(format_address(socket_address(Target{Address::ipv4(10, 99, 0, 1), 40000})),
+              "10.99.0.1:40000");
+    EXPECT_EQ(format_address(any_address(AF_INET, 0)), "0.0.0.0:0");
+    // What a dual-stack socket would report for an IPv4 client.
+    EXPECT_EQ(format_address(socket_address(Target{parse_address("::ffff:10.99.0.1"), 1})),
+              "[::ffff:10.99.0.1]:1");
+    // The wire carries the longest one.
+    const std::string longest =
+        format_address(socket_address(Target{parse_address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:"
+                                                           "ffff"),
+                                             65535}));
+    EXPECT_EQ(longest, "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535");
+    EXPECT_TRUE(valid_label(longest));
+}
+
+TEST(TrafficSocket, PeerText) {
+    EXPECT_EQ(peer_text(std::nullopt), "none");
+    EXPECT_EQ(peer_text(socket_address(Target{parse_address("2001:db8:ff::5"), 40000})),
+              "[2001:db8:ff::5]:40000");
+    EXPECT_EQ(peer_text(socket_address(Target{Address::ipv4(10, 99, 0, 1), 40000})),
+              "10.99.0.1:40000");
+    // A failing getsockopt is "none", whatever the reason.
+    EXPECT_EQ(toa_peer(-1), std::nullopt);
+    EXPECT_EQ(peer_text(toa_peer(-1)), "none");
 }
 
 TEST(TrafficOptions, ConnectErrors) {

@@ -1,6 +1,7 @@
 // fnat-toa: makes getpeername() and accept() on a real server behind fnat
-// return the client's address and port carried in the TOA TCP option
-// (docs/toa.md).
+// return the client's address and port carried in the TOA TCP option, and
+// getsockopt(IPPROTO_TCP, FNAT_TOA_SO_PEER) return it whatever the socket's
+// family (docs/toa.md).
 //
 //   fnat-toa attach [--cgroup DIR] [--pin-dir DIR]
 //   fnat-toa detach [--pin-dir DIR]
@@ -63,9 +64,13 @@ int print_status(const std::string& pin_dir) {
         const fnat::toa::Stats& s = state.stats;
         std::cout << "  connections with TOA: " << s.from_ack + s.from_data << " (" << s.from_ack
                   << " from the handshake ACK, " << s.from_data << " from the first data)\n"
+                  << "  IPv6 clients among them (kind 253): " << s.ipv6 << "\n"
                   << "  invalid TOA options: " << s.invalid
                   << ", storage failures: " << s.no_storage << "\n"
-                  << "  peer addresses rewritten (getpeername/accept): " << s.rewrites << "\n";
+                  << "  peer addresses rewritten (getpeername/accept): " << s.rewrites << "\n"
+                  << "  left unchanged, IPv6 client on an IPv4 socket: " << s.unrepresentable
+                  << "\n"
+                  << "  getsockopt(FNAT_TOA_SO_PEER) answered: " << s.sockopt << "\n";
     }
     utsname uts{};
     ::uname(&uts);
@@ -77,8 +82,8 @@ int print_status(const std::string& pin_dir) {
 } // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"fnat-toa: client addresses from fnat's TOA option for getpeername() and "
-                 "accept() on real servers (docs/toa.md)",
+    CLI::App app{"fnat-toa: client addresses from fnat's TOA option for getpeername(), "
+                 "accept() and getsockopt(FNAT_TOA_SO_PEER) on real servers (docs/toa.md)",
                  "fnat-toa"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("fnat-toa ") + FNATADM_VERSION);

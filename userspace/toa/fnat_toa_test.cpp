@@ -1,18 +1,30 @@
 // fnat-toa-test: test tool of the e2e scenario toa_realserver.sh (not
 // installed). It plays the director and the application around fnat-toa:
 //
-//   inject --cgroup DIR --addr IP:PORT [--on ack|data]
+//   inject --cgroup DIR --addr IPV4:PORT|[IPV6]:PORT [--on ack|data]
 //       attaches bpf/toa_inject.bpf.c to DIR: connections made from DIR carry
-//       a TOA option with IP:PORT (on the SYN and the segments without data,
-//       or only on the segments with data); stays in the foreground, prints
-//       "inject: attached ..." once ready, detaches on SIGTERM/SIGINT.
-//   peer-server --port N [--ipv6]
+//       a TOA option with the address (kind 254 for IPv4, 253 for IPv6; on
+//       the SYN and the segments without data, or only on the segments with
+//       data); stays in the foreground, prints "inject: attached ..." once
+//       ready, detaches on SIGTERM/SIGINT.
+//   peer-server --port N [--ipv6] [--toa-len N]
 //       accepts connections (on a dual-stack AF_INET6 socket with --ipv6),
-//       reads one line, answers "accept=ADDR getpeername=ADDR" -- the peer
-//       address accept() returned and the one getpeername() returns after the
-//       line arrived -- and prints the same line.
-//   peer-client --connect IP:PORT
+//       reads one line, answers "accept=ADDR getpeername=ADDR toa=TOA" --
+//       the peer address accept() returned, the one getpeername() returns
+//       after the line arrived, and what getsockopt(IPPROTO_TCP,
+//       FNAT_TOA_SO_PEER) returns: an address, "none" (ENOPROTOOPT) or
+//       "error:NAME" -- and prints the same line. --toa-len: the length
+//       given to that getsockopt (default: a sockaddr_storage; more than a
+//       page takes the kernel's path for large buffers).
+//   peer-client --connect IPV4:PORT|[IPV6]:PORT
 //       sends one line and prints the answer.
+//   sockopt-probe
+//       makes getsockopt() calls that fnat-toa must leave as the kernel
+//       answers them (other options, buffers over a page, a length reported
+//       beyond the buffer) and prints one line per call, "LABEL: ok len=N
+//       [bytes]" or "LABEL: ERRNO": the output must not change when
+//       fnat-toa is attached.
+#include <algorithm>
 #include <arpa/inet.h>
 #include <bpf/libbpf.h>
 #include <cerrno>
@@ -24,12 +36,17 @@
 #include <iostream>
 #include <memory>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdexcept>
 #include <string>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 #include <CLI/CLI.hpp>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <uapi/fnat.h>
 
 #include "toa/toa_loader.h"
 #include "toa_inject.skel.h"
@@ -60,17 +77,30 @@ private:
 };
 
 struct Endpoint {
+    int family = AF_INET;
     in_addr addr{};
+    in6_addr addr6{};
     std::uint16_t port = 0; // host byte order
 };
 
+// IPV4:PORT or [IPV6]:PORT.
 Endpoint parse_endpoint(const std::string& text) {
     const std::size_t colon = text.rfind(':');
     Endpoint endpoint;
-    if (colon == std::string::npos ||
-        inet_pton(AF_INET, text.substr(0, colon).c_str(), &endpoint.addr) != 1)
-        throw CLI::ValidationError("not an IPV4:PORT: " + text);
-    const unsigned long port = std::stoul(text.substr(colon + 1));
+    const std::string port_text = colon == std::string::npos ? "" : text.substr(colon + 1);
+    bool ok = colon != std::string::npos && !port_text.empty() &&
+              port_text.find_first_not_of("0123456789") == std::string::npos &&
+              port_text.size() <= 5;
+    if (ok && text.front() == '[') {
+        endpoint.family = AF_INET6;
+        ok = colon >= 2 && text[colon - 1] == ']' &&
+             inet_pton(AF_INET6, text.substr(1, colon - 2).c_str(), &endpoint.addr6) == 1;
+    } else if (ok) {
+        ok = inet_pton(AF_INET, text.substr(0, colon).c_str(), &endpoint.addr) == 1;
+    }
+    if (!ok)
+        throw CLI::ValidationError("not an IPV4:PORT or [IPV6]:PORT: " + text);
+    const unsigned long port = std::stoul(port_text);
     if (port > 65535)
         throw CLI::ValidationError("port out of range: " + text);
     endpoint.port = static_cast<std::uint16_t>(port);
@@ -136,7 +166,10 @@ int inject(const std::string& cgroup, const std::string& addr, const std::string
     if (!skel)
         die("open the inject program");
     skel->rodata->inject_mode = on == "data" ? 1U : 0U;
+    skel->rodata->inject_ipv6 = endpoint.family == AF_INET6 ? 1U : 0U;
     skel->rodata->inject_addr4 = endpoint.addr.s_addr;
+    static_assert(sizeof(skel->rodata->inject_addr6) == sizeof(endpoint.addr6));
+    std::memcpy(skel->rodata->inject_addr6, &endpoint.addr6, sizeof(endpoint.addr6));
     skel->rodata->inject_port = htons(endpoint.port);
     if (toa_inject_bpf::load(skel.get()) != 0)
         die("load the inject program");
@@ -161,7 +194,41 @@ int inject(const std::string& cgroup, const std::string& addr, const std::string
     return kExitOk;
 }
 
-int peer_server(std::uint16_t port, bool ipv6) {
+std::string errno_name(int error) {
+    switch (error) {
+    case ENOPROTOOPT:
+        return "ENOPROTOOPT";
+    case EINVAL:
+        return "EINVAL";
+    case EFAULT:
+        return "EFAULT";
+    case EPERM:
+        return "EPERM";
+    default:
+        return "errno" + std::to_string(error);
+    }
+}
+
+// What getsockopt(IPPROTO_TCP, FNAT_TOA_SO_PEER) answers with a buffer of
+// LENGTH bytes.
+std::string toa_peer(int fd, socklen_t length) {
+    std::vector<char> buffer(std::max<std::size_t>(length, sizeof(sockaddr_storage)));
+    if (::getsockopt(fd, IPPROTO_TCP, FNAT_TOA_SO_PEER, buffer.data(), &length) == 0) {
+        sockaddr_storage toa{};
+        std::memcpy(&toa, buffer.data(), sizeof(toa));
+        const socklen_t want = toa.ss_family == AF_INET6  ? sizeof(sockaddr_in6)
+                               : toa.ss_family == AF_INET ? sizeof(sockaddr_in)
+                                                          : 0;
+        if (length != want)
+            return "badlen" + std::to_string(length) + ":" + format(toa);
+        return format(toa);
+    }
+    if (errno == ENOPROTOOPT)
+        return "none";
+    return "error:" + errno_name(errno);
+}
+
+int peer_server(std::uint16_t port, bool ipv6, socklen_t toa_len) {
     Fd listener(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (listener.get() < 0)
         die("socket");
@@ -206,24 +273,98 @@ int peer_server(std::uint16_t port, bool ipv6) {
         std::string seen = "-";
         if (::getpeername(conn.get(), reinterpret_cast<sockaddr*>(&peer), &length) == 0)
             seen = format(peer);
-        const std::string line = "accept=" + format(accepted) + " getpeername=" + seen;
+        const std::string line = "accept=" + format(accepted) + " getpeername=" + seen +
+                                 " toa=" + toa_peer(conn.get(), toa_len);
         write_all(conn.get(), line + "\n");
         std::cout << line << std::endl;
     }
 }
 
+// "LABEL: ok len=N" (and, with SHOW, the bytes returned in hex) or
+// "LABEL: ERRNO" for getsockopt(FD, LEVEL, NAME) with a SIZE-byte buffer
+// (no buffer with NO_BUFFER).
+std::string probe(int fd, int level, int name, const std::string& label, socklen_t size, bool show,
+                  bool no_buffer = false) {
+    std::vector<unsigned char> buffer(size);
+    socklen_t length = size;
+    if (::getsockopt(fd, level, name, no_buffer ? nullptr : buffer.data(), &length) != 0)
+        return label + ": " + errno_name(errno);
+    std::string line = label + ": ok len=" + std::to_string(length);
+    if (show && !no_buffer) {
+        static const char digits[] = "0123456789abcdef";
+        line += " ";
+        for (socklen_t i = 0; i < std::min(length, size); ++i) {
+            line += digits[buffer[i] >> 4];
+            line += digits[buffer[i] & 0xf];
+        }
+    }
+    return line;
+}
+
+int sockopt_probe() {
+    Fd tcp(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (tcp.get() < 0)
+        die("socket");
+    std::cout << probe(tcp.get(), IPPROTO_TCP, TCP_MAXSEG, "tcp TCP_MAXSEG 4", 4, true) << "\n"
+              << probe(tcp.get(), IPPROTO_TCP, TCP_CONGESTION, "tcp TCP_CONGESTION 16", 16, true)
+              << "\n"
+              << probe(tcp.get(), IPPROTO_TCP, TCP_INFO, "tcp TCP_INFO 8192", 8192, false) << "\n"
+              << probe(tcp.get(), IPPROTO_TCP, FNAT_TOA_SO_PEER, "tcp FNAT_TOA_SO_PEER 16", 16,
+                       true)
+              << "\n"
+              << probe(tcp.get(), IPPROTO_TCP, FNAT_TOA_SO_PEER, "tcp FNAT_TOA_SO_PEER 8192", 8192,
+                       true)
+              << "\n"
+              << probe(tcp.get(), IPPROTO_TCP, 0x7fff, "tcp 0x7fff 8192", 8192, true) << "\n"
+              << probe(tcp.get(), IPPROTO_IP, IP_TTL, "ip IP_TTL 4", 4, true) << "\n"
+              << probe(tcp.get(), SOL_SOCKET, SO_TYPE, "socket SO_TYPE 4", 4, true) << "\n";
+
+    // The kernel reports the length it needs (8 bytes for rtnetlink's
+    // groups) even when it fills less.
+    Fd netlink(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+    if (netlink.get() < 0)
+        die("socket(AF_NETLINK)");
+    const int group = RTNLGRP_LINK;
+    if (::setsockopt(netlink.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) !=
+        0)
+        die("NETLINK_ADD_MEMBERSHIP");
+    std::cout << probe(netlink.get(), SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS,
+                       "netlink NETLINK_LIST_MEMBERSHIPS 4", 4, true)
+              << "\n"
+              << probe(netlink.get(), SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS,
+                       "netlink NETLINK_LIST_MEMBERSHIPS NULL", 0, false, true)
+              << "\n"
+              << probe(netlink.get(), SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS,
+                       "netlink NETLINK_LIST_MEMBERSHIPS 8192", 8192, true)
+              << std::endl;
+    return kExitOk;
+}
+
 int peer_client(const std::string& target) {
     const Endpoint endpoint = parse_endpoint(target);
-    Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    Fd fd(::socket(endpoint.family, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (fd.get() < 0)
         die("socket");
     const timeval timeout{5, 0};
     ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    sockaddr_in sin{};
-    sin.sin_family = AF_INET;
-    sin.sin_addr = endpoint.addr;
-    sin.sin_port = htons(endpoint.port);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) != 0)
+    sockaddr_storage address{};
+    socklen_t length = 0;
+    if (endpoint.family == AF_INET6) {
+        sockaddr_in6 sin6{};
+        sin6.sin6_family = AF_INET6;
+        sin6.sin6_addr = endpoint.addr6;
+        sin6.sin6_port = htons(endpoint.port);
+        std::memcpy(&address, &sin6, sizeof(sin6));
+        length = sizeof(sin6);
+    } else {
+        sockaddr_in sin{};
+        sin.sin_family = AF_INET;
+        sin.sin_addr = endpoint.addr;
+        sin.sin_port = htons(endpoint.port);
+        std::memcpy(&address, &sin, sizeof(sin));
+        length = sizeof(sin);
+    }
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), length) != 0)
         die("connect " + target);
     write_all(fd.get(), "hello\n");
     const std::string answer = read_line(fd.get());
@@ -243,17 +384,23 @@ int main(int argc, char** argv) {
     std::string on = "ack";
     std::uint16_t port = 0;
     bool ipv6 = false;
+    socklen_t toa_len = sizeof(sockaddr_storage);
     std::string target;
     CLI::App* inject_cmd = app.add_subcommand("inject", "add TOA to connections from a cgroup");
     inject_cmd->add_option("--cgroup", cgroup, "cgroup v2 directory of the client")->required();
-    inject_cmd->add_option("--addr", addr, "IPV4:PORT to put into TOA")->required();
+    inject_cmd->add_option("--addr", addr, "IPV4:PORT (kind 254) or [IPV6]:PORT (kind 253)")
+        ->required();
     inject_cmd->add_option("--on", on, "ack: SYN and segments without data; data: with data")
         ->check(CLI::IsMember({"ack", "data"}));
     CLI::App* server_cmd = app.add_subcommand("peer-server", "report the peer addresses seen");
     server_cmd->add_option("--port", port, "TCP port")->required();
     server_cmd->add_flag("--ipv6", ipv6, "dual-stack AF_INET6 listener");
+    server_cmd->add_option("--toa-len", toa_len, "buffer length for getsockopt(FNAT_TOA_SO_PEER)")
+        ->check(CLI::Range(0, 65536));
     CLI::App* client_cmd = app.add_subcommand("peer-client", "ask peer-server what it saw");
-    client_cmd->add_option("--connect", target, "IPV4:PORT")->required();
+    client_cmd->add_option("--connect", target, "IPV4:PORT or [IPV6]:PORT")->required();
+    CLI::App* probe_cmd =
+        app.add_subcommand("sockopt-probe", "getsockopt() calls fnat-toa must not change");
 
     try {
         app.parse(argc, argv);
@@ -265,7 +412,9 @@ int main(int argc, char** argv) {
         if (*inject_cmd)
             return inject(cgroup, addr, on);
         if (*server_cmd)
-            return peer_server(port, ipv6);
+            return peer_server(port, ipv6, toa_len);
+        if (*probe_cmd)
+            return sockopt_probe();
         return peer_client(target);
     } catch (const std::exception& error) {
         std::cerr << "fnat-toa-test: " << error.what() << "\n";

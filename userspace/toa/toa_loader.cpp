@@ -77,7 +77,7 @@ bool exists(const std::string& path) {
 } // namespace
 
 std::vector<std::string> link_names() {
-    return {"sockops", "getpeername4", "getpeername6"};
+    return {"sockops", "getpeername4", "getpeername6", "getsockopt"};
 }
 
 std::string errno_hint(int error) {
@@ -164,9 +164,9 @@ void attach(const std::string& cgroup, const std::string& pin_dir) {
     if (cgroup_fd.get() < 0)
         throw ToaError("cannot open " + cgroup_dir + ": " + error_text(errno));
 
-    bpf_program* const programs[] = {skel->progs.fnat_toa_sockops,
-                                     skel->progs.fnat_toa_getpeername4,
-                                     skel->progs.fnat_toa_getpeername6};
+    bpf_program* const programs[] = {
+        skel->progs.fnat_toa_sockops, skel->progs.fnat_toa_getpeername4,
+        skel->progs.fnat_toa_getpeername6, skel->progs.fnat_toa_getsockopt};
     const std::vector<std::string> names = link_names();
     std::vector<LinkPtr> links;
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -296,8 +296,12 @@ Status status(const std::string& pin_dir) {
             std::vector<std::uint64_t> values(static_cast<std::size_t>(cpus));
             std::uint64_t sums[FNAT_TOA_STAT_MAX] = {};
             for (std::uint32_t key = 0; key < FNAT_TOA_STAT_MAX; ++key) {
-                if (bpf_map_lookup_elem(fd.get(), &key, values.data()) != 0)
+                if (bpf_map_lookup_elem(fd.get(), &key, values.data()) != 0) {
+                    // Counters pinned by an older fnat-toa end earlier.
+                    if (errno == ENOENT)
+                        break;
                     throw ToaError("cannot read " + stats + ": " + error_text(errno));
+                }
                 for (std::uint64_t v : values)
                     sums[key] += v;
             }
@@ -307,6 +311,9 @@ Status status(const std::string& pin_dir) {
             result.stats.invalid = sums[FNAT_TOA_STAT_INVALID];
             result.stats.no_storage = sums[FNAT_TOA_STAT_NO_STORAGE];
             result.stats.rewrites = sums[FNAT_TOA_STAT_REWRITES];
+            result.stats.unrepresentable = sums[FNAT_TOA_STAT_UNREPRESENTABLE];
+            result.stats.sockopt = sums[FNAT_TOA_STAT_SOCKOPT];
+            result.stats.ipv6 = sums[FNAT_TOA_STAT_IPV6];
         }
     }
     return result;

@@ -21,7 +21,7 @@ public:
 
 // One pinned program link as the kernel describes it.
 struct LinkState {
-    std::string name;            // "sockops", "getpeername4", "getpeername6"
+    std::string name;            // "sockops", "getpeername4", "getpeername6", "getsockopt"
     bool pinned = false;         // the pin exists
     std::uint32_t prog_id = 0;   // 0 when unknown
     std::uint64_t cgroup_id = 0; // 0: the cgroup is gone (the link is defunct)
@@ -33,7 +33,10 @@ struct Stats {
     std::uint64_t from_data = 0;
     std::uint64_t invalid = 0;
     std::uint64_t no_storage = 0;
-    std::uint64_t rewrites = 0;
+    std::uint64_t rewrites = 0;        // getpeername()/accept() answers rewritten
+    std::uint64_t unrepresentable = 0; // ... left alone: IPv6 client, AF_INET socket
+    std::uint64_t sockopt = 0;         // getsockopt(FNAT_TOA_SO_PEER) answers
+    std::uint64_t ipv6 = 0;            // connections with TOA from an IPv6 client
 };
 
 struct Status {
@@ -53,8 +56,9 @@ std::string check_cgroup(const std::string& path);
 // Checks that DIR's parent is on a BPF filesystem (bpffs).
 void check_pin_dir(const std::string& dir);
 
-// Loads the programs, attaches them to CGROUP and pins the links and the
-// counters under PIN_DIR. Throws ToaError (nothing left attached or pinned).
+// Loads the programs, attaches them to CGROUP and pins the links (named as
+// link_names() says) and the counters ("stats") under PIN_DIR. Throws
+// ToaError (nothing left attached or pinned).
 void attach(const std::string& cgroup, const std::string& pin_dir);
 
 // Detaches and unpins whatever is pinned under PIN_DIR. Returns false when

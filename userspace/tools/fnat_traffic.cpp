@@ -2,7 +2,8 @@
 // (tests/e2e/), run inside the test VM's network namespaces.
 //
 //   fnat-traffic serve [--tcp [ADDR:]PORT] [--udp [ADDR:]PORT] (one or both)
-//                      [--bind ADDR] [--name NAME] [--max-seconds N] [--idle-seconds N]
+//                      [--bind ADDR]... [--name NAME] [--max-seconds N] [--idle-seconds N]
+//                      [--peer-from socket|toa]
 //   fnat-traffic connect --tcp ADDR:PORT|--udp ADDR:PORT [--count N] [--bytes B]
 //                      [--parallel P] [--seed S] [--timeout-ms T] [--hold-ms H]
 //                      [--source-port-range LO-HI] [--close fin|rst] [--json]
@@ -15,9 +16,11 @@
 //   fnat-traffic udp-garbage --to ADDR:PORT --count N --kind KIND [--seed S]
 //                      [--syncid N]
 //
+// Addresses are numeric, IPv6 ones with a port in brackets ([2001:db8::1]:80).
 // The server answers each connection or datagram with its name and the client
-// address:port it saw, then echoes the payload; the client checks the echo
-// byte for byte and reports per answering server (tools/traffic/*.h).
+// address:port it saw (or fnat-toa's, --peer-from toa), then echoes the
+// payload; the client checks the echo byte for byte and reports per answering
+// server (tools/traffic/*.h).
 // flow keeps one UDP flow going from one client port and checks that it stays
 // on one real server (tools/traffic/flow.h). garbage sends malformed IPv4
 // packets from a raw socket, each refused by the module's packet parser with

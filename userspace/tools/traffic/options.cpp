@@ -23,8 +23,16 @@ constexpr std::uint32_t kMaxFlowDatagrams = 10000000;
 const char* const kFooter = R"(
 serve answers every TCP connection and UDP datagram with its --name, the
 client address:port it saw, and the payload echoed byte for byte. It prints
-"listening tcp|udp ADDR:PORT" once ready, and stops after --max-seconds or on
-SIGTERM/SIGINT.
+"listening tcp|udp ADDR:PORT" for each socket once all listen (IPv6:
+"listening tcp [::]:8001"), and stops after --max-seconds or on
+SIGTERM/SIGINT. A bare --tcp/--udp PORT listens on every --bind address:
+--bind 0.0.0.0 --bind :: serves both families on one port. Addresses are
+numeric, IPv6 with a port in brackets: --tcp [2001:db8::1]:8001.
+With --peer-from toa, a TCP connection is answered with the client address
+fnat-toa took from its TOA option (getsockopt FNAT_TOA_SO_PEER), which may be
+of the other family than the socket (an IPv6 client of an IPv4 server after
+FULLNAT 6->4), or "none" when the connection had none; UDP keeps the
+datagram's source.
 
 connect makes --count exchanges (--parallel at a time), each on its own
 socket, each sending --bytes bytes derived from --seed and the exchange's
@@ -128,24 +136,30 @@ Target remote_target(const std::string& option, const std::string& text) {
     return Target{endpoint.address, *endpoint.port};
 }
 
-// [ADDR:]PORT for serve; the address defaults to --bind, then 0.0.0.0.
-Target local_target(const std::string& option, const std::string& text,
-                    const std::optional<Address>& bind) {
+// [ADDR:]PORT for serve: a bare port on each --bind address (0.0.0.0
+// without one), ADDR:PORT on that address.
+std::vector<Target> local_targets(const std::string& option, const std::string& text,
+                                  const std::vector<Address>& binds) {
     if (all_digits(text)) {
-        Target target{bind ? *bind : Address::ipv4(0, 0, 0, 0), 0};
-        target.port = static_cast<std::uint16_t>(number(option, text, 0, 65535));
-        return target;
+        const auto port = static_cast<std::uint16_t>(number(option, text, 0, 65535));
+        if (binds.empty())
+            return {Target{Address::ipv4(0, 0, 0, 0), port}};
+        std::vector<Target> targets;
+        for (const Address& address : binds)
+            targets.push_back(Target{address, port});
+        return targets;
     }
     Endpoint endpoint = option_endpoint(option, text);
     if (!endpoint.port)
         throw UsageError("invalid " + option + " '" + text + "': needs PORT or ADDR:PORT");
-    if (bind)
+    if (!binds.empty())
         throw UsageError(option + " '" + text + "' gives an address: --bind is for bare ports");
-    return Target{endpoint.address, *endpoint.port};
+    return {Target{endpoint.address, *endpoint.port}};
 }
 
 struct ServeArgs {
-    std::string tcp, udp, bind, name, max_seconds, idle_seconds;
+    std::string tcp, udp, name, max_seconds, idle_seconds, peer_from;
+    std::vector<std::string> binds;
 };
 
 struct ConnectArgs {
@@ -174,19 +188,23 @@ struct StreamArgs {
 
 ServeOptions serve_options(const CLI::App& app, const ServeArgs& args) {
     ServeOptions options;
-    std::optional<Address> bind;
-    if (app.count("--bind") > 0) {
+    std::vector<Address> binds;
+    for (const std::string& text : args.binds) {
+        Address address;
         try {
-            bind = parse_address(args.bind);
+            address = parse_address(text);
         } catch (const ParseError& error) {
-            throw UsageError("invalid --bind '" + args.bind + "': " + error.what());
+            throw UsageError("invalid --bind '" + text + "': " + error.what());
         }
+        if (std::find(binds.begin(), binds.end(), address) != binds.end())
+            throw UsageError("--bind " + to_string(address) + " is given twice");
+        binds.push_back(address);
     }
     if (app.count("--tcp") > 0)
-        options.tcp = local_target("--tcp", args.tcp, bind);
+        options.tcp = local_targets("--tcp", args.tcp, binds);
     if (app.count("--udp") > 0)
-        options.udp = local_target("--udp", args.udp, bind);
-    if (!options.tcp && !options.udp)
+        options.udp = local_targets("--udp", args.udp, binds);
+    if (options.tcp.empty() && options.udp.empty())
         throw UsageError("serve needs --tcp [ADDR:]PORT, --udp [ADDR:]PORT or both");
     if (app.count("--name") > 0) {
         if (!valid_label(args.name))
@@ -198,6 +216,16 @@ ServeOptions serve_options(const CLI::App& app, const ServeArgs& args) {
         options.max_seconds = number32("--max-seconds", args.max_seconds, 1, kMaxServeSeconds);
     if (app.count("--idle-seconds") > 0)
         options.idle_seconds = number32("--idle-seconds", args.idle_seconds, 1, 86400);
+    if (app.count("--peer-from") > 0) {
+        if (args.peer_from == peer_source_name(PeerSource::Socket))
+            options.peer_from = PeerSource::Socket;
+        else if (args.peer_from == peer_source_name(PeerSource::Toa))
+            options.peer_from = PeerSource::Toa;
+        else
+            throw UsageError("invalid --peer-from '" + args.peer_from + "': must be socket or toa");
+        if (options.peer_from == PeerSource::Toa && options.tcp.empty())
+            throw UsageError("--peer-from toa is for TCP (--tcp): a datagram carries no TOA");
+    }
     return options;
 }
 
@@ -357,6 +385,10 @@ std::string_view protocol_name(Protocol protocol) {
     return protocol == Protocol::Tcp ? "tcp" : "udp";
 }
 
+std::string_view peer_source_name(PeerSource source) {
+    return source == PeerSource::Toa ? "toa" : "socket";
+}
+
 std::string_view garbage_kind_name(GarbageKind kind) {
     switch (kind) {
     case GarbageKind::BadTcpDoff:
@@ -423,7 +455,11 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
     CLI::App* serve = app.add_subcommand("serve", "answer TCP connections and UDP datagrams");
     serve->add_option("--tcp", serve_args.tcp, "TCP port to listen on")->option_text("[ADDR:]PORT");
     serve->add_option("--udp", serve_args.udp, "UDP port to answer on")->option_text("[ADDR:]PORT");
-    serve->add_option("--bind", serve_args.bind, "address for bare ports (default 0.0.0.0)")
+    serve
+        ->add_option("--bind", serve_args.binds,
+                     "address for bare ports (default 0.0.0.0); again for more (--bind 0.0.0.0 "
+                     "--bind ::)")
+        ->allow_extra_args(false)
         ->option_text("ADDR");
     serve->add_option("--name", serve_args.name, "name sent with every answer (default: host name)")
         ->option_text("NAME");
@@ -433,6 +469,10 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
         ->add_option("--idle-seconds", serve_args.idle_seconds,
                      "close a TCP connection silent this long (default 300)")
         ->option_text("N");
+    serve
+        ->add_option("--peer-from", serve_args.peer_from,
+                     "TCP client address to answer with: the socket's (default) or fnat-toa's")
+        ->option_text("socket|toa");
 
     ConnectArgs connect_args;
     CLI::App* connect = app.add_subcommand("connect", "make exchanges and verify the echoes");

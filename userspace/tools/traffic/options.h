@@ -50,16 +50,31 @@ struct PortRange {
 enum class CloseMode { Fin, Reset };
 
 // The largest UDP payload: a reply (header, name, peer, payload) must fit in
-// one IPv4 datagram.
+// one IPv4 datagram (IPv6 allows a few bytes more).
 inline constexpr std::uint32_t kMaxUdpBytes = 65000;
 inline constexpr std::uint32_t kMaxTcpBytes = 1U << 30;
 
+// Where serve takes the client address it answers with: the socket's peer
+// (what accept() and recvmsg() return), or for TCP the address fnat-toa
+// learnt from the connection's TOA option (FNAT_TOA_SO_PEER in
+// include/uapi/fnat.h), "none" when there is none. TOA lets an IPv4 real
+// server learn an IPv6 client's address (FULLNAT 6->4), which the socket
+// cannot hold.
+enum class PeerSource { Socket, Toa };
+
+// "socket", "toa".
+std::string_view peer_source_name(PeerSource source);
+
 struct ServeOptions {
-    std::optional<Target> tcp; // address 0.0.0.0 unless given; port 0 picks one
-    std::optional<Target> udp;
+    // One listening socket each, TCP and UDP: a bare --tcp/--udp PORT listens
+    // on every --bind address (0.0.0.0 without --bind), ADDR:PORT on that
+    // address only. Port 0 picks one, the same for each address.
+    std::vector<Target> tcp;
+    std::vector<Target> udp;
     std::string name; // empty: the host name
     std::uint32_t max_seconds = 600;
-    std::uint32_t idle_seconds = 300; // a TCP connection silent this long is closed
+    std::uint32_t idle_seconds = 300;          // a TCP connection silent this long is closed
+    PeerSource peer_from = PeerSource::Socket; // TCP only: a datagram has no TOA
 };
 
 struct ConnectOptions {

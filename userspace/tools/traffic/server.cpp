@@ -54,13 +54,15 @@ struct Counters {
 };
 
 // One TCP connection, in its own thread. Every wait ends after idle without
-// progress, or when stop turns true.
+// progress, or when stop turns true. peer names the socket's peer in the
+// log; reported is the client the answers carry (--peer-from).
 class Connection {
 public:
-    Connection(Fd fd, std::string peer, const ServeOptions& options, const std::atomic<bool>& stop,
-               Counters& counters)
-        : fd_(std::move(fd)), peer_(std::move(peer)), name_(options.name),
-          idle_(std::chrono::seconds(options.idle_seconds)), stop_(stop), counters_(counters) {}
+    Connection(Fd fd, std::string peer, std::string reported, const ServeOptions& options,
+               const std::atomic<bool>& stop, Counters& counters)
+        : fd_(std::move(fd)), peer_(std::move(peer)), reported_(std::move(reported)),
+          name_(options.name), idle_(std::chrono::seconds(options.idle_seconds)), stop_(stop),
+          counters_(counters) {}
 
     void run() {
         std::string problem;
@@ -98,7 +100,7 @@ private:
         } catch (const WireError& error) {
             return std::string("bad request: ") + error.what();
         }
-        Response response{request.mode, request.length, request.key, request.id, name_, peer_};
+        Response response{request.mode, request.length, request.key, request.id, name_, reported_};
         if (std::string problem = send_all(encode_response(response)); !problem.empty())
             return problem;
         return request.mode == Mode::Echo ? echo(request.length) : stream(Payload(request.key));
@@ -196,6 +198,7 @@ private:
 
     Fd fd_;
     std::string peer_;
+    std::string reported_;
     std::string name_;
     std::chrono::seconds idle_;
     const std::atomic<bool>& stop_;
@@ -231,12 +234,34 @@ Fd listen_on(const Target& target, int type) {
     return fd;
 }
 
-std::string local_name(int fd) {
+std::optional<SocketAddress> local_address(int fd) {
     SocketAddress address;
     address.length = sizeof(address.storage);
     if (getsockname(fd, address.get(), &address.length) != 0)
-        return "?";
-    return format_address(address);
+        return std::nullopt;
+    return address;
+}
+
+std::string local_name(int fd) {
+    std::optional<SocketAddress> address = local_address(fd);
+    return address ? format_address(*address) : "?";
+}
+
+// A socket per target. A port 0 after the first socket takes the first's,
+// so that a bare PORT answers on one port at every --bind address.
+std::vector<Fd> listen_all(const std::vector<Target>& targets, int type) {
+    std::vector<Fd> fds;
+    std::uint16_t chosen = 0;
+    for (Target target : targets) {
+        if (target.port == 0)
+            target.port = chosen;
+        fds.push_back(listen_on(target, type));
+        if (chosen == 0) {
+            std::optional<SocketAddress> address = local_address(fds.back().get());
+            chosen = address ? port_of(*address) : 0;
+        }
+    }
+    return fds;
 }
 
 class Server {
@@ -250,33 +275,34 @@ public:
     }
 
     int run() {
-        if (options_.tcp) {
-            tcp_ = listen_on(*options_.tcp, SOCK_STREAM);
-            print_line(stdout, "listening tcp " + local_name(tcp_.get()));
-        }
-        if (options_.udp) {
-            udp_ = listen_on(*options_.udp, SOCK_DGRAM);
-            print_line(stdout, "listening udp " + local_name(udp_.get()));
-        }
+        // Every socket listens before the first "listening" line.
+        tcp_ = listen_all(options_.tcp, SOCK_STREAM);
+        udp_ = listen_all(options_.udp, SOCK_DGRAM);
+        for (const Fd& fd : tcp_)
+            print_line(stdout, "listening tcp " + local_name(fd.get()));
+        for (const Fd& fd : udp_)
+            print_line(stdout, "listening udp " + local_name(fd.get()));
+        std::vector<pollfd> fds;
+        for (const Fd& fd : tcp_)
+            fds.push_back(pollfd{fd.get(), POLLIN, 0});
+        for (const Fd& fd : udp_)
+            fds.push_back(pollfd{fd.get(), POLLIN, 0});
         auto deadline = Clock::now() + std::chrono::seconds(options_.max_seconds);
         while (!stop_.load() && Clock::now() < deadline) {
-            std::array<pollfd, 2> fds{};
-            nfds_t count = 0;
-            if (tcp_)
-                fds[count++] = pollfd{tcp_.get(), POLLIN, 0};
-            if (udp_)
-                fds[count++] = pollfd{udp_.get(), POLLIN, 0};
-            int ready = ::poll(fds.data(), count, std::min(100, millis_until(deadline)));
+            for (pollfd& entry : fds)
+                entry.revents = 0;
+            int ready = ::poll(fds.data(), static_cast<nfds_t>(fds.size()),
+                               std::min(100, millis_until(deadline)));
             if (ready < 0 && errno != EINTR)
                 throw SystemError("poll", errno);
             if (ready > 0) {
-                for (nfds_t i = 0; i < count; ++i) {
+                for (std::size_t i = 0; i < fds.size(); ++i) {
                     if (fds[i].revents == 0)
                         continue;
-                    if (fds[i].fd == tcp_.get())
-                        accept_connections();
+                    if (i < tcp_.size())
+                        accept_connections(fds[i].fd);
                     else
-                        answer_datagrams();
+                        answer_datagrams(fds[i].fd);
                 }
             }
             reap(false);
@@ -292,11 +318,11 @@ public:
     }
 
 private:
-    void accept_connections() {
+    void accept_connections(int listener) {
         for (int i = 0; i < kAcceptBurst; ++i) {
             SocketAddress peer;
             peer.length = sizeof(peer.storage);
-            Fd fd(::accept4(tcp_.get(), peer.get(), &peer.length, SOCK_NONBLOCK | SOCK_CLOEXEC));
+            Fd fd(::accept4(listener, peer.get(), &peer.length, SOCK_NONBLOCK | SOCK_CLOEXEC));
             if (!fd) {
                 if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
                     errno != ECONNABORTED)
@@ -310,8 +336,12 @@ private:
                 continue;
             }
             auto done = std::make_shared<std::atomic<bool>>(false);
-            auto connection = std::make_shared<Connection>(std::move(fd), format_address(peer),
-                                                           options_, stop_, counters_);
+            std::string reported = options_.peer_from == PeerSource::Toa
+                                       ? peer_text(toa_peer(fd.get()))
+                                       : format_address(peer);
+            auto connection =
+                std::make_shared<Connection>(std::move(fd), format_address(peer),
+                                             std::move(reported), options_, stop_, counters_);
             workers_.push_back(Worker{std::thread([connection, done] {
                                           connection->run();
                                           done->store(true);
@@ -320,7 +350,7 @@ private:
         }
     }
 
-    void answer_datagrams() {
+    void answer_datagrams(int socket) {
         std::vector<std::uint8_t> in(65536);
         for (int i = 0; i < kDatagramBurst; ++i) {
             SocketAddress peer;
@@ -333,7 +363,7 @@ private:
             message.msg_iovlen = 1;
             message.msg_control = control.data();
             message.msg_controllen = control.size();
-            ssize_t n = ::recvmsg(udp_.get(), &message, MSG_DONTWAIT);
+            ssize_t n = ::recvmsg(socket, &message, MSG_DONTWAIT);
             if (n < 0) {
                 if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
                     log_error(std::string("udp recvmsg: ") + std::strerror(errno));
@@ -342,7 +372,7 @@ private:
             peer.length = message.msg_namelen;
             counters_.udp_datagrams.fetch_add(1);
             std::string problem =
-                answer(peer, message, std::span(in).first(static_cast<std::size_t>(n)));
+                answer(socket, peer, message, std::span(in).first(static_cast<std::size_t>(n)));
             if (!problem.empty()) {
                 counters_.udp_errors.fetch_add(1);
                 log_error("udp " + format_address(peer) + ": " + problem);
@@ -350,7 +380,7 @@ private:
         }
     }
 
-    std::string answer(const SocketAddress& peer, const msghdr& received,
+    std::string answer(int socket, const SocketAddress& peer, const msghdr& received,
                        std::span<const std::uint8_t> datagram) {
         if ((received.msg_flags & MSG_TRUNC) != 0)
             return "datagram too long";
@@ -378,7 +408,7 @@ private:
         reply.msg_iovlen = 1;
         std::array<char, 256> control{};
         set_source(received, reply, control);
-        if (::sendmsg(udp_.get(), &reply, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+        if (::sendmsg(socket, &reply, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
             return std::string("sendmsg: ") + std::strerror(errno);
         return "";
     }
@@ -433,8 +463,8 @@ private:
     const ServeOptions& options_;
     std::atomic<bool>& stop_;
     Counters counters_;
-    Fd tcp_;
-    Fd udp_;
+    std::vector<Fd> tcp_;
+    std::vector<Fd> udp_;
     std::list<Worker> workers_;
 };
 

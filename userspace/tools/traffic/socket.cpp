@@ -8,6 +8,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <uapi/fnat.h>
+
 namespace fnat::traffic {
 namespace {
 
@@ -104,6 +106,22 @@ std::uint16_t port_of(const SocketAddress& address) {
         return ntohs(sin6.sin6_port);
     }
     return 0;
+}
+
+std::optional<SocketAddress> toa_peer(int fd) {
+    SocketAddress peer;
+    peer.length = sizeof(peer.storage);
+    if (getsockopt(fd, IPPROTO_TCP, FNAT_TOA_SO_PEER, &peer.storage, &peer.length) != 0)
+        return std::nullopt;
+    const bool complete = (peer.family() == AF_INET && peer.length >= sizeof(sockaddr_in)) ||
+                          (peer.family() == AF_INET6 && peer.length >= sizeof(sockaddr_in6));
+    if (!complete)
+        return std::nullopt;
+    return peer;
+}
+
+std::string peer_text(const std::optional<SocketAddress>& peer) {
+    return peer ? format_address(*peer) : "none";
 }
 
 Fd open_socket(int family, int type) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <netinet/in.h>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <sys/socket.h>
@@ -71,6 +72,16 @@ SocketAddress any_address(int family, std::uint16_t port);
 std::string format_address(const SocketAddress& address);
 
 std::uint16_t port_of(const SocketAddress& address);
+
+// The client address fnat-toa learnt from the TOA option of the accepted
+// TCP connection fd (getsockopt FNAT_TOA_SO_PEER, include/uapi/fnat.h): an
+// IPv4 or IPv6 address whatever fd's family. nullopt when the call fails
+// (ENOPROTOOPT: no TOA on the connection, or no fnat-toa on the host) or
+// returns no complete sockaddr_in or sockaddr_in6.
+std::optional<SocketAddress> toa_peer(int fd);
+
+// The client as the server reports it: format_address(), "none" without one.
+std::string peer_text(const std::optional<SocketAddress>& peer);
 
 // A non-blocking, close-on-exec socket; throws SystemError.
 Fd open_socket(int family, int type);
