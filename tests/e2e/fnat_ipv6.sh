@@ -14,7 +14,9 @@
 #   port-unreachable reaches the client as ICMPv6;
 # - the mixes that make no sense are refused with a clear message;
 # - save and restore give the same IPv6 configuration back.
-# FNAT_IPV6_PARTS=nat,dr,tun,fullnat,nat64 on the kernel command line runs
+# - sync: a backup director's table gets the IPv6 and 6->4 connections;
+# - persistence with -M as an IPv6 prefix length.
+# FNAT_IPV6_PARTS=nat,dr,tun,fullnat,nat64,sync on the kernel command line runs
 # only those parts (default: all).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -27,7 +29,7 @@ LB=fnatadm
 . "$(dirname "$0")/_traffic.sh"
 
 PARTS=" $(cmdline_var FNAT_IPV6_PARTS | tr ',' ' ') "
-[ "$PARTS" != "  " ] || PARTS=" nat dr tun fullnat nat64 "
+[ "$PARTS" != "  " ] || PARTS=" nat dr tun fullnat nat64 sync "
 part() { [[ "$PARTS" == *" $1 "* ]]; }
 
 # peers_of OUT rsN: the peers rsN reported in OUT, one per line.
@@ -124,6 +126,22 @@ ptb_check() {
 	must ip -n client -6 route flush cache
 }
 
+# unreach_check MODE FWD [ARGS...]: a real server's ICMPv6 port-unreachable
+# for UDP [VIP]:81 reaches the client about the datagram it sent.
+unreach_check() {
+	local mode=$1 fwd=$2 out
+	shift 2
+	step "$mode: a real server's port-unreachable reaches the client about its datagram"
+	lb -A -u "[$VIP]:81" -s rr
+	[ "$fwd" != -b ] || lb -P -u "[$VIP]:81" -z "$LIP1"
+	lb -a -u "[$VIP]:81" -r "[$RIP1]:81" "$fwd"
+	out=$(must in_ns client fnat-traffic connect --udp "[$VIP]:81" --count 1 --bytes 10 \
+		--timeout-ms 3000 --allow-failures)
+	echo "$out"
+	[[ "$out" == *"refused 1"* ]] || fail "the client's socket saw no port-unreachable: $out"
+	lb -D -u "[$VIP]:81"
+}
+
 # counters_check: 10 UDP flows of 100 bytes counted on the UDP service.
 counters_check() {
 	local mode=$1 out
@@ -139,6 +157,54 @@ counters_check() {
 		fail "service counters are not 10 conns, 10 packets, 1720 bytes in"
 }
 
+# from_addr ADDR: the client's connections leave from ADDR (of its /64).
+from_addr() {
+	must ip -n client -6 route replace default via 2001:db8:1::1 src "$1"
+}
+
+# persist_servers SEED: 10 TCP exchanges from the client; prints the
+# servers that answered, space-separated.
+persist_servers() {
+	local out
+	out=$(must in_ns client fnat-traffic connect --tcp "$VIPP" --count 10 --bytes 100 --seed "$1")
+	grep -o "server rs[12]: " <<<"$out" | cut -c8-10 | tr '\n' ' '
+}
+
+# persist_check: persistence with -M as an IPv6 prefix length: clients of
+# one /64 share a server with -M 64, and do not with the default 128.
+persist_check() {
+	local a b
+	step "nat: persistence -M 128: two addresses of the client's /64 get a server each"
+	_topo6_addr client eth0 2001:db8:1::3/64
+	lb -E -t "$VIPP" -s rr -p 60
+	from_addr "$CLIENT"
+	a=$(persist_servers 31)
+	from_addr 2001:db8:1::3
+	b=$(persist_servers 32)
+	echo "from $CLIENT: $a; from 2001:db8:1::3: $b"
+	[[ "$a" == "rs1 " || "$a" == "rs2 " ]] || fail "one address was not kept to one server: $a"
+	[[ "$b" == "rs1 " || "$b" == "rs2 " ]] || fail "one address was not kept to one server: $b"
+	[ "$a" != "$b" ] || fail "with -M 128 both addresses went to $a"
+	step "nat: persistence -M 64: the whole /64 goes to one server"
+	lb -E -t "$VIPP" -s rr -p 60 -M 64
+	out=$(lb -Ln -t "$VIPP")
+	[[ "$out" == *"persistent 60 mask 64"* ]] || fail "-Ln does not show mask 64: $out"
+	lb -Z
+	# Templates made with the old mask go with the service's edit; new ones
+	# hold the /64.
+	from_addr 2001:db8:1::3
+	a=$(persist_servers 33)
+	from_addr "$CLIENT"
+	b=$(persist_servers 34)
+	echo "from 2001:db8:1::3: $a; from $CLIENT: $b"
+	out=$(lb -Lnc)
+	grep "2001:db8:1::" <<<"$out" | grep -v ":[1-9][0-9]* " | head -3 || true
+	[[ "$a" == "$b" && ( "$a" == "rs1 " || "$a" == "rs2 " ) ]] ||
+		fail "with -M 64 the /64 did not stay on one server: $a / $b"
+	[[ "$out" == *"[2001:db8:1::]:0 "* ]] || fail "-Lnc shows no /64 template: $out"
+	from_addr "$CLIENT"
+}
+
 step "load fnat; fnat-toa on the real servers (kind 253 for IPv6 clients)"
 lb_load
 grep -q "^[^ ]* /sys/fs/cgroup cgroup2 " /proc/mounts || must mount -t cgroup2 none /sys/fs/cgroup
@@ -150,6 +216,7 @@ if part nat; then
 	rr_check nat "$CLIENT"
 	lnc_check
 	counters_check nat
+	unreach_check nat -m
 	ptb_check nat 1280
 	step "nat: an IPv4 real server under an IPv6 service is refused"
 	must_fail "Only FULLNAT (-b) can forward an IPv6 service to an IPv4 destination" \
@@ -167,6 +234,7 @@ if part nat; then
 	lb -C
 	must ip netns exec director sh -c "echo '$saved' | fnatadm -R"
 	[ "$(lb -S -n)" = "$saved" ] || fail "restored configuration differs: $(lb -S -n)"
+	persist_check
 	topo6_down
 fi
 
@@ -187,7 +255,7 @@ if part tun; then
 	topo6_down
 fi
 
-if part fullnat || part nat64; then
+if part fullnat || part nat64 || part sync; then
 	must fnat-toa attach
 	on_exit "fnat-toa detach >/dev/null 2>&1 || true"
 	topo6_fullnat
@@ -213,6 +281,7 @@ if part fullnat; then
 	echo "$out"
 	seen_from "$out" "$LIP1" "$LIP2"
 	must fnat-toa attach
+	unreach_check fullnat -b
 	ptb_check fullnat 1280
 fi
 
@@ -271,7 +340,57 @@ if part nat64; then
 	[[ "$out" == *"refused 1"* ]] || fail "the client's socket saw no port-unreachable: $out"
 fi
 
-if part fullnat || part nat64; then
+if part sync; then
+	step "sync: a backup director learns the IPv6 and 6->4 connections"
+	# director2 shares only a sync link with the director; its copy of
+	# the configuration lists the local addresses it would take over.
+	netns_add director2
+	_topo_link director sync0 director2 sync0
+	must ip -n director addr add 192.168.77.1/24 dev sync0
+	must ip -n director2 addr add 192.168.77.2/24 dev sync0
+	lb -C
+	for port in "$PORT" "$PORT4"; do
+		lb -A -t "[$VIP]:$port" -s rr
+		lb -P -t "[$VIP]:$port" -z "$LIP1"
+		lb -P -t "[$VIP]:$port" -z "$LIP4"
+	done
+	lb -a -t "$VIPP" -r "$RIP1P" -b
+	lb -a -t "[$VIP]:$PORT4" -r "$RIP1_4:$PORT4" -b
+	saved=$(lb -S -n)
+	must ip netns exec director2 sh -c "echo '$saved' | fnatadm -R"
+	must ip netns exec director2 fnatadm --start-daemon backup --mcast-interface sync0
+	lb --start-daemon master --mcast-interface sync0
+	for port in "$PORT" "$PORT4"; do
+		out=$(must in_ns client fnat-traffic connect --tcp "[$VIP]:$port" --count 5 --bytes 100 \
+			--seed 41 --source-port-range 41000-41099)
+		[[ "$out" == *"result: 5 ok, 0 failed"* ]] || fail "not 5 ok: $out"
+	done
+	# lnc_set NS: -Lnc's protocol, client, VIP and dest columns of this
+	# step's connections (client ports 41000-41099), sorted.
+	lnc_set() {
+		ip netns exec "$1" fnatadm -Lnc | awk 'NR > 2 && $4 ~ /\]:410[0-9][0-9]$/ { print $1, $4, $5, $6 }' |
+			sort
+	}
+	synced() { [ "$(lnc_set director)" = "$(lnc_set director2)" ]; }
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		! synced || break
+		sleep 0.5
+	done
+	synced || fail "the tables differ: master $(lnc_set director); backup $(lnc_set director2)
+$(ip netns exec director fnatadm -L --daemon)
+$(ip netns exec director2 fnatadm -L --daemon)"
+	lnc_set director2
+	[ "$(lnc_set director2 | grep -c "^TCP \[$CLIENT\]:41[0-9]* \[$VIP\]:$PORT \[$RIP1\]:$PORT\$")" = 5 ] ||
+		fail "the backup lacks the 6->6 connections"
+	[ "$(lnc_set director2 | grep -c "^TCP \[$CLIENT\]:41[0-9]* \[$VIP\]:$PORT4 $RIP1_4:$PORT4\$")" = 5 ] ||
+		fail "the backup lacks the 6->4 connections"
+	out=$(ip netns exec director2 fnatadm -L --daemon)
+	echo "$out"
+	lb --stop-daemon master
+	netns_del director2
+fi
+
+if part fullnat || part nat64 || part sync; then
 	topo6_down
 fi
 step "no WARN, no leak: unload with the namespaces gone"

@@ -101,7 +101,9 @@ must_fail "No such service" fnatadm -D -t $VIP:81
 must_fail "No such service" fnatadm -E -t $VIP:81 -s rr
 must_fail "Scheduler not found" fnatadm -A -t 10.0.0.9:80 -s nosuch
 must_fail "Zero port specified for non-persistent service" fnatadm -A -t 10.0.0.9:0 -s rr
-must_fail "IPv6 is not supported yet" fnatadm -A -t "[2001:db8::1]:80" -s rr
+must_fail "Address must be unicast" fnatadm -A -t "[ff02::1]:80" -s rr
+must_fail "IPv4-mapped IPv6 address: give the IPv4 address instead" \
+	fnatadm -A -t "[::ffff:10.0.0.9]:80" -s rr
 must_fail "" fnatadm -a -t $VIP:80 -r $RS1:80 -w 70000
 must_fail "" fnatadm -A -t 300.1.1.1:80
 must_fail "" fnatadm -A -t $VIP
