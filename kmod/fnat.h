@@ -115,6 +115,12 @@ struct fnat_dest {
 	 * slot, since the source address is part of the route.
 	 */
 	struct dst_cache	dst_cache[FNAT_DEST_DST_SLOTS];
+	/*
+	 * TUN: the path MTU a router beyond the director reported, until
+	 * tun_mtu_expires (fnat_tun_icmp.c); 0: none.
+	 */
+	u32			tun_mtu;
+	unsigned long		tun_mtu_expires;
 	struct rcu_head		rcu;
 };
 

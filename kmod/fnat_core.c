@@ -27,6 +27,7 @@
 #include "fnat_sched.h"
 #include "fnat_sync.h"
 #include "fnat_tcpseq.h"
+#include "fnat_tun_icmp.h"
 #include "fnat_xmit.h"
 
 /* Spreads clients over local addresses; random so clients cannot aim. */
@@ -604,15 +605,20 @@ static unsigned int fnat_core_fast(struct fnat_netns *fn,
 	return v;
 }
 
-unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb)
+unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb, u8 pf)
 {
 	struct fnat_service *svc = NULL;
 	enum fnat_conn_dir dir;
 	struct fnat_conn *c;
 	struct fnat_pkt p;
 	unsigned int v;
+	int err;
 
-	if (fnat_pkt_parse(skb, skb_network_offset(skb), &p))
+	err = fnat_pkt_parse(skb, skb_network_offset(skb), &p);
+	/* An error about a TUN packet quotes the tunnel, not a connection. */
+	if (err == -FNAT_DROP_ICMP_UNSUPPORTED_INNER)
+		return fnat_tun_icmp(fn, skb, pf);
+	if (err)
 		return NF_ACCEPT;	/* PRE_ROUTING counted what was ours */
 	if (p.flags & FNAT_PKT_F_FRAG) {
 		/* Defragmentation precedes fnat; a fragment here is not ours. */

@@ -37,7 +37,7 @@ void fnat_core_set_reject_no_dest(bool on);
 /* PRE_ROUTING: marks fnat's packets untracked; drops malformed ones. */
 unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb, u8 pf);
 /* LOCAL_IN: requests to a VIP, and ICMP errors about replies. */
-unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb);
+unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb, u8 pf);
 /* FORWARD: NAT replies, and ICMP errors about requests. */
 unsigned int fnat_core_fwd(struct fnat_netns *fn, struct sk_buff *skb);
 

@@ -36,7 +36,7 @@ static unsigned int fnat_hook_pre(void *priv, struct sk_buff *skb,
 static unsigned int fnat_hook_in(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	return fnat_core_in(fnat_netns(state->net), skb);
+	return fnat_core_in(fnat_netns(state->net), skb, state->pf);
 }
 
 static unsigned int fnat_hook_fwd(void *priv, struct sk_buff *skb,

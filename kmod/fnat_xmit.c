@@ -22,6 +22,7 @@
 #include "fnat_rewrite.h"
 #include "fnat_tcpseq.h"
 #include "fnat_toa.h"
+#include "fnat_tun_icmp.h"
 #include "fnat_tunnel.h"
 #include "fnat_xmit.h"
 #include "fnat_xmit6.h"
@@ -145,21 +146,25 @@ static unsigned int fnat_xmit_prepare(struct fnat_netns *fn,
 				      struct sk_buff *skb,
 				      const struct fnat_pkt *p, __be32 daddr,
 				      bool known_nh, unsigned int overhead,
-				      struct dst_cache *dc, struct rtable **rtp,
-				      __be32 *saddr)
+				      u32 cap, struct dst_cache *dc,
+				      struct rtable **rtp, __be32 *saddr)
 {
 	enum fnat_drop_reason reason;
 	struct rtable *rt;
+	unsigned int mtu;
 
 	rt = fnat_xmit_cached_route(fn->net, dc, daddr, known_nh, saddr);
 	if (!rt)
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_ROUTE);
+	mtu = dst_mtu(&rt->dst);
+	if (cap && cap < mtu)
+		mtu = cap;
 	if ((p->flags & FNAT_PKT_F_FAST) &&
-	    fnat_xmit_needs_icmp(skb, dst_mtu(&rt->dst) - overhead)) {
+	    fnat_xmit_needs_icmp(skb, mtu - overhead)) {
 		ip_rt_put(rt);
 		return FNAT_XMIT_SLOW_PATH;
 	}
-	reason = fnat_xmit_check(skb, dst_mtu(&rt->dst) - overhead);
+	reason = fnat_xmit_check(skb, mtu - overhead);
 	if (reason) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, reason);
@@ -192,7 +197,7 @@ unsigned int fnat_xmit_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	if (p->tuple.af == AF_INET6)
 		return fnat_xmit6_nat(fn, c, skb, p);
 	fnat_xmit_to_server(c, &to);
-	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0,
+	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, 0,
 			      fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
@@ -216,7 +221,7 @@ unsigned int fnat_xmit_dr(struct fnat_netns *fn, struct fnat_conn *c,
 
 	if (p->tuple.af == AF_INET6)
 		return fnat_xmit6_dr(fn, c, skb, p);
-	v = fnat_xmit_prepare(fn, skb, p, rs, true, 0,
+	v = fnat_xmit_prepare(fn, skb, p, rs, true, 0, 0,
 			      fnat_xmit_dst(c, FNAT_DEST_DST_KNOWN_NH), &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
@@ -237,6 +242,7 @@ unsigned int fnat_xmit_tun(struct fnat_netns *fn, struct fnat_conn *c,
 	if (p->tuple.af == AF_INET6)
 		return fnat_xmit6_tun(fn, c, skb, p);
 	v = fnat_xmit_prepare(fn, skb, p, rs, false, sizeof(struct iphdr),
+			      fnat_tun_mtu(c->dest),
 			      fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &rt,
 			      &saddr);
 	if (v != NF_ACCEPT)
@@ -266,7 +272,7 @@ unsigned int fnat_xmit_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
 
 	if (p->tuple.af == AF_INET6)
 		return fnat_xmit6_icmp_nat(fn, c, skb, p);
-	v = fnat_xmit_prepare(fn, skb, p, r->saddr.ip, false, 0,
+	v = fnat_xmit_prepare(fn, skb, p, r->saddr.ip, false, 0, 0,
 			      fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
@@ -322,7 +328,7 @@ unsigned int fnat_xmit_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 		       fnat_xmit6_fullnat(fn, c, skb, p);
 	fnat_xmit_to_server(c, &to);
 	src = to.saddr.ip;
-	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0,
+	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, 0,
 			      fnat_xmit_dst(c, FNAT_DEST_DST_FULLNAT +
 					    (c->laddr ? c->laddr->dst_slot : 0)),
 			      &rt, &src);
@@ -370,8 +376,8 @@ static unsigned int fnat_xmit_to_client_reply(struct fnat_netns *fn,
 	fnat_xmit_to_client(c, &to);
 	src = to.saddr.ip;
 	/* One route per client: not worth a cache. */
-	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, NULL, &rt,
-			      &src);
+	v = fnat_xmit_prepare(fn, skb, p, to.daddr.ip, false, 0, 0, NULL,
+			      &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v4(skb, p, &to) ||
@@ -421,7 +427,7 @@ unsigned int fnat_xmit_icmp_fullnat(struct fnat_netns *fn,
 		return fnat_xmit64_icmp(fn, c, skb, p, dir);
 	if (p->tuple.af == AF_INET6)
 		return fnat_xmit6_icmp_fullnat(fn, c, skb, p, dir);
-	v = fnat_xmit_prepare(fn, skb, p, dst, false, 0, NULL, &rt, &src);
+	v = fnat_xmit_prepare(fn, skb, p, dst, false, 0, 0, NULL, &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_icmp_v4(skb, p, src, dst, quote, seq_sub)) {

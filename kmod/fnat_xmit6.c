@@ -21,6 +21,7 @@
 #include "fnat_tcpseq.h"
 #include "fnat_xmit.h"
 #include "fnat_toa.h"
+#include "fnat_tun_icmp.h"
 #include "fnat_tunnel.h"
 #include "fnat_xmit6.h"
 #include "fnat_xmit_internal.h"
@@ -124,22 +125,26 @@ static unsigned int fnat_xmit6_prepare(struct fnat_netns *fn,
 				       const struct fnat_pkt *p,
 				       const struct in6_addr *daddr,
 				       bool known_nh, unsigned int overhead,
-				       struct dst_cache *dc,
+				       u32 cap, struct dst_cache *dc,
 				       struct dst_entry **dstp,
 				       struct in6_addr *saddr)
 {
 	enum fnat_drop_reason reason;
 	struct dst_entry *dst;
+	unsigned int mtu;
 
 	dst = fnat_xmit6_cached_route(fn->net, dc, daddr, known_nh, saddr);
 	if (!dst)
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_ROUTE);
+	mtu = dst_mtu(dst);
+	if (cap && cap < mtu)
+		mtu = cap;
 	if ((p->flags & FNAT_PKT_F_FAST) &&
-	    fnat_xmit6_needs_icmp(skb, dst_mtu(dst) - overhead)) {
+	    fnat_xmit6_needs_icmp(skb, mtu - overhead)) {
 		dst_release(dst);
 		return FNAT_XMIT_SLOW_PATH;
 	}
-	reason = fnat_xmit6_check(skb, dst_mtu(dst) - overhead);
+	reason = fnat_xmit6_check(skb, mtu - overhead);
 	if (reason) {
 		dst_release(dst);
 		return fnat_xmit_drop(fn, reason);
@@ -162,7 +167,7 @@ unsigned int fnat_xmit6_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	unsigned int v;
 
 	fnat_xmit_reverse(&c->tuple[FNAT_DIR_REPLY], &to);
-	v = fnat_xmit6_prepare(fn, skb, p, &to.daddr.in6, false, 0,
+	v = fnat_xmit6_prepare(fn, skb, p, &to.daddr.in6, false, 0, 0,
 			       fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &dst,
 			       &src);
 	if (v != NF_ACCEPT)
@@ -188,7 +193,7 @@ unsigned int fnat_xmit6_dr(struct fnat_netns *fn, struct fnat_conn *c,
 	unsigned int v;
 
 	v = fnat_xmit6_prepare(fn, skb, p, &c->tuple[FNAT_DIR_REPLY].saddr.in6,
-			       true, 0, NULL, &dst, &src);
+			       true, 0, 0, NULL, &dst, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	return fnat_xmit6_send(fn->net, skb, dst);
@@ -207,8 +212,8 @@ unsigned int fnat_xmit6_to_client_reply(struct fnat_netns *fn,
 
 	fnat_xmit_reverse(&c->tuple[FNAT_DIR_ORIG], &to);
 	src = to.saddr.in6;
-	v = fnat_xmit6_prepare(fn, skb, p, &to.daddr.in6, false, 0, NULL, &dst,
-			       &src);
+	v = fnat_xmit6_prepare(fn, skb, p, &to.daddr.in6, false, 0, 0, NULL,
+			       &dst, &src);
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v6(skb, p, &to) ||
@@ -232,6 +237,7 @@ unsigned int fnat_xmit6_tun(struct fnat_netns *fn, struct fnat_conn *c,
 	unsigned int v;
 
 	v = fnat_xmit6_prepare(fn, skb, p, rs, false, sizeof(struct ipv6hdr),
+			       fnat_tun_mtu(c->dest),
 			       fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &dst,
 			       &src);
 	if (v != NF_ACCEPT)
@@ -256,7 +262,7 @@ unsigned int fnat_xmit6_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 
 	fnat_xmit_reverse(&c->tuple[FNAT_DIR_REPLY], &to);
 	src = to.saddr.in6;
-	v = fnat_xmit6_prepare(fn, skb, p, &to.daddr.in6, false, 0,
+	v = fnat_xmit6_prepare(fn, skb, p, &to.daddr.in6, false, 0, 0,
 			       fnat_xmit_dst(c, FNAT_DEST_DST_FULLNAT +
 					     (c->laddr ? c->laddr->dst_slot : 0)),
 			       &dst, &src);
@@ -285,7 +291,7 @@ unsigned int fnat_xmit6_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	struct dst_entry *dst;
 	unsigned int v;
 
-	v = fnat_xmit6_prepare(fn, skb, p, &r->saddr.in6, false, 0,
+	v = fnat_xmit6_prepare(fn, skb, p, &r->saddr.in6, false, 0, 0,
 			       fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &dst,
 			       &src);
 	if (v != NF_ACCEPT)
@@ -312,7 +318,7 @@ unsigned int fnat_xmit6_icmp_fullnat(struct fnat_netns *fn,
 	struct dst_entry *dst;
 	unsigned int v;
 
-	v = fnat_xmit6_prepare(fn, skb, p, &dst_addr, false, 0, NULL, &dst,
+	v = fnat_xmit6_prepare(fn, skb, p, &dst_addr, false, 0, 0, NULL, &dst,
 			       &src);
 	if (v != NF_ACCEPT)
 		return v;

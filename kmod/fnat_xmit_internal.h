@@ -66,6 +66,9 @@ struct dst_entry *fnat_xmit6_cached_route(struct net *net,
 					  bool known_nh, struct in6_addr *saddr);
 unsigned int fnat_xmit6_send(struct net *net, struct sk_buff *skb,
 			     struct dst_entry *dst);
+struct sk_buff *fnat_xmit_rebuild_quote(struct net *net,
+					const struct fnat_tuple *t,
+					const void *l4, unsigned int l4len);
 int fnat_xmit_toa(struct fnat_netns *fn, struct fnat_conn *c,
 		  struct sk_buff *skb, const struct fnat_pkt *p,
 		  unsigned int mtu);

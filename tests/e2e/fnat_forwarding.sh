@@ -15,7 +15,8 @@
 # - malformed packets to the VIP are dropped and counted by reason, and
 #   service goes on;
 # - INPUT rules see each connection's first packet (fast path), or every
-#   packet with /sys/kernel/fnat/fast_path at 0, and traffic is the same.
+#   packet with /sys/kernel/fnat/fast_path at 0, and traffic is the same;
+# - TUN: frag-needed from a router beyond the director reaches the client.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 LB=fnatadm
@@ -189,6 +190,25 @@ check_fast_path() {
 	lb -e -t "$VIP:$PORT" -r "$RIP2:$PORT" "$LB_FWD" -w 0
 }
 
+# check_tun_pmtu: a router beyond the director with a smaller MTU answers
+# the director's encapsulated packets with frag-needed; the director relays
+# it to the client (MTU less the outer header) and checks later packets
+# against it, so the transfers complete.
+check_tun_pmtu() {
+	local out
+	step "tun: the router's side towards the real servers has MTU 1300: the client learns 1280"
+	must ip -n router link set eth1 mtu 1300
+	must ip -n client route flush cache
+	out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 4 --bytes 20000 --seed 18)
+	echo "$out"
+	[[ "$out" == *"result: 4 ok, 0 failed"* ]] || fail "not 4 ok: $out"
+	out=$(ip -n client route get "$VIP")
+	echo "$out"
+	[[ "$out" == *"mtu 1280"* ]] || fail "the client did not learn path MTU 1280: $out"
+	must ip -n router link set eth1 mtu 1500
+	must ip -n client route flush cache
+}
+
 mode_extra() {
 	check_fast_path "$1"
 	[ "$1" != nat ] || check_conntrack
@@ -198,6 +218,8 @@ mode_extra() {
 	[ "$1" != nat ] || check_frag_needed
 	[ "$1" != nat ] || check_icmp_error
 	check_garbage "$1"
+	# Last: the dest keeps the MTU it learnt for 10 minutes.
+	[ "$1" != tun ] || check_tun_pmtu
 }
 
 run_all_modes

@@ -6,7 +6,8 @@
 #   (FULLNAT, and the client again through TOA kind 253 with fnat-toa);
 #   -Lnc lists the connections in brackets; counters count them;
 # - packet-too-big reaches the client when the real servers' side has the
-#   minimum MTU (1280), and the transfers still complete;
+#   minimum MTU (1280), and the transfers still complete; with TUN, from
+#   a router beyond the director too;
 # - FULLNAT 6->4: an IPv6 VIP in front of IPv4-only real servers, from an
 #   IPv4 local address: TCP and UDP intact, the server's application learns
 #   the client's IPv6 address through TOA (getsockopt FNAT_TOA_SO_PEER),
@@ -113,17 +114,24 @@ ptb_check() {
 	fi
 	local before
 	before=$(drops frag_needed)
-	out=$(must in_ns client fnat-traffic connect --tcp "$VIPP" --count 4 --bytes 20000 --seed 14)
-	echo "$out"
-	[[ "$out" == *"result: 4 ok, 0 failed"* ]] || fail "not 4 ok: $out"
-	out=$(ip -n client -6 route get "$VIP")
-	echo "$out"
-	[[ "$out" == *"mtu $mtu"* ]] || fail "the client did not learn path MTU $mtu: $out"
+	learns_mtu "$VIPP" "$mtu" 14
 	# TUN: the client may have learnt it in rr_check's transfers already.
 	[ "$mode" != tun ] || before=0
 	[ "$(drops frag_needed)" -gt "$before" ] || fail "no frag_needed drop counted"
 	must ip -n "$ns" link set "$dev" mtu 1500
 	must ip -n client -6 route flush cache
+}
+
+# learns_mtu [VIP]:PORT MTU SEED: 4 TCP transfers of 20000 bytes complete
+# and the client's route to the VIP has path MTU MTU.
+learns_mtu() {
+	local out
+	out=$(must in_ns client fnat-traffic connect --tcp "$1" --count 4 --bytes 20000 --seed "$3")
+	echo "$out"
+	[[ "$out" == *"result: 4 ok, 0 failed"* ]] || fail "not 4 ok: $out"
+	out=$(ip -n client -6 route get "$VIP")
+	echo "$out"
+	[[ "$out" == *"mtu $2"* ]] || fail "the client did not learn path MTU $2: $out"
 }
 
 # unreach_check MODE FWD [ARGS...]: a real server's ICMPv6 port-unreachable
@@ -252,6 +260,10 @@ if part tun; then
 	rr_check tun "$CLIENT"
 	lnc_check
 	ptb_check tun 1460
+	step "tun: the router's side towards the real servers has MTU 1400: the client learns 1360"
+	must ip -n router link set eth1 mtu 1400
+	must ip -n client -6 route flush cache
+	learns_mtu "$VIPP" 1360 15
 	topo6_down
 fi
 
@@ -322,12 +334,7 @@ if part nat64; then
 	step "fullnat 6->4: with the IPv4 side at MTU 1400, packet-too-big says 1420"
 	before=$(drops frag_needed)
 	must ip -n director link set eth1 mtu 1400
-	out=$(must in_ns client fnat-traffic connect --tcp "[$VIP]:$PORT4" --count 4 --bytes 20000 --seed 23)
-	echo "$out"
-	[[ "$out" == *"result: 4 ok, 0 failed"* ]] || fail "not 4 ok: $out"
-	out=$(ip -n client -6 route get "$VIP")
-	echo "$out"
-	[[ "$out" == *"mtu 1420"* ]] || fail "the client did not learn path MTU 1420: $out"
+	learns_mtu "[$VIP]:$PORT4" 1420 23
 	[ "$(drops frag_needed)" -gt "$before" ] || fail "no frag_needed drop counted"
 	must ip -n director link set eth1 mtu 1500
 	step "fullnat 6->4: an IPv4 server's port-unreachable reaches the client as ICMPv6"
