@@ -29,6 +29,20 @@ size=$((1 << bits))
 header="FNAT version 0.1.0 (size=$size)
 $title"
 
+step "--show-tunables lists sysfs and the load-time parameters, as they are now"
+out=$(must fnatadm --show-tunables)
+echo "$out"
+for name in lport_range toa fast_path reject_no_dest expire_nodest_conn sync_threshold; do
+	[[ "$out" =~ (^|$'\n')\ \ $name\ +$(cat "/sys/kernel/fnat/$name")($'\n'|$) ]] ||
+		fail "--show-tunables does not show $name as sysfs has it"
+done
+[[ "$out" =~ $'\n'\ \ conn_tab_bits\ +$bits$'\n' ]] || fail "--show-tunables does not show conn_tab_bits $bits"
+old_range=$(cat /sys/kernel/fnat/lport_range)
+echo "2000 3000" >/sys/kernel/fnat/lport_range
+out=$(must fnatadm --show-tunables)
+[[ "$out" =~ lport_range\ +2000\ 3000 ]] || fail "--show-tunables does not show the new lport_range: $out"
+echo "$old_range" >/sys/kernel/fnat/lport_range
+
 step "empty table"
 expect_output "$header" fnatadm -Ln
 

@@ -18,6 +18,7 @@
 #include "lib/options.h"
 #include "lib/restore.h"
 #include "lib/sync_key.h"
+#include "lib/tunables.h"
 
 namespace {
 
@@ -70,6 +71,15 @@ int main(int argc, char** argv) {
     }
     if (command.kind == fnat::CommandKind::Version) {
         print_version();
+        return finish_output();
+    }
+    if (command.kind == fnat::CommandKind::ShowTunables) {
+        try {
+            std::cout << fnat::format_tunables(fnat::read_tunables("/sys"));
+        } catch (const fnat::TunablesUnavailable& error) {
+            std::cerr << error.what() << '\n';
+            return kExitKernelError;
+        }
         return finish_output();
     }
 

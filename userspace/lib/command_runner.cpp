@@ -142,7 +142,8 @@ void run_command(const Command& command, FnatApi& api, std::ostream& out) {
     }
     case CommandKind::Help:
     case CommandKind::Version:
-        throw std::logic_error("run_command: help and version are handled by the caller");
+    case CommandKind::ShowTunables:
+        throw std::logic_error("run_command: help, version and tunables are handled by the caller");
     default:
         if (changes_nothing(command))
             return; // --set 0 0 0, as ipvsadm: nothing changes

@@ -64,7 +64,8 @@ constexpr std::array<const char*, kOptCount> kOptNames = {
     "daemon",      "syncid",      "mcast-group",     "mcast-port",
     "mcast-ttl",   "sync-maxlen", "sync-key"};
 
-// Commands that use the option table (Help and Version take no options).
+// Commands that use the option table (Help, Version and ShowTunables take
+// no options).
 constexpr std::size_t kTableCommands = 17;
 constexpr std::array<const char*, kTableCommands> kCommandNames = {
     "add-service",  "edit-service", "delete-service", "flush",     "list",
@@ -295,6 +296,7 @@ public:
             {CommandKind::StopDaemon, stop_daemon_ = value("--stop-daemon")},
             {CommandKind::Help, app_.add_flag("-h,--help")},
             {CommandKind::Version, app_.add_flag("-v,--version")},
+            {CommandKind::ShowTunables, app_.add_flag("--show-tunables")},
         }};
 
         // Every value is declared optional so that a missing one gets our
@@ -361,6 +363,11 @@ public:
             return only(CommandKind::Help);
         if (count(CommandKind::Version) > 0)
             return only(CommandKind::Version);
+        if (count(CommandKind::ShowTunables) > 0) {
+            if (args.size() > 1)
+                throw UsageError("--show-tunables takes no other option");
+            return only(CommandKind::ShowTunables);
+        }
 
         for (const auto& [option, message] : unsupported_)
             if (option->count() > 0)
@@ -735,7 +742,7 @@ private:
     }
 
     CLI::App app_{"fnatadm", "fnatadm"};
-    std::array<std::pair<CommandKind, CLI::Option*>, 19> commands_{};
+    std::array<std::pair<CommandKind, CLI::Option*>, 20> commands_{};
     CLI::Option* tcp_ = nullptr;
     CLI::Option* udp_ = nullptr;
     CLI::Option* scheduler_ = nullptr;
@@ -844,6 +851,8 @@ Either long or short options are allowed.
   --stop-daemon               stop connection sync daemon
   --help            -h        display this help message
   --version         -v        display the tool and module versions
+  --show-tunables             display fnat's global tunables (sysfs) and
+                              load-time parameters
 
 virtual-service:
   --tcp-service|-t  service-address   service-address is IP[:port]

@@ -68,6 +68,7 @@ enum class CommandKind {
     StopDaemon,    // --stop-daemon master|backup
     Help,          // -h
     Version,       // -v
+    ShowTunables,  // --show-tunables (lib/tunables.h)
 };
 
 // A parsed command line. Defaults are ipvsadm's; dest.port is already

@@ -101,6 +101,7 @@ Request build_request(const Command& command) {
     case CommandKind::Restore:
     case CommandKind::Help:
     case CommandKind::Version:
+    case CommandKind::ShowTunables:
         break;
     }
     throw std::logic_error("build_request: the command does not change state");

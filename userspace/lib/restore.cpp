@@ -34,6 +34,8 @@ std::optional<std::string> refused_command(CommandKind kind) {
         return "-h (--help)";
     case CommandKind::Version:
         return "-v (--version)";
+    case CommandKind::ShowTunables:
+        return "--show-tunables";
     default:
         return std::nullopt;
     }

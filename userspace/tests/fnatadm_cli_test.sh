@@ -36,6 +36,7 @@ check() {
 check help 0 '^fnatadm v'"$version"' - .*Usage:' '' -- -h
 check help-long 0 'Commands:' '' -- --help
 check version 0 '^fnatadm v'"$version"' \((FNAT version [0-9]+\.[0-9]+\.[0-9]+|FNAT module not loaded)\)$' '' -- -v
+check show-tunables-alone 2 '^$' '--show-tunables takes no other option' -- --show-tunables -n
 check unknown-option 2 '^$' "unknown option '--foo' (see fnatadm -h)" -- --foo
 check illegal-option 2 '^$' "Illegal 'weight' option with the 'add-service' command" \
     -- -A -t 192.168.0.240:80 -w 2
