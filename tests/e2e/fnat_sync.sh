@@ -495,7 +495,7 @@ traffic_from() {
 }
 
 bad_senders() {
-	local keys applied v kind name i key_a=$LIB_TMP/key-a key_b=$LIB_TMP/key-b
+	local keys applied v before kind name i key_a=$LIB_TMP/key-a key_b=$LIB_TMP/key-b
 	step "nat: a master of syncid 8: dir3's backup (syncid $SYNCID) counts and ignores its messages"
 	[ "$ACTIVE" = dir1 ] || fail "expected the floating addresses on dir1"
 	sync_start dir2 backup "$SYNCID"
@@ -504,10 +504,13 @@ bad_senders() {
 	keys=$(conn_keys dir3)
 	applied=$(counter dir3 backup records_applied)
 	v=$(counter dir3 backup syncid)
+	# Earlier steps' clients take ephemeral ports, which may fall in the
+	# range: only new entries count.
+	before=$(conns_from dir3 '330[0-9][0-9]')
 	traffic_from 33000-33009 50
 	wait_until 5 counter_at_least dir3 backup syncid $((v + 1))
 	[ "$(counter dir3 backup records_applied)" -eq "$applied" ] || fail "dir3 applied a record of syncid 8"
-	[ "$(conns_from dir3 '330[0-9][0-9]')" -eq 0 ] || fail "dir3 lists connections of syncid 8"
+	[ "$(conns_from dir3 '330[0-9][0-9]')" -eq "$before" ] || fail "dir3 lists connections of syncid 8"
 	expect_no_new_keys dir3 "$keys"
 	echo "dir3: syncid $v -> $(counter dir3 backup syncid), records_applied $applied"
 
@@ -521,11 +524,13 @@ bad_senders() {
 	expect_contains "key yes" ip netns exec dir3 fnatadm -L --daemon
 	keys=$(conn_keys dir3)
 	v=$(counter dir3 backup auth)
+	before=$(conns_from dir3 '331[0-9][0-9]')
 	traffic_from 33100-33109 51
 	wait_until 5 counter_at_least dir3 backup auth $((v + 1))
 	wait_until 5 counter_at_least dir2 backup auth 1 # no key there: a MAC is as wrong
 	[ "$(counter dir3 backup records_applied)" -eq 0 ] || fail "dir3 applied a record under another key"
-	[ "$(conns_from dir3 '331[0-9][0-9]')" -eq 0 ] || fail "dir3 lists connections sent under another key"
+	[ "$(conns_from dir3 '331[0-9][0-9]')" -eq "$before" ] ||
+		fail "dir3 lists connections sent under another key: $(conns dir3 | grep ':331')"
 	expect_no_new_keys dir3 "$keys"
 	show_daemons dir3
 
