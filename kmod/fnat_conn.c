@@ -182,15 +182,15 @@ struct fnat_conn *fnat_conn_alloc(struct fnat_conn_table *t, struct net *net,
 				  const struct fnat_tuple *reply,
 				  unsigned long expires)
 {
+	unsigned int max_conns = READ_ONCE(t->max_conns);
 	struct fnat_conn *c;
 
-	if (t->max_conns &&
-	    atomic_inc_return(&t->count) > (int)t->max_conns) {
+	if (max_conns && atomic_inc_return(&t->count) > (int)max_conns) {
 		atomic_dec(&t->count);
 		atomic_long_inc(&t->drop_full);
 		return ERR_PTR(-ENOSPC);
 	}
-	if (!t->max_conns)
+	if (!max_conns)
 		atomic_inc(&t->count);
 
 	c = kmem_cache_zalloc(fnat_conn_cache, GFP_ATOMIC);
@@ -208,6 +208,23 @@ struct fnat_conn *fnat_conn_alloc(struct fnat_conn_table *t, struct net *net,
 	refcount_set(&c->refcnt, 1);
 	c->expires = expires;
 	return c;
+}
+
+/*
+ * A new limit applies to the next connection: lowering it below the count
+ * now refuses new ones until enough have ended, and evicts none.
+ */
+int fnat_conn_set_max(struct fnat_conn_table *t, unsigned int max_conns)
+{
+	if (max_conns > INT_MAX)
+		return -EINVAL;
+	WRITE_ONCE(t->max_conns, max_conns);
+	return 0;
+}
+
+unsigned int fnat_conn_max(const struct fnat_conn_table *t)
+{
+	return READ_ONCE(t->max_conns);
 }
 
 /*

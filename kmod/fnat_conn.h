@@ -108,6 +108,8 @@ struct fnat_conn *fnat_conn_alloc(struct fnat_conn_table *t, struct net *net,
 int fnat_conn_insert(struct fnat_conn_table *t, struct fnat_conn *c,
 		     unsigned long now);
 void fnat_conn_free_unhashed(struct fnat_conn_table *t, struct fnat_conn *c);
+int fnat_conn_set_max(struct fnat_conn_table *t, unsigned int max_conns);
+unsigned int fnat_conn_max(const struct fnat_conn_table *t);
 bool fnat_conn_replaceable(const struct fnat_conn *c, unsigned long now);
 void fnat_conn_set_active(struct fnat_conn *c, bool active);
 struct fnat_conn *fnat_conn_create(struct fnat_conn_table *t,

@@ -20,6 +20,7 @@
 #include <net/tcp.h>
 #include "fnat_core.h"
 #include "fnat_drops.h"
+#include "fnat_log.h"
 #include "fnat_lport.h"
 #include "fnat_persist.h"
 #include "fnat_proto_tcp.h"
@@ -392,8 +393,8 @@ static struct fnat_laddr *fnat_core_laddr(struct fnat_netns *fn,
 			}
 		}
 	}
-	net_warn_ratelimited("fnat: no local port free towards %pISpc on any local address of %pISpc\n",
-			     &dest_sa, &svc_sa);
+	fnat_warn_ratelimited("no local port free towards %pISpc on any local address of %pISpc\n",
+			      &dest_sa, &svc_sa);
 	return NULL;
 }
 
@@ -478,8 +479,13 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 			fnat_laddr_put(la);
 		if (tmpl)
 			fnat_conn_put(tmpl);
-		fnat_drop_count(fn, PTR_ERR(c) == -ENOSPC ?
-				FNAT_DROP_CONN_LIMIT : FNAT_DROP_NO_MEM);
+		if (PTR_ERR(c) == -ENOSPC) {
+			fnat_warn_ratelimited("connection table full (conn_max %u): new connections are dropped\n",
+					      fnat_conn_max(t));
+			fnat_drop_count(fn, FNAT_DROP_CONN_LIMIT);
+		} else {
+			fnat_drop_count(fn, FNAT_DROP_NO_MEM);
+		}
 		return NULL;
 	}
 	c->dest = dest;

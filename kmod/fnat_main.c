@@ -26,7 +26,7 @@ MODULE_PARM_DESC(conn_tab_bits,
 static unsigned int conn_max;
 module_param(conn_max, uint, 0444);
 MODULE_PARM_DESC(conn_max,
-		 "most connections in the table, 0 for no limit (default 0)");
+		 "most connections in the table at load, 0..2147483647, 0 for no limit (default 0); /sys/kernel/fnat/conn_max changes it later");
 
 static struct fnat_conn_table *fnat_conn_tab;
 
@@ -105,6 +105,11 @@ static int __init fnat_init(void)
 		pr_err("fnat: conn_tab_bits=%u is out of range %u..%u\n",
 		       conn_tab_bits, FNAT_CONN_TAB_BITS_MIN,
 		       FNAT_CONN_TAB_BITS_MAX);
+		return -EINVAL;
+	}
+	if (conn_max > INT_MAX) {
+		pr_err("fnat: conn_max=%u is out of range 0..%d\n", conn_max,
+		       INT_MAX);
 		return -EINVAL;
 	}
 	fnat_conn_tab = fnat_conn_table_create(conn_tab_bits, conn_max);

@@ -45,15 +45,33 @@
  *	sync_flush_ms	longest a record waits for others to fill a
  *			message, 1..10000 ms (default 20): the sync lag at
  *			low connection rates
+ *	conn_max	most connections (and templates) in the table,
+ *			0..2147483647, 0 for no limit (default: the
+ *			conn_max module parameter, 0); beyond it new
+ *			connections are dropped and counted as conn_limit.
+ *			Lowering it evicts nothing.
+ *	strip_tcp_timestamps
+ *			1 or 0: FULLNAT removes the timestamp option from
+ *			clients' SYNs, so a real server's TIME_WAIT entry
+ *			cannot refuse a reused local port by PAWS (default
+ *			1; see fnat_tcpseq.c)
+ *	log_ratelimit	"INTERVAL_MS BURST": at most BURST of fnat's traffic
+ *			warnings (no local port free, table full, no route)
+ *			every INTERVAL_MS, 0..3600000 and 0..10000 (default
+ *			5000 10); 0 INTERVAL_MS lets all through, 0 BURST
+ *			none
  */
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include "fnat_conn.h"
 #include "fnat_core.h"
+#include "fnat_log.h"
 #include "fnat_lport.h"
 #include "fnat_persist.h"
 #include "fnat_sync.h"
+#include "fnat_tcpseq.h"
 #include "fnat_sysfs.h"
 #include "fnat_toa.h"
 
@@ -140,38 +158,53 @@ FNAT_SYSFS_BOOL(expire_quiescent_template, fnat_persist_expire_quiescent,
 FNAT_SYSFS_BOOL(reject_no_dest, fnat_core_reject_no_dest,
 		fnat_core_set_reject_no_dest);
 FNAT_SYSFS_BOOL(fast_path, fnat_core_fast_path, fnat_core_set_fast_path);
-
-static ssize_t sync_threshold_show(struct kobject *kobj,
-				   struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%u %u\n", READ_ONCE(fnat_sync_threshold),
-			  READ_ONCE(fnat_sync_period));
-}
-
-static ssize_t sync_threshold_store(struct kobject *kobj,
-				    struct kobj_attribute *attr,
-				    const char *buf, size_t count)
-{
-	u32 threshold, period;
-
-	if (fnat_sysfs_pair(buf, count, &threshold, &period) ||
-	    fnat_sync_set_threshold(threshold, period))
-		return -EINVAL;
-	return count;
-}
-
-static struct kobj_attribute fnat_attr_sync_threshold =
-	__ATTR_RW(sync_threshold);
+FNAT_SYSFS_BOOL(strip_tcp_timestamps, fnat_tcp_strip_timestamps_on,
+		fnat_tcp_set_strip_timestamps);
 
 /*
- * A number attribute @name showing @var and written with @set(), which
- * refuses what is out of range: fnat_attr_@name.
+ * A "A B" attribute @name read with @get(&a, &b) and written with
+ * @set(a, b), which refuses what is out of range: fnat_attr_@name.
  */
-#define FNAT_SYSFS_U32(name, var, set)					\
+#define FNAT_SYSFS_PAIR(name, get, set)					\
 static ssize_t name##_show(struct kobject *kobj,			\
 			   struct kobj_attribute *attr, char *buf)	\
 {									\
-	return sysfs_emit(buf, "%u\n", READ_ONCE(var));			\
+	u32 a, b;							\
+									\
+	get(&a, &b);							\
+	return sysfs_emit(buf, "%u %u\n", a, b);			\
+}									\
+static ssize_t name##_store(struct kobject *kobj,			\
+			    struct kobj_attribute *attr,		\
+			    const char *buf, size_t count)		\
+{									\
+	u32 a, b;							\
+									\
+	if (fnat_sysfs_pair(buf, count, &a, &b) || (set)(a, b))	\
+		return -EINVAL;						\
+	return count;							\
+}									\
+static struct kobj_attribute fnat_attr_##name = __ATTR_RW(name)
+
+static void fnat_sysfs_sync_threshold(u32 *threshold, u32 *period)
+{
+	*threshold = READ_ONCE(fnat_sync_threshold);
+	*period = READ_ONCE(fnat_sync_period);
+}
+
+FNAT_SYSFS_PAIR(sync_threshold, fnat_sysfs_sync_threshold,
+		fnat_sync_set_threshold);
+FNAT_SYSFS_PAIR(log_ratelimit, fnat_log_ratelimit, fnat_log_set_ratelimit);
+
+/*
+ * A number attribute @name showing the value of @get and written with
+ * @set(), which refuses what is out of range: fnat_attr_@name.
+ */
+#define FNAT_SYSFS_U32(name, get, set)					\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%u\n", (get));				\
 }									\
 static ssize_t name##_store(struct kobject *kobj,			\
 			    struct kobj_attribute *attr,		\
@@ -185,10 +218,19 @@ static ssize_t name##_store(struct kobject *kobj,			\
 }									\
 static struct kobj_attribute fnat_attr_##name = __ATTR_RW(name)
 
-FNAT_SYSFS_U32(sync_refresh_period, fnat_sync_refresh_period_s,
+FNAT_SYSFS_U32(sync_refresh_period, READ_ONCE(fnat_sync_refresh_period_s),
 	       fnat_sync_set_refresh_period);
-FNAT_SYSFS_U32(sync_bulk_rate, fnat_sync_bulk_rate, fnat_sync_set_bulk_rate);
-FNAT_SYSFS_U32(sync_flush_ms, fnat_sync_flush_ms, fnat_sync_set_flush_ms);
+FNAT_SYSFS_U32(sync_bulk_rate, READ_ONCE(fnat_sync_bulk_rate),
+	       fnat_sync_set_bulk_rate);
+FNAT_SYSFS_U32(sync_flush_ms, READ_ONCE(fnat_sync_flush_ms),
+	       fnat_sync_set_flush_ms);
+
+static int fnat_sysfs_set_conn_max(u32 v)
+{
+	return fnat_conn_set_max(fnat_conns(), v);
+}
+
+FNAT_SYSFS_U32(conn_max, fnat_conn_max(fnat_conns()), fnat_sysfs_set_conn_max);
 
 static struct attribute *fnat_attrs[] = {
 	&fnat_attr_lport_range.attr,
@@ -201,12 +243,26 @@ static struct attribute *fnat_attrs[] = {
 	&fnat_attr_sync_refresh_period.attr,
 	&fnat_attr_sync_bulk_rate.attr,
 	&fnat_attr_sync_flush_ms.attr,
+	&fnat_attr_conn_max.attr,
+	&fnat_attr_strip_tcp_timestamps.attr,
+	&fnat_attr_log_ratelimit.attr,
 	NULL,
 };
 
 static const struct attribute_group fnat_attr_group = {
 	.attrs = fnat_attrs,
 };
+
+/* The attribute called @name, or NULL; the KUnit suite drives them. */
+struct kobj_attribute *fnat_sysfs_attr(const char *name)
+{
+	struct attribute **a;
+
+	for (a = fnat_attrs; *a; a++)
+		if (!strcmp((*a)->name, name))
+			return container_of(*a, struct kobj_attribute, attr);
+	return NULL;
+}
 
 int fnat_sysfs_register(void)
 {

@@ -20,7 +20,10 @@
  * NOPs, so no length changes): the server then uses none for the whole
  * connection, and neither does the client, whose SYN-ACK carries none.
  * What is lost is RTT sampling from timestamps and PAWS on the connection
- * itself; both matter little on the short paths behind a director.
+ * itself; both matter little on the short paths behind a director. An
+ * operator whose servers need timestamps (long fat paths, or tuples
+ * that are not reused soon: many local addresses, a wide port range) turns
+ * this off in /sys/kernel/fnat/strip_tcp_timestamps.
  *
  * All changes adjust the TCP checksum incrementally, for every ip_summed.
  */
@@ -181,6 +184,18 @@ static void fnat_tcp_nop_ts(struct tcphdr *th, u8 kind, unsigned int off,
 
 	if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP)
 		fnat_tcp_patch(e->skb, th, off, nops, len);
+}
+
+static bool fnat_tcp_strip_ts __read_mostly = true;
+
+bool fnat_tcp_strip_timestamps_on(void)
+{
+	return READ_ONCE(fnat_tcp_strip_ts);
+}
+
+void fnat_tcp_set_strip_timestamps(bool on)
+{
+	WRITE_ONCE(fnat_tcp_strip_ts, on);
 }
 
 /* A SYN's timestamp option becomes NOPs (see above for why). */

@@ -16,5 +16,7 @@ int fnat_tcp_seq_out(struct sk_buff *skb, const struct fnat_pkt *p,
 int fnat_tcp_seq_in(struct sk_buff *skb, const struct fnat_pkt *p,
 		    u32 delta);
 int fnat_tcp_strip_timestamps(struct sk_buff *skb, const struct fnat_pkt *p);
+bool fnat_tcp_strip_timestamps_on(void);
+void fnat_tcp_set_strip_timestamps(bool on);
 
 #endif /* _FNAT_TCPSEQ_H */

@@ -19,6 +19,7 @@
 #include <net/tcp.h>
 #include "fnat_compat.h"
 #include "fnat_drops.h"
+#include "fnat_log.h"
 #include "fnat_rewrite.h"
 #include "fnat_tcpseq.h"
 #include "fnat_toa.h"
@@ -78,7 +79,12 @@ struct rtable *fnat_xmit_cached_route(struct net *net, struct dst_cache *dc,
 			ip_rt_put(rt);
 	}
 	rt = fnat_xmit_route(net, daddr, known_nh, saddr);
-	if (rt && dc)
+	if (!rt) {
+		fnat_warn_ratelimited("no route to %pI4 from %pI4\n", &daddr,
+				      saddr);
+		return NULL;
+	}
+	if (dc)
 		dst_cache_set_ip4(dc, &rt->dst, *saddr);
 	return rt;
 }
@@ -335,7 +341,8 @@ unsigned int fnat_xmit_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v4(skb, p, &to) ||
-	    (fnat_xmit_is_syn(p) && fnat_tcp_strip_timestamps(skb, p)) ||
+	    (fnat_xmit_is_syn(p) && fnat_tcp_strip_timestamps_on() &&
+	     fnat_tcp_strip_timestamps(skb, p)) ||
 	    (p->tuple.protocol == IPPROTO_TCP &&
 	     fnat_tcp_seq_out(skb, p, c->seq_delta)) ||
 	    fnat_xmit_toa(fn, c, skb, p, dst_mtu(&rt->dst))) {

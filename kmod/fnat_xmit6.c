@@ -17,6 +17,7 @@
 #include <net/ipv6.h>
 #include "fnat_compat.h"
 #include "fnat_drops.h"
+#include "fnat_log.h"
 #include "fnat_rewrite.h"
 #include "fnat_tcpseq.h"
 #include "fnat_xmit.h"
@@ -76,7 +77,12 @@ struct dst_entry *fnat_xmit6_cached_route(struct net *net,
 		dst_release(dst);
 	}
 	dst = fnat_xmit6_route(net, daddr, known_nh, saddr);
-	if (dst && dc)
+	if (!dst) {
+		fnat_warn_ratelimited("no route to %pI6c from %pI6c\n", daddr,
+				      saddr);
+		return NULL;
+	}
+	if (dc)
 		dst_cache_set_ip6(dc, dst, saddr);
 	return dst;
 }
@@ -269,7 +275,8 @@ unsigned int fnat_xmit6_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v6(skb, p, &to) ||
-	    (fnat_xmit_is_syn(p) && fnat_tcp_strip_timestamps(skb, p)) ||
+	    (fnat_xmit_is_syn(p) && fnat_tcp_strip_timestamps_on() &&
+	     fnat_tcp_strip_timestamps(skb, p)) ||
 	    (p->tuple.protocol == IPPROTO_TCP &&
 	     fnat_tcp_seq_out(skb, p, c->seq_delta)) ||
 	    fnat_xmit_toa(fn, c, skb, p, dst_mtu(dst))) {

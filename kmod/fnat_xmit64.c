@@ -95,7 +95,8 @@ unsigned int fnat_xmit64_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 	ipv6_hdr(skb)->hop_limit--;
 	if (fnat_nat64_to_v4(fn->net, skb, p, &to) ||
 	    fnat_pkt_parse(skb, 0, &p4) ||
-	    (fnat_xmit_is_syn(&p4) && fnat_tcp_strip_timestamps(skb, &p4)) ||
+	    (fnat_xmit_is_syn(&p4) && fnat_tcp_strip_timestamps_on() &&
+	     fnat_tcp_strip_timestamps(skb, &p4)) ||
 	    (p4.tuple.protocol == IPPROTO_TCP &&
 	     fnat_tcp_seq_out(skb, &p4, c->seq_delta)) ||
 	    fnat_xmit_toa(fn, c, skb, &p4, mtu)) {
