@@ -46,6 +46,7 @@ static const char *const fnat_drop_names[FNAT_DROP_REASON_MAX] = {
 	[FNAT_DROP_FWD_UNSUPPORTED]		= "fwd_unsupported",
 	[FNAT_DROP_NO_LPORT]			= "no_lport",
 	[FNAT_DROP_DEST_DELETED]		= "dest_deleted",
+	[FNAT_DROP_ICMP_UNTRANSLATABLE]		= "icmp_untranslatable",
 };
 
 const char *fnat_drop_reason_name(enum fnat_drop_reason reason)

@@ -128,6 +128,12 @@ enum fnat_drop_reason {
 	FNAT_DROP_NO_LPORT,
 	/* For a connection whose dest is gone (expire_nodest_conn on). */
 	FNAT_DROP_DEST_DELETED,
+	/*
+	 * FULLNAT 6->4: an ICMP error about a connection, of a type or code
+	 * with no counterpart in the other family (RFC 7915), so it cannot
+	 * be passed on.
+	 */
+	FNAT_DROP_ICMP_UNTRANSLATABLE,
 	FNAT_DROP_REASON_MAX,
 };
 

@@ -279,7 +279,7 @@ unsigned int fnat_xmit64_icmp(struct fnat_netns *fn, struct fnat_conn *c,
 		fnat_xmit64_map_to_v4(p->icmp_type, p->icmp_code, ntohl(info),
 				      &ntype, &ncode, &ninfo);
 	if (!known)
-		return fnat_xmit_drop(fn, FNAT_DROP_ICMP_UNSUPPORTED_INNER);
+		return fnat_xmit_drop(fn, FNAT_DROP_ICMP_UNTRANSLATABLE);
 	/* The server's sequence numbers go back to the client's. */
 	if (dir == FNAT_DIR_REPLY && sender->protocol == IPPROTO_TCP)
 		put_unaligned_be32(get_unaligned_be32(l4 + 4) - c->seq_delta,

@@ -205,8 +205,8 @@
  * FNAT_CMD_SET_TIMEOUT	TIMEOUT{[TCP, TCP_FIN, UDP]}: changes the timeouts
  *			present (ipvsadm --set's 0 = unchanged is fnatadm's
  *			job: it leaves the attribute out); an empty nest is
- *			refused. New values apply to connections from their
- *			next state change on.
+ *			refused. New values apply to each connection from its
+ *			next packet on.
  * FNAT_CMD_GET_TIMEOUT	no attributes -> TIMEOUT{TCP, TCP_FIN, UDP}
  * FNAT_CMD_ZERO	[SERVICE{keys}]: zeroes the counters and rates of that
  *			service and its dests, or of every service and dest;

@@ -2388,6 +2388,7 @@ static void fnat_pkt_reason_names(struct kunit *test)
 		[FNAT_DROP_FWD_UNSUPPORTED]		= "fwd_unsupported",
 		[FNAT_DROP_NO_LPORT]			= "no_lport",
 		[FNAT_DROP_DEST_DELETED]		= "dest_deleted",
+		[FNAT_DROP_ICMP_UNTRANSLATABLE]		= "icmp_untranslatable",
 	};
 	unsigned int i, j;
 	const char *c;
