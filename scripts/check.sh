@@ -2,14 +2,27 @@
 # Runs every test layer of fnat and ends with one summary line:
 #   check: N passed, M failed
 # where N and M add up the layers' own counts (KUnit cases, GoogleTest
-# cases, e2e scenarios in the VM, and the style checks). A layer that cannot
-# even build counts as one failure. Logs go to build/check/.
+# cases, e2e scenarios in the VM, and the style, docs, install and DKMS
+# checks). A layer that cannot even build counts as one failure. Logs go to
+# build/check/.
 #
-#   scripts/check.sh [--kver KVER] [layer...]     layers: style kunit unit e2e
+#   scripts/check.sh [--kver KVER] [layer...]
+#
+# Layers, in order:
+#   style     checkpatch and clang-format
+#   docs      the docs cover every tunable and drop reason; links resolve
+#   kunit     the KUnit suites under UML
+#   unit      GoogleTest and the CLI tests (ctest)
+#   install   make install/uninstall into a DESTDIR, units, completion
+#   dkms      dkms add/build/install/remove for Debian's 6.1 and 6.12
+#             headers, in private trees; keeps the modules in build/dkms/
+#   e2e       every scenario in the VM booting KVER, with kmod/fnat.ko
+#   e2e-6.12  the smoke set in the VM booting the 6.12 kernel, with the
+#             module DKMS built for it (needs the dkms layer first)
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 kver=""
 layers=()
 while [ "$#" -gt 0 ]; do
@@ -20,7 +33,18 @@ while [ "$#" -gt 0 ]; do
 	*) layers+=("$1"); shift ;;
 	esac
 done
-[ "${#layers[@]}" -gt 0 ] || layers=(style kunit unit e2e)
+[ "${#layers[@]}" -gt 0 ] || layers=(style docs kunit unit install dkms e2e e2e-6.12)
+
+# The scenarios that must pass on every kernel fnat supports; the whole set
+# runs on the default one.
+smoke_set=(smoke skeleton netlink_strict seeds sysfs_tunables fnat_fullnat toa_realserver)
+
+# restate LAYER LOG: appends LOG's last "e2e: N passed, M failed" as LAYER's.
+restate() {
+	local line
+	line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$2" 2>/dev/null | tail -n 1)
+	[ -z "$line" ] || echo "$1: ${line#e2e: }" >>"$2"
+}
 
 bash scripts/install-deps.sh || { echo "check: 0 passed, 1 failed"; exit 1; }
 [ -n "$kver" ] || kver=$(scripts/kver.sh)
@@ -88,6 +112,40 @@ for layer in "${layers[@]}"; do
 			echo "unit: $((t - f)) passed, $f failed" >>"$logs/unit.log"
 		fi
 		count unit "$logs/unit.log"
+		;;
+	docs)
+		timed docs tests/docs/run.sh
+		count docs "$logs/docs.log"
+		;;
+	install)
+		if [ "$build_ok" = 1 ]; then
+			timed install tests/install/run.sh --build build/userspace \
+				--module kmod/fnat.ko --kver "$kver"
+		fi
+		count install "$logs/install.log"
+		;;
+	dkms)
+		timed dkms tests/dkms/run.sh --out build/dkms
+		count dkms "$logs/dkms.log"
+		;;
+	e2e-6.12)
+		k612=$(find build/dkms -mindepth 1 -maxdepth 1 -name '6.12.*' -printf '%f\n' 2>/dev/null |
+			sort -V | tail -n 1)
+		if [ "$build_ok" = 1 ] && [ -n "$k612" ]; then
+			timed e2e-6.12 tests/vm/run-e2e.sh --kver "$k612" \
+				--logdir build/e2e-logs-6.12 \
+				--module "build/dkms/$k612/fnat.ko" --bin build/userspace/fnatadm \
+				--bin build/userspace/fnat-nlprobe \
+				--bin build/userspace/fnat-traffic \
+				--bin build/userspace/fnat-toa \
+				--bin build/userspace/fnat-toa-test \
+				"${smoke_set[@]}"
+			restate e2e-6.12 "$logs/e2e-6.12.log"
+		elif [ -z "$k612" ]; then
+			echo "e2e-6.12: no module for 6.12 in build/dkms (run the dkms layer first)" |
+				tee "$logs/e2e-6.12.log"
+		fi
+		count e2e-6.12 "$logs/e2e-6.12.log"
 		;;
 	e2e)
 		if [ "$build_ok" = 1 ]; then

@@ -9,25 +9,13 @@
 #   exists.
 # One line per check, then
 #   docs: N passed, M failed
-# shellcheck disable=SC2016 # backquotes in the patterns are markdown's
+# shellcheck disable=SC2016,SC2317 # backquotes in the patterns are markdown's; check runs the helpers
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root" || exit 1
-passed=0
-failed=0
-
-# check NAME CMD...: CMD's exit status is the check's result.
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok   $name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $name"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source-path=SCRIPTDIR source=../lib/checks.sh
+. "$root/tests/lib/checks.sh"
+checks_begin docs
 
 # in_file FILE PATTERN WHAT...: every WHAT matches PATTERN (with each %s
 # replaced by WHAT) in FILE; names the ones that do not.
@@ -78,5 +66,4 @@ for f in README.md docs/*.md; do
 	check "links in $f resolve" links "$f"
 done
 
-echo "docs: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
