@@ -37,6 +37,9 @@ KMOD_DIR ?= $(CURDIR)/kmod
 SBINDIR := $(PREFIX)/sbin
 MANDIR := $(PREFIX)/share/man
 BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+# keepalived's notify scripts (docs/keepalived.md); the example
+# keepalived.conf names them there.
+LIBEXECDIR := $(PREFIX)/libexec/fnat
 DOCDIR := $(PREFIX)/share/doc/fnat
 
 # The version: PACKAGE_VERSION of dkms.conf (packaging/version.sh checks the
@@ -142,6 +145,12 @@ install-files:
 	$(call generate,userspace/toa/fnat-toa.service.in,$(SYSTEMDUNITDIR)/fnat-toa.service,0644)
 	$(call generate,packaging/fnat.default.in,$(DOCDIR)/examples/default,0644)
 	install -D -m 0644 packaging/sync.conf $(DESTDIR)$(DOCDIR)/examples/sync.conf
+	install -D -m 0755 packaging/keepalived/fnat-rs-notify $(DESTDIR)$(LIBEXECDIR)/fnat-rs-notify
+	install -D -m 0755 packaging/keepalived/fnat-vrrp-notify $(DESTDIR)$(LIBEXECDIR)/fnat-vrrp-notify
+	sed 's|^\$$SCRIPTS=/usr/local/libexec/fnat$$|$$SCRIPTS=$(LIBEXECDIR)|' packaging/keepalived/keepalived.conf \
+		> $(DESTDIR)$(DOCDIR)/examples/keepalived.conf
+	@grep -qx '$$SCRIPTS=$(LIBEXECDIR)' $(DESTDIR)$(DOCDIR)/examples/keepalived.conf || \
+		{ echo "install: keepalived.conf: no \$$SCRIPTS line to set" >&2; exit 1; }
 	install -d $(DESTDIR)$(SYSCONFDIR)/fnat $(DESTDIR)$(SYSCONFDIR)/default
 	$(call install_config,$(DESTDIR)$(DOCDIR)/examples/sync.conf,$(SYSCONFDIR)/fnat/sync.conf)
 	$(call install_config,$(DESTDIR)$(DOCDIR)/examples/default,$(SYSCONFDIR)/default/fnat)
@@ -172,7 +181,10 @@ uninstall:
 		$(DESTDIR)$(SYSTEMDUNITDIR)/fnat-toa.service
 	$(call remove_config,$(DESTDIR)$(DOCDIR)/examples/sync.conf,$(SYSCONFDIR)/fnat/sync.conf)
 	$(call remove_config,$(DESTDIR)$(DOCDIR)/examples/default,$(SYSCONFDIR)/default/fnat)
-	rm -f $(DESTDIR)$(DOCDIR)/examples/sync.conf $(DESTDIR)$(DOCDIR)/examples/default
+	rm -f $(DESTDIR)$(DOCDIR)/examples/sync.conf $(DESTDIR)$(DOCDIR)/examples/default \
+		$(DESTDIR)$(DOCDIR)/examples/keepalived.conf
+	rm -f $(DESTDIR)$(LIBEXECDIR)/fnat-rs-notify $(DESTDIR)$(LIBEXECDIR)/fnat-vrrp-notify
+	@rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || :
 	@rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || :
 	@if [ -d $(DESTDIR)$(SYSCONFDIR)/fnat ]; then \
 		rmdir $(DESTDIR)$(SYSCONFDIR)/fnat 2>/dev/null || \

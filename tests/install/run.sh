@@ -112,6 +112,9 @@ expected_tree() {
 -rw-r--r-- $p/lib/systemd/system/fnat-toa.service
 -rw-r--r-- $p/share/doc/fnat/examples/sync.conf
 -rw-r--r-- $p/share/doc/fnat/examples/default
+-rw-r--r-- $p/share/doc/fnat/examples/keepalived.conf
+-rwxr-xr-x $p/libexec/fnat/fnat-rs-notify
+-rwxr-xr-x $p/libexec/fnat/fnat-vrrp-notify
 -rw-r--r-- etc/fnat/sync.conf
 -rw-r--r-- etc/default/fnat
 -rw-r--r-- lib/modules/$kver/extra/fnat.ko$ko_suffix
@@ -206,16 +209,19 @@ check "usr: man finds fnatadm(8) under the DESTDIR's share/man" \
 	test "$(MANPATH="$d$p/share/man" man -w fnatadm 2>/dev/null)" = "$man8"
 
 # The scripts.
-for s in fnat-rules fnat-sync; do
-	f=$({ sh -n "$sbin/$s" && bash -n "$sbin/$s"; } 2>&1)
+for s in sbin/fnat-rules sbin/fnat-sync libexec/fnat/fnat-rs-notify libexec/fnat/fnat-vrrp-notify; do
+	f=$({ sh -n "$d$p/$s" && bash -n "$d$p/$s"; } 2>&1)
 	check "usr: $s: sh -n and bash -n${f:+: $f}" test -z "$f"
 	if command -v shellcheck >/dev/null; then
-		f=$(shellcheck -s sh "$sbin/$s" 2>&1)
+		f=$(shellcheck -s sh "$d$p/$s" 2>&1)
 		check "usr: $s: shellcheck -s sh${f:+: $f}" test -z "$f"
 	else
 		echo "skip usr: $s: shellcheck is not installed"
 	fi
 done
+# The keepalived example names the notify scripts where they are.
+check "usr: examples/keepalived.conf calls the scripts in $p/libexec/fnat" \
+	grep -qx "\$SCRIPTS=$p/libexec/fnat" "$d$p/share/doc/fnat/examples/keepalived.conf"
 comp=$d$p/share/bash-completion/completions/fnatadm
 f=$(bash -n "$comp" 2>&1)
 check "usr: completion: bash -n${f:+: $f}" test -z "$f"

@@ -9,7 +9,8 @@
 #   real tools + their libs    bash, ip, ss, tc, setpriv, nsenter, unshare, ipvsadm,
 #                              kmod (modprobe, insmod, rmmod, lsmod, modinfo, depmod),
 #                              and iptables (xtables-nft-multi + extensions), nft,
-#                              conntrack, tcpdump, ethtool, socat, iperf3 when installed here
+#                              conntrack, tcpdump, ethtool, socat, iperf3, keepalived
+#                              when installed here
 #   /lib/modules/KVER/         the kernel modules tests need with their modules.dep
 #                              closure (decompressed), plus modules.dep for the VM
 #   /etc/passwd, /etc/group    root and nobody
@@ -18,7 +19,8 @@
 #                              vermagic must match KVER; its dependencies are added
 #   --bin PATH                 copied to /usr/local/sbin/ with its libs (repeatable),
 #                              without debug info
-#   --tests DIR                copied to /tests/e2e/
+#   --tests DIR                copied to /tests/e2e/, with this checkout's
+#                              packaging/keepalived/ in /tests/packaging/keepalived/
 #
 # The base (everything but the overlay) is expensive and cached in
 #   ${FNAT_CACHE:-/var/cache/fnat}/initramfs/<KVER>-<key>/
@@ -54,7 +56,7 @@ while [ "$#" -gt 0 ]; do
 	--module) modules+=("${2:?--module needs a value}"); shift 2 ;;
 	--bin) bins+=("${2:?--bin needs a value}"); shift 2 ;;
 	--tests) tests=${2:?--tests needs a value}; shift 2 ;;
-	-h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "build-initramfs: unknown argument '$1'" >&2; usage ;;
 	esac
 done
@@ -94,10 +96,11 @@ optional_mods=(
 
 # Real tools (first found on PATH wins); required ones must be installed.
 required_tools=(bash ip setpriv ipvsadm kmod)
-optional_tools=(ss tc nsenter unshare xtables-nft-multi nft conntrack tcpdump ethtool socat iperf3)
+optional_tools=(ss tc nsenter unshare xtables-nft-multi nft conntrack tcpdump ethtool socat iperf3
+	keepalived)
 # Packages the tools come from; their versions are part of the cache key.
 key_pkgs=(busybox-static bash iproute2 util-linux ipvsadm kmod libc6 iptables nftables
-	conntrack tcpdump ethtool socat iperf3)
+	conntrack tcpdump ethtool socat iperf3 keepalived)
 
 kdir=$("$here/fetch-kernel.sh" "$kver") || die "could not fetch kernel $kver"
 kdir=${kdir%/}
@@ -432,6 +435,11 @@ fi
 if [ -n "$tests" ]; then
 	mkdir -p "$ov/tests/e2e"
 	cp -a "$tests/." "$ov/tests/e2e/"
+	# The shipped example a scenario (keepalived.sh) installs as an operator would.
+	if [ -d "$root/packaging/keepalived" ]; then
+		mkdir -p "$ov/tests/packaging"
+		cp -a "$root/packaging/keepalived" "$ov/tests/packaging/"
+	fi
 fi
 # The merged-/usr symlinks of the base must not be replaced by directories.
 for l in bin sbin lib lib64; do
