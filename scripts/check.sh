@@ -39,6 +39,13 @@ done
 # runs on the default one.
 smoke_set=(smoke skeleton netlink_strict seeds sysfs_tunables fnat_fullnat toa_realserver)
 
+# The tools the scenarios run in the VM.
+e2e_bins=()
+for b in fnatadm fnat-nlprobe fnat-traffic fnat-toa fnat-toa-test \
+	bench/fnat-bench-server bench/fnat-bench-load; do
+	e2e_bins+=(--bin "build/userspace/$b")
+done
+
 # restate LAYER LOG: appends LOG's last "e2e: N passed, M failed" as LAYER's.
 restate() {
 	local line
@@ -134,11 +141,7 @@ for layer in "${layers[@]}"; do
 		if [ "$build_ok" = 1 ] && [ -n "$k612" ]; then
 			timed e2e-6.12 tests/vm/run-e2e.sh --kver "$k612" \
 				--logdir build/e2e-logs-6.12 \
-				--module "build/dkms/$k612/fnat.ko" --bin build/userspace/fnatadm \
-				--bin build/userspace/fnat-nlprobe \
-				--bin build/userspace/fnat-traffic \
-				--bin build/userspace/fnat-toa \
-				--bin build/userspace/fnat-toa-test \
+				--module "build/dkms/$k612/fnat.ko" "${e2e_bins[@]}" \
 				"${smoke_set[@]}"
 			restate e2e-6.12 "$logs/e2e-6.12.log"
 		elif [ -z "$k612" ]; then
@@ -150,13 +153,7 @@ for layer in "${layers[@]}"; do
 	e2e)
 		if [ "$build_ok" = 1 ]; then
 			timed e2e tests/vm/run-e2e.sh --kver "$kver" \
-				--module kmod/fnat.ko --bin build/userspace/fnatadm \
-				--bin build/userspace/fnat-nlprobe \
-				--bin build/userspace/fnat-traffic \
-				--bin build/userspace/fnat-toa \
-				--bin build/userspace/fnat-toa-test \
-				--bin build/userspace/bench/fnat-bench-server \
-				--bin build/userspace/bench/fnat-bench-load
+				--module kmod/fnat.ko "${e2e_bins[@]}"
 		fi
 		count e2e "$logs/e2e.log"
 		;;
