@@ -12,6 +12,8 @@
 #   style     checkpatch and clang-format
 #   docs      the docs cover every tunable and drop reason; links resolve
 #   kunit     the KUnit suites under UML
+#   kunit-debug  the same in a checking UML kernel (KASAN, lockdep, UBSAN);
+#             any report fails it
 #   unit      GoogleTest and the CLI tests (ctest)
 #   install   make install/uninstall into a DESTDIR, units, completion
 #   dkms      dkms add/build/install/remove for Debian's 6.1 and 6.12
@@ -33,7 +35,7 @@ while [ "$#" -gt 0 ]; do
 	*) layers+=("$1"); shift ;;
 	esac
 done
-[ "${#layers[@]}" -gt 0 ] || layers=(style docs kunit unit install dkms e2e e2e-6.12)
+[ "${#layers[@]}" -gt 0 ] || layers=(style docs kunit kunit-debug unit install dkms e2e e2e-6.12)
 
 # The scenarios that must pass on every kernel fnat supports; the whole set
 # runs on the default one.
@@ -46,11 +48,12 @@ for b in fnatadm fnat-nlprobe fnat-traffic fnat-toa fnat-toa-test \
 	e2e_bins+=(--bin "build/userspace/$b")
 done
 
-# restate LAYER LOG: appends LOG's last "e2e: N passed, M failed" as LAYER's.
-restate() {
+# restate_as FROM LAYER LOG: appends LOG's last "FROM: N passed, M failed"
+# as LAYER's.
+restate_as() {
 	local line
-	line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$2" 2>/dev/null | tail -n 1)
-	[ -z "$line" ] || echo "$1: ${line#e2e: }" >>"$2"
+	line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed" "$3" 2>/dev/null | tail -n 1)
+	[ -z "$line" ] || echo "$2: ${line#"$1": }" >>"$3"
 }
 
 bash scripts/install-deps.sh || { echo "check: 0 passed, 1 failed"; exit 1; }
@@ -106,6 +109,11 @@ for layer in "${layers[@]}"; do
 		timed kunit tests/kunit/run.sh
 		count kunit "$logs/kunit.log"
 		;;
+	kunit-debug)
+		timed kunit-debug tests/kunit/run.sh --debug
+		restate_as kunit kunit-debug "$logs/kunit-debug.log"
+		count kunit-debug "$logs/kunit-debug.log"
+		;;
 	unit)
 		if [ "$build_ok" = 1 ]; then
 			timed unit ctest --test-dir build/userspace --output-on-failure
@@ -143,7 +151,7 @@ for layer in "${layers[@]}"; do
 				--logdir build/e2e-logs-6.12 \
 				--module "build/dkms/$k612/fnat.ko" "${e2e_bins[@]}" \
 				"${smoke_set[@]}"
-			restate e2e-6.12 "$logs/e2e-6.12.log"
+			restate_as e2e e2e-6.12 "$logs/e2e-6.12.log"
 		elif [ -z "$k612" ]; then
 			echo "e2e-6.12: no module for 6.12 in build/dkms (run the dkms layer first)" |
 				tee "$logs/e2e-6.12.log"

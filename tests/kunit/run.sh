@@ -4,13 +4,18 @@
 # Runs fnat's KUnit suites under UML (ARCH=um).
 #
 #   tests/kunit/run.sh [--kmod DIR] [--uapi FILE] [--cache DIR] [--config FILE]
-#                      [--jobs N] [--timeout SECONDS] [kunit.py args...]
+#                      [--debug] [--jobs N] [--timeout SECONDS] [kunit.py args...]
 #
 # The kernel tree comes from Debian's linux-source-6.1 package, extracted
 # once into the cache. fnat is overlaid into it as net/netfilter/fnat/
 # (Kconfig symbols FNAT and FNAT_KUNIT_TEST) and kunit.py builds a UML
 # kernel in a build directory kept between runs, so a run after editing one
 # kmod file recompiles only that file and relinks.
+#
+# --debug builds a checking kernel (tests/kunit/debug.config: KASAN,
+# lockdep with RCU checks, list checks, UBSAN on fnat) in its own
+# build directory, and fails the run on any BUG, WARNING or UBSAN report in
+# the kernel log, even when every case passed.
 #
 # Anything not recognised goes to kunit.py unchanged, e.g. a filter glob
 # 'fnat_sched' (one suite), 'fnat_sched.fnat_wrr*' (some of its cases).
@@ -24,7 +29,7 @@ set -euo pipefail
 
 # The body is one function, so editing this file during a run is safe.
 main() {
-	local here root kmod uapi cache config jobs timeout kunit_args
+	local here root kmod uapi cache config jobs timeout kunit_args debug
 
 	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 	root=$(cd "$here/../.." && pwd)
@@ -35,6 +40,7 @@ main() {
 	jobs=$(nproc)
 	timeout=300
 	kunit_args=()
+	debug=
 
 	while [ "$#" -gt 0 ]; do
 		case "$1" in
@@ -46,6 +52,7 @@ main() {
 		--cache=*) cache=${1#*=}; shift ;;
 		--config) need_arg "$@"; config=$2; shift 2 ;;
 		--config=*) config=${1#*=}; shift ;;
+		--debug) debug=1; shift ;;
 		--jobs | -j) need_arg "$@"; jobs=$2; shift 2 ;;
 		--jobs=*) jobs=${1#*=}; shift ;;
 		--timeout) need_arg "$@"; timeout=$2; shift 2 ;;
@@ -78,6 +85,12 @@ main() {
 	kunit_cache_init "$cache"
 	kunit_lock
 	kunit_tree_ensure
+	if [ -n "$debug" ]; then
+		build=$cache/build-debug-$key
+		kunit_args=(--kunitconfig="$here/debug.config" "${kunit_args[@]}")
+		# KASAN and lockdep make every case several times slower.
+		timeout=$((timeout * 4))
+	fi
 
 	# A source tree used for O= builds must stay clean.
 	[ ! -e "$tree/.config" ] || die "$tree has a .config; remove $src to start over"
@@ -194,6 +207,16 @@ run_kunit() {
 	elif [ "$failed" -eq 0 ] && { [ "$errors" -gt 0 ] || [ "$rc" -ne 0 ]; }; then
 		echo "kunit: kunit.py reported $errors error(s), exit $rc (see above; kernel log in $build/test.log)"
 		failed=1
+	fi
+	# The checking kernel's reports do not fail a case by themselves. Only
+	# those from the suites' run count: UML warns about itself at boot.
+	local reports
+	reports=$(awk '/TAP version/ { on = 1 } on && /(BUG|WARNING|UBSAN): /' \
+		"$build/test.log" 2>/dev/null | sort -u || true)
+	if [ -n "$reports" ]; then
+		echo "kunit: the kernel reported (full log in $build/test.log):"
+		printf '%s\n' "$reports" | head -n 40
+		failed=$((failed + $(printf '%s\n' "$reports" | wc -l)))
 	fi
 	echo "kunit: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

@@ -8,6 +8,7 @@
 #   src-<version>/linux-source-6.1/  the extracted linux-source-6.1 package
 #   src-<version>/.stamp             its package version, written last
 #   build-<version>/                 kunit.py's UML build directory (O=)
+#   build-debug-<version>/           the same for run.sh --debug
 #   overlay/                         Kconfig + uapi header staged for rsync
 #   last-run.log                     output of the last run.sh
 #   .lock                            held by a run for its whole duration
@@ -74,7 +75,7 @@ kunit_tree_ensure() {
 	for old in "$cache"/src-* "$cache"/build-*; do
 		[ -e "$old" ] || continue
 		case "$old" in
-		"$src" | "$build") ;;
+		"$src" | "$cache/build-$key" | "$cache/build-debug-$key") ;;
 		*)
 			echo "kunit: removing stale $old" >&2
 			rm -rf "$old"
