@@ -447,7 +447,7 @@ void fnat_conn_put(struct fnat_conn *c)
 }
 
 /* Takes @c out of the table (idempotent); the caller's reference stays. */
-void fnat_conn_unlink(struct fnat_conn_table *t, struct fnat_conn *c)
+bool fnat_conn_unlink(struct fnat_conn_table *t, struct fnat_conn *c)
 {
 	const struct net *net = read_pnet(&c->net);
 	u32 h0 = fnat_tuple_hash(t, net, &c->tuple[FNAT_DIR_ORIG]);
@@ -461,6 +461,7 @@ void fnat_conn_unlink(struct fnat_conn_table *t, struct fnat_conn *c)
 		fnat_conn_retire(c);
 		fnat_conn_put(c);	/* the table's reference */
 	}
+	return was_hashed;
 }
 
 /*
@@ -506,16 +507,29 @@ enum fnat_sweep {
 	FNAT_SWEEP_EXPIRED,
 	FNAT_SWEEP_NET,
 	FNAT_SWEEP_ALL,
+	FNAT_SWEEP_CHOSEN,	/* what fnat_conn_evict()'s caller chooses */
 };
 
-static bool fnat_sweep_wants(const struct fnat_conn *c, enum fnat_sweep what,
-			     unsigned long now, const struct net *net)
+struct fnat_sweep_sel {
+	enum fnat_sweep		what;
+	unsigned long		now;
+	const struct net	*net;
+	bool (*want)(const struct fnat_conn *c, void *arg);
+	void (*gone)(struct fnat_conn *c, void *arg);
+	void			*arg;
+};
+
+static bool fnat_sweep_wants(const struct fnat_conn *c,
+			     const struct fnat_sweep_sel *sel)
 {
-	switch (what) {
+	switch (sel->what) {
 	case FNAT_SWEEP_EXPIRED:
-		return fnat_conn_expired(c, now);
+		return fnat_conn_expired(c, sel->now);
 	case FNAT_SWEEP_NET:
-		return net_eq(read_pnet(&c->net), net);
+		return net_eq(read_pnet(&c->net), sel->net);
+	case FNAT_SWEEP_CHOSEN:
+		return !fnat_conn_expired(c, sel->now) &&
+		       sel->want(c, sel->arg);
 	default:
 		return true;
 	}
@@ -528,9 +542,8 @@ static bool fnat_sweep_wants(const struct fnat_conn *c, enum fnat_sweep what,
  * the stripes of both of an entry's buckets. Returns how many were freed.
  */
 static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
-				    enum fnat_sweep what, unsigned long now,
-				    const struct net *net, unsigned int *posp,
-				    unsigned int budget)
+				    const struct fnat_sweep_sel *sel,
+				    unsigned int *posp, unsigned int budget)
 {
 	struct fnat_conn *batch[FNAT_CONN_GC_BATCH];
 	unsigned int freed = 0, n, i, size = 1U << t->bits;
@@ -553,7 +566,7 @@ static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 			rcu_read_lock();
 			hlist_for_each_entry_rcu(hn, &t->buckets[b], node) {
 				c = fnat_hnode_conn(hn);
-				if (!fnat_sweep_wants(c, what, now, net) ||
+				if (!fnat_sweep_wants(c, sel) ||
 				    !READ_ONCE(c->hashed) ||
 				    !refcount_inc_not_zero(&c->refcnt))
 					continue;
@@ -565,9 +578,11 @@ static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 			}
 			rcu_read_unlock();
 			for (i = 0; i < n; i++) {
-				if (READ_ONCE(batch[i]->hashed))
+				if (fnat_conn_unlink(t, batch[i])) {
 					freed++;
-				fnat_conn_unlink(t, batch[i]);
+					if (sel->gone)
+						sel->gone(batch[i], sel->arg);
+				}
 				fnat_conn_put(batch[i]);
 			}
 		} while (more);
@@ -579,25 +594,46 @@ static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 unsigned int fnat_conn_gc(struct fnat_conn_table *t, unsigned long now,
 			  unsigned int budget)
 {
+	struct fnat_sweep_sel sel = { .what = FNAT_SWEEP_EXPIRED, .now = now };
+
 	/* One sweeper at a time owns gc_pos: the table's GC worker. */
-	return fnat_conn_sweep(t, FNAT_SWEEP_EXPIRED, now, NULL, &t->gc_pos,
-			       budget);
+	return fnat_conn_sweep(t, &sel, &t->gc_pos, budget);
 }
 
 /* Frees every entry of @net, e.g. when the netns goes away. */
 void fnat_conn_flush_net(struct fnat_conn_table *t, const struct net *net)
 {
+	struct fnat_sweep_sel sel = { .what = FNAT_SWEEP_NET, .net = net };
 	unsigned int pos = 0;
 
-	fnat_conn_sweep(t, FNAT_SWEEP_NET, 0, net, &pos, 1U << t->bits);
+	fnat_conn_sweep(t, &sel, &pos, 1U << t->bits);
+}
+
+unsigned int fnat_conn_evict(struct fnat_conn_table *t, unsigned int *posp,
+			     unsigned int budget, unsigned long now,
+			     bool (*want)(const struct fnat_conn *c, void *arg),
+			     void (*gone)(struct fnat_conn *c, void *arg),
+			     void *arg)
+{
+	struct fnat_sweep_sel sel = {
+		.what	= FNAT_SWEEP_CHOSEN,
+		.now	= now,
+		.want	= want,
+		.gone	= gone,
+		.arg	= arg,
+	};
+
+	*posp &= (1U << t->bits) - 1;
+	return fnat_conn_sweep(t, &sel, posp, budget);
 }
 
 /* No reader may remain: callers stop the data path first. */
 void fnat_conn_table_destroy(struct fnat_conn_table *t)
 {
+	struct fnat_sweep_sel sel = { .what = FNAT_SWEEP_ALL };
 	unsigned int pos = 0;
 
-	fnat_conn_sweep(t, FNAT_SWEEP_ALL, 0, NULL, &pos, 1U << t->bits);
+	fnat_conn_sweep(t, &sel, &pos, 1U << t->bits);
 	WARN_ON_ONCE(atomic_read(&t->count));
 	synchronize_rcu();
 	kvfree(t->buckets);

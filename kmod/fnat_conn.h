@@ -128,7 +128,8 @@ struct fnat_conn *fnat_conn_lookup(struct fnat_conn_table *t,
 				   unsigned long now,
 				   enum fnat_conn_dir *dir);
 void fnat_conn_put(struct fnat_conn *c);
-void fnat_conn_unlink(struct fnat_conn_table *t, struct fnat_conn *c);
+/* Takes @c out of the table; false if it was out already. */
+bool fnat_conn_unlink(struct fnat_conn_table *t, struct fnat_conn *c);
 unsigned int fnat_conn_gc(struct fnat_conn_table *t, unsigned long now,
 			  unsigned int budget);
 int fnat_conn_walk_bucket(struct fnat_conn_table *t, unsigned int b,
@@ -136,6 +137,16 @@ int fnat_conn_walk_bucket(struct fnat_conn_table *t, unsigned int b,
 			  unsigned int *pos,
 			  int (*fn)(struct fnat_conn *c, void *arg), void *arg);
 void fnat_conn_flush_net(struct fnat_conn_table *t, const struct net *net);
+/*
+ * Frees the live entries @want() chooses in @budget buckets from *@posp
+ * (left where it stopped), calling @gone() on each after it left the
+ * table. @want() runs under RCU and must not sleep. Returns how many went.
+ */
+unsigned int fnat_conn_evict(struct fnat_conn_table *t, unsigned int *posp,
+			     unsigned int budget, unsigned long now,
+			     bool (*want)(const struct fnat_conn *c, void *arg),
+			     void (*gone)(struct fnat_conn *c, void *arg),
+			     void *arg);
 
 static inline bool fnat_tuple_equal(const struct fnat_tuple *a,
 				    const struct fnat_tuple *b)

@@ -19,6 +19,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/tcp.h>
 #include "fnat_core.h"
+#include "fnat_defense.h"
 #include "fnat_drops.h"
 #include "fnat_log.h"
 #include "fnat_lport.h"
@@ -266,17 +267,22 @@ static void fnat_core_track(struct fnat_netns *fn, struct fnat_conn *c,
 			.established	= READ_ONCE(fn->timeout_tcp),
 			.fin_wait	= READ_ONCE(fn->timeout_tcp_fin),
 		};
+		enum fnat_tcp_state (*next)(enum fnat_tcp_state cur,
+					    enum fnat_tcp_path path,
+					    enum fnat_tcp_event ev);
 		enum fnat_tcp_event ev;
 		enum fnat_tcp_state st;
 		u8 f = p->tcp_flags;
 
+		next = fnat_defense_secure_tcp() ? fnat_tcp_next_secure :
+		       fnat_tcp_next;
 		ev = fnat_tcp_event(f & TCPHDR_SYN, f & TCPHDR_ACK,
 				    f & TCPHDR_FIN, f & TCPHDR_RST);
 		st = READ_ONCE(c->state);
 		/* Most segments keep the state: no lock for them. */
-		if (fnat_tcp_next(st, path, ev) != st) {
+		if (next(st, path, ev) != st) {
 			spin_lock_bh(&c->lock);
-			st = fnat_tcp_next(c->state, path, ev);
+			st = next(c->state, path, ev);
 			changed = st != c->state;
 			WRITE_ONCE(c->state, st);
 			spin_unlock_bh(&c->lock);
@@ -674,6 +680,8 @@ unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb, u8 pf)
 		return NF_ACCEPT;
 	if (p.tuple.protocol == IPPROTO_TCP && !fnat_core_is_syn(&p))
 		return fnat_drop(fn, FNAT_DROP_NO_CONN);
+	if (fnat_defense_drop_new())
+		return fnat_drop(fn, FNAT_DROP_DEFENSE_PACKET);
 	/* A new connection comes with a reference, which this drops. */
 	c = fnat_core_new_conn(fn, svc, skb, &p);
 	if (!c)

@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 #include "fnat.h"
 #include "fnat_conn.h"
+#include "fnat_defense.h"
 #include "fnat_sysfs.h"
 
 #define FNAT_CONN_TAB_BITS_MIN	8
@@ -118,6 +119,7 @@ static int __init fnat_init(void)
 	INIT_DELAYED_WORK(&fnat_gc_work, fnat_gc);
 	queue_delayed_work(system_power_efficient_wq, &fnat_gc_work,
 			   HZ / FNAT_GC_PARTS);
+	fnat_defense_start(fnat_conn_tab);
 	err = fnat_netns_register();
 	if (err)
 		goto destroy_conns;
@@ -137,6 +139,7 @@ unregister_sysfs:
 unregister_netns:
 	fnat_netns_unregister();
 destroy_conns:
+	fnat_defense_stop();
 	cancel_delayed_work_sync(&fnat_gc_work);
 	fnat_conn_table_destroy(fnat_conn_tab);
 	return err;
@@ -148,6 +151,7 @@ static void __exit fnat_exit(void)
 	fnat_genl_unregister();
 	fnat_sysfs_unregister();
 	fnat_netns_unregister();
+	fnat_defense_stop();
 	cancel_delayed_work_sync(&fnat_gc_work);
 	fnat_conn_table_destroy(fnat_conn_tab);
 	/* Objects freed after a grace period must be gone before the module is. */

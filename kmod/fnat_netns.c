@@ -11,6 +11,7 @@
 #include <net/netns/generic.h>
 #include "fnat.h"
 #include "fnat_conn.h"
+#include "fnat_defense.h"
 #include "fnat_drops.h"
 #include "fnat_hooks.h"
 #include "fnat_sync.h"
@@ -103,6 +104,8 @@ static void __net_exit fnat_net_exit(struct net *net)
 	fnat_hooks_disable(fn);
 	cancel_delayed_work_sync(&fn->est_work);
 	fnat_conn_flush_net(fnat_conns(), net);
+	/* An eviction under way may still count on this netns' drops. */
+	fnat_defense_barrier();
 	WARN_ON_ONCE(atomic_read(&fn->num_conns));
 	fnat_netns_state_destroy(fn);
 	fnat_stats_free(&fn->stats);

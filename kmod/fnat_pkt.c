@@ -47,6 +47,8 @@ static const char *const fnat_drop_names[FNAT_DROP_REASON_MAX] = {
 	[FNAT_DROP_NO_LPORT]			= "no_lport",
 	[FNAT_DROP_DEST_DELETED]		= "dest_deleted",
 	[FNAT_DROP_ICMP_UNTRANSLATABLE]		= "icmp_untranslatable",
+	[FNAT_DROP_DEFENSE_PACKET]		= "defense_drop_packet",
+	[FNAT_DROP_DEFENSE_ENTRY]		= "defense_drop_entry",
 };
 
 const char *fnat_drop_reason_name(enum fnat_drop_reason reason)

@@ -134,6 +134,10 @@ enum fnat_drop_reason {
 	 * be passed on.
 	 */
 	FNAT_DROP_ICMP_UNTRANSLATABLE,
+	/* A new connection the drop_packet defence dropped (fnat_defense.h). */
+	FNAT_DROP_DEFENSE_PACKET,
+	/* Not a packet: a half-open entry drop_entry evicted. */
+	FNAT_DROP_DEFENSE_ENTRY,
 	FNAT_DROP_REASON_MAX,
 };
 

@@ -86,6 +86,23 @@ static enum fnat_tcp_state fnat_tcp_on_ack(enum fnat_tcp_state s,
 	return s;
 }
 
+/*
+ * secure_tcp (fnat_defense.h): where replies pass the director, only the
+ * real server's SYN-ACK makes a client's ACK complete the handshake; a
+ * blind ACK after a spoofed SYN leaves the entry half-open, on the short
+ * SYN_RECV timeout. Without the replies (DR, TUN) there is nothing to wait
+ * for, and the machine is the usual one.
+ */
+enum fnat_tcp_state fnat_tcp_next_secure(enum fnat_tcp_state cur,
+					 enum fnat_tcp_path path,
+					 enum fnat_tcp_event ev)
+{
+	if (path == FNAT_TCP_PATH_ORIG && ev == FNAT_TCP_EV_ACK &&
+	    cur == FNAT_TCP_SYN_RECV)
+		return cur;
+	return fnat_tcp_next(cur, path, ev);
+}
+
 enum fnat_tcp_state fnat_tcp_next(enum fnat_tcp_state cur,
 				  enum fnat_tcp_path path,
 				  enum fnat_tcp_event ev)

@@ -55,6 +55,10 @@ enum fnat_tcp_event fnat_tcp_event(bool syn, bool ack, bool fin, bool rst);
 enum fnat_tcp_state fnat_tcp_next(enum fnat_tcp_state cur,
 				  enum fnat_tcp_path path,
 				  enum fnat_tcp_event ev);
+/* As fnat_tcp_next() with the secure_tcp defence in force. */
+enum fnat_tcp_state fnat_tcp_next_secure(enum fnat_tcp_state cur,
+					 enum fnat_tcp_path path,
+					 enum fnat_tcp_event ev);
 u32 fnat_tcp_timeout(enum fnat_tcp_state state,
 		     const struct fnat_tcp_timeouts *set);
 const char *fnat_tcp_state_name(enum fnat_tcp_state state);

@@ -60,6 +60,15 @@
  *			every INTERVAL_MS, 0..3600000 and 0..10000 (default
  *			5000 10); 0 INTERVAL_MS lets all through, 0 BURST
  *			none
+ *	drop_entry, drop_packet, secure_tcp
+ *			0..3: the defence strategies of fnat_defense.h, 0
+ *			off, 1 automatic (reads 2 while memory is short), 3
+ *			always (default 0, as IPVS)
+ *	amemthresh	pages, 1..2147483647: automatic strategies are on
+ *			while less memory than this is available (default
+ *			1024)
+ *	am_droprate	1..2147483647: drop_packet at 3 drops one of this
+ *			many new connections (default 10)
  */
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
@@ -67,6 +76,7 @@
 #include <linux/sysfs.h>
 #include "fnat_conn.h"
 #include "fnat_core.h"
+#include "fnat_defense.h"
 #include "fnat_log.h"
 #include "fnat_lport.h"
 #include "fnat_persist.h"
@@ -232,6 +242,36 @@ static int fnat_sysfs_set_conn_max(u32 v)
 
 FNAT_SYSFS_U32(conn_max, fnat_conn_max(fnat_conns()), fnat_sysfs_set_conn_max);
 
+/*
+ * The defence strategies' modes: 0..3 (fnat_defense.h); automatic ones
+ * read 1 or 2 as memory goes.
+ */
+static int fnat_sysfs_set_drop_entry(u32 v)
+{
+	return fnat_defense_set_mode(FNAT_DEFENSE_DROP_ENTRY, v);
+}
+
+static int fnat_sysfs_set_drop_packet(u32 v)
+{
+	return fnat_defense_set_mode(FNAT_DEFENSE_DROP_PACKET, v);
+}
+
+static int fnat_sysfs_set_secure_tcp(u32 v)
+{
+	return fnat_defense_set_mode(FNAT_DEFENSE_SECURE_TCP, v);
+}
+
+FNAT_SYSFS_U32(drop_entry, fnat_defense_mode(FNAT_DEFENSE_DROP_ENTRY),
+	       fnat_sysfs_set_drop_entry);
+FNAT_SYSFS_U32(drop_packet, fnat_defense_mode(FNAT_DEFENSE_DROP_PACKET),
+	       fnat_sysfs_set_drop_packet);
+FNAT_SYSFS_U32(secure_tcp, fnat_defense_mode(FNAT_DEFENSE_SECURE_TCP),
+	       fnat_sysfs_set_secure_tcp);
+FNAT_SYSFS_U32(amemthresh, fnat_defense_amemthresh(),
+	       fnat_defense_set_amemthresh);
+FNAT_SYSFS_U32(am_droprate, fnat_defense_am_droprate(),
+	       fnat_defense_set_am_droprate);
+
 static struct attribute *fnat_attrs[] = {
 	&fnat_attr_lport_range.attr,
 	&fnat_attr_toa.attr,
@@ -246,6 +286,11 @@ static struct attribute *fnat_attrs[] = {
 	&fnat_attr_conn_max.attr,
 	&fnat_attr_strip_tcp_timestamps.attr,
 	&fnat_attr_log_ratelimit.attr,
+	&fnat_attr_drop_entry.attr,
+	&fnat_attr_drop_packet.attr,
+	&fnat_attr_secure_tcp.attr,
+	&fnat_attr_amemthresh.attr,
+	&fnat_attr_am_droprate.attr,
 	NULL,
 };
 

@@ -174,6 +174,9 @@ done
 
 [ "$build_ok" = 1 ] || { summary+=("build: failed (see $logs/build.log)"); failed=$((failed + 1)); }
 echo
+# Why each failed scenario failed, next to the summary, where a reader of
+# only the end of the run sees it.
+grep -h '^e2e: why ' "$logs"/e2e*.log 2>/dev/null | head -n 8 || true
 printf '%s\n' "${summary[@]}"
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

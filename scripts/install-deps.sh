@@ -31,6 +31,7 @@ test_pkgs=(
 	groff-base		# fnatadm_cli test: docs/fnatadm.8 formats without warnings
 	iperf3 conntrack	# make bench (bulk throughput; flushing the firewall state between runs), only ever run inside the VM
 	keepalived		# the keepalived e2e scenario; copied into the test VM, never run here
+	hping3			# the defense e2e scenario's SYN flood; copied into the test VM, never run here
 	systemd			# systemd-analyze verify on the units make install installs
 	bash-completion		# make check runs fnatadm's completion script through its helpers
 	shellcheck man-db	# make check: the install layer lints the installed scripts and renders the man page

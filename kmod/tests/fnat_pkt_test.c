@@ -2389,6 +2389,8 @@ static void fnat_pkt_reason_names(struct kunit *test)
 		[FNAT_DROP_NO_LPORT]			= "no_lport",
 		[FNAT_DROP_DEST_DELETED]		= "dest_deleted",
 		[FNAT_DROP_ICMP_UNTRANSLATABLE]		= "icmp_untranslatable",
+		[FNAT_DROP_DEFENSE_PACKET]		= "defense_drop_packet",
+		[FNAT_DROP_DEFENSE_ENTRY]		= "defense_drop_entry",
 	};
 	unsigned int i, j;
 	const char *c;

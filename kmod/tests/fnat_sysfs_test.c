@@ -102,6 +102,29 @@ static const char * const fnat_log_bad[] = {
 	NULL,
 };
 
+/* Automatic modes read 1 while memory is plentiful, as here. */
+static const struct fnat_sysfs_good fnat_defense_good[] = {
+	{ "0", "0\n" }, { "3\n", "3\n" }, { "1", "1\n" }, { "2", "1\n" },
+	{}
+};
+
+static const char * const fnat_defense_bad[] = {
+	"4", "-1", "on", "", "1 1", "4294967296", "0x3", NULL,
+};
+
+static const struct fnat_sysfs_good fnat_amemthresh_good[] = {
+	{ "1024", "1024\n" }, { "1", "1\n" }, { "65536\n", "65536\n" }, {}
+};
+
+static const struct fnat_sysfs_good fnat_droprate_good[] = {
+	{ "10", "10\n" }, { "1", "1\n" }, { "2147483647", "2147483647\n" },
+	{}
+};
+
+static const char * const fnat_positive_int_bad[] = {
+	"0", "2147483648", "-1", "ten", "", "1 2", NULL,
+};
+
 static const struct fnat_sysfs_case fnat_sysfs_cases[] = {
 	{ "lport_range", fnat_lport_good, fnat_lport_bad },
 	{ "toa", fnat_bool_good, fnat_bool_bad },
@@ -115,6 +138,11 @@ static const struct fnat_sysfs_case fnat_sysfs_cases[] = {
 	{ "sync_bulk_rate", fnat_bulk_good, fnat_bulk_bad },
 	{ "sync_flush_ms", fnat_flush_good, fnat_flush_bad },
 	{ "log_ratelimit", fnat_log_good, fnat_log_bad },
+	{ "drop_entry", fnat_defense_good, fnat_defense_bad },
+	{ "drop_packet", fnat_defense_good, fnat_defense_bad },
+	{ "secure_tcp", fnat_defense_good, fnat_defense_bad },
+	{ "amemthresh", fnat_amemthresh_good, fnat_positive_int_bad },
+	{ "am_droprate", fnat_droprate_good, fnat_positive_int_bad },
 };
 
 static void fnat_sysfs_show(struct kunit *test, struct kobj_attribute *a,
@@ -184,7 +212,8 @@ static void fnat_sysfs_all_listed(struct kunit *test)
 		"expire_quiescent_template", "reject_no_dest", "fast_path",
 		"strip_tcp_timestamps", "sync_threshold",
 		"sync_refresh_period", "sync_bulk_rate", "sync_flush_ms",
-		"log_ratelimit", "conn_max",
+		"log_ratelimit", "conn_max", "drop_entry", "drop_packet",
+		"secure_tcp", "amemthresh", "am_droprate",
 	};
 	unsigned int i;
 

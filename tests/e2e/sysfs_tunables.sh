@@ -55,6 +55,16 @@ GOOD[sync_bulk_rate]='20000|100|10000000'
 BAD[sync_bulk_rate]='99|10000001|0|fast|'
 GOOD[sync_flush_ms]='20|1|10000'
 BAD[sync_flush_ms]='0|10001|20ms|'
+# The defences: 2 (automatic) reads back 1 while memory is plentiful, so
+# it is left to the defense scenario.
+for a in drop_entry drop_packet secure_tcp; do
+	GOOD[$a]='0|3|1'
+	BAD[$a]='4|-1|on|0x3|1 1|'
+done
+GOOD[amemthresh]='1024|1|65536'
+BAD[amemthresh]='0|2147483648|-1|lots|'
+GOOD[am_droprate]='10|1|2147483647'
+BAD[am_droprate]='0|2147483648|-5|ten|'
 
 # dmesg_count TEXT: how many kernel log lines contain TEXT.
 dmesg_count() {

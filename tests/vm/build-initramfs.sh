@@ -9,7 +9,8 @@
 #   real tools + their libs    bash, ip, ss, tc, setpriv, nsenter, unshare, ipvsadm,
 #                              kmod (modprobe, insmod, rmmod, lsmod, modinfo, depmod),
 #                              and iptables (xtables-nft-multi + extensions), nft,
-#                              conntrack, tcpdump, ethtool, socat, iperf3, keepalived
+#                              conntrack, tcpdump, ethtool, socat, iperf3, keepalived,
+#                              hping3
 #                              when installed here
 #   /lib/modules/KVER/         the kernel modules tests need with their modules.dep
 #                              closure (decompressed), plus modules.dep for the VM
@@ -97,10 +98,10 @@ optional_mods=(
 # Real tools (first found on PATH wins); required ones must be installed.
 required_tools=(bash ip setpriv ipvsadm kmod)
 optional_tools=(ss tc nsenter unshare xtables-nft-multi nft conntrack tcpdump ethtool socat iperf3
-	keepalived)
+	keepalived hping3)
 # Packages the tools come from; their versions are part of the cache key.
 key_pkgs=(busybox-static bash iproute2 util-linux ipvsadm kmod libc6 iptables nftables
-	conntrack tcpdump ethtool socat iperf3 keepalived)
+	conntrack tcpdump ethtool socat iperf3 keepalived hping3)
 
 kdir=$("$here/fetch-kernel.sh" "$kver") || die "could not fetch kernel $kver"
 kdir=${kdir%/}

@@ -70,6 +70,16 @@ if ! "$here/build-initramfs.sh" --kver "$kver" --out "$initrd" --tests "$tests" 
 	exit 1
 fi
 
+# why NAME LOG: one line on why a scenario failed, for summaries that show
+# only the end of a run: the step it was in and its first failure report.
+why() {
+	local stepline failline
+	stepline=$(grep -E '^== ' "$2" 2>/dev/null | tail -n 1 | cut -c1-100)
+	failline=$(grep -m 1 -E 'FAIL|Kernel panic|BUG:|WARNING:|UBSAN:|timed out' "$2" 2>/dev/null |
+		grep -v '^vm: ' | cut -c1-160)
+	echo "e2e: why $1: ${stepline:-no step} | ${failline:-no failure line, see the log}"
+}
+
 failures=()
 for n in "${names[@]}"; do
 	start=$SECONDS
@@ -83,6 +93,7 @@ for n in "${names[@]}"; do
 	else
 		failed=$((failed + 1))
 		failures+=("$n")
+		why "$n" "$logdir/$n.log"
 	fi
 done
 [ "$failed" -eq 0 ] || echo "e2e: failed: ${failures[*]}"
