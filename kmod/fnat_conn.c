@@ -115,6 +115,7 @@ struct fnat_conn_table *fnat_conn_table_create(unsigned int bits,
 	t->lock_mask = nlocks - 1;
 	t->seed = get_random_u32();
 	t->max_conns = max_conns;
+	mutex_init(&t->sweep_lock);
 	return t;
 }
 
@@ -540,6 +541,9 @@ static bool fnat_sweep_wants(const struct fnat_conn *c,
  * the entries found there that @what selects. Entries are collected under
  * RCU with a reference and unlinked afterwards, because unlinking takes
  * the stripes of both of an entry's buckets. Returns how many were freed.
+ * Sweeps exclude each other (sweep_lock): a netns flush passes over the
+ * entries another sweep has already unhashed, and returns only once that
+ * sweep has given back their counts.
  */
 static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 				    const struct fnat_sweep_sel *sel,
@@ -552,6 +556,7 @@ static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 	bool more;
 
 	budget = min(budget, size);
+	mutex_lock(&t->sweep_lock);
 	while (budget--) {
 		unsigned int b = *posp;
 
@@ -588,6 +593,7 @@ static unsigned int fnat_conn_sweep(struct fnat_conn_table *t,
 		} while (more);
 		*posp = (b + 1) & (size - 1);
 	}
+	mutex_unlock(&t->sweep_lock);
 	return freed;
 }
 

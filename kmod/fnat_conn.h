@@ -18,6 +18,7 @@
 #ifndef _FNAT_CONN_H
 #define _FNAT_CONN_H
 
+#include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <net/net_namespace.h>
 #include "fnat.h"
@@ -92,6 +93,13 @@ struct fnat_conn_table {
 	atomic_t		count;
 	unsigned int		max_conns;	/* 0 = no limit */
 	unsigned int		gc_pos;		/* next bucket the sweep visits */
+	/*
+	 * One sweep at a time (GC, netns flush, eviction, destroy): an entry
+	 * a sweep has unhashed is not yet retired (its netns count not given
+	 * back) until that sweep is done with it, and a netns flush must not
+	 * finish while another sweep still holds one of its entries.
+	 */
+	struct mutex		sweep_lock;
 	/* Counted refusals: the table was full, an entry already existed. */
 	atomic_long_t		drop_full;
 	atomic_long_t		drop_exists;

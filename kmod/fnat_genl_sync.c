@@ -11,6 +11,15 @@
 #include "fnat_genl.h"
 #include "fnat_sync.h"
 
+/*
+ * Ranges past S16_MAX need a range struct: nla_policy's min and max are
+ * s16, and a negative one makes the core WARN and drop the bound.
+ */
+static struct netlink_range_validation fnat_sync_maxlen_range = {
+	.min = FNAT_SYNC_MAXLEN_MIN,
+	.max = FNAT_SYNC_MAXLEN_MAX,
+};
+
 static const struct nla_policy fnat_daemon_policy[FNAT_DAEMON_A_MAX + 1] = {
 	[FNAT_DAEMON_A_STATE]	     = NLA_POLICY_RANGE(NLA_U32,
 						FNAT_SYNC_STATE_MASTER,
@@ -18,9 +27,8 @@ static const struct nla_policy fnat_daemon_policy[FNAT_DAEMON_A_MAX + 1] = {
 	[FNAT_DAEMON_A_MCAST_IFN]    = { .type = NLA_NUL_STRING,
 					 .len = IFNAMSIZ - 1 },
 	[FNAT_DAEMON_A_SYNC_ID]	     = { .type = NLA_U8 },
-	[FNAT_DAEMON_A_SYNC_MAXLEN]  = NLA_POLICY_RANGE(NLA_U16,
-						FNAT_SYNC_MAXLEN_MIN,
-						FNAT_SYNC_MAXLEN_MAX),
+	[FNAT_DAEMON_A_SYNC_MAXLEN]  = NLA_POLICY_FULL_RANGE(NLA_U16,
+						&fnat_sync_maxlen_range),
 	[FNAT_DAEMON_A_MCAST_FAMILY] = { .type = NLA_U16 },
 	[FNAT_DAEMON_A_MCAST_GROUP]  = NLA_POLICY_EXACT_LEN(FNAT_ADDR_LEN),
 	[FNAT_DAEMON_A_MCAST_PORT]   = { .type = NLA_BE16 },

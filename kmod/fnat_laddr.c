@@ -152,11 +152,16 @@ int fnat_laddr_del(struct fnat_netns *fn, const struct fnat_svc_key *skey,
 {
 	struct fnat_service *svc;
 	struct fnat_laddr *la;
+	int err;
 
 	lockdep_assert_held(&fn->lock);
 	svc = fnat_svc_find(fn, skey, true, extack);
 	if (IS_ERR(svc))
 		return PTR_ERR(svc);
+	/* As on add: an IPv4 address with trailing bytes names nothing. */
+	err = fnat_addr_check(af, addr, extack);
+	if (err)
+		return err;
 	la = fnat_laddr_lookup(svc, af, addr);
 	if (!la) {
 		NL_SET_ERR_MSG(extack, "No such local address");

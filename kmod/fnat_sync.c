@@ -222,9 +222,13 @@ int fnat_sync_recv(struct fnat_sync_daemon *d, void *buf, unsigned int size,
 }
 
 /*
- * The peer with sender id @sender; with @create, a new entry in place of
- * the one seen longest ago when the table is full. Only the daemon's
- * thread writes the table; peers_lock keeps dumps consistent.
+ * The peer with sender id @sender; with @create, a new entry (from @addr)
+ * in place of the one seen longest ago when the table is full. The id
+ * alone names a peer, not the id and the address: the MAC covers the id
+ * but not the address a datagram comes from, so a replay window per
+ * address would take a recorded message again from any other address.
+ * Only the daemon's thread writes the table; peers_lock keeps dumps
+ * consistent.
  */
 struct fnat_sync_peer *fnat_sync_peer_find(struct fnat_sync_daemon *d,
 					   u32 sender, __be32 addr,
@@ -235,7 +239,7 @@ struct fnat_sync_peer *fnat_sync_peer_find(struct fnat_sync_daemon *d,
 
 	for (i = 0; i < d->num_peers; i++) {
 		p = &d->peers[i];
-		if (p->sender == sender && p->addr == addr)
+		if (p->sender == sender)
 			return p;
 		if (!oldest || time_before(p->last, oldest->last))
 			oldest = p;
@@ -313,6 +317,8 @@ void fnat_sync_peer_seen(struct fnat_sync_daemon *d,
 
 	peer = fnat_sync_peer_find(d, info->sender, from, true);
 	spin_lock_bh(&d->peers_lock);
+	/* Where its last valid message came from, for -L --daemon. */
+	peer->addr = from;
 	fnat_sync_replay_update(&peer->window, info->seq);
 	peer->syncid = info->syncid;
 	peer->messages++;

@@ -5,9 +5,9 @@
  * With a shared key, every message carries an HMAC-SHA256 of itself, so
  * only a holder of the key can make a backup create or change a
  * connection. A recorded message sent again is refused by a window of
- * sequence numbers per sender (as IPsec does), and, so that a backup that
- * restarted (and forgot its windows) does not take old recordings, by the
- * sender's time stamp.
+ * sequence numbers per sender id (as IPsec does; from any address), and,
+ * so that a backup that restarted (and forgot its windows) does not take
+ * old recordings, by the sender's time stamp.
  */
 #ifndef _FNAT_SYNC_AUTH_H
 #define _FNAT_SYNC_AUTH_H

@@ -44,7 +44,8 @@ smoke_set=(smoke skeleton netlink_strict seeds sysfs_tunables fnat_fullnat toa_r
 # The tools the scenarios run in the VM.
 e2e_bins=()
 for b in fnatadm fnat-nlprobe fnat-traffic fnat-toa fnat-toa-test \
-	bench/fnat-bench-server bench/fnat-bench-load; do
+	bench/fnat-bench-server bench/fnat-bench-load bench/fnat-bench-udp \
+	fuzz/fnat-fuzz-netlink fuzz/fnat-fuzz-packets fuzz/fnat-fuzz-sync; do
 	e2e_bins+=(--bin "build/userspace/$b")
 done
 

@@ -539,9 +539,19 @@ enum fnat_peer_attr {
  * (bad_length, bad_record), of another syncid (syncid), without a valid
  * MAC when it has a key or with one when it has none (auth), seen before
  * (replay: a window of FNAT_SYNC_REPLAY_WINDOW sequence numbers per
- * sender), or stamped more than FNAT_SYNC_MAX_AGE_MS away from its own
- * clock when keyed (stale: keep directors' clocks in step, e.g. with NTP),
- * or its own (own). Nothing of a dropped message is applied.
+ * sender id, whatever address the datagram comes from), or stamped more
+ * than FNAT_SYNC_MAX_AGE_MS away from its own clock when keyed (stale:
+ * keep directors' clocks in step, e.g. with NTP), or its own (own).
+ * Nothing of a dropped message is applied.
+ *
+ * Replays: with a key, a recorded message is taken again only by a daemon
+ * that has no window for its sender, i.e. one started after the message
+ * was sent (or that has since seen more than FNAT_SYNC_PEERS_MAX other
+ * senders), and only within FNAT_SYNC_MAX_AGE_MS of the sender's stamp;
+ * each such message at most once, as the window then holds it. What it
+ * can do is what the sender said then: a connection it described comes
+ * back with the state and remaining time it had at most
+ * FNAT_SYNC_MAX_AGE_MS ago, until the master's next record about it.
  *
  * Each record is a record header, then attributes:
  *

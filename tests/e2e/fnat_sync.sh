@@ -362,7 +362,7 @@ bulk_resync() {
 	sync_start dir1 master "$SYNCID"
 	sync_start dir2 backup "$SYNCID"
 	ip netns exec client fnat-traffic connect --tcp "$VIP:$PORT" --count 6 --parallel 6 --bytes 100 \
-		--hold-ms 20000 --source-port-range 32000-32005 --seed 30 >"$LIB_TMP/held.out" 2>&1 &
+		--hold-ms 30000 --source-port-range 32000-32005 --seed 30 >"$LIB_TMP/held.out" 2>&1 &
 	hold=$!
 	# 3 datagrams from each of 4 ports (one at a time, so the ports take
 	# turns): a master tells a connection on its 3rd packet (sync_threshold).

@@ -74,9 +74,10 @@ fi
 # only the end of a run: the step it was in and its first failure report.
 why() {
 	local stepline failline
-	stepline=$(grep -E '^== ' "$2" 2>/dev/null | tail -n 1 | cut -c1-100)
+	# Under pipefail a grep that finds nothing fails the pipeline: not the run.
+	stepline=$(grep -E '^== ' "$2" 2>/dev/null | tail -n 1 | cut -c1-100) || true
 	failline=$(grep -m 1 -E 'FAIL|Kernel panic|BUG:|WARNING:|UBSAN:|timed out' "$2" 2>/dev/null |
-		grep -v '^vm: ' | cut -c1-160)
+		grep -v '^vm: ' | cut -c1-160) || true
 	echo "e2e: why $1: ${stepline:-no step} | ${failline:-no failure line, see the log}"
 }
 
