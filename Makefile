@@ -2,6 +2,10 @@
 #
 #   make demo     boot the test VM and show fnat configured from the seeds
 #   make check    every test layer; ends with "check: N passed, M failed"
+#   make check-debug  the e2e scenarios in the VM booting a checking kernel
+#                 (KASAN, kmemleak, lockdep, UBSAN) built from linux-source-6.1,
+#                 about 70 min the first time; ends with "check-debug: N passed,
+#                 M failed"
 #   make bench    fnat against IPVS in the VM; writes docs/benchmarks.md
 #   make          fnat.ko (for KVER) and fnatadm
 #   make install  build, then install-files
@@ -52,7 +56,7 @@ DKMS_FLAGS ?=
 DKMS_SOURCE_TREE ?= /usr/src
 DKMS_KVER ?= $(KVER)
 
-.PHONY: all deps test-deps kmod userspace check demo bench install install-files uninstall \
+.PHONY: all deps test-deps kmod userspace check check-debug demo bench install install-files uninstall \
 	dkms-source dkms-install dkms-remove version clean help
 
 all: kmod userspace
@@ -75,6 +79,9 @@ userspace: deps
 
 check:
 	@bash scripts/check.sh --kver "$(KVER)"
+
+check-debug:
+	@bash scripts/check-debug.sh
 
 demo: test-deps all
 	@bash scripts/demo.sh --kver "$(KVER)"

@@ -39,7 +39,13 @@ done
 
 # The scenarios that must pass on every kernel fnat supports; the whole set
 # runs on the default one.
-smoke_set=(smoke skeleton netlink_strict seeds sysfs_tunables fnat_fullnat toa_realserver)
+smoke_set=(smoke skeleton netlink_strict seeds sysfs_tunables fnat_fullnat toa_realserver
+	fuzz_netlink)
+
+# VMs up at once in the e2e layers (FNAT_E2E_JOBS): on 2 cores two halve
+# the run, as most scenarios spend their time waiting on timeouts; the
+# scenarios that measure rates run alone (run-e2e.sh's "# e2e: alone").
+e2e_jobs=${FNAT_E2E_JOBS:-2}
 
 # The tools the scenarios run in the VM.
 e2e_bins=()
@@ -83,17 +89,8 @@ count() {
 	summary+=("$line")
 }
 
-# timed LAYER CMD...: runs CMD with output to the layer's log and the screen.
-timed() {
-	local layer=$1 start rc
-	shift
-	start=$(date +%s)
-	echo "=== $layer: $*"
-	"$@" 2>&1 | tee "$logs/$layer.log"
-	rc=${PIPESTATUS[0]}
-	echo "=== $layer: exit $rc after $(($(date +%s) - start)) s"
-	return "$rc"
-}
+# shellcheck source=timed.sh
+. "$root/scripts/timed.sh"
 
 build_ok=1
 if ! timed build make -s all KVER="$kver"; then
@@ -149,7 +146,7 @@ for layer in "${layers[@]}"; do
 			sort -V | tail -n 1)
 		if [ "$build_ok" = 1 ] && [ -n "$k612" ]; then
 			timed e2e-6.12 tests/vm/run-e2e.sh --kver "$k612" \
-				--logdir build/e2e-logs-6.12 \
+				--logdir build/e2e-logs-6.12 --jobs "$e2e_jobs" \
 				--module "build/dkms/$k612/fnat.ko" "${e2e_bins[@]}" \
 				"${smoke_set[@]}"
 			restate_as e2e e2e-6.12 "$logs/e2e-6.12.log"
@@ -161,7 +158,7 @@ for layer in "${layers[@]}"; do
 		;;
 	e2e)
 		if [ "$build_ok" = 1 ]; then
-			timed e2e tests/vm/run-e2e.sh --kver "$kver" \
+			timed e2e tests/vm/run-e2e.sh --kver "$kver" --jobs "$e2e_jobs" \
 				--module kmod/fnat.ko "${e2e_bins[@]}"
 		fi
 		count e2e "$logs/e2e.log"

@@ -213,12 +213,18 @@
  *			-ESRCH "No such service"
  * FNAT_CMD_NEW_LADDR	SERVICE{keys} LADDR{keys}: adds a local address
  *	-ESRCH "Service not defined"; -EEXIST "Local address already exists";
+ *	-EAFNOSUPPORT "An IPv4 service cannot have IPv6 local addresses";
+ *	the address checks every address passes (-EINVAL "Address must be
+ *	unicast", "IPv4-mapped IPv6 address: give the IPv4 address instead",
+ *	"IPv4 address must have its last 12 bytes zero"; -EAFNOSUPPORT
+ *	"Unsupported address family");
  *	-EADDRNOTAVAIL "Not a unicast address". The address need not be the
  *	netns' yet (a backup director lists the addresses it takes over in a
  *	failover): new connections use only the ones the netns holds
  * FNAT_CMD_DEL_LADDR	SERVICE{keys} LADDR{keys}: removes it from new
  *	connections; connections using it continue until they end
- *	-ESRCH "Service not defined"; -ENOENT "No such local address"
+ *	-ESRCH "Service not defined"; the address checks of NEW_LADDR
+ *	(-EINVAL, -EAFNOSUPPORT); -ENOENT "No such local address"
  * FNAT_CMD_GET_LADDR	dump: [SERVICE{keys}] -> one message per local
  *	address, each with SERVICE{keys} and LADDR{...}, services in creation
  *	order, addresses in the order they were added; -ESRCH "No such service"

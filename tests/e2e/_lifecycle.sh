@@ -74,10 +74,11 @@ rmmod_fnat() {
 }
 
 # wait_for SECONDS CMD...: reruns CMD (output discarded) until it exits 0,
-# for SECONDS of wall-clock time (wait_until counts tries, which a busy VM
-# makes much longer); then fails, showing what CMD printed the last time.
+# for SECONDS (times lib.sh's SLOWDOWN) of wall-clock time (wait_until
+# counts tries, which a busy VM makes much longer); then fails, showing
+# what CMD printed the last time.
 wait_for() {
-	local secs=$1 end out
+	local secs=$(($1 * SLOWDOWN)) end out
 	end=$(($(now_ms) + secs * 1000))
 	shift
 	while [ "$(now_ms)" -lt "$end" ]; do

@@ -1,4 +1,5 @@
 #!/bin/bash
+# e2e: alone
 # defense: fnat's defences against floods (/sys/kernel/fnat/drop_entry,
 # drop_packet, secure_tcp, amemthresh, am_droprate; docs/tunables.md) on
 # the FULLNAT network, and a SYN flood from hping3:

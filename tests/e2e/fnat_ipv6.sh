@@ -369,13 +369,15 @@ if part sync; then
 	lb --start-daemon master --mcast-interface sync0
 	for port in "$PORT" "$PORT4"; do
 		out=$(must in_ns client fnat-traffic connect --tcp "[$VIP]:$port" --count 5 --bytes 100 \
-			--seed 41 --source-port-range 41000-41099)
+			--seed 41 --source-port-range 61000-61099)
 		[[ "$out" == *"result: 5 ok, 0 failed"* ]] || fail "not 5 ok: $out"
 	done
 	# lnc_set NS: -Lnc's protocol, client, VIP and dest columns of this
-	# step's connections (client ports 41000-41099), sorted.
+	# step's connections (client ports 61000-61099, above the ephemeral
+	# ports of the earlier steps' connections, which may still be listed),
+	# sorted.
 	lnc_set() {
-		ip netns exec "$1" fnatadm -Lnc | awk 'NR > 2 && $4 ~ /\]:410[0-9][0-9]$/ { print $1, $4, $5, $6 }' |
+		ip netns exec "$1" fnatadm -Lnc | awk 'NR > 2 && $4 ~ /\]:610[0-9][0-9]$/ { print $1, $4, $5, $6 }' |
 			sort
 	}
 	synced() { [ "$(lnc_set director)" = "$(lnc_set director2)" ]; }
@@ -387,9 +389,9 @@ if part sync; then
 $(ip netns exec director fnatadm -L --daemon)
 $(ip netns exec director2 fnatadm -L --daemon)"
 	lnc_set director2
-	[ "$(lnc_set director2 | grep -c "^TCP \[$CLIENT\]:41[0-9]* \[$VIP\]:$PORT \[$RIP1\]:$PORT\$")" = 5 ] ||
+	[ "$(lnc_set director2 | grep -c "^TCP \[$CLIENT\]:61[0-9]* \[$VIP\]:$PORT \[$RIP1\]:$PORT\$")" = 5 ] ||
 		fail "the backup lacks the 6->6 connections"
-	[ "$(lnc_set director2 | grep -c "^TCP \[$CLIENT\]:41[0-9]* \[$VIP\]:$PORT4 $RIP1_4:$PORT4\$")" = 5 ] ||
+	[ "$(lnc_set director2 | grep -c "^TCP \[$CLIENT\]:61[0-9]* \[$VIP\]:$PORT4 $RIP1_4:$PORT4\$")" = 5 ] ||
 		fail "the backup lacks the 6->4 connections"
 	out=$(ip netns exec director2 fnatadm -L --daemon)
 	echo "$out"

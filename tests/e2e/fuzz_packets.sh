@@ -17,7 +17,8 @@
 # - with short timeouts the connection table goes back to where it was
 #   (the fuzz leaks no connection), and fnat unloads cleanly; the harness
 #   fails the run on any kernel warning.
-# The storm is FNAT_FUZZ_PACKETS frames: by default 500000, 35-55 s in the
+# The storm is FNAT_FUZZ_PACKETS frames: by default 500000 (a tenth on the
+# checking kernel), 35-55 s in the
 # test VM on 2 cores (10000-14000 frames/s from both senders together),
 # so that the scenario, which then waits up to two minutes for the fuzz's
 # connections to time out, stays well inside the harness's 300 s; a million
@@ -36,7 +37,7 @@ LB=fnatadm
 . "$(dirname "$0")/_traffic.sh"
 
 COUNT=$(cmdline_var FNAT_FUZZ_PACKETS)
-COUNT=${COUNT:-500000}
+COUNT=${COUNT:-$(scaled 500000)}
 SEED=$(cmdline_var FNAT_FUZZ_SEED)
 SEED=${SEED:-1}
 KIND=$(cmdline_var FNAT_FUZZ_TOPO)
@@ -157,7 +158,7 @@ legit_loop() {
 		for target in "${LEGIT[@]}"; do
 			# shellcheck disable=SC2086 # two words
 			ip netns exec client fnat-traffic connect $target --count 4 --parallel 2 --bytes 300 \
-				--timeout-ms 15000 --seed "$i" --allow-failures 2>&1 | grep -E '^(result|  [a-z-]+:)' |
+				--timeout-ms $((15000 * SLOWDOWN)) --seed "$i" --allow-failures 2>&1 | grep -E '^(result|  [a-z-]+:)' |
 				sed "s|^|$target: |" || true
 		done
 	done >"$LIB_TMP/legit.out"

@@ -83,10 +83,31 @@ _lib_fail_cmd() {
 	exit 1
 }
 
-# step TEXT: announces the next part of the scenario ("== TEXT").
+# The checking kernel (FNAT_CHECKING=1 from the VM's init: KASAN, lockdep,
+# kmemleak) runs several times slower under TCG. There, wait_until waits
+# SLOWDOWN times longer and `scaled N` cuts a bulk count (requests,
+# packets, connections) to a tenth: the checks stay the same, only their
+# volume shrinks, and the volume is what the normal kernel's runs cover.
+if [ "${FNAT_CHECKING:-0}" = 1 ]; then
+	SLOWDOWN=5
+else
+	SLOWDOWN=1
+fi
+
+# scaled N: N, or N/10 (at least 1) on the checking kernel.
+scaled() {
+	if [ "$SLOWDOWN" = 1 ]; then
+		echo "$1"
+	else
+		echo $(($1 / 10 > 0 ? $1 / 10 : 1))
+	fi
+}
+
+# step TEXT: announces the next part of the scenario ("== TEXT [Ns]", N the
+# seconds since the scenario started, so that a log shows where time went).
 step() {
 	{ local -; set +x; } 2>/dev/null # no trace inside helpers
-	echo "== $*"
+	echo "== $* [${SECONDS}s]"
 }
 
 # fail MESSAGE: prints "FAIL: MESSAGE (at file:line)" and exits 1.
@@ -171,7 +192,7 @@ expect_contains() {
 # it exits 0; fails after SECONDS. For servers that need a moment to listen.
 wait_until() {
 	{ local -; set +x; } 2>/dev/null # no trace inside helpers
-	local limit=$1 i
+	local limit=$(($1 * SLOWDOWN)) i
 	shift
 	for ((i = 0; i < limit * 10; i++)); do
 		if "$@" >/dev/null 2>&1; then

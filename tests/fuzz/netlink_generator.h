@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "fuzz/netlink_model.h"
-#include "fuzz/netlink_rng.h"
 #include "fuzz/netlink_wire.h"
+#include "fuzz/rng.h"
 
 namespace fnat::fuzz {
 

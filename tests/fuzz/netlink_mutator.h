@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "fuzz/netlink_rng.h"
 #include "fuzz/netlink_wire.h"
+#include "fuzz/rng.h"
 
 namespace fnat::fuzz {
 

@@ -8,8 +8,8 @@
 
 #include "fuzz/packet_build.h"
 #include "fuzz/packet_kind.h"
-#include "fuzz/packet_rng.h"
 #include "fuzz/packet_targets.h"
+#include "fuzz/rng.h"
 
 namespace fnat::fuzz::packet {
 

@@ -61,7 +61,7 @@ std::string_view sync_kind_name(SyncKind kind) {
     return "?";
 }
 
-Forge::Forge(packet::Rng& rng, const BackupModel& model, std::vector<Bytes> captured,
+Forge::Forge(fuzz::Rng& rng, const BackupModel& model, std::vector<Bytes> captured,
              std::optional<Service> service)
     : rng_(rng), model_(model), captured_(std::move(captured)), service_(std::move(service)),
       sender_(0) {

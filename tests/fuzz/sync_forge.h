@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fuzz/packet_rng.h"
+#include "fuzz/rng.h"
 #include "fuzz/sync_model.h"
 #include "lib/address.h"
 
@@ -76,7 +76,7 @@ public:
     // captured: messages taken from the group before the fuzz (the
     // model has observed them). key: the backup's, when the fuzzer knows
     // it (forged messages then pass the MAC check).
-    Forge(packet::Rng& rng, const BackupModel& model, std::vector<Bytes> captured,
+    Forge(fuzz::Rng& rng, const BackupModel& model, std::vector<Bytes> captured,
           std::optional<Service> service);
 
     // A datagram of kind, or nullopt when the kind cannot be made (no
@@ -98,7 +98,7 @@ private:
                       std::uint16_t vport, const Bytes& daddr, std::vector<Bytes> extra);
     std::uint32_t random_sender();
 
-    packet::Rng& rng_;
+    fuzz::Rng& rng_;
     const BackupModel& model_;
     std::vector<Bytes> captured_;
     std::optional<Service> service_;

@@ -68,19 +68,6 @@ std::vector<Bytes> capture(const SyncOptions& o, Clock::time_point deadline) {
     }
 }
 
-std::size_t draw(packet::Rng& rng, const std::vector<unsigned>& weights) {
-    std::uint64_t total = 0;
-    for (unsigned w : weights)
-        total += w;
-    std::uint64_t d = rng.next() % total;
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-        if (d < weights[i])
-            return i;
-        d -= weights[i];
-    }
-    return weights.size() - 1;
-}
-
 } // namespace
 
 SyncReport run_sync(const SyncOptions& o) {
@@ -106,7 +93,7 @@ SyncReport run_sync(const SyncOptions& o) {
         say(line);
         report.captured = captured.size();
     }
-    packet::Rng rng(o.seed);
+    fuzz::Rng rng(o.seed);
     Forge forge(rng, model, captured, o.service);
     GroupSender own(o.group, o.port, o.iface, std::nullopt);
     std::optional<GroupSender> spoofed;
@@ -123,7 +110,7 @@ SyncReport run_sync(const SyncOptions& o) {
         if (Clock::now() > deadline)
             throw std::runtime_error("time limit reached after " + std::to_string(report.sent) +
                                      " datagrams");
-        SyncKind kind = o.kinds[draw(rng, o.weights)];
+        SyncKind kind = o.kinds[rng.weighted(o.weights)];
         std::uint64_t now = wall_ms();
         std::optional<Datagram> d = forge.make(kind, now);
         if (!d || (d->spoof && !spoofed)) {

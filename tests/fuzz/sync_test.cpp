@@ -146,7 +146,7 @@ TEST_P(ForgeKinds, MakeWhatTheySay) {
     std::vector<Bytes> caught = captured(key);
     for (const Bytes& m : caught)
         model.observe(m, kNow);
-    packet::Rng rng(9);
+    fuzz::Rng rng(9);
     Service svc{6, parse_address("10.0.1.100"), 80};
     Forge forge(rng, model, caught, svc);
     Counters expect;
@@ -204,7 +204,7 @@ TEST(SyncForge, TruncateSweepsEveryLength) {
     BackupModel model({7, std::nullopt, {}});
     std::vector<Bytes> one = {master_message(1, std::nullopt)};
     model.observe(one[0], kNow);
-    packet::Rng rng(1);
+    fuzz::Rng rng(1);
     Forge forge(rng, model, one, std::nullopt);
     std::set<std::size_t> lengths;
     for (int i = 0; i < 4000; ++i) {

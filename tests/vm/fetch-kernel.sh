@@ -2,7 +2,9 @@
 # Usage: tests/vm/fetch-kernel.sh [KVER]
 #
 # Fetches the Debian kernel image package for release KVER (default: the one
-# scripts/kver.sh prints) into a cache and prints the cache directory:
+# scripts/kver.sh prints) into a cache and prints the cache directory (for
+# the checking kernel's release, tests/vm/debug-kernel.sh --print-kver, the
+# directory debug-kernel.sh built, same layout):
 #
 #   /var/cache/fnat/kernel/<KVER>-<pkgversion>/
 #       vmlinuz                   the kernel
@@ -33,7 +35,7 @@ root=$(cd "$here/../.." && pwd)
 
 case "${1:-}" in
 -h | --help)
-	sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 esac
@@ -43,6 +45,12 @@ kver=${1:-$("$root/scripts/kver.sh")}
 case "$kver" in
 */* | '' | .*) die "bad kernel release '$kver'" ;;
 esac
+
+# The checking kernel is built here, not fetched: debug-kernel.sh knows
+# where (and refuses when it is not built; building it takes an hour).
+if [ "$kver" = "$("$here/debug-kernel.sh" --print-kver 2>/dev/null)" ]; then
+	exec "$here/debug-kernel.sh" --print-dir
+fi
 
 for tool in apt-cache apt-get dpkg-deb depmod flock; do
 	command -v "$tool" >/dev/null || die "$tool not found (run scripts/install-deps.sh)"

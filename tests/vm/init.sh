@@ -6,7 +6,9 @@
 #   FNAT-VM-RESULT: PASS NAME
 #   FNAT-VM-RESULT: FAIL NAME (reason)
 # then powers the VM off. PASS needs the scenario to exit 0 within its time
-# limit AND a kernel log free of BUG/WARNING/Oops/... lines.
+# limit AND a kernel log free of BUG/WARNING/Oops/... lines AND, on a kernel
+# with kmemleak (tests/vm/debug-kernel.sh), no leak of fnat's found by a scan
+# after the scenario.
 #
 # Kernel command line (read from /proc/cmdline):
 #   fnat.scenario=NAME   runs /bin/bash /tests/e2e/NAME.sh           (required)
@@ -91,9 +93,26 @@ script=/tests/e2e/$name.sh
 [ -f "$script" ] || verdict FAIL "no such scenario: $script"
 
 FNAT_KVER=$(uname -r)
-export FNAT_VM=1 FNAT_SCENARIO="$name" FNAT_VERBOSE="$verbose" FNAT_KVER
+# The checking kernel (tests/vm/debug-kernel.sh) is the one with kmemleak.
+FNAT_CHECKING=0
+[ ! -e /sys/kernel/debug/kmemleak ] || FNAT_CHECKING=1
+export FNAT_VM=1 FNAT_SCENARIO="$name" FNAT_VERBOSE="$verbose" FNAT_KVER FNAT_CHECKING
 up() { cut -d' ' -f1 /proc/uptime; }
 echo "fnat-vm: kernel $FNAT_KVER, $(nproc) cpus; scenario $name (limit ${timeout}s) starts at $(up)s uptime"
+
+# kmemleak names the code of a module that is gone by address only. So
+# that a leak of fnat's still counts after the scenario unloaded it, rmmod
+# and modprobe (-r) first note where fnat is loaded, from /proc/modules.
+kmemleak=/sys/kernel/debug/kmemleak
+if [ -e "$kmemleak" ]; then
+	mkdir -p /run/fnat-kmemleak
+	for t in rmmod modprobe; do
+		printf '#!/bin/sh\ngrep "^fnat " /proc/modules >>/run/fnat-modules 2>/dev/null\nexec /usr/sbin/%s "$@"\n' \
+			"$t" >"/run/fnat-kmemleak/$t"
+		chmod 755 "/run/fnat-kmemleak/$t"
+	done
+	PATH=/run/fnat-kmemleak:$PATH
+fi
 
 # Kernel messages (all but debug) go to the console while the scenario runs.
 echo 7 >/proc/sys/kernel/printk
@@ -118,6 +137,72 @@ kill -KILL -"$pid" 2>/dev/null
 echo "fnat-vm: scenario $name exited with status $rc at $(up)s uptime"
 
 [ "$settle" -gt 0 ] && sleep "$settle"
+
+# kmemleak_check: scans twice, a few seconds apart (an object is reported
+# only once it is 5 s old and was unreferenced in a scan), and prints the
+# reports whose backtrace is fnat's: "[fnat]" while it is loaded, an address
+# inside one of its noted load ranges after it was unloaded. (Only the
+# module's core counts: its __init code, freed after loading, shows as a bare
+# address either way; fnat_init() allocates nothing itself.) Status 0 if
+# there is any.
+kmemleak_check() {
+	local ranges size addr lo
+	grep "^fnat " /proc/modules >>/run/fnat-modules 2>/dev/null
+	echo "fnat-vm: kmemleak scan at $(up)s uptime"
+	if ! { echo scan >"$kmemleak" && sleep 5 && echo scan >"$kmemleak"; }; then
+		echo "fnat-vm: kmemleak scan failed"
+		return 1
+	fi
+	cat "$kmemleak" >/run/kmemleak
+	# Module code lies at 0xffffffffXXXXXXXX: compare the low 32 bits.
+	ranges=
+	# shellcheck disable=SC2034 # the fields between size and address
+	while read -r _ size _ _ _ addr _; do
+		case "$addr" in 0xffffffff????????) ;; *) continue ;; esac
+		lo=$((0x${addr#0xffffffff}))
+		ranges="$ranges $lo:$((lo + size))"
+	done </run/fnat-modules 2>/dev/null
+	awk -v ranges="$ranges" '
+		function hex(s,   i, v) {
+			v = 0
+			for (i = 1; i <= length(s); i++)
+				v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return v
+		}
+		function ours(line,   a, i, r) {
+			if (line ~ /\[fnat\]/)
+				return 1
+			if (!match(line, /0xffffffff[0-9a-f]+$/) || RLENGTH != 18)
+				return 0
+			a = hex(substr(line, RSTART + 10))
+			for (i = 1; i <= nr; i++) {
+				split(rs[i], r, ":")
+				if (a >= r[1] + 0 && a < r[2] + 0)
+					return 1
+			}
+			return 0
+		}
+		function flush() {
+			if (rec != "") {
+				total++
+				if (hit) { printf "%s", rec; found++ }
+			}
+			rec = ""; hit = 0
+		}
+		BEGIN { nr = split(ranges, rs, " ") }
+		/^unreferenced object/ { flush() }
+		{ rec = rec "kmemleak: " $0 "\n"; if (ours($0)) hit = 1 }
+		END {
+			flush()
+			printf "fnat-vm: kmemleak: %d unreferenced object(s), %d of them fnat'"'"'s\n", total, found
+			exit found > 0 ? 0 : 1
+		}' /run/kmemleak
+}
+leaks=
+if [ -e "$kmemleak" ] && kmemleak_check; then
+	leaks=1
+fi
+
 pattern='BUG:|WARNING:|Oops|general protection|Call Trace|kernel BUG|UBSAN|KASAN|leaked|unregister_netdevice: waiting|Kernel panic|soft lockup|hung_task|blocked for more than'
 dmesg >/run/dmesg
 if grep -E "$pattern" /run/dmesg >/run/dmesg.bad; then
@@ -134,5 +219,7 @@ elif [ "$rc" -ne 0 ]; then
 	verdict FAIL "exit status $rc"
 elif [ -n "$bad" ]; then
 	verdict FAIL "kernel log: $bad"
+elif [ -n "$leaks" ]; then
+	verdict FAIL "kmemleak: fnat leaked memory"
 fi
 verdict PASS

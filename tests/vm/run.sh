@@ -7,10 +7,15 @@
 # qemu-system-x86_64 with TCG and runs one e2e scenario (DIR/NAME.sh, DIR
 # defaults to tests/e2e) from an initramfs built by build-initramfs.sh with
 # the given modules, binaries and tests (or from --initrd FILE, prebuilt).
+# KVER may also be the checking kernel of tests/vm/debug-kernel.sh.
 #
 #   --smp N         vCPUs (default 2)        --mem MB     memory (default 1024)
 #   --timeout SEC   whole-run limit, boot included (default 300); the
 #                   scenario itself gets SEC-20 so the VM can still report
+#                   A checking kernel (KASAN in its config) gets a default
+#                   of 300 x 5, the scenario SEC-120 (the VM scans for
+#                   leaks after it), and panic_on_warn=1 kasan.fault=panic
+#                   no5lvl on its command line
 #   --log FILE      console log (default build/vm-logs/NAME.log)
 #   --append ARGS   extra kernel command line
 #   --verbose       fnat.verbose=1: the scenario traces its commands
@@ -33,7 +38,7 @@ usage() {
 kver=
 smp=2
 mem=1024
-timeout=300
+timeout=
 log=
 modules=()
 bins=()
@@ -58,7 +63,7 @@ while [ "$#" -gt 0 ]; do
 	--append) append=${2?--append needs a value}; shift 2 ;;
 	--verbose) verbose=1; shift ;;
 	--quiet) quiet=1; shift ;;
-	-h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) usage "unknown argument '$1'" ;;
 	esac
 done
@@ -66,10 +71,10 @@ done
 case "$scenario" in
 *[!A-Za-z0-9_.-]* | .*) usage "bad scenario name '$scenario'" ;;
 esac
-for n in "$smp" "$mem" "$timeout"; do
+for n in "$smp" "$mem" "${timeout:-300}"; do
 	case "$n" in '' | *[!0-9]*) usage "--smp, --mem and --timeout take numbers" ;; esac
 done
-[ "$timeout" -ge 30 ] || usage "--timeout must be at least 30 s"
+[ "${timeout:-300}" -ge 30 ] || usage "--timeout must be at least 30 s"
 [ -n "$kver" ] || kver=$("$root/scripts/kver.sh")
 if [ -n "$initrd" ]; then
 	[ -s "$initrd" ] || usage "--initrd $initrd: no such file"
@@ -93,6 +98,19 @@ verdict() { # verdict PASS|FAIL [reason]
 }
 
 kdir=$("$here/fetch-kernel.sh" "$kver") || verdict FAIL "cannot fetch kernel $kver"
+# A checking kernel (tests/vm/debug-kernel.sh: KASAN, lockdep, kmemleak) is
+# several times slower under TCG, and the VM scans for leaks after the
+# scenario; any warning it prints panics it, so that the first report ends
+# the run where it happened.
+margin=20
+checking=0
+if grep -qx 'CONFIG_KASAN=y' "${kdir%/}/config" 2>/dev/null; then
+	checking=1
+	[ -n "$timeout" ] || timeout=$((300 * 5))
+	margin=120
+	[ "$timeout" -gt "$margin" ] || usage "--timeout must be more than $margin s with a checking kernel"
+fi
+[ -n "$timeout" ] || timeout=300
 work=$(mktemp -d "${TMPDIR:-/tmp}/fnat-vm.XXXXXX")
 qemu_pid=
 tail_pid=
@@ -112,9 +130,9 @@ if [ -z "$initrd" ]; then
 		verdict FAIL "initramfs build failed"
 fi
 
-# The VM gets 20 s less than the whole run, so that it reports its own
-# timeout; the host kills qemu only if the VM itself hangs.
-vm_timeout=$((timeout - 20))
+# The VM gets 20 s (checking kernel: 120 s) less than the whole run, so that
+# it reports its own timeout; the host kills qemu only if the VM itself hangs.
+vm_timeout=$((timeout - margin))
 # "quiet" keeps the boot messages off the slow emulated serial console (the
 # VM's init still scans all of dmesg, and turns console messages back on for
 # the scenario).
@@ -125,6 +143,12 @@ if [ "$verbose" = 0 ]; then
 else
 	cmdline+=" fnat.verbose=1"
 fi
+# no5lvl: with 5-level paging (qemu's "max" CPU has LA57), an interrupt
+# while 6.1's identify_cpu() has cleared the boot CPU's feature bits (IRQs
+# are on by then) makes KASAN take the direct map for wild memory and panic
+# the boot: KASAN's shadow bounds follow pgtable_l5_enabled(), which reads
+# those bits. 4-level paging has no such window.
+[ "$checking" = 0 ] || cmdline+=" panic_on_warn=1 kasan.fault=panic no5lvl"
 [ -z "$append" ] || cmdline+=" $append"
 
 mkdir -p "$(dirname "$log")"

@@ -1,7 +1,7 @@
-// The packet fuzzer's random numbers: a seeded xoshiro256** generator and
-// the draws the generators need. The same seed gives the same packets on
-// every machine and library (no std:: distributions, whose output the
-// standard leaves to the implementation).
+// The fuzzers' random numbers: a seeded xoshiro256** generator and the
+// draws the generators need. The same seed gives the same requests, packets
+// and datagrams on every machine and library (no std:: distributions, whose
+// output the standard leaves to the implementation).
 #pragma once
 
 #include <cstddef>
@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-namespace fnat::fuzz::packet {
+namespace fnat::fuzz {
 
 class Rng {
 public:
@@ -45,6 +45,8 @@ public:
     }
     // True with probability percent / 100.
     bool percent(unsigned percent) { return below(100) < percent; }
+    // True with probability per_mille / 1000.
+    bool chance(unsigned per_mille) { return below(1000) < per_mille; }
     std::uint8_t byte() { return static_cast<std::uint8_t>(next() >> 56); }
     std::uint16_t u16() { return static_cast<std::uint16_t>(next() >> 48); }
     std::uint32_t u32() { return static_cast<std::uint32_t>(next() >> 32); }
@@ -68,10 +70,24 @@ public:
         return items[index(N)];
     }
 
+    // An index drawn with the given weights (not all zero).
+    std::size_t weighted(const std::vector<unsigned>& weights) {
+        std::uint64_t total = 0;
+        for (unsigned w : weights)
+            total += w;
+        std::uint64_t draw = next() % total;
+        for (std::size_t i = 0; i < weights.size(); ++i) {
+            if (draw < weights[i])
+                return i;
+            draw -= weights[i];
+        }
+        return weights.size() - 1;
+    }
+
 private:
     static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
     std::uint64_t state_[4] = {};
 };
 
-} // namespace fnat::fuzz::packet
+} // namespace fnat::fuzz
