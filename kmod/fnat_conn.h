@@ -72,7 +72,7 @@ struct fnat_conn {
 	bool			active;
 	/* Out of the table: the counters no longer include it. */
 	bool			dead;
-	/* FULLNAT: the client's first ACK went out, with TOA if it could. */
+	/* FULLNAT: the server answered after its SYN-ACK; no more TOA. */
 	bool			toa_done;
 	/* A persistence template (fnat_persist.c), not a connection. */
 	bool			is_template;

@@ -291,8 +291,12 @@ unsigned int fnat_xmit_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
 }
 
 /*
- * TOA on the client's SYN and first ACK (fnat_toa.c). Returns -ENOMEM
- * only; a segment without room goes without, counted.
+ * TOA on the client's SYN and on its ACKs until the server has answered
+ * after its SYN-ACK (fnat_xmit_fullnat_reply() sets toa_done): the
+ * handshake's ACK and the first data segment can pass the director on two
+ * CPUs in either order, and whichever reaches the server first completes
+ * its handshake, so both carry TOA. Returns -ENOMEM only; a segment without
+ * room goes without, counted.
  */
 int fnat_xmit_toa(struct fnat_netns *fn, struct fnat_conn *c,
 		  struct sk_buff *skb, const struct fnat_pkt *p,
@@ -311,8 +315,6 @@ int fnat_xmit_toa(struct fnat_netns *fn, struct fnat_conn *c,
 	if (err == -ENOMEM)
 		return err;
 	atomic64_inc(err ? &fn->toa_skipped : &fn->toa_added);
-	if (!err && !fnat_xmit_is_syn(p))
-		WRITE_ONCE(c->toa_done, true);
 	return 0;
 }
 
@@ -401,6 +403,10 @@ unsigned int fnat_xmit_fullnat_reply(struct fnat_netns *fn,
 				     struct fnat_conn *c, struct sk_buff *skb,
 				     const struct fnat_pkt *p)
 {
+	/* A segment after the SYN-ACK: the server's handshake is done. */
+	if (p->tuple.protocol == IPPROTO_TCP && !(p->tcp_flags & TCPHDR_SYN) &&
+	    !READ_ONCE(c->toa_done))
+		WRITE_ONCE(c->toa_done, true);
 	return fnat_xmit_to_client_reply(fn, c, skb, p, true);
 }
 

@@ -660,14 +660,15 @@ enum fnat_sync_attr_type {
 
 /* FNAT_SYNC_A_FLAGS */
 #define FNAT_SYNC_CONN_F_TEMPLATE	(1U << 0)	/* a persistence template */
-#define FNAT_SYNC_CONN_F_TOA_DONE	(1U << 1)	/* FULLNAT: TOA sent */
+#define FNAT_SYNC_CONN_F_TOA_DONE	(1U << 1)	/* FULLNAT: no more TOA */
 #define FNAT_SYNC_CONN_F_PERSIST	(1U << 2)	/* chosen by a template */
 #define FNAT_SYNC_CONN_F_ALL		0x7U
 
 /*
  * TOA: the TCP option in which a FULLNAT director hands the client's
- * address to the real server, on the SYN and the first ACK or data
- * segment it sends there. Every field in network byte order.
+ * address to the real server, on the SYN and on the ACK and data segments
+ * it sends there until the server answers after its SYN-ACK. Every field
+ * in network byte order.
  *
  *	kind FNAT_TOA_KIND (254), length 8:  port (2), IPv4 address (4)
  *	kind FNAT_TOA6_KIND (253), length 20: port (2), IPv6 address (16)

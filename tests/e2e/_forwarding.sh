@@ -90,7 +90,7 @@ run_mode() {
 	lb -e -t "$VIP:$PORT" -r "$RIP2:$PORT" "$LB_FWD" -w 1
 	# Two held connections at once: rr puts one on each server.
 	ip netns exec client fnat-traffic connect --tcp "$VIP:$PORT" --count 2 --parallel 2 \
-		--bytes 5000 --hold-ms 6000 --seed 4 >"$LIB_TMP/hold.out" 2>&1 &
+		--bytes 5000 --hold-ms $((6000 * SLOWDOWN)) --seed 4 >"$LIB_TMP/hold.out" 2>&1 &
 	hold_pid=$!
 	wait_until 10 established rs1 1
 	wait_until 10 established rs2 1

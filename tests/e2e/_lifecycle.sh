@@ -168,7 +168,7 @@ victims_start() {
 	VICTIM_PIDS=()
 	for n in rs1 rs2; do
 		ip netns exec "$n" fnat-traffic serve --tcp "$VPORT" --udp "$VPORT" --name "$n" \
-			--max-seconds 250 --idle-seconds 20 >"$LIB_TMP/victim-$n.out" 2>&1 &
+			--max-seconds $((250 * SLOWDOWN)) --idle-seconds $((20 * SLOWDOWN)) >"$LIB_TMP/victim-$n.out" 2>&1 &
 		VICTIM_PIDS+=($!)
 	done
 	for n in rs1 rs2; do
@@ -190,14 +190,15 @@ victims_stop() {
 # VIP:PORT (default VPORT) in the background, STALL_MS (default 3000)
 # without progress ending it (output in $LIB_TMP/NAME.out, pid in
 # PIDS[NAME]); waits until it is answered; its client port goes to
-# CPORT[NAME].
+# CPORT[NAME]. SECONDS and STALL_MS are times lib.sh's SLOWDOWN, so that a
+# slower kernel still has the stream running through the steps meant for it.
 declare -A PIDS CPORT
 STALL_MS=3000
 MAX_LOST=10
 stream_start() {
 	: >"$LIB_TMP/$1.out" # an earlier stream of the name said its lines there
-	ip netns exec client fnat-traffic stream --tcp "$VIP:${4:-$VPORT}" --seconds "$2" \
-		--rate-kbps 200 --timeout-ms "$STALL_MS" --seed "$3" >"$LIB_TMP/$1.out" 2>&1 &
+	ip netns exec client fnat-traffic stream --tcp "$VIP:${4:-$VPORT}" --seconds "$(($2 * SLOWDOWN))" \
+		--rate-kbps 200 --timeout-ms "$((STALL_MS * SLOWDOWN))" --seed "$3" >"$LIB_TMP/$1.out" 2>&1 &
 	PIDS[$1]=$!
 	wait_for 30 grep -q "^stream connected: " "$LIB_TMP/$1.out"
 	CPORT[$1]=$(sed -n 's/^stream from [0-9.]*:\([0-9]*\) .*/\1/p' "$LIB_TMP/$1.out")
@@ -209,8 +210,8 @@ stream_start() {
 # silence ending it).
 flow_start() {
 	: >"$LIB_TMP/$1.out"
-	ip netns exec client fnat-traffic flow --udp "$VIP:${4:-$VPORT}" --seconds "$2" \
-		--timeout-ms "$STALL_MS" --max-lost "$MAX_LOST" --seed "$3" >"$LIB_TMP/$1.out" 2>&1 &
+	ip netns exec client fnat-traffic flow --udp "$VIP:${4:-$VPORT}" --seconds "$(($2 * SLOWDOWN))" \
+		--timeout-ms "$((STALL_MS * SLOWDOWN))" --max-lost "$MAX_LOST" --seed "$3" >"$LIB_TMP/$1.out" 2>&1 &
 	PIDS[$1]=$!
 	wait_for 30 grep -q "^flow answered: " "$LIB_TMP/$1.out"
 	CPORT[$1]=$(sed -n 's/^flow from [0-9.]*:\([0-9]*\) .*/\1/p' "$LIB_TMP/$1.out")

@@ -171,7 +171,7 @@ _topo_serve() {
 		# Started with ip netns exec, not in_ns: a function would run in a
 		# subshell (see traffic_selftest.sh).
 		ip netns exec "$n" fnat-traffic serve --tcp "$PORT" --udp "$PORT" --name "$n" \
-			--max-seconds 250 >"$LIB_TMP/$n.out" 2>&1 &
+			--max-seconds $((250 * SLOWDOWN)) >"$LIB_TMP/$n.out" 2>&1 &
 		_topo_serve_pids+=($!)
 	done
 	for n in rs1 rs2; do

@@ -47,13 +47,13 @@ _topo6_serve() {
 	_topo_serve_pids=()
 	for n in rs1 rs2; do
 		ip netns exec "$n" fnat-traffic serve --tcp "[::]:$PORT" --udp "[::]:$PORT" --name "$n" \
-			--max-seconds 400 >"$LIB_TMP/$n.out" 2>&1 &
+			--max-seconds $((400 * SLOWDOWN)) >"$LIB_TMP/$n.out" 2>&1 &
 		_topo_serve_pids+=($!)
 	done
 	if [ "${1:-}" = v4 ]; then
 		for n in rs1 rs2; do
 			ip netns exec "$n" fnat-traffic serve --tcp "0.0.0.0:$PORT4" --udp "0.0.0.0:$PORT4" \
-				--name "$n-v4" --peer-from toa --max-seconds 400 >"$LIB_TMP/$n-v4.out" 2>&1 &
+				--name "$n-v4" --peer-from toa --max-seconds $((400 * SLOWDOWN)) >"$LIB_TMP/$n-v4.out" 2>&1 &
 			_topo6_v4_pids+=($!)
 		done
 	fi

@@ -159,7 +159,7 @@ _sync_serve_control() {
 	_sync_control_pids=()
 	for n in rs1 rs2; do
 		ip netns exec "$n" fnat-traffic serve --tcp "$CONTROL_PORT" --udp "$CONTROL_PORT" \
-			--name "$n" --max-seconds 250 --idle-seconds 30 >"$LIB_TMP/control-$n.out" 2>&1 &
+			--name "$n" --max-seconds $((250 * SLOWDOWN)) --idle-seconds $((30 * SLOWDOWN)) >"$LIB_TMP/control-$n.out" 2>&1 &
 		_sync_control_pids+=($!)
 	done
 	for n in rs1 rs2; do

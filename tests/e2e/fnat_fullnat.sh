@@ -89,6 +89,27 @@ echo "$out"
 [[ "$out" =~ (unknown-254|exp-[0-9a-f]+) ]] || fail "no TOA option on the SYN at rs1"
 must fnat-toa status
 
+step "TOA rides the client's segments until the server answers: the request has it, the FIN not"
+# The handshake's ACK and the request can pass the director on two CPUs in
+# either order, and whichever reaches the server first completes its
+# handshake: both carry TOA. Once the server has answered, no segment does.
+ip netns exec rs1 tcpdump -Z root -n -l -i eth0 "tcp dst port $PORT and tcp[tcpflags] & tcp-syn == 0" \
+	>"$LIB_TMP/toa.out" 2>&1 &
+dump=$!
+wait_until 10 grep -q "listening on" "$LIB_TMP/toa.out"
+# rr: two connections, one to each server; rs1 gets one.
+out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 2 --bytes 100 --seed 13)
+sleep 1
+kill -INT "$dump"
+wait "$dump" || true
+out=$(grep -F " > " "$LIB_TMP/toa.out")
+echo "$out"
+grep -E "Flags \[P\.\].* length [1-9]" <<<"$out" | grep -qE "unknown-254|exp-[0-9a-f]+" ||
+	fail "the request at rs1 carried no TOA"
+grep -E "Flags \[F\.\]" <<<"$out" >/dev/null || fail "no FIN from the client captured at rs1"
+! grep -E "Flags \[F\.\]" <<<"$out" | grep -qE "unknown-254|exp-[0-9a-f]+" ||
+	fail "TOA on the client's FIN, after the server had answered"
+
 step "without fnat-toa the real servers see the local addresses"
 must fnat-toa detach
 out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 10 --bytes 100 --seed 9)
@@ -149,7 +170,7 @@ lb -G
 step "2 local ports per LIP, 8 connections held: the 9th waits (counted), then gets through"
 echo "20000 20001" >"$RANGE"
 ip netns exec client fnat-traffic connect --tcp "$VIP:$PORT" --count 8 --parallel 8 \
-	--bytes 10 --hold-ms 5000 --seed 4 >"$LIB_TMP/held.out" 2>&1 &
+	--bytes 10 --hold-ms $((5000 * SLOWDOWN)) --seed 4 >"$LIB_TMP/held.out" 2>&1 &
 held=$!
 wait_until 10 established rs1 4
 wait_until 10 established rs2 4
@@ -173,7 +194,7 @@ expect_output "1025 65535" cat "$RANGE"
 
 step "deleting a local address drains it"
 ip netns exec client fnat-traffic connect --tcp "$VIP:$PORT" --count 2 --parallel 2 \
-	--bytes 10 --hold-ms 4000 --seed 6 >"$LIB_TMP/held.out" 2>&1 &
+	--bytes 10 --hold-ms $((4000 * SLOWDOWN)) --seed 6 >"$LIB_TMP/held.out" 2>&1 &
 held=$!
 wait_until 10 established rs1 1
 wait_until 10 established rs2 1
@@ -212,8 +233,8 @@ step "fnat reloaded while the real servers hold TIME_WAIT for the local ports: n
 # a key of the module's own, this run had 239 of 3000 connections time out
 # and ran at 67 connections/s instead of 1200).
 lb -C
-ip netns exec rs1 fnat-bench-server --tcp 8080 --threads 1 --max-seconds 120 >/dev/null 2>&1 &
-ip netns exec rs2 fnat-bench-server --tcp 8080 --threads 1 --max-seconds 120 >/dev/null 2>&1 &
+ip netns exec rs1 fnat-bench-server --tcp 8080 --threads 1 --max-seconds $((120 * SLOWDOWN)) >/dev/null 2>&1 &
+ip netns exec rs2 fnat-bench-server --tcp 8080 --threads 1 --max-seconds $((120 * SLOWDOWN)) >/dev/null 2>&1 &
 wait_until 10 env PORT=8080 bash -c 'ip netns exec rs1 ss -Htln "( sport = :$PORT )" | grep -q .'
 wait_until 10 env PORT=8080 bash -c 'ip netns exec rs2 ss -Htln "( sport = :$PORT )" | grep -q .'
 bench_service() {

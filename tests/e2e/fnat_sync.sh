@@ -265,10 +265,12 @@ failover() {
 	# director scheduling it afresh would make: without its synced entry the
 	# new director would send the flow to the other server.
 	must in_ns client fnat-traffic connect --udp "$VIP:$port" --count 1 --bytes 10 --seed 20 >/dev/null
-	ip netns exec client fnat-traffic stream --tcp "$VIP:$port" --seconds 7 --rate-kbps 800 \
+	# A slower kernel takes longer to get to the move: the traffic lasts
+	# SLOWDOWN times as long.
+	ip netns exec client fnat-traffic stream --tcp "$VIP:$port" --seconds $((7 * SLOWDOWN)) --rate-kbps 800 \
 		--timeout-ms 4000 --seed 21 >"$LIB_TMP/stream.out" 2>&1 &
 	spid=$!
-	ip netns exec client fnat-traffic flow --udp "$VIP:$port" --seconds 7 --max-lost 25 \
+	ip netns exec client fnat-traffic flow --udp "$VIP:$port" --seconds $((7 * SLOWDOWN)) --max-lost 25 \
 		--timeout-ms 4000 --seed 22 >"$LIB_TMP/flow.out" 2>&1 &
 	fpid=$!
 	wait_until 10 grep -q "^stream connected: " "$LIB_TMP/stream.out"
@@ -362,7 +364,7 @@ bulk_resync() {
 	sync_start dir1 master "$SYNCID"
 	sync_start dir2 backup "$SYNCID"
 	ip netns exec client fnat-traffic connect --tcp "$VIP:$PORT" --count 6 --parallel 6 --bytes 100 \
-		--hold-ms 30000 --source-port-range 32000-32005 --seed 30 >"$LIB_TMP/held.out" 2>&1 &
+		--hold-ms $((30000 * SLOWDOWN)) --source-port-range 32000-32005 --seed 30 >"$LIB_TMP/held.out" 2>&1 &
 	hold=$!
 	# 3 datagrams from each of 4 ports (one at a time, so the ports take
 	# turns): a master tells a connection on its 3rd packet (sync_threshold).

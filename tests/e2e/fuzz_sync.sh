@@ -141,7 +141,7 @@ fuzz_round() {
 	exec 7>"$fifo"
 	wait_until 10 grep -q '^capturing ' "$out"
 	ip netns exec client fnat-traffic connect --tcp "$VIP:$PORT" --count 6 --parallel 6 --bytes 100 \
-		--hold-ms 120000 --seed "$seed" >"$LIB_TMP/held-$name.out" 2>&1 &
+		--hold-ms $((120000 * SLOWDOWN)) --seed "$seed" >"$LIB_TMP/held-$name.out" 2>&1 &
 	hold=$!
 	wait_until 15 established rs1 3
 	wait_until 15 established rs2 3
