@@ -152,6 +152,15 @@ struct fnat_laddr {
 	struct rcu_head		rcu;
 };
 
+/*
+ * NAT and FULLNAT replies come back through the director, which rewrites
+ * them; DR and TUN servers answer clients directly.
+ */
+static inline bool fnat_fwd_rewrites_reply(u8 fwd_method)
+{
+	return fwd_method == FNAT_FWD_NAT || fwd_method == FNAT_FWD_FULLNAT;
+}
+
 /* Referenced by the service table and by each of its dests. */
 struct fnat_service {
 	struct hlist_node	hnode;		/* in fn->svc_table, RCU */
@@ -168,6 +177,8 @@ struct fnat_service {
 	unsigned int		num_laddrs;
 	/* What the data path schedules from; rebuilt on every change. */
 	struct fnat_dest_set __rcu *dset;
+	/* jiffies (odd, never 0) when the SYN proxy was last turned off. */
+	unsigned long		sp_off_at;
 	struct fnat_stats	stats;
 	struct rcu_head		rcu;
 };
@@ -195,6 +206,13 @@ struct fnat_netns {
 	atomic64_t		toa_added;
 	atomic64_t		toa_skipped;
 	bool			hooks_registered;
+	/* SYN proxy (fnat_synproxy.c): cookie keys, counters, retries. */
+	struct fnat_sp_keys __rcu *sp_keys;
+	struct fnat_sp_stats __percpu *sp_stats;
+	spinlock_t		sp_retry_lock;	/* the list, sp_closing */
+	struct list_head	sp_retry_list;
+	struct delayed_work	sp_retry_work;
+	bool			sp_closing;
 	/* Sync daemons (fnat_sync.c): written under lock, read under RCU. */
 	struct fnat_sync_daemon __rcu *sync_master;
 	struct fnat_sync_daemon __rcu *sync_backup;

@@ -16,6 +16,7 @@
 #include <net/netns/hash.h>
 #include "fnat_conn.h"
 #include "fnat_proto_tcp.h"
+#include "fnat_synproxy.h"
 
 /* Enough stripes that two CPUs rarely meet, few enough to stay cached. */
 #define FNAT_CONN_LOCK_BITS	10
@@ -63,8 +64,11 @@ static void fnat_conn_cache_put(void)
 
 static void fnat_conn_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(fnat_conn_cache,
-			container_of(head, struct fnat_conn, rcu));
+	struct fnat_conn *c = container_of(head, struct fnat_conn, rcu);
+
+	if (c->sp)
+		fnat_sp_conn_free(c->sp);
+	kmem_cache_free(fnat_conn_cache, c);
 }
 
 static u32 fnat_tuple_hash(const struct fnat_conn_table *t,
@@ -226,6 +230,14 @@ int fnat_conn_set_max(struct fnat_conn_table *t, unsigned int max_conns)
 unsigned int fnat_conn_max(const struct fnat_conn_table *t)
 {
 	return READ_ONCE(t->max_conns);
+}
+
+/* Would a new connection be refused for the limit now? */
+bool fnat_conn_table_full(const struct fnat_conn_table *t)
+{
+	unsigned int max_conns = READ_ONCE(t->max_conns);
+
+	return max_conns && atomic_read(&t->count) >= (int)max_conns;
 }
 
 /*

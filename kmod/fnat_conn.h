@@ -44,6 +44,8 @@ struct fnat_conn_hnode {
 	u8			dir;
 };
 
+struct fnat_sp_conn;
+
 struct fnat_conn {
 	struct fnat_conn_hnode	hnode[FNAT_DIR_MAX];
 	struct fnat_tuple	tuple[FNAT_DIR_MAX];
@@ -80,6 +82,8 @@ struct fnat_conn {
 	u16			sync_pkts;
 	/* The template that chose this connection's dest (a reference). */
 	struct fnat_conn	*tmpl;
+	/* Opened by the SYN proxy: set before insertion, freed with it. */
+	struct fnat_sp_conn	*sp;
 	bool			hashed;		/* under the bucket locks */
 	struct rcu_head		rcu;
 };
@@ -117,6 +121,7 @@ int fnat_conn_insert(struct fnat_conn_table *t, struct fnat_conn *c,
 		     unsigned long now);
 void fnat_conn_free_unhashed(struct fnat_conn_table *t, struct fnat_conn *c);
 int fnat_conn_set_max(struct fnat_conn_table *t, unsigned int max_conns);
+bool fnat_conn_table_full(const struct fnat_conn_table *t);
 unsigned int fnat_conn_max(const struct fnat_conn_table *t);
 bool fnat_conn_replaceable(const struct fnat_conn *c, unsigned long now);
 void fnat_conn_set_active(struct fnat_conn *c, bool active);

@@ -28,6 +28,7 @@
 #include "fnat_rewrite.h"
 #include "fnat_sched.h"
 #include "fnat_sync.h"
+#include "fnat_synproxy.h"
 #include "fnat_tcpseq.h"
 #include "fnat_tun_icmp.h"
 #include "fnat_xmit.h"
@@ -405,9 +406,7 @@ static struct fnat_laddr *fnat_core_laddr(struct fnat_netns *fn,
 }
 
 /* FULLNAT: the offset from the client's ISN to the one the server sees. */
-static u32 fnat_core_seq_delta(const struct sk_buff *skb,
-			       const struct fnat_pkt *p,
-			       const struct fnat_tuple *reply)
+static u32 fnat_core_seq_delta(u32 client_isn, const struct fnat_tuple *reply)
 {
 	struct fnat_tuple to_server = {
 		.af = reply->af,
@@ -416,23 +415,34 @@ static u32 fnat_core_seq_delta(const struct sk_buff *skb,
 		.sport = reply->dport,
 		.dport = reply->sport,
 	};
+
+	return fnat_tcp_isn(&to_server) - client_isn;
+}
+
+static u32 fnat_core_client_isn(const struct sk_buff *skb,
+				const struct fnat_pkt *p)
+{
 	struct tcphdr _th;
 	const struct tcphdr *th;
 
 	th = skb_header_pointer(skb, p->l4off, sizeof(_th), &_th);
-	if (!th)
-		return 0;
-	return fnat_tcp_isn(&to_server) - ntohl(th->seq);
+	return th ? ntohl(th->seq) : 0;
 }
 
 /*
  * A new connection to a dest the service's scheduler picks. Returns it
- * with a reference, or NULL after counting why not.
+ * with a reference, or NULL after counting why not. With @sp, the SYN
+ * proxy opens it for a client's ACK (the client's ISN is @client_isn):
+ * it starts in SYN_SENT, waiting for the real server, and no refusal is
+ * sent here (the proxy resets the client). *@created is false when another
+ * CPU made the same connection first; that one is returned.
  */
-static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
-					    struct fnat_service *svc,
-					    struct sk_buff *skb,
-					    const struct fnat_pkt *p)
+struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
+				     struct fnat_service *svc,
+				     struct sk_buff *skb,
+				     const struct fnat_pkt *p,
+				     struct fnat_sp_conn *sp, u32 client_isn,
+				     bool *created)
 {
 	struct fnat_sched_ctx ctx = {
 		.af	= p->tuple.af,
@@ -459,8 +469,12 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 		if (dest && !fnat_dest_hold(dest))
 			dest = NULL;
 	}
+	*created = false;
 	if (!dest) {
-		fnat_core_no_dest(fn, skb, p);
+		if (sp)
+			fnat_drop_count(fn, FNAT_DROP_NO_DEST);
+		else
+			fnat_core_no_dest(fn, skb, p);
 		return NULL;
 	}
 	fnat_core_reply_tuple(p, dest, &reply);
@@ -500,11 +514,19 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 	c->net_count = &fn->num_conns;
 	c->fwd_method = fwd;
 	c->state = FNAT_TCP_NONE;
+	if (!sp)
+		client_isn = fnat_core_client_isn(skb, p);
 	if (la && p->tuple.protocol == IPPROTO_TCP)
-		c->seq_delta = fnat_core_seq_delta(skb, p, &reply);
+		c->seq_delta = fnat_core_seq_delta(client_isn, &reply);
+	if (sp) {
+		c->sp = sp;
+		sp->conn = c;
+		c->state = FNAT_TCP_SYN_SENT;
+	}
 	err = fnat_conn_insert(t, c, jiffies);
 	if (err) {
 		/* Another CPU created it from a copy of this packet. */
+		c->sp = NULL;	/* the caller's still */
 		fnat_conn_free_unhashed(t, c);
 		c = fnat_conn_lookup(t, fn->net, &p->tuple, jiffies, &dir);
 		if (!c || dir != FNAT_DIR_ORIG) {
@@ -518,6 +540,7 @@ static struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
 	fnat_stats_conn(&dest->stats);
 	fnat_stats_conn(&svc->stats);
 	fnat_stats_conn(&fn->stats);
+	*created = true;
 	return c;
 }
 
@@ -535,9 +558,8 @@ static enum fnat_tcp_path fnat_core_orig_path(const struct fnat_conn *c)
 	       FNAT_TCP_PATH_ORIG_ONLY;
 }
 
-static unsigned int fnat_core_xmit(struct fnat_netns *fn, struct fnat_conn *c,
-				   struct sk_buff *skb,
-				   const struct fnat_pkt *p)
+unsigned int fnat_core_xmit(struct fnat_netns *fn, struct fnat_conn *c,
+			    struct sk_buff *skb, const struct fnat_pkt *p)
 {
 	switch (c->fwd_method) {
 	case FNAT_FWD_NAT:
@@ -558,15 +580,41 @@ static unsigned int fnat_core_xmit(struct fnat_netns *fn, struct fnat_conn *c,
 	}
 }
 
+/*
+ * A client segment the SYN proxy held while the real server's handshake
+ * was under way, on its way now as if it had just come.
+ */
+void fnat_core_replay(struct fnat_netns *fn, struct fnat_conn *c,
+		      struct sk_buff *skb)
+{
+	struct fnat_pkt p;
+
+	if (fnat_pkt_parse(skb, skb_network_offset(skb), &p)) {
+		kfree_skb(skb);
+		return;
+	}
+	fnat_core_track(fn, c, fnat_core_orig_path(c), &p);
+	fnat_core_count(fn, c, true, skb->len);
+	if (fnat_core_xmit(fn, c, skb, &p) != NF_STOLEN)
+		kfree_skb(skb);
+}
+
 /* FULLNAT: a reply, or an ICMP error about a request, at a local address. */
 static unsigned int fnat_core_fullnat_reply(struct fnat_netns *fn,
 					    struct fnat_conn *c,
 					    struct sk_buff *skb,
 					    const struct fnat_pkt *p)
 {
+	unsigned int v;
+
 	fnat_core_count(fn, c, false, skb->len);
 	if (fnat_is_icmp_err(p))
 		return fnat_xmit_icmp_fullnat(fn, c, skb, p, FNAT_DIR_REPLY);
+	if (unlikely(c->sp)) {
+		v = fnat_sp_rs_reply(fn, c, skb, p);
+		if (v != FNAT_SP_CONTINUE)
+			return v;
+	}
 	fnat_core_track(fn, c, FNAT_TCP_PATH_REPLY, p);
 	return fnat_xmit_fullnat_reply(fn, c, skb, p);
 }
@@ -591,6 +639,10 @@ static unsigned int fnat_core_fast(struct fnat_netns *fn,
 	enum fnat_tcp_path path;
 
 	if (fnat_is_icmp_err(p) || (p->flags & FNAT_PKT_F_FRAG))
+		return NF_ACCEPT;
+	/* The SYN proxy's handshakes, both ways, are the slow path's. */
+	if (unlikely(c->sp) && (READ_ONCE(c->sp->pend) ||
+				(p->tcp_flags & TCPHDR_SYN)))
 		return NF_ACCEPT;
 	p->flags |= FNAT_PKT_F_FAST;
 	if (dir == FNAT_DIR_ORIG) {
@@ -617,10 +669,39 @@ static unsigned int fnat_core_fast(struct fnat_netns *fn,
 	return v;
 }
 
+/*
+ * A segment with no connection to a SYN proxy service: a SYN gets a
+ * cookie, an ACK may prove one. The SYN is refused here, before any
+ * cookie, when the connection could not be made anyway, so the client
+ * retries as it would without the proxy rather than being reset later.
+ */
+static unsigned int fnat_core_sp_new(struct fnat_netns *fn,
+				     struct fnat_service *svc,
+				     struct sk_buff *skb,
+				     const struct fnat_pkt *p)
+{
+	const struct fnat_dest_set *ds;
+
+	if ((p->tcp_flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
+	    TCPHDR_ACK)
+		return fnat_sp_ack(fn, svc, skb, p);
+	if (!fnat_core_is_syn(p))
+		return fnat_drop(fn, FNAT_DROP_NO_CONN);
+	if (fnat_conn_table_full(fnat_conns()))
+		return fnat_drop(fn, FNAT_DROP_CONN_LIMIT);
+	ds = rcu_dereference(svc->dset);
+	if (!ds || !ds->n) {
+		fnat_core_no_dest(fn, skb, p);
+		return NF_DROP;
+	}
+	return fnat_sp_syn(fn, svc, skb, p);
+}
+
 unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb, u8 pf)
 {
 	struct fnat_service *svc = NULL;
 	enum fnat_conn_dir dir;
+	bool created;
 	struct fnat_conn *c;
 	struct fnat_pkt p;
 	unsigned int v;
@@ -668,6 +749,11 @@ unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb, u8 pf)
 		fnat_conn_unlink(fnat_conns(), c);
 		c = NULL;
 	}
+	if (c && unlikely(c->sp) && READ_ONCE(c->sp->pend)) {
+		v = fnat_sp_client_pending(fn, c, skb, &p);
+		if (v != FNAT_SP_CONTINUE)
+			return v;
+	}
 	if (c) {
 		fnat_core_track(fn, c, fnat_core_orig_path(c), &p);
 		fnat_core_count(fn, c, true, skb->len);
@@ -678,12 +764,14 @@ unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb, u8 pf)
 	svc = fnat_core_svc(fn, &p);
 	if (!svc)
 		return NF_ACCEPT;
+	if (p.tuple.protocol == IPPROTO_TCP && fnat_sp_active(svc))
+		return fnat_core_sp_new(fn, svc, skb, &p);
 	if (p.tuple.protocol == IPPROTO_TCP && !fnat_core_is_syn(&p))
 		return fnat_drop(fn, FNAT_DROP_NO_CONN);
 	if (fnat_defense_drop_new())
 		return fnat_drop(fn, FNAT_DROP_DEFENSE_PACKET);
 	/* A new connection comes with a reference, which this drops. */
-	c = fnat_core_new_conn(fn, svc, skb, &p);
+	c = fnat_core_new_conn(fn, svc, skb, &p, NULL, 0, &created);
 	if (!c)
 		return NF_DROP;
 	fnat_core_track(fn, c, fnat_core_orig_path(c), &p);
@@ -737,6 +825,12 @@ unsigned int fnat_core_fwd(struct fnat_netns *fn, struct sk_buff *skb)
 	fnat_core_count(fn, c, false, skb->len);
 	if (fnat_is_icmp_err(&p))
 		return fnat_core_fwd_icmp(fn, c, skb, &p);
+	if (unlikely(c->sp)) {
+		v = fnat_sp_rs_reply(fn, c, skb, &p);
+		if (v != FNAT_SP_CONTINUE)
+			return v;
+		v = NF_ACCEPT;
+	}
 	fnat_core_track(fn, c, FNAT_TCP_PATH_REPLY, &p);
 	o = &c->tuple[FNAT_DIR_ORIG];
 	to = *o;
@@ -744,8 +838,9 @@ unsigned int fnat_core_fwd(struct fnat_netns *fn, struct sk_buff *skb)
 	to.daddr = o->saddr;
 	to.sport = o->dport;
 	to.dport = o->sport;
-	if (to.af == AF_INET6 ? fnat_rewrite_v6(skb, &p, &to) :
-	    fnat_rewrite_v4(skb, &p, &to))
+	if ((to.af == AF_INET6 ? fnat_rewrite_v6(skb, &p, &to) :
+	     fnat_rewrite_v4(skb, &p, &to)) ||
+	    fnat_sp_tcp_adjust(c, FNAT_DIR_REPLY, skb, &p))
 		v = fnat_drop(fn, FNAT_DROP_NO_MEM);
 	return v;
 }

@@ -7,6 +7,7 @@
 #define _FNAT_CORE_H
 
 #include "fnat.h"
+#include "fnat_pkt.h"
 
 struct sk_buff;
 
@@ -40,5 +41,18 @@ unsigned int fnat_core_pre(struct fnat_netns *fn, struct sk_buff *skb, u8 pf);
 unsigned int fnat_core_in(struct fnat_netns *fn, struct sk_buff *skb, u8 pf);
 /* FORWARD: NAT replies, and ICMP errors about requests. */
 unsigned int fnat_core_fwd(struct fnat_netns *fn, struct sk_buff *skb);
+
+/* For the SYN proxy (fnat_synproxy.c). */
+struct fnat_sp_conn;
+struct fnat_conn *fnat_core_new_conn(struct fnat_netns *fn,
+				     struct fnat_service *svc,
+				     struct sk_buff *skb,
+				     const struct fnat_pkt *p,
+				     struct fnat_sp_conn *sp, u32 client_isn,
+				     bool *created);
+unsigned int fnat_core_xmit(struct fnat_netns *fn, struct fnat_conn *c,
+			    struct sk_buff *skb, const struct fnat_pkt *p);
+void fnat_core_replay(struct fnat_netns *fn, struct fnat_conn *c,
+		      struct sk_buff *skb);
 
 #endif /* _FNAT_CORE_H */

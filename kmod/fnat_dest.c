@@ -146,6 +146,12 @@ static int fnat_dest_conf_check(const struct fnat_service *svc, u16 af,
 		NL_SET_ERR_MSG(extack, "Unknown forwarding method");
 		return -EINVAL;
 	}
+	if ((READ_ONCE(svc->flags) & FNAT_SVC_F_SYNPROXY) &&
+	    !fnat_fwd_rewrites_reply(fwd_method)) {
+		NL_SET_ERR_MSG(extack,
+			       "A SYN proxy service forwards by NAT or FULLNAT only");
+		return -EINVAL;
+	}
 	/*
 	 * Only FULLNAT rewrites both ends, so only it can translate the
 	 * headers; DR and TUN deliver the client's packet as it is, and NAT

@@ -21,6 +21,7 @@
 #include "fnat_persist.h"
 #include "fnat_proto_tcp.h"
 #include "fnat_sched.h"
+#include "fnat_synproxy.h"
 
 static struct netlink_range_validation fnat_timeout_range = {
 	.min = 1,
@@ -862,6 +863,9 @@ static int fnat_genl_put_drops(struct sk_buff *msg, struct fnat_netns *fn)
 
 static int fnat_genl_fill_info(struct sk_buff *msg, struct fnat_netns *fn)
 {
+	struct fnat_sp_stats sp;
+
+	fnat_sp_stats_read(fn, &sp);
 	return nla_put_u32(msg, FNAT_INFO_A_VERSION, FNAT_VERSION_CODE) ?:
 	       nla_put_u32(msg, FNAT_INFO_A_CONN_TAB_SIZE,
 			   fnat_conn_tab_size()) ?:
@@ -876,6 +880,12 @@ static int fnat_genl_fill_info(struct sk_buff *msg, struct fnat_netns *fn)
 	       nla_put_u64_64bit(msg, FNAT_INFO_A_TOA_SKIPPED,
 				 atomic64_read(&fn->toa_skipped),
 				 FNAT_INFO_A_PAD) ?:
+	       nla_put_u64_64bit(msg, FNAT_INFO_A_SYNPROXY_COOKIES, sp.cookies,
+				 FNAT_INFO_A_PAD) ?:
+	       nla_put_u64_64bit(msg, FNAT_INFO_A_SYNPROXY_ACKS, sp.acks,
+				 FNAT_INFO_A_PAD) ?:
+	       nla_put_u64_64bit(msg, FNAT_INFO_A_SYNPROXY_RS_RESETS,
+				 sp.rs_resets, FNAT_INFO_A_PAD) ?:
 	       fnat_genl_put_drops(msg, fn);
 }
 

@@ -15,6 +15,7 @@
 #include "fnat_drops.h"
 #include "fnat_hooks.h"
 #include "fnat_sync.h"
+#include "fnat_synproxy.h"
 
 static unsigned int fnat_net_id __read_mostly;
 
@@ -89,6 +90,11 @@ static int __net_init fnat_net_init(struct net *net)
 		free_percpu(fn->drops);
 		return -ENOMEM;
 	}
+	if (fnat_sp_netns_init(fn)) {
+		fnat_stats_free(&fn->stats);
+		free_percpu(fn->drops);
+		return -ENOMEM;
+	}
 	fnat_netns_state_init(fn);
 	INIT_DELAYED_WORK(&fn->est_work, fnat_est_work);
 	queue_delayed_work(system_power_efficient_wq, &fn->est_work,
@@ -103,6 +109,7 @@ static void __net_exit fnat_net_exit(struct net *net)
 	/* No packet in a hook, then no connection, then no service. */
 	fnat_hooks_disable(fn);
 	cancel_delayed_work_sync(&fn->est_work);
+	fnat_sp_netns_exit(fn);
 	fnat_conn_flush_net(fnat_conns(), net);
 	/* An eviction under way may still count on this netns' drops. */
 	fnat_defense_barrier();
@@ -120,6 +127,7 @@ static void __net_exit fnat_net_exit(struct net *net)
 static void __net_exit fnat_net_pre_exit(struct net *net)
 {
 	fnat_sync_stop_all(fnat_netns(net));
+	fnat_sp_netns_pre_exit(fnat_netns(net));
 }
 
 static struct pernet_operations fnat_net_ops = {

@@ -49,6 +49,10 @@ static const char *const fnat_drop_names[FNAT_DROP_REASON_MAX] = {
 	[FNAT_DROP_ICMP_UNTRANSLATABLE]		= "icmp_untranslatable",
 	[FNAT_DROP_DEFENSE_PACKET]		= "defense_drop_packet",
 	[FNAT_DROP_DEFENSE_ENTRY]		= "defense_drop_entry",
+	[FNAT_DROP_SYNPROXY_BAD_COOKIE]		= "synproxy_bad_cookie",
+	[FNAT_DROP_SYNPROXY_HOLD_FULL]		= "synproxy_hold_full",
+	[FNAT_DROP_SYNPROXY_BAD_SYNACK]		= "synproxy_bad_synack",
+	[FNAT_DROP_SYNPROXY_RS_TIMEOUT]		= "synproxy_rs_timeout",
 };
 
 const char *fnat_drop_reason_name(enum fnat_drop_reason reason)

@@ -138,6 +138,18 @@ enum fnat_drop_reason {
 	FNAT_DROP_DEFENSE_PACKET,
 	/* Not a packet: a half-open entry drop_entry evicted. */
 	FNAT_DROP_DEFENSE_ENTRY,
+	/*
+	 * SYN proxy (fnat_synproxy.c): an ACK with no connection whose
+	 * cookie is wrong or expired (an ACK flood, or a straggler of a
+	 * connection that expired).
+	 */
+	FNAT_DROP_SYNPROXY_BAD_COOKIE,
+	/* A client segment beyond those held until the server answers. */
+	FNAT_DROP_SYNPROXY_HOLD_FULL,
+	/* From the real server before its handshake: not our SYN's answer. */
+	FNAT_DROP_SYNPROXY_BAD_SYNACK,
+	/* Not a packet: a real server never answered; the client was reset. */
+	FNAT_DROP_SYNPROXY_RS_TIMEOUT,
 	FNAT_DROP_REASON_MAX,
 };
 

@@ -128,7 +128,20 @@ struct fnat_svc_settings {
 	u8				netmask;
 };
 
+/* Direct routing and tunnelled servers answer clients past the director. */
+static bool fnat_svc_has_direct_dests(const struct fnat_service *svc)
+{
+	const struct fnat_dest *dest;
+
+	list_for_each_entry(dest, &svc->dests, list)
+		if (!fnat_fwd_rewrites_reply(dest->fwd_method))
+			return true;
+	return false;
+}
+
+/* @cur is the service being changed, NULL for a new one. */
 static int fnat_svc_settings_apply(const struct fnat_svc_key *key,
+				   const struct fnat_service *cur,
 				   const struct fnat_svc_conf *conf,
 				   struct fnat_svc_settings *s,
 				   struct netlink_ext_ack *extack)
@@ -159,12 +172,31 @@ static int fnat_svc_settings_apply(const struct fnat_svc_key *key,
 			       "Zero port specified for non-persistent service");
 		return -EINVAL;
 	}
+	if (s->flags & FNAT_SVC_F_SYNPROXY) {
+		if (key->protocol != IPPROTO_TCP) {
+			NL_SET_ERR_MSG(extack, "SYN proxy is for TCP services");
+			return -EINVAL;
+		}
+		/* The proxy must see the server's SYN-ACK to bridge sequences. */
+		if (cur && fnat_svc_has_direct_dests(cur)) {
+			NL_SET_ERR_MSG(extack,
+				       "SYN proxy needs NAT or FULLNAT destinations: direct routing and tunnelled servers answer clients past the director");
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
 static void fnat_svc_settings_commit(struct fnat_service *svc,
 				     const struct fnat_svc_settings *s)
 {
+	/*
+	 * Clients answering cookies sent before the proxy was turned off
+	 * still complete their handshake: see fnat_sp_active().
+	 */
+	if ((svc->flags & FNAT_SVC_F_SYNPROXY) &&
+	    !(s->flags & FNAT_SVC_F_SYNPROXY))
+		WRITE_ONCE(svc->sp_off_at, jiffies | 1);
 	WRITE_ONCE(svc->flags, s->flags);
 	WRITE_ONCE(svc->timeout, s->timeout);
 	WRITE_ONCE(svc->netmask, s->netmask);
@@ -190,7 +222,7 @@ int fnat_svc_add(struct fnat_netns *fn, const struct fnat_svc_key *key,
 		NL_SET_ERR_MSG(extack, "Service already exists");
 		return -EEXIST;
 	}
-	err = fnat_svc_settings_apply(key, conf, &s, extack);
+	err = fnat_svc_settings_apply(key, NULL, conf, &s, extack);
 	if (err)
 		return err;
 
@@ -235,7 +267,7 @@ int fnat_svc_edit(struct fnat_netns *fn, const struct fnat_svc_key *key,
 	s.flags = svc->flags;
 	s.timeout = svc->timeout;
 	s.netmask = svc->netmask;
-	err = fnat_svc_settings_apply(key, conf, &s, extack);
+	err = fnat_svc_settings_apply(key, svc, conf, &s, extack);
 	if (err)
 		return err;
 	if (s.sched != svc->sched) {

@@ -13,6 +13,7 @@
 #include <linux/timekeeping.h>
 #include <net/sock.h>
 #include "fnat_sync.h"
+#include "fnat_synproxy.h"
 
 /* Sync messages travel in UDP over IPv4: 28 bytes of headers. */
 #define FNAT_SYNC_HDRS_LEN	28
@@ -446,6 +447,8 @@ int fnat_sync_start(struct fnat_netns *fn, struct fnat_sync_conf *conf,
 		goto free;
 	}
 	rcu_assign_pointer(*slot, d);
+	if (conf->key_len)
+		fnat_sp_set_shared_key(fn, conf->key, conf->key_len);
 	pr_info("fnat: %s sync daemon started (mcast=%s, syncid=%u, maxlen=%u, group=%pI4, port=%u, ttl=%u%s)\n",
 		master ? "master" : "backup", conf->ifname, d->conf.syncid,
 		d->conf.maxlen, &d->conf.group, ntohs(d->conf.port),

@@ -17,6 +17,7 @@
 #include "fnat_persist.h"
 #include "fnat_proto_tcp.h"
 #include "fnat_sync.h"
+#include "fnat_synproxy.h"
 
 void fnat_sync_conn_to_rec(const struct fnat_conn *c, unsigned long now,
 			   struct fnat_sync_conn_rec *r)
@@ -50,6 +51,14 @@ void fnat_sync_conn_to_rec(const struct fnat_conn *c, unsigned long now,
 		r->flags |= FNAT_SYNC_CONN_F_TOA_DONE;
 	if (c->tmpl)
 		r->flags |= FNAT_SYNC_CONN_F_PERSIST;
+	/* Pairs with fnat_sp_rs_reply(): delta and ws_rs are set. */
+	if (c->sp && smp_load_acquire(&c->sp->ready)) {
+		r->flags |= FNAT_SYNC_CONN_F_SYNPROXY;
+		r->sp_delta = c->sp->delta;
+		r->sp_ws[0] = c->sp->ws_client;
+		r->sp_ws[1] = c->sp->ws_ann;
+		r->sp_ws[2] = c->sp->ws_rs;
+	}
 	if (c->fwd_method == FNAT_FWD_FULLNAT) {
 		r->has_laddr = true;
 		r->laddr = rp->daddr;
@@ -171,6 +180,28 @@ static void fnat_sync_update(struct fnat_conn *c,
 	fnat_conn_set_expires(c, expires);
 }
 
+/*
+ * A proxied connection's translation, as the master has it: the backup
+ * carries it on byte for byte. Its handshake is over (the master sends
+ * none before), so nothing is pending.
+ */
+static struct fnat_sp_conn *fnat_sync_sp(struct fnat_conn *c,
+					 const struct fnat_sync_conn_rec *r)
+{
+	struct fnat_sp_conn *sp = kzalloc(sizeof(*sp), GFP_ATOMIC);
+
+	if (!sp)
+		return NULL;
+	sp->delta = r->sp_delta;
+	sp->ws_client = r->sp_ws[0];
+	sp->ws_ann = r->sp_ws[1];
+	sp->ws_rs = r->sp_ws[2];
+	sp->ready = true;
+	INIT_LIST_HEAD(&sp->retry);
+	sp->conn = c;
+	return sp;
+}
+
 /* Whether @c is the very connection @t describes. */
 static bool fnat_sync_same(const struct fnat_conn *c,
 			   const struct fnat_sync_target *t,
@@ -180,6 +211,8 @@ static bool fnat_sync_same(const struct fnat_conn *c,
 	       c->fwd_method == r->fwd_method &&
 	       c->is_template == !!(r->flags & FNAT_SYNC_CONN_F_TEMPLATE) &&
 	       fnat_tuple_equal(&c->tuple[FNAT_DIR_REPLY], &t->reply) &&
+	       !!c->sp == !!(r->flags & FNAT_SYNC_CONN_F_SYNPROXY) &&
+	       (!c->sp || c->sp->delta == r->sp_delta) &&
 	       (c->fwd_method != FNAT_FWD_FULLNAT ||
 		c->tuple[FNAT_DIR_ORIG].protocol != IPPROTO_TCP ||
 		c->seq_delta == r->seq_delta);
@@ -219,6 +252,14 @@ fnat_sync_apply_conn(struct fnat_netns *fn, const struct fnat_sync_conn_rec *r)
 	if (IS_ERR(c)) {
 		ret = FNAT_SYNC_C_NO_MEM;
 		goto out;
+	}
+	if (r->flags & FNAT_SYNC_CONN_F_SYNPROXY) {
+		c->sp = fnat_sync_sp(c, r);
+		if (!c->sp) {
+			fnat_conn_free_unhashed(tab, c);
+			ret = FNAT_SYNC_C_NO_MEM;
+			goto out;
+		}
 	}
 	/* The new entry takes the references. */
 	c->dest = t.dest;

@@ -20,6 +20,7 @@
 #include "fnat_conn.h"
 #include "fnat_proto_tcp.h"
 #include "fnat_sync.h"
+#include "fnat_synproxy.h"
 
 /* Messages waiting to be sent before records are refused (queue_full). */
 #define FNAT_SYNC_QUEUE_MAX	1024
@@ -268,7 +269,8 @@ static int fnat_sync_bulk_one(struct fnat_conn *c, void *arg)
 
 	if (!ctx->credit)
 		return 1;
-	if (!c->dest)
+	/* A SYN proxy handshake still under way is not a connection yet. */
+	if (!c->dest || (c->sp && READ_ONCE(c->sp->pend)))
 		return 0;
 	fnat_sync_conn_to_rec(c, ctx->now, &r);
 	if (fnat_sync_put_conn(&ctx->out->buf, &r)) {

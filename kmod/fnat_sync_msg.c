@@ -135,6 +135,13 @@ int fnat_sync_put_conn(struct fnat_sync_buf *b,
 	if (!err && (r->flags & FNAT_SYNC_CONN_F_TEMPLATE))
 		err = fnat_sync_put_be32(b, FNAT_SYNC_A_TMPL_TIMEOUT,
 					 r->tmpl_timeout);
+	if (!err && (r->flags & FNAT_SYNC_CONN_F_SYNPROXY)) {
+		u8 ws[4] = { r->sp_ws[0], r->sp_ws[1], r->sp_ws[2], 0 };
+
+		err = fnat_sync_put_be32(b, FNAT_SYNC_A_SP_DELTA,
+					 r->sp_delta) ?:
+		      fnat_sync_put(b, FNAT_SYNC_A_SP_WSCALE, ws, sizeof(ws));
+	}
 	return fnat_sync_rec_end(b, start, err);
 }
 
@@ -278,6 +285,8 @@ static const u8 fnat_sync_attr_len[FNAT_SYNC_A_MAX + 1] = {
 	[FNAT_SYNC_A_TMPL_TIMEOUT]	= 4,
 	[FNAT_SYNC_A_COUNT]		= 4,
 	[FNAT_SYNC_A_DEST_FAMILY]	= 1,
+	[FNAT_SYNC_A_SP_DELTA]		= 4,
+	[FNAT_SYNC_A_SP_WSCALE]		= 4,
 };
 
 #define FNAT_SYNC_KEY_ATTRS	(BIT(FNAT_SYNC_A_FAMILY) | \
@@ -308,6 +317,28 @@ static int fnat_sync_get_addr(const void *v, unsigned int len, u16 af,
 	return 0;
 }
 
+/*
+ * The SYN proxy's offsets: both present exactly with the flag, window
+ * scales each 0..14 or 0xff (none), then a zero byte.
+ */
+static int fnat_sync_get_sp(struct fnat_sync_conn_rec *r, const u8 *delta,
+			    const u8 *ws)
+{
+	unsigned int i;
+
+	if (!(r->flags & FNAT_SYNC_CONN_F_SYNPROXY))
+		return delta || ws ? -EINVAL : 0;
+	if (!delta || !ws || ws[3])
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(r->sp_ws); i++) {
+		if (ws[i] > FNAT_SYNC_SP_WS_MAX && ws[i] != FNAT_SYNC_SP_WS_NONE)
+			return -EINVAL;
+		r->sp_ws[i] = ws[i];
+	}
+	r->sp_delta = fnat_sync_get_be32(delta);
+	return 0;
+}
+
 /* Whether a CONN record describes something a table could hold. */
 static bool fnat_sync_conn_sane(const struct fnat_sync_conn_rec *r)
 {
@@ -322,6 +353,12 @@ static bool fnat_sync_conn_sane(const struct fnat_sync_conn_rec *r)
 	if (r->daf != r->af &&
 	    (r->af != AF_INET6 || r->daf != AF_INET ||
 	     r->fwd_method != FNAT_FWD_FULLNAT))
+		return false;
+	/* The proxy bridges TCP handshakes it sees both halves of. */
+	if ((r->flags & FNAT_SYNC_CONN_F_SYNPROXY) &&
+	    (r->protocol != IPPROTO_TCP ||
+	     (r->fwd_method != FNAT_FWD_NAT &&
+	      r->fwd_method != FNAT_FWD_FULLNAT)))
 		return false;
 	if (tmpl)
 		return r->tmpl_timeout && r->tmpl_timeout <= FNAT_PERSIST_MAX &&
@@ -438,5 +475,8 @@ enum fnat_sync_err fnat_sync_rec_decode(const void *rec, unsigned int len,
 	if (attrs[FNAT_SYNC_A_TMPL_TIMEOUT])
 		r->tmpl_timeout =
 			fnat_sync_get_be32(attrs[FNAT_SYNC_A_TMPL_TIMEOUT]);
+	if (fnat_sync_get_sp(r, attrs[FNAT_SYNC_A_SP_DELTA],
+			     attrs[FNAT_SYNC_A_SP_WSCALE]))
+		return FNAT_SYNC_E_BAD_RECORD;
 	return fnat_sync_conn_sane(r) ? FNAT_SYNC_OK : FNAT_SYNC_E_BAD_RECORD;
 }

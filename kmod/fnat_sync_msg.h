@@ -17,6 +17,10 @@
 #include <uapi/fnat.h>
 
 /* What a CONN or DEL record carries, in host terms. */
+/* A_SP_WSCALE's values: RFC 7323's largest shift, and none. */
+#define FNAT_SYNC_SP_WS_MAX	14
+#define FNAT_SYNC_SP_WS_NONE	0xff
+
 struct fnat_sync_conn_rec {
 	u16			af;
 	u16			daf;		/* of daddr and laddr */
@@ -37,6 +41,9 @@ struct fnat_sync_conn_rec {
 	__be16			vport;
 	__be16			dport;
 	__be16			lport;
+	/* FNAT_SYNC_CONN_F_SYNPROXY: A_SP_DELTA and A_SP_WSCALE. */
+	u32			sp_delta;
+	u8			sp_ws[3];	/* client, announced, server */
 };
 
 /* One decoded record. */

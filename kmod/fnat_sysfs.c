@@ -69,6 +69,13 @@
  *			1024)
  *	am_droprate	1..2147483647: drop_packet at 3 drops one of this
  *			many new connections (default 10)
+ *	synproxy_mss	0, or 536..9000: the most MSS the SYN proxy's
+ *			SYN-ACKs announce (default 0: what the route to the
+ *			client takes), less TOA's room on FULLNAT services
+ *	synproxy_wscale	0..14: the window scale the SYN proxy's SYN-ACKs
+ *			announce to clients that offer one (default 7);
+ *			windows are rescaled when a real server picks
+ *			another. A change applies to cookies sent after it.
  */
 #include <linux/kobject.h>
 #include <linux/kstrtox.h>
@@ -81,6 +88,7 @@
 #include "fnat_lport.h"
 #include "fnat_persist.h"
 #include "fnat_sync.h"
+#include "fnat_synproxy.h"
 #include "fnat_tcpseq.h"
 #include "fnat_sysfs.h"
 #include "fnat_toa.h"
@@ -271,6 +279,8 @@ FNAT_SYSFS_U32(amemthresh, fnat_defense_amemthresh(),
 	       fnat_defense_set_amemthresh);
 FNAT_SYSFS_U32(am_droprate, fnat_defense_am_droprate(),
 	       fnat_defense_set_am_droprate);
+FNAT_SYSFS_U32(synproxy_mss, fnat_sp_mss(), fnat_sp_set_mss);
+FNAT_SYSFS_U32(synproxy_wscale, fnat_sp_wscale(), fnat_sp_set_wscale);
 
 static struct attribute *fnat_attrs[] = {
 	&fnat_attr_lport_range.attr,
@@ -291,6 +301,8 @@ static struct attribute *fnat_attrs[] = {
 	&fnat_attr_secure_tcp.attr,
 	&fnat_attr_amemthresh.attr,
 	&fnat_attr_am_droprate.attr,
+	&fnat_attr_synproxy_mss.attr,
+	&fnat_attr_synproxy_wscale.attr,
 	NULL,
 };
 

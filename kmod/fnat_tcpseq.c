@@ -73,17 +73,6 @@ static void fnat_tcp_set32(struct sk_buff *skb, struct tcphdr *th,
 	*field = to;
 }
 
-/* Client to server: sequence numbers into the server's space. */
-int fnat_tcp_seq_out(struct sk_buff *skb, const struct fnat_pkt *p, u32 delta)
-{
-	struct tcphdr *th = fnat_tcp_writable(skb, p);
-
-	if (!th)
-		return -ENOMEM;
-	fnat_tcp_set32(skb, th, &th->seq, htonl(ntohl(th->seq) + delta));
-	return 0;
-}
-
 /*
  * Calls @fn on each option of @th's option area (kind, offset from @th,
  * length), stopping at the end or at a malformed length; options are left
@@ -156,21 +145,77 @@ static void fnat_tcp_sack_in(struct tcphdr *th, u8 kind, unsigned int off,
 }
 
 /*
+ * A window field announced under scale @from, as the receiver of the
+ * segment reads it under scale @to: rounded down, but never closed to 0
+ * when it was open, and capped at what 16 bits hold.
+ */
+u16 fnat_tcp_rescale_window(u16 win, u8 from, u8 to)
+{
+	u32 v;
+
+	if (from == to)
+		return win;
+	v = ((u32)win << from) >> to;
+	if (v > 0xffff)
+		v = 0xffff;
+	if (win && !v)
+		v = 1;
+	return v;
+}
+
+/*
+ * Moves a segment from one end's sequence space into the other's: @adj->seq
+ * added to the sequence number, @adj->ack taken off the acknowledgment
+ * number and the SACK blocks (which acknowledge the same bytes), and the
+ * window rescaled unless the segment is a SYN, whose window is never
+ * scaled.
+ */
+int fnat_tcp_adjust(struct sk_buff *skb, const struct fnat_pkt *p,
+		    const struct fnat_tcp_adj *adj)
+{
+	struct fnat_tcp_edit e = { .skb = skb, .delta = adj->ack };
+	struct tcphdr *th = fnat_tcp_writable(skb, p);
+
+	if (!th)
+		return -ENOMEM;
+	if (adj->seq)
+		fnat_tcp_set32(skb, th, &th->seq,
+			       htonl(ntohl(th->seq) + adj->seq));
+	if (adj->ack) {
+		if (th->ack)
+			fnat_tcp_set32(skb, th, &th->ack_seq,
+				       htonl(ntohl(th->ack_seq) - adj->ack));
+		fnat_tcp_walk_options(th, p->l4hlen, fnat_tcp_sack_in, &e);
+	}
+	if (adj->ws_from != adj->ws_to && !th->syn) {
+		__be16 win = htons(fnat_tcp_rescale_window(ntohs(th->window),
+							   adj->ws_from,
+							   adj->ws_to));
+
+		inet_proto_csum_replace2(&th->check, skb, th->window, win,
+					 false);
+		th->window = win;
+	}
+	return 0;
+}
+
+/* Client to server: sequence numbers into the server's space. */
+int fnat_tcp_seq_out(struct sk_buff *skb, const struct fnat_pkt *p, u32 delta)
+{
+	struct fnat_tcp_adj adj = { .seq = delta };
+
+	return fnat_tcp_adjust(skb, p, &adj);
+}
+
+/*
  * Server to client: the acknowledgment number and SACK blocks back into
  * the client's sequence space.
  */
 int fnat_tcp_seq_in(struct sk_buff *skb, const struct fnat_pkt *p, u32 delta)
 {
-	struct fnat_tcp_edit e = { .skb = skb, .delta = delta };
-	struct tcphdr *th = fnat_tcp_writable(skb, p);
+	struct fnat_tcp_adj adj = { .ack = delta };
 
-	if (!th)
-		return -ENOMEM;
-	if (th->ack)
-		fnat_tcp_set32(skb, th, &th->ack_seq,
-			       htonl(ntohl(th->ack_seq) - delta));
-	fnat_tcp_walk_options(th, p->l4hlen, fnat_tcp_sack_in, &e);
-	return 0;
+	return fnat_tcp_adjust(skb, p, &adj);
 }
 
 static void fnat_tcp_nop_ts(struct tcphdr *th, u8 kind, unsigned int off,

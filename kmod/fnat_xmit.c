@@ -28,6 +28,7 @@
 #include "fnat_xmit.h"
 #include "fnat_xmit6.h"
 #include "fnat_xmit64.h"
+#include "fnat_synproxy.h"
 #include "fnat_xmit_internal.h"
 
 /*
@@ -207,7 +208,8 @@ unsigned int fnat_xmit_nat(struct fnat_netns *fn, struct fnat_conn *c,
 			      fnat_xmit_dst(c, FNAT_DEST_DST_PLAIN), &rt, &src);
 	if (v != NF_ACCEPT)
 		return v;
-	if (fnat_rewrite_v4(skb, p, &to)) {
+	if (fnat_rewrite_v4(skb, p, &to) ||
+	    (c->sp && fnat_sp_tcp_adjust(c, FNAT_DIR_ORIG, skb, p))) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}
@@ -345,8 +347,7 @@ unsigned int fnat_xmit_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 	if (fnat_rewrite_v4(skb, p, &to) ||
 	    (fnat_xmit_is_syn(p) && fnat_tcp_strip_timestamps_on() &&
 	     fnat_tcp_strip_timestamps(skb, p)) ||
-	    (p->tuple.protocol == IPPROTO_TCP &&
-	     fnat_tcp_seq_out(skb, p, c->seq_delta)) ||
+	    fnat_sp_tcp_adjust(c, FNAT_DIR_ORIG, skb, p) ||
 	    fnat_xmit_toa(fn, c, skb, p, dst_mtu(&rt->dst))) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
@@ -390,7 +391,7 @@ static unsigned int fnat_xmit_to_client_reply(struct fnat_netns *fn,
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v4(skb, p, &to) ||
-	    (fullnat && tcp && fnat_tcp_seq_in(skb, p, c->seq_delta)) ||
+	    fnat_sp_tcp_adjust(c, FNAT_DIR_REPLY, skb, p) ||
 	    (fullnat && tcp && fnat_xmit_is_synack(p) && fnat_toa_enabled() &&
 	     fnat_tcp_clamp_mss(skb, p, FNAT_TOA_LEN))) {
 		ip_rt_put(rt);

@@ -25,6 +25,7 @@
 #include "fnat_tun_icmp.h"
 #include "fnat_tunnel.h"
 #include "fnat_xmit6.h"
+#include "fnat_synproxy.h"
 #include "fnat_xmit_internal.h"
 
 /*
@@ -178,7 +179,8 @@ unsigned int fnat_xmit6_nat(struct fnat_netns *fn, struct fnat_conn *c,
 			       &src);
 	if (v != NF_ACCEPT)
 		return v;
-	if (fnat_rewrite_v6(skb, p, &to)) {
+	if (fnat_rewrite_v6(skb, p, &to) ||
+	    (c->sp && fnat_sp_tcp_adjust(c, FNAT_DIR_ORIG, skb, p))) {
 		dst_release(dst);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}
@@ -223,8 +225,7 @@ unsigned int fnat_xmit6_to_client_reply(struct fnat_netns *fn,
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_v6(skb, p, &to) ||
-	    (fullnat && p->tuple.protocol == IPPROTO_TCP &&
-	     fnat_tcp_seq_in(skb, p, c->seq_delta)) ||
+	    fnat_sp_tcp_adjust(c, FNAT_DIR_REPLY, skb, p) ||
 	    (fullnat && fnat_xmit_is_synack(p) && fnat_toa_enabled() &&
 	     fnat_tcp_clamp_mss(skb, p, FNAT_TOA6_LEN))) {
 		dst_release(dst);
@@ -277,8 +278,7 @@ unsigned int fnat_xmit6_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 	if (fnat_rewrite_v6(skb, p, &to) ||
 	    (fnat_xmit_is_syn(p) && fnat_tcp_strip_timestamps_on() &&
 	     fnat_tcp_strip_timestamps(skb, p)) ||
-	    (p->tuple.protocol == IPPROTO_TCP &&
-	     fnat_tcp_seq_out(skb, p, c->seq_delta)) ||
+	    fnat_sp_tcp_adjust(c, FNAT_DIR_ORIG, skb, p) ||
 	    fnat_xmit_toa(fn, c, skb, p, dst_mtu(dst))) {
 		dst_release(dst);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);

@@ -37,6 +37,7 @@
 #include "fnat_toa.h"
 #include "fnat_xmit.h"
 #include "fnat_xmit64.h"
+#include "fnat_synproxy.h"
 #include "fnat_xmit_internal.h"
 
 /* What the IPv6 header costs over the IPv4 one. */
@@ -97,8 +98,7 @@ unsigned int fnat_xmit64_fullnat(struct fnat_netns *fn, struct fnat_conn *c,
 	    fnat_pkt_parse(skb, 0, &p4) ||
 	    (fnat_xmit_is_syn(&p4) && fnat_tcp_strip_timestamps_on() &&
 	     fnat_tcp_strip_timestamps(skb, &p4)) ||
-	    (p4.tuple.protocol == IPPROTO_TCP &&
-	     fnat_tcp_seq_out(skb, &p4, c->seq_delta)) ||
+	    fnat_sp_tcp_adjust(c, FNAT_DIR_ORIG, skb, &p4) ||
 	    fnat_xmit_toa(fn, c, skb, &p4, mtu)) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
@@ -160,8 +160,7 @@ unsigned int fnat_xmit64_reply(struct fnat_netns *fn, struct fnat_conn *c,
 	if (fnat_nat64_to_v6(skb, p, &to, LL_RESERVED_SPACE(dst->dev) +
 			     dst->header_len) ||
 	    fnat_pkt_parse(skb, 0, &p6) ||
-	    (p6.tuple.protocol == IPPROTO_TCP &&
-	     fnat_tcp_seq_in(skb, &p6, c->seq_delta)) ||
+	    fnat_sp_tcp_adjust(c, FNAT_DIR_REPLY, skb, &p6) ||
 	    (fnat_xmit_is_synack(&p6) && p6.tuple.protocol == IPPROTO_TCP &&
 	     fnat_toa_enabled() &&
 	     fnat_tcp_clamp_mss(skb, &p6, FNAT_TOA6_LEN))) {

@@ -40,7 +40,7 @@ done
 # The scenarios that must pass on every kernel fnat supports; the whole set
 # runs on the default one.
 smoke_set=(smoke skeleton netlink_strict seeds sysfs_tunables fnat_fullnat toa_realserver
-	fuzz_netlink)
+	fuzz_netlink synproxy)
 
 # VMs up at once in the e2e layers (FNAT_E2E_JOBS): on 2 cores two halve
 # the run, as most scenarios spend their time waiting on timeouts; the

@@ -89,6 +89,13 @@
  *				(TOA option) towards the real server
  *	TOA_SKIPPED	u64	segments that should have and had no room
  *				(option space or path MTU)
+ *	SYNPROXY_COOKIES u64	SYN-ACKs with a cookie sent for SYN proxy
+ *				services (FNAT_SVC_F_SYNPROXY)
+ *	SYNPROXY_ACKS	u64	clients' ACKs whose cookie was valid: the
+ *				connections the proxy opened to real servers
+ *	SYNPROXY_RS_RESETS u64	of those, the ones a real server refused
+ *				(RST or ICMP error to the director's SYN); the
+ *				client got a RST
  *	DROPS		nested: one FNAT_DROPS_A_ENTRY per drop reason, in a
  *			fixed order, each nested FNAT_DROP_A_*:
  *		NAME	string	stable lowercase name ("no_dest"); names
@@ -184,18 +191,26 @@
  * Commands
  * --------
  * FNAT_CMD_NEW_SERVICE	SERVICE{keys, [SCHED_NAME, FLAGS, TIMEOUT, NETMASK]}
- *	-EEXIST "Service already exists"; -ENOENT "Scheduler not found"
+ *	-EEXIST "Service already exists"; -ENOENT "Scheduler not found";
+ *	-EINVAL "SYN proxy is for TCP services"
  * FNAT_CMD_SET_SERVICE	SERVICE{keys, [SCHED_NAME, FLAGS, TIMEOUT, NETMASK]}
  *	changes only the attributes present;
- *	-ESRCH "No such service"; -ENOENT "Scheduler not found"
+ *	-ESRCH "No such service"; -ENOENT "Scheduler not found";
+ *	-EINVAL "SYN proxy is for TCP services", "SYN proxy needs NAT or
+ *	FULLNAT destinations: direct routing and tunnelled servers answer
+ *	clients past the director". Clearing FNAT_SVC_F_SYNPROXY stops new
+ *	cookies; clients' ACKs to cookies already sent are still honoured
+ *	for FNAT_SYNPROXY_COOKIE_LIFE seconds.
  * FNAT_CMD_DEL_SERVICE	SERVICE{keys}		-ESRCH "No such service"
  * FNAT_CMD_GET_SERVICE	doit: SERVICE{keys} -> one service;
  *			dump: every service, in creation order
  * FNAT_CMD_NEW_DEST	SERVICE{keys} DEST{keys, [FWD_METHOD, WEIGHT,
  *			U_THRESH, L_THRESH]}
- *	-ESRCH "Service not defined"; -EEXIST "Destination already exists"
+ *	-ESRCH "Service not defined"; -EEXIST "Destination already exists";
+ *	-EINVAL "A SYN proxy service forwards by NAT or FULLNAT only"
  * FNAT_CMD_SET_DEST	as NEW_DEST, changes only the attributes present;
- *	-ESRCH "Service not defined"; -ENOENT "No such destination"
+ *	-ESRCH "Service not defined"; -ENOENT "No such destination";
+ *	-EINVAL "A SYN proxy service forwards by NAT or FULLNAT only"
  * FNAT_CMD_DEL_DEST	SERVICE{keys} DEST{keys}
  *	-ESRCH "Service not defined"; -ENOENT "No such destination"
  * FNAT_CMD_GET_DEST	dump only: SERVICE{keys} -> the service's dests,
@@ -341,8 +356,21 @@ enum fnat_svc_attr {
 /* sh, mh: the client's port in the hash as well as its address. */
 #define FNAT_SVC_F_SCHED_SH_PORT	FNAT_SVC_F_SCHED2
 #define FNAT_SVC_F_SCHED_MH_PORT	FNAT_SVC_F_SCHED2
+/*
+ * SYN proxy: the director answers clients' SYNs itself with SYN cookies
+ * and opens a connection to a real server only for a client whose ACK
+ * carries a valid cookie, so a SYN flood reaches no real server and makes
+ * no connection entry. TCP services whose dests are NAT or FULLNAT only:
+ * direct routing and tunnelled servers answer clients themselves, past the
+ * director, so it would never see their SYN-ACK. Proxied connections use
+ * no TCP timestamps; window scaling and SACK are kept.
+ */
+#define FNAT_SVC_F_SYNPROXY	(1U << 4)
+/* Seconds a cookie stays valid (the longest, with clock skew). */
+#define FNAT_SYNPROXY_COOKIE_LIFE	192
 #define FNAT_SVC_F_ALL		(FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SCHED1 | \
-				 FNAT_SVC_F_SCHED2 | FNAT_SVC_F_SCHED3)
+				 FNAT_SVC_F_SCHED2 | FNAT_SVC_F_SCHED3 | \
+				 FNAT_SVC_F_SYNPROXY)
 
 enum fnat_dest_attr {
 	FNAT_DEST_A_UNSPEC,
@@ -383,6 +411,9 @@ enum fnat_info_attr {
 	FNAT_INFO_A_TOA_ADDED,
 	FNAT_INFO_A_TOA_SKIPPED,
 	FNAT_INFO_A_PAD,
+	FNAT_INFO_A_SYNPROXY_COOKIES,
+	FNAT_INFO_A_SYNPROXY_ACKS,
+	FNAT_INFO_A_SYNPROXY_RS_RESETS,
 	__FNAT_INFO_A_MAX,
 };
 #define FNAT_INFO_A_MAX (__FNAT_INFO_A_MAX - 1)
@@ -579,6 +610,7 @@ enum fnat_peer_attr {
  *		A_DADDR, A_DPORT (the real server as the service lists it),
  *		A_FWD_METHOD, A_STATE, A_TIMEOUT (remaining), [A_FLAGS],
  *		FULLNAT: A_LADDR, A_LPORT, and for TCP A_SEQ_DELTA;
+ *		SYN proxy (A_FLAGS SYNPROXY): A_SP_DELTA, A_SP_WSCALE;
  *		templates: A_TMPL_TIMEOUT, the client network in A_CADDR
  *		and 0 in A_CPORT, as -Lnc lists them, state NONE
  *	DEL	a connection that ended early (its client reused the port,
@@ -654,6 +686,18 @@ enum fnat_sync_attr_type {
 	 * IPv6 service's IPv4 dest, FULLNAT 6->4); absent otherwise.
 	 */
 	FNAT_SYNC_A_DEST_FAMILY,
+	/*
+	 * be32, required with FNAT_SYNC_CONN_F_SYNPROXY: the offset between
+	 * the director's cookie sequence numbers, which the client sees,
+	 * and the real server's.
+	 */
+	FNAT_SYNC_A_SP_DELTA,
+	/*
+	 * 4 bytes, required with FNAT_SYNC_CONN_F_SYNPROXY: window scales
+	 * of the client, of the director's SYN-ACK and of the real server
+	 * (0..14, or 0xff for none), then a zero byte.
+	 */
+	FNAT_SYNC_A_SP_WSCALE,
 	__FNAT_SYNC_A_MAX,
 };
 #define FNAT_SYNC_A_MAX (__FNAT_SYNC_A_MAX - 1)
@@ -662,7 +706,13 @@ enum fnat_sync_attr_type {
 #define FNAT_SYNC_CONN_F_TEMPLATE	(1U << 0)	/* a persistence template */
 #define FNAT_SYNC_CONN_F_TOA_DONE	(1U << 1)	/* FULLNAT: no more TOA */
 #define FNAT_SYNC_CONN_F_PERSIST	(1U << 2)	/* chosen by a template */
-#define FNAT_SYNC_CONN_F_ALL		0x7U
+/*
+ * Opened by the SYN proxy: A_SP_DELTA and A_SP_WSCALE follow. A backup
+ * that predates the flag refuses such records as bad_record rather than
+ * forwarding them untranslated; upgrade backups first.
+ */
+#define FNAT_SYNC_CONN_F_SYNPROXY	(1U << 3)
+#define FNAT_SYNC_CONN_F_ALL		0xfU
 
 /*
  * TOA: the TCP option in which a FULLNAT director hands the client's

@@ -2391,6 +2391,10 @@ static void fnat_pkt_reason_names(struct kunit *test)
 		[FNAT_DROP_ICMP_UNTRANSLATABLE]		= "icmp_untranslatable",
 		[FNAT_DROP_DEFENSE_PACKET]		= "defense_drop_packet",
 		[FNAT_DROP_DEFENSE_ENTRY]		= "defense_drop_entry",
+		[FNAT_DROP_SYNPROXY_BAD_COOKIE]		= "synproxy_bad_cookie",
+		[FNAT_DROP_SYNPROXY_HOLD_FULL]		= "synproxy_hold_full",
+		[FNAT_DROP_SYNPROXY_BAD_SYNACK]		= "synproxy_bad_synack",
+		[FNAT_DROP_SYNPROXY_RS_TIMEOUT]		= "synproxy_rs_timeout",
 	};
 	unsigned int i, j;
 	const char *c;

@@ -125,6 +125,23 @@ static const char * const fnat_positive_int_bad[] = {
 	"0", "2147483648", "-1", "ten", "", "1 2", NULL,
 };
 
+static const struct fnat_sysfs_good fnat_sp_mss_good[] = {
+	{ "0", "0\n" }, { "536", "536\n" }, { "9000\n", "9000\n" },
+	{ "1200", "1200\n" }, {}
+};
+
+static const char * const fnat_sp_mss_bad[] = {
+	"1", "535", "9001", "-1", "mss", "", "1200 1", NULL,
+};
+
+static const struct fnat_sysfs_good fnat_sp_wscale_good[] = {
+	{ "7", "7\n" }, { "0", "0\n" }, { "14\n", "14\n" }, {}
+};
+
+static const char * const fnat_sp_wscale_bad[] = {
+	"15", "-1", "seven", "", "4294967296", NULL,
+};
+
 static const struct fnat_sysfs_case fnat_sysfs_cases[] = {
 	{ "lport_range", fnat_lport_good, fnat_lport_bad },
 	{ "toa", fnat_bool_good, fnat_bool_bad },
@@ -143,6 +160,8 @@ static const struct fnat_sysfs_case fnat_sysfs_cases[] = {
 	{ "secure_tcp", fnat_defense_good, fnat_defense_bad },
 	{ "amemthresh", fnat_amemthresh_good, fnat_positive_int_bad },
 	{ "am_droprate", fnat_droprate_good, fnat_positive_int_bad },
+	{ "synproxy_mss", fnat_sp_mss_good, fnat_sp_mss_bad },
+	{ "synproxy_wscale", fnat_sp_wscale_good, fnat_sp_wscale_bad },
 };
 
 static void fnat_sysfs_show(struct kunit *test, struct kobj_attribute *a,
@@ -213,7 +232,8 @@ static void fnat_sysfs_all_listed(struct kunit *test)
 		"strip_tcp_timestamps", "sync_threshold",
 		"sync_refresh_period", "sync_bulk_rate", "sync_flush_ms",
 		"log_ratelimit", "conn_max", "drop_entry", "drop_packet",
-		"secure_tcp", "amemthresh", "am_droprate",
+		"secure_tcp", "amemthresh", "am_droprate", "synproxy_mss",
+		"synproxy_wscale",
 	};
 	unsigned int i;
 

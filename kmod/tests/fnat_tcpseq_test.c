@@ -43,7 +43,10 @@ static struct fnat_pb_spec seg(enum fnat_pb_csum csum, u8 flags, u32 seq,
 	return s;
 }
 
-enum edit { SEQ_OUT, SEQ_IN, STRIP_TS };
+enum edit { SEQ_OUT, SEQ_IN, STRIP_TS, ADJUST };
+
+/* What ADJUST applies. */
+static struct fnat_tcp_adj adjust;
 
 static void expect_edit(struct kunit *test, const struct fnat_pb_spec *in,
 			const struct fnat_pb_spec *out, enum edit edit)
@@ -63,6 +66,8 @@ static void expect_edit(struct kunit *test, const struct fnat_pb_spec *in,
 			err = fnat_tcp_seq_out(got, &p, DELTA);
 		else if (edit == SEQ_IN)
 			err = fnat_tcp_seq_in(got, &p, DELTA);
+		else if (edit == ADJUST)
+			err = fnat_tcp_adjust(got, &p, &adjust);
 		else
 			err = fnat_tcp_strip_timestamps(got, &p);
 		KUNIT_ASSERT_EQ_MSG(test, 0, err, "layout %u", i);
@@ -209,6 +214,88 @@ static void fnat_tcpseq_strip_timestamps(struct kunit *test)
 	}
 }
 
+/*
+ * The SYN proxy's two offsets at once: the sequence number one way, the
+ * acknowledgment and every SACK edge the other, and the window rescaled;
+ * a segment without ACK keeps its acknowledgment field, a SYN its window.
+ */
+static void fnat_tcpseq_adjust(struct kunit *test)
+{
+	const u32 seq_d = 0x80000010, ack_d = 0x12345678;
+	u8 sack_in[2 + 2 + 32], sack_out[sizeof(sack_in)];
+	unsigned int c, i;
+
+	sack_in[0] = TCPOPT_NOP;
+	sack_in[1] = TCPOPT_NOP;
+	sack_in[2] = TCPOPT_SACK;
+	sack_in[3] = 2 + 32;
+	for (i = 0; i < 8; i++)
+		put32(sack_in + 4 + 4 * i, 0xfffff000 + i * 0x100 + ack_d);
+	memcpy(sack_out, sack_in, sizeof(sack_in));
+	for (i = 0; i < 8; i++)
+		put32(sack_out + 4 + 4 * i, 0xfffff000 + i * 0x100);
+	adjust = (struct fnat_tcp_adj){
+		.seq = seq_d, .ack = ack_d, .ws_from = 9, .ws_to = 7,
+	};
+	for (c = 0; c < ARRAY_SIZE(csums); c++) {
+		struct fnat_pb_spec in = seg(csums[c], TCPHDR_ACK, 0x7ffffff0,
+					     0x10 + ack_d, sack_in,
+					     sizeof(sack_in));
+		struct fnat_pb_spec out = seg(csums[c], TCPHDR_ACK,
+					      0x7ffffff0 + seq_d, 0x10,
+					      sack_out, sizeof(sack_out));
+
+		in.window = 1000;
+		out.window = 4000;
+		expect_edit(test, &in, &out, ADJUST);
+
+		in = seg(csums[c], TCPHDR_RST, 5, 0x3000, NULL, 0);
+		in.window = 1000;
+		out = seg(csums[c], TCPHDR_RST, 5 + seq_d, 0x3000, NULL, 0);
+		out.window = 4000;
+		expect_edit(test, &in, &out, ADJUST);
+
+		in = seg(csums[c], TCPHDR_SYN | TCPHDR_ACK, 7, 9 + ack_d,
+			 NULL, 0);
+		in.window = 1000;
+		out = seg(csums[c], TCPHDR_SYN | TCPHDR_ACK, 7 + seq_d, 9,
+			  NULL, 0);
+		out.window = 1000;
+		expect_edit(test, &in, &out, ADJUST);
+	}
+	/* Nothing to do: the segment stays as it is. */
+	adjust = (struct fnat_tcp_adj){ .ws_from = 7, .ws_to = 7 };
+	for (c = 0; c < ARRAY_SIZE(csums); c++) {
+		struct fnat_pb_spec in = seg(csums[c], TCPHDR_ACK, 1, 2,
+					     sack_in, sizeof(sack_in));
+
+		in.window = 1234;
+		expect_edit(test, &in, &in, ADJUST);
+	}
+}
+
+static void fnat_tcpseq_rescale_window(struct kunit *test)
+{
+	static const struct {
+		u16 win;
+		u8 from, to;
+		u16 want;
+	} cases[] = {
+		{ 1000, 7, 7, 1000 }, { 1000, 9, 7, 4000 }, { 1000, 7, 9, 250 },
+		{ 1, 0, 7, 1 },	/* an open window stays open */
+		{ 0, 0, 7, 0 }, { 1000, 7, 0, 65535 }, { 65535, 14, 0, 65535 },
+		{ 3, 0, 1, 1 }, { 65535, 0, 14, 3 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    fnat_tcp_rescale_window(cases[i].win,
+							    cases[i].from,
+							    cases[i].to),
+				    cases[i].want, "case %u", i);
+}
+
 /* Later connections on a tuple start further on: the server's TIME_WAIT. */
 static void fnat_tcpseq_isn_grows(struct kunit *test)
 {
@@ -233,6 +320,8 @@ static struct kunit_case fnat_tcpseq_cases[] = {
 	KUNIT_CASE(fnat_tcpseq_out),
 	KUNIT_CASE(fnat_tcpseq_in),
 	KUNIT_CASE(fnat_tcpseq_strip_timestamps),
+	KUNIT_CASE(fnat_tcpseq_adjust),
+	KUNIT_CASE(fnat_tcpseq_rescale_window),
 	KUNIT_CASE(fnat_tcpseq_isn_grows),
 	{}
 };

@@ -44,3 +44,10 @@ expect_pmtu_learned() {
 	[ "$(drops frag_needed)" -gt 0 ] || fail "no frag_needed drop counted"
 	must ip -n director link set eth1 mtu 1500
 }
+
+# hping N ARGS...: N packets from the client with hping3, quietly.
+hping() {
+	local n=$1
+	shift
+	ip netns exec client hping3 -q -c "$n" "$@" "$VIP" >/dev/null 2>&1 || true
+}

@@ -54,13 +54,6 @@ entries_to() {
 	ip netns exec director fnatadm -Lnc | awk -v d="$VIP:$1" '$5 == d' | wc -l
 }
 
-# hping N ARGS...: N packets from the client with hping3, quietly.
-hping() {
-	local n=$1
-	shift
-	ip netns exec client hping3 -q -c "$n" "$@" "$VIP" >/dev/null 2>&1 || true
-}
-
 # mem_short: amemthresh above what is available, so memory counts as short.
 mem_short() {
 	local avail

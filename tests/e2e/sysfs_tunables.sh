@@ -65,6 +65,10 @@ GOOD[amemthresh]='1024|1|65536'
 BAD[amemthresh]='0|2147483648|-1|lots|'
 GOOD[am_droprate]='10|1|2147483647'
 BAD[am_droprate]='0|2147483648|-5|ten|'
+GOOD[synproxy_mss]='0|536|9000|1200'
+BAD[synproxy_mss]='1|535|9001|-1|mss|'
+GOOD[synproxy_wscale]='7|0|14'
+BAD[synproxy_wscale]='15|-1|seven|'
 
 # dmesg_count TEXT: how many kernel log lines contain TEXT.
 dmesg_count() {

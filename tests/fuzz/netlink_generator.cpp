@@ -82,8 +82,10 @@ const std::vector<std::string> kSchedulers = {"rr", "wrr",  "lc",    "wlc", "sed
 const std::vector<std::string> kBadSchedulers = {
     "", "foo", "WLC", "rr ", "abcdefghijklmno", "wlc-but-longer-than-16"};
 
-const std::vector<std::uint32_t> kFlags = {0,  1,  2,  3,  4,  5,  6,  7,           8,          9,
-                                           10, 11, 12, 13, 14, 15, 16, 0x80000000U, 0xffffffffU};
+// 16 and up: the SYN proxy (FNAT_SVC_F_SYNPROXY), 32 the first undefined bit.
+const std::vector<std::uint32_t> kFlags = {0,  1,  2,  3,  4,  5,           6,          7,
+                                           8,  9,  10, 11, 12, 13,          14,         15,
+                                           16, 17, 24, 31, 32, 0x80000000U, 0xffffffffU};
 const std::vector<std::uint32_t> kPersist = {
     1, 60, 360, FNAT_PERSIST_MAX, FNAT_PERSIST_MAX + 1, 0, 0xffffffffU};
 const std::vector<std::uint8_t> kNetmasks = {0, 8, 24, 32, 33, 64, 96, 128, 129, 255};
@@ -249,7 +251,7 @@ void Generator::add_svc_settings(std::vector<Attr>& attrs, bool port_zero, std::
         }
     }
     if (port_zero && rng_.chance(700)) {
-        const std::uint32_t flags = FNAT_SVC_F_PERSISTENT | (rng_.u32() & 0xe);
+        const std::uint32_t flags = FNAT_SVC_F_PERSISTENT | (rng_.u32() & 0x1e);
         attrs.push_back(attr_u32(FNAT_SVC_A_FLAGS, flags));
         recipe += " flags=" + std::to_string(flags);
     } else if (rng_.chance(350)) {

@@ -93,8 +93,8 @@ Verdict svc_key(const Table& top, SvcKey& key, Table& tb) {
     return {};
 }
 
-// fnat_svc_settings_apply() onto s.
-Verdict svc_settings(const Table& tb, const SvcKey& key, ServiceRec& s) {
+// fnat_svc_settings_apply() onto s; existing: SET_SERVICE (s has its dests).
+Verdict svc_settings(const Table& tb, const SvcKey& key, ServiceRec& s, bool existing) {
     if (tb[FNAT_SVC_A_SCHED_NAME]) {
         const std::string name = nla_string(*tb[FNAT_SVC_A_SCHED_NAME]);
         if (std::find(std::begin(kSchedulers), std::end(kSchedulers), name) ==
@@ -114,6 +114,15 @@ Verdict svc_settings(const Table& tb, const SvcKey& key, ServiceRec& s) {
     }
     if (key.port == 0 && (s.flags & FNAT_SVC_F_PERSISTENT) == 0)
         return {EINVAL, "Zero port specified for non-persistent service"};
+    if ((s.flags & FNAT_SVC_F_SYNPROXY) != 0) {
+        if (key.protocol != IPPROTO_TCP)
+            return {EINVAL, "SYN proxy is for TCP services"};
+        if (existing && std::any_of(s.dests.begin(), s.dests.end(), [](const DestRec& d) {
+                return d.fwd != FNAT_FWD_NAT && d.fwd != FNAT_FWD_FULLNAT;
+            }))
+            return {EINVAL, "SYN proxy needs NAT or FULLNAT destinations: direct routing and "
+                            "tunnelled servers answer clients past the director"};
+    }
     return {};
 }
 
@@ -169,6 +178,8 @@ Verdict dest_conf_check(const ServiceRec& svc, std::uint16_t af, std::uint8_t fw
                         std::uint32_t l) {
     if (fwd < FNAT_FWD_DR || fwd > FNAT_FWD_MAX)
         return {EINVAL, "Unknown forwarding method"};
+    if ((svc.flags & FNAT_SVC_F_SYNPROXY) != 0 && fwd != FNAT_FWD_NAT && fwd != FNAT_FWD_FULLNAT)
+        return {EINVAL, "A SYN proxy service forwards by NAT or FULLNAT only"};
     if (af != svc.key.af && fwd != FNAT_FWD_FULLNAT)
         return {EAFNOSUPPORT,
                 "Only FULLNAT (-b) can forward an IPv6 service to an IPv4 destination"};
@@ -303,7 +314,7 @@ std::vector<Outcome> Run::service_write(std::uint8_t command, const Table& top) 
         ServiceRec s;
         s.key = key;
         s.netmask = key.af == AF_INET ? 32 : 128;
-        if (Verdict v = svc_settings(tb, key, s); !v.ok())
+        if (Verdict v = svc_settings(tb, key, s, false); !v.ok())
             return one(v);
         edit().services.push_back(s);
         return one({});
@@ -312,7 +323,7 @@ std::vector<Outcome> Run::service_write(std::uint8_t command, const Table& top) 
         return one({ESRCH, "No such service"});
     if (command == FNAT_CMD_SET_SERVICE) {
         ServiceRec s = *svc;
-        if (Verdict v = svc_settings(tb, key, s); !v.ok())
+        if (Verdict v = svc_settings(tb, key, s, true); !v.ok())
             return one(v);
         *edit().find(key) = s;
         return one({});

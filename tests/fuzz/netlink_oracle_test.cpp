@@ -111,6 +111,34 @@ TEST_F(NetlinkOracle, ServicesGetDefaultsAndKeepTheirOrder) {
     EXPECT_EQ(config.services[1].key.af, AF_INET);
 }
 
+TEST_F(NetlinkOracle, SynproxyOnlyOverNatAndFullnat) {
+    const auto sp = [](std::uint32_t flags) { return attr_u32(FNAT_SVC_A_FLAGS, flags); };
+    expect(request(FNAT_CMD_NEW_SERVICE,
+                   {svc(AF_INET, vip, 53, {sp(FNAT_SVC_F_SYNPROXY)}, IPPROTO_UDP)}),
+           EINVAL, "SYN proxy is for TCP services");
+    expect(request(FNAT_CMD_NEW_SERVICE, {svc(AF_INET, vip, 80, {sp(FNAT_SVC_F_SYNPROXY)})}), 0);
+    // A new dest defaults to direct routing.
+    expect(request(FNAT_CMD_NEW_DEST, {svc(AF_INET, vip, 80), dest(AF_INET, v4(10, 0, 2, 1), 80)}),
+           EINVAL, "A SYN proxy service forwards by NAT or FULLNAT only");
+    expect(request(FNAT_CMD_NEW_DEST,
+                   {svc(AF_INET, vip, 80),
+                    dest(AF_INET, v4(10, 0, 2, 1), 80, {attr_u8(FNAT_DEST_A_FWD_METHOD, 3)})}),
+           0);
+    expect(request(FNAT_CMD_SET_DEST,
+                   {svc(AF_INET, vip, 80), dest(AF_INET, v4(10, 0, 2, 1), 80,
+                                                {attr_u8(FNAT_DEST_A_FWD_METHOD, FNAT_FWD_TUN)})}),
+           EINVAL, "A SYN proxy service forwards by NAT or FULLNAT only");
+    // Off, a DR dest is allowed; on again over it is not.
+    expect(request(FNAT_CMD_SET_SERVICE, {svc(AF_INET, vip, 80, {sp(0)})}), 0);
+    expect(request(FNAT_CMD_NEW_DEST, {svc(AF_INET, vip, 80), dest(AF_INET, v4(10, 0, 2, 2), 80)}),
+           0);
+    expect(request(FNAT_CMD_SET_SERVICE, {svc(AF_INET, vip, 80, {sp(FNAT_SVC_F_SYNPROXY)})}),
+           EINVAL,
+           "SYN proxy needs NAT or FULLNAT destinations: direct routing and tunnelled servers "
+           "answer clients past the director");
+    EXPECT_EQ(config.services[0].flags, 0U);
+}
+
 TEST_F(NetlinkOracle, ServiceChecksInTheModulesOrder) {
     expect(request(FNAT_CMD_NEW_SERVICE, {svc(AF_INET, vip, 0)}), EINVAL,
            "Zero port specified for non-persistent service");

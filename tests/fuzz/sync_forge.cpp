@@ -215,7 +215,7 @@ Bytes Forge::refused_record(std::string& counter) {
         return conn_record(
             family, protocol, vaddr, vport, daddr,
             {attribute_be32(FNAT_SYNC_A_FLAGS,
-                            (rng_.u32() | 8U) & ~std::uint32_t{FNAT_SYNC_CONN_F_ALL})});
+                            (rng_.u32() | 0x10U) & ~std::uint32_t{FNAT_SYNC_CONN_F_ALL})});
     case 15: // FULLNAT without its local address
         return conn_record(family, protocol, vaddr, vport, daddr,
                            {attribute_u8(FNAT_SYNC_A_FWD_METHOD, FNAT_FWD_FULLNAT)});

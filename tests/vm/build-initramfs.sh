@@ -93,6 +93,7 @@ optional_mods=(
 	ip_tunnel tunnel4 tunnel6 ip6_tunnel sit
 	sch_netem sch_ingress act_mirred cls_u32 cls_matchall
 	macvlan vxlan br_netfilter
+	inet_diag tcp_diag # ss -i: TCP options and windows
 )
 
 # Real tools (first found on PATH wins); required ones must be installed.

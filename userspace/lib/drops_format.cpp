@@ -20,6 +20,9 @@ std::string format_drops_text(const Info& info) {
     std::string out = "Connections: " + std::to_string(info.num_conns) + "\n";
     out += "TOA added: " + std::to_string(info.toa_added) +
            ", skipped: " + std::to_string(info.toa_skipped) + "\n";
+    out += "SYN proxy: " + std::to_string(info.synproxy_cookies) + " cookies sent, " +
+           std::to_string(info.synproxy_acks) + " accepted, " +
+           std::to_string(info.synproxy_rs_resets) + " refused by real servers\n";
     out += reason_cell("Drop reason") + " Packets\n";
     for (const DropCounter& drop : info.drops)
         out += reason_cell(drop.name) + " " + std::to_string(drop.count) + "\n";
@@ -34,6 +37,12 @@ std::string format_drops_json(const Info& info) {
     json.begin_object();
     json.field("added", info.toa_added);
     json.field("skipped", info.toa_skipped);
+    json.end_object();
+    json.key("synproxy");
+    json.begin_object();
+    json.field("cookies", info.synproxy_cookies);
+    json.field("acks", info.synproxy_acks);
+    json.field("rs_resets", info.synproxy_rs_resets);
     json.end_object();
     json.key("drops");
     json.begin_object();

@@ -120,6 +120,8 @@ std::string format_service_line(const Service& service) {
             line += " mask " + ipv4_netmask_string(service.netmask);
         }
     }
+    if (service.synproxy())
+        line += " synproxy";
     return line + "\n";
 }
 
@@ -246,6 +248,7 @@ std::string format_listing_json(const Table& table) {
         json.field("persistent", service.persistent());
         json.field("timeout", service.persistent() ? service.timeout : 0U);
         json.field("netmask", service.netmask);
+        json.field("synproxy", service.synproxy());
         stats_json(json, service.stats);
         json.key("dests");
         json.begin_array();

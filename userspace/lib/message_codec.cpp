@@ -316,6 +316,9 @@ constexpr std::array<AttrRule, FNAT_INFO_A_MAX + 1> kInfoRules{{
     {Kind::U64, "FNAT_INFO_A_TOA_ADDED"},
     {Kind::U64, "FNAT_INFO_A_TOA_SKIPPED"},
     {Kind::Pad, "FNAT_INFO_A_PAD"},
+    {Kind::U64, "FNAT_INFO_A_SYNPROXY_COOKIES"},
+    {Kind::U64, "FNAT_INFO_A_SYNPROXY_ACKS"},
+    {Kind::U64, "FNAT_INFO_A_SYNPROXY_RS_RESETS"},
 }};
 
 // PAD only aligns COUNT (nla_put_64bit); its content is ignored.
@@ -611,6 +614,12 @@ Info decode_info(const nlattr* nest) {
         info.toa_added = mnl_attr_get_u64(attr);
     if (auto* attr = table[FNAT_INFO_A_TOA_SKIPPED])
         info.toa_skipped = mnl_attr_get_u64(attr);
+    if (auto* attr = table[FNAT_INFO_A_SYNPROXY_COOKIES])
+        info.synproxy_cookies = mnl_attr_get_u64(attr);
+    if (auto* attr = table[FNAT_INFO_A_SYNPROXY_ACKS])
+        info.synproxy_acks = mnl_attr_get_u64(attr);
+    if (auto* attr = table[FNAT_INFO_A_SYNPROXY_RS_RESETS])
+        info.synproxy_rs_resets = mnl_attr_get_u64(attr);
     return info;
 }
 

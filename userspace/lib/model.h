@@ -64,6 +64,7 @@ struct Service {
     Stats stats;
 
     bool persistent() const { return (flags & FNAT_SVC_F_PERSISTENT) != 0; }
+    bool synproxy() const { return (flags & FNAT_SVC_F_SYNPROXY) != 0; }
 };
 
 // Identifies a destination within a service.
@@ -112,6 +113,11 @@ struct Info {
     // should have but had no room.
     std::uint64_t toa_added = 0;
     std::uint64_t toa_skipped = 0;
+    // The SYN proxy: SYN-ACKs with a cookie sent, clients' ACKs whose cookie
+    // was valid, and of those the ones a real server refused.
+    std::uint64_t synproxy_cookies = 0;
+    std::uint64_t synproxy_acks = 0;
+    std::uint64_t synproxy_rs_resets = 0;
 };
 
 // One connection (FNAT_A_CONN): client -> virtual service as the client sent

@@ -50,6 +50,7 @@ enum class Opt : std::size_t {
     McastTtl,
     SyncMaxlen,
     SyncKey,
+    Synproxy, // -j, Alibaba's LVS ipvsadm's and DPVS's
     Count
 };
 constexpr std::size_t kOptCount = static_cast<std::size_t>(Opt::Count);
@@ -62,7 +63,7 @@ constexpr std::array<const char*, kOptCount> kOptNames = {
     "stats",       "rate",        "thresholds",      "persistent-conn",
     "sched-flags", "drops",       "local-address",   "mcast-interface",
     "daemon",      "syncid",      "mcast-group",     "mcast-port",
-    "mcast-ttl",   "sync-maxlen", "sync-key"};
+    "mcast-ttl",   "sync-maxlen", "sync-key",        "synproxy"};
 
 // Commands that use the option table (Help, Version and ShowTunables take
 // no options).
@@ -80,58 +81,58 @@ constexpr std::array<const char*, kTableCommands> kCommandNames = {
 constexpr std::array<std::array<char, kOptCount>, kTableCommands> kLegalOptions = {{
     // Columns, in Opt order, sixteen a line:
     //  -n   -c   svc  -s   -p   -M   -r   fwd  -w   -x   -y   exa  json sort tout ttyp
-    //  -st  -rt  thr  -pc  -b   drop -z   mcif dmn  sid  grp  port ttl  size key
+    //  -st  -rt  thr  -pc  -b   drop -z   mcif dmn  sid  grp  port ttl  size key  -j
     /* -A    */
     {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' '},
     /* -E    */
     {'x', 'x', '+', ' ', ' ', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' '},
     /* -D    */
     {'x', 'x', '+', 'i', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -C    */
     {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -L    */
     {' ', ' ', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', ' ', ' ', '1', 'x',
-     ' ', ' ', ' ', ' ', 'x', '1', 'x', 'x', '1', 'x', 'x', 'x', 'x', 'x', 'x'},
+     ' ', ' ', ' ', ' ', 'x', '1', 'x', 'x', '1', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -a    */
     {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -e    */
     {'x', 'x', '+', 'x', 'x', 'x', '+', ' ', ' ', ' ', ' ', 'x', 'x', 'x', 'x', ' ',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -d    */
     {'x', 'x', '+', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* set   */
     {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -S    */
     {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -Z    */
     {'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -R    */
     {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -P    */
     {'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -Q    */
     {'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* -G    */
     {' ', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},
     /* start */
     {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', '+', 'x', ' ', ' ', ' ', ' ', ' ', ' '},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', '+', 'x', ' ', ' ', ' ', ' ', ' ', ' ', 'x'},
     /* stop  */
     {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
-     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'i', 'x', 'x', 'x', 'x', 'x'},
+     'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'i', 'x', 'x', 'x', 'x', 'x', 'x'},
 }};
 
 // --set's values, in ipvsadm's order.
@@ -340,6 +341,7 @@ public:
         mcast_ttl_ = value("--mcast-ttl");
         sync_maxlen_ = value("--sync-maxlen");
         sync_key_ = value("--sync-key");
+        synproxy_ = value("-j,--synproxy");
 
         for (const auto& entry : kUnsupported)
             unsupported_.emplace_back(declare(entry), entry.message);
@@ -495,6 +497,7 @@ private:
         given[index(Opt::McastTtl)] = mcast_ttl_->count();
         given[index(Opt::SyncMaxlen)] = sync_maxlen_->count();
         given[index(Opt::SyncKey)] = sync_key_->count();
+        given[index(Opt::Synproxy)] = synproxy_->count();
         return given;
     }
 
@@ -527,6 +530,14 @@ private:
                 illegal_value("scheduler name", "-s", name,
                               "at most " + std::to_string(FNAT_SCHED_NAME_MAX - 1) + " characters");
             command.scheduler = name;
+        }
+        if (synproxy_->count() > 0) {
+            // Bare -j enables; "enable"/"disable" are Alibaba's spellings.
+            std::string text = value_of(synproxy_);
+            if (text.empty() || text == "enable")
+                command.synproxy = true;
+            else if (text != "disable")
+                illegal_value("synproxy parameter", "-j", text, "must be enable or disable");
         }
         if (persistent_->count() > 0) {
             command.persistent = true;
@@ -747,6 +758,7 @@ private:
     CLI::Option* udp_ = nullptr;
     CLI::Option* scheduler_ = nullptr;
     CLI::Option* persistent_ = nullptr;
+    CLI::Option* synproxy_ = nullptr;
     CLI::Option* netmask_ = nullptr;
     CLI::Option* real_server_ = nullptr;
     CLI::Option* gatewaying_ = nullptr;

@@ -85,6 +85,8 @@ struct Command {
     // --sched-flags (-b on -A/-E): FNAT_SVC_F_SCHED* bits (lib/sched_flags.h),
     // checked against the scheduler as ipvsadm does; 0 without the option.
     std::uint32_t sched_flags = 0;
+    // -j [enable|disable]: FNAT_SVC_F_SYNPROXY, the SYN proxy.
+    bool synproxy = false;
 
     std::optional<DestKey> dest; // -r
     ForwardMethod forward = ForwardMethod::DirectRoute;

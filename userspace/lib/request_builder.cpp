@@ -11,7 +11,8 @@ ServiceSpec full_service_spec(const Command& command) {
     spec.scheduler = command.scheduler;
     // The whole flags word, as ipvsadm: the scheduler flags of --sched-flags
     // (none without it) replace the service's.
-    spec.flags = (command.persistent ? FNAT_SVC_F_PERSISTENT : 0U) | command.sched_flags;
+    spec.flags = (command.persistent ? FNAT_SVC_F_PERSISTENT : 0U) | command.sched_flags |
+                 (command.synproxy ? FNAT_SVC_F_SYNPROXY : 0U);
     // TIMEOUT is 1..FNAT_PERSIST_MAX and only meaningful when persistent.
     if (command.persistent)
         spec.timeout = command.timeout;

@@ -58,6 +58,9 @@ std::string format_save_service_line(const Service& service) {
     // cannot read back; fnatadm calls that flag-3.
     if ((service.flags & kSchedFlagsMask) != 0)
         line += " -b " + join_sched_flag_names(sched_flag_names(service.scheduler, service.flags));
+    // Not ipvsadm's: Alibaba's LVS ipvsadm and DPVS's spell it -j.
+    if (service.synproxy())
+        line += " -j";
     return line + "\n";
 }
 

@@ -235,6 +235,7 @@ TEST(RunCommand, ListJson) {
       "persistent": false,
       "timeout": 0,
       "netmask": 32,
+      "synproxy": false,
       "stats": {
         "conns": 0,
         "inpkts": 0,
@@ -578,12 +579,14 @@ FakeApi dropping_api() {
 
 TEST(RunCommand, ListDrops) {
     FakeApi api = dropping_api();
-    const std::string expected = "Connections: 3\n"
-                                 "TOA added: 0, skipped: 0\n"
-                                 "Drop reason                  Packets\n"
-                                 "no_dest                      12\n"
-                                 "no_conn                      0\n"
-                                 "a_reason_of_exactly_28_chars 18446744073709551615\n";
+    const std::string expected =
+        "Connections: 3\n"
+        "TOA added: 0, skipped: 0\n"
+        "SYN proxy: 0 cookies sent, 0 accepted, 0 refused by real servers\n"
+        "Drop reason                  Packets\n"
+        "no_dest                      12\n"
+        "no_conn                      0\n"
+        "a_reason_of_exactly_28_chars 18446744073709551615\n";
     EXPECT_EQ(run(api, {"-L", "--drops"}), expected);
     EXPECT_EQ(run(api, {"-Ln", "--drops"}), expected);
     EXPECT_EQ(api.dumps, 0);
@@ -592,14 +595,21 @@ TEST(RunCommand, ListDrops) {
 
 TEST(RunCommand, ListDropsOfAModuleWithoutThem) {
     FakeApi api; // an older module: no NUM_CONNS, no DROPS
-    EXPECT_EQ(run(api, {"-L", "--drops"}), "Connections: 0\n"
-                                           "TOA added: 0, skipped: 0\n"
-                                           "Drop reason                  Packets\n");
+    EXPECT_EQ(run(api, {"-L", "--drops"}),
+              "Connections: 0\n"
+              "TOA added: 0, skipped: 0\n"
+              "SYN proxy: 0 cookies sent, 0 accepted, 0 refused by real servers\n"
+              "Drop reason                  Packets\n");
     EXPECT_EQ(run(api, {"-L", "--drops", "--json"}), R"({
   "num_conns": 0,
   "toa": {
     "added": 0,
     "skipped": 0
+  },
+  "synproxy": {
+    "cookies": 0,
+    "acks": 0,
+    "rs_resets": 0
   },
   "drops": {}
 }
@@ -613,6 +623,11 @@ TEST(RunCommand, ListDropsJson) {
   "toa": {
     "added": 0,
     "skipped": 0
+  },
+  "synproxy": {
+    "cookies": 0,
+    "acks": 0,
+    "rs_resets": 0
   },
   "drops": {
     "no_dest": 12,

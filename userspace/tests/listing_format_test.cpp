@@ -159,6 +159,18 @@ TEST(ListingText, SchedFlagsBeforeThePersistence) {
         "UDP  10.0.0.1:0 sh (sh-port) persistent 360 mask 255.255.255.0\n");
 }
 
+TEST(ListingText, SynproxyAfterThePersistence) {
+    const ServiceKey vip{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 80};
+    EXPECT_EQ(format_service_line(with_flags(make_service(vip, "wlc"), FNAT_SVC_F_SYNPROXY)),
+              "TCP  10.0.0.1:80 wlc synproxy\n");
+    EXPECT_EQ(format_service_line(with_flags(make_service(vip, "wlc", 360),
+                                             FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SYNPROXY)),
+              "TCP  10.0.0.1:80 wlc persistent 360 synproxy\n");
+    Table table;
+    table.services.push_back({with_flags(make_service(vip, "wlc"), FNAT_SVC_F_SYNPROXY), {}});
+    EXPECT_NE(format_listing_json(table).find(R"("synproxy": true,)"), std::string::npos);
+}
+
 TEST(ListingText, ShAndMhFlag3IsUnnamedLikeIpvsadm) {
     const ServiceKey key{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 80};
     EXPECT_EQ(format_service_line(with_flags(make_service(key, "sh"), FNAT_SVC_F_SCHED3)),
@@ -306,6 +318,7 @@ TEST(ListingJson, SeedTable) {
       "persistent": true,
       "timeout": 20,
       "netmask": 32,
+      "synproxy": false,
       "stats": {
         "conns": 1099511627777,
         "inpkts": 1099511627778,
@@ -408,6 +421,7 @@ TEST(ListingJson, NonPersistentUdpServiceWithoutDests) {
       "persistent": false,
       "timeout": 0,
       "netmask": 32,
+      "synproxy": false,
       "stats": {
         "conns": 0,
         "inpkts": 0,

@@ -322,6 +322,17 @@ TEST(Options, SchedFlagsLongSpelling) {
               FNAT_SVC_F_SCHED1 | FNAT_SVC_F_SCHED2 | FNAT_SVC_F_SCHED3);
 }
 
+TEST(Options, Synproxy) {
+    EXPECT_FALSE(parse({"-A", "-t", "10.0.0.1:80"}).synproxy);
+    EXPECT_TRUE(parse({"-A", "-t", "10.0.0.1:80", "-j"}).synproxy);
+    EXPECT_TRUE(parse({"-A", "-j", "-t", "10.0.0.1:80", "-s", "rr"}).synproxy);
+    EXPECT_TRUE(parse({"-E", "-t", "10.0.0.1:80", "--synproxy"}).synproxy);
+    // Alibaba's LVS ipvsadm spells it with a value.
+    EXPECT_TRUE(parse({"-A", "-t", "10.0.0.1:80", "-j", "enable"}).synproxy);
+    EXPECT_FALSE(parse({"-E", "-t", "10.0.0.1:80", "-j", "disable"}).synproxy);
+    EXPECT_TRUE(parse({"-E", "-t", "10.0.0.1:80", "--synproxy=enable"}).synproxy);
+}
+
 TEST(Options, SchedFlagsAreCheckedAgainstTheSchedulerWhateverTheOrder) {
     // ipvsadm reads the flags after every option: -s may come later.
     Command command = parse({"-A", "-b", "sh-port", "-t", "10.0.0.1:80", "-s", "sh"});
@@ -844,6 +855,15 @@ INSTANTIATE_TEST_SUITE_P(
                   "Illegal 'local-address' option with the 'get-laddr' command"},
         Rejection{{"-S", "-z", "10.0.9.1"},
                   "Illegal 'local-address' option with the 'save' command"},
+        // -j belongs to -A and -E only.
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-j", "on"},
+                  "illegal synproxy parameter specified (-j 'on': must be enable or disable)"},
+        Rejection{{"-a", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-m", "-j"},
+                  "Illegal 'synproxy' option with the 'add-server' command"},
+        Rejection{{"-L", "-j"}, "Illegal 'synproxy' option with the 'list' command"},
+        Rejection{{"-D", "-t", "10.0.0.1:80", "-j"},
+                  "Illegal 'synproxy' option with the 'delete-service' command"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "-j", "-j"}, "multiple 'synproxy' options specified"},
         Rejection{{"-z", "10.0.9.1"}, "no command specified (see fnatadm -h)"},
         // -G takes -t/-u, -n and --json only.
         Rejection{{"-G", "-c"}, "Illegal 'connection' option with the 'get-laddr' command"},

@@ -72,6 +72,14 @@ TEST(RequestBuilder, SchedFlagsAndPersistenceShareTheFlagsWord) {
         FNAT_SVC_F_SCHED1 | FNAT_SVC_F_SCHED2 | FNAT_SVC_F_SCHED3);
 }
 
+TEST(RequestBuilder, SynproxyJoinsTheFlagsWord) {
+    EXPECT_EQ(request_for({"-A", "-t", "192.168.0.240:80", "-p", "60", "-j"}).service->flags,
+              FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SYNPROXY);
+    // -E sends the whole word: without -j the proxy goes off.
+    EXPECT_EQ(request_for({"-E", "-t", "192.168.0.240:80", "-s", "rr"}).service->flags, 0U);
+    EXPECT_EQ(request_for({"-E", "-t", "192.168.0.240:80", "-j", "disable"}).service->flags, 0U);
+}
+
 TEST(RequestBuilder, EditServiceSendsTheSchedFlagsWhole) {
     // As ipvsadm: the flags word is sent whole, so an -E without -b clears
     // the scheduler flags, and one with -b replaces them.

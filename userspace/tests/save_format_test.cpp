@@ -203,6 +203,16 @@ TEST(SaveFormat, SchedFlagsAfterThePersistence) {
               "-A -t 10.0.0.1:80 -s rr -p 60 -b flag-1,flag-3\n");
 }
 
+TEST(SaveFormat, SynproxyLast) {
+    const ServiceKey vip = tcp(Address::ipv4(10, 0, 0, 1), 80);
+    EXPECT_EQ(format_save_service_line(with_flags(make_service(vip, "rr"), FNAT_SVC_F_SYNPROXY)),
+              "-A -t 10.0.0.1:80 -s rr -j\n");
+    EXPECT_EQ(format_save_service_line(
+                  with_flags(make_service(vip, "sh", 360, 24),
+                             FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SCHED2 | FNAT_SVC_F_SYNPROXY)),
+              "-A -t 10.0.0.1:80 -s sh -p 360 -M 255.255.255.0 -b sh-port -j\n");
+}
+
 TEST(SaveFormat, ShFlag3IsSavedAsFlag3) {
     // ipvsadm prints "-b " with nothing after it, which no ipvsadm can read
     // back; fnatadm names it so that -R restores it.

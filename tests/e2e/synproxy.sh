@@ -1,0 +1,271 @@
+#!/bin/bash
+# e2e: alone
+# synproxy: the SYN proxy (fnatadm -j; FNAT_SVC_F_SYNPROXY in
+# include/uapi/fnat.h, fnat_synproxy.c):
+# - refusals: -j on UDP, DR/TUN dests on a -j service, -j over a DR dest;
+#   -S prints -j and -R restores it;
+# - FULLNAT and NAT (fast path on and off): every exchange verified byte for
+#   byte, a bulk transfer both ways, the client sees the announced window
+#   scale, real servers see the handshake from the local address (FULLNAT,
+#   with TOA) or the client (NAT), the counters (cookies, accepted);
+# - a SYN flood from random sources: not one SYN reaches a real server
+#   beyond the legitimate connections', no entry is made for it, a stream
+#   goes on and new connections succeed;
+# - an ACK flood: counted as synproxy_bad_cookie, nothing reaches a real
+#   server, no entry;
+# - failures after a valid ACK: a real server that never answers (the
+#   client is reset after 15 s, synproxy_rs_timeout), one that refuses
+#   (reset at once, rs_resets), a service with no dest (the SYN dropped as
+#   no_dest, no cookie sent);
+# - rmmod with handshakes pending frees them.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+LB=fnatadm
+# shellcheck source=_topo.sh
+. "$(dirname "$0")/_topo.sh"
+# shellcheck source=_traffic.sh
+. "$(dirname "$0")/_traffic.sh"
+
+SYS=/sys/kernel/fnat
+DARK_PORT=81   # over a real server that does not exist
+CLOSED_PORT=82 # over rs1, where nothing listens on it
+EMPTY_PORT=83  # no dest at all
+
+command -v hping3 >/dev/null || fail "hping3 is not in the VM (scripts/install-deps.sh installs it)"
+# ss -i reads window scales and MSS through sock_diag.
+modprobe -q tcp_diag || true
+
+# info KEY: the SYN proxy counter KEY (cookies, acks, rs_resets) from the
+# "SYN proxy: C cookies sent, A accepted, R refused by real servers" line of
+# fnatadm -L --drops.
+info() {
+	local f
+	case $1 in
+	cookies) f=3 ;;
+	acks) f=6 ;;
+	rs_resets) f=8 ;;
+	esac
+	ip netns exec director fnatadm -L --drops |
+		awk -v f="$f" '/^SYN proxy: / { gsub(/,/, ""); print $f }'
+}
+
+# syns_at NS: SYNs NS's INPUT counting rule saw.
+syns_at() {
+	ip netns exec "$1" iptables -nvxL INPUT | awk '/tcp flags:0x17\/0x02/ { print $1; exit }'
+}
+
+# count_syns: a rule on rs1 and rs2 counting the SYNs reaching them.
+count_syns() {
+	local n
+	for n in rs1 rs2; do
+		must ip netns exec "$n" iptables -A INPUT -p tcp --syn -j ACCEPT
+	done
+}
+
+# entries_from_others: entries whose client is not the client's address.
+entries_from_others() {
+	ip netns exec director fnatadm -Lnc | awk -v c="$CLIENT" 'NR > 2 && $4 !~ "^" c ":"' | wc -l
+}
+
+# pending_at_least N: N entries or more wait for their real server.
+pending_at_least() {
+	[ "$(ip netns exec director fnatadm -Lnc | grep -c SYN_SENT)" -ge "$1" ]
+}
+
+# lb_fails MESSAGE ARGS...: fnatadm ARGS on the director fails saying MESSAGE.
+lb_fails() {
+	local want=$1
+	shift
+	must_fail "$want" ip netns exec director fnatadm "$@"
+}
+
+# exchanges N SEED: N verified exchanges with VIP:PORT, all must succeed.
+exchanges() {
+	local out
+	out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count "$1" --parallel 4 \
+		--bytes 300 --seed "$2")
+	echo "$out"
+	[[ "$out" == *"result: $1 ok, 0 failed"* ]] || fail "not $1 ok: $out"
+}
+
+step "load fnat; the FULLNAT network; refusals of what the SYN proxy cannot do"
+lb_load
+topo_fullnat
+lb_fails "SYN proxy is for TCP services" -A -u "$VIP:53" -s rr -j
+lb -A -t "$VIP:$PORT" -s rr -j
+lb -P -t "$VIP:$PORT" -z "$LIP1"
+lb_fails "A SYN proxy service forwards by NAT or FULLNAT only" -a -t "$VIP:$PORT" -r "$RIP1:$PORT" -g
+lb_fails "A SYN proxy service forwards by NAT or FULLNAT only" -a -t "$VIP:$PORT" -r "$RIP1:$PORT" -i
+lb -a -t "$VIP:$PORT" -r "$RIP1:$PORT" -b
+lb -a -t "$VIP:$PORT" -r "$RIP2:$PORT" -b
+lb_fails "A SYN proxy service forwards by NAT or FULLNAT only" -e -t "$VIP:$PORT" -r "$RIP2:$PORT" -g
+lb -A -t "$VIP:90" -s rr
+lb -a -t "$VIP:90" -r "$RIP1:90" -g
+lb_fails "SYN proxy needs NAT or FULLNAT destinations" -E -t "$VIP:90" -s rr -j
+lb -D -t "$VIP:90"
+expect_contains "-A -t $VIP:$PORT -s rr -j" ip netns exec director fnatadm -S -n
+saved=$(must ip netns exec director fnatadm -S -n)
+lb -C
+must ip netns exec director fnatadm -R <<<"$saved"
+expect_output "$saved" ip netns exec director fnatadm -S -n
+expect_contains "rr synproxy" ip netns exec director fnatadm -Ln
+
+step "FULLNAT: 200 exchanges through the proxy, every byte verified; the servers see the local address"
+count_syns
+out=$(exchanges 200 1)
+for n in rs1 rs2; do
+	[ "$(answered "$out" "$n")" -eq 100 ] || fail "$n answered $(answered "$out" "$n") of 200, not 100"
+done
+[[ "$out" == *"peers $LIP1,"* ]] || fail "the servers did not see the local address: $out"
+[ "$(info cookies)" -ge 200 ] || fail "$(info cookies) cookies sent for 200 connections"
+[ "$(info acks)" -eq 200 ] || fail "$(info acks) cookies accepted, not 200"
+syns=$(($(syns_at rs1) + $(syns_at rs2)))
+[ "$syns" -eq 200 ] || fail "the real servers saw $syns SYNs for 200 connections"
+[ "$(drops synproxy_bad_cookie)" -eq 0 ] || fail "bad cookies in a clean run: $(drops synproxy_bad_cookie)"
+[ "$(drops synproxy_hold_full)" -eq 0 ] || fail "held segments dropped in a clean run"
+
+step "FULLNAT: bulk both ways; the client sees window scale 7 and windows beyond 64 KiB"
+out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 2 --bytes 3000000 \
+	--seed 2 --timeout-ms $((20000 * SLOWDOWN)))
+[[ "$out" == *"result: 2 ok, 0 failed"* ]] || fail "bulk: $out"
+ip netns exec client fnat-traffic stream --tcp "$VIP:$PORT" --seconds 3 --rate-kbps 4000 \
+	--seed 3 >"$LIB_TMP/ws.out" 2>&1 &
+spid=$!
+wait_until 10 grep -q "^stream connected: " "$LIB_TMP/ws.out"
+sleep 1
+ss_out=$(ip netns exec client ss -tin "( dport = :$PORT )")
+echo "$ss_out"
+[[ "$ss_out" == *"wscale:7,"* ]] || fail "the client did not see window scale 7: $ss_out"
+wait "$spid" || fail "the stream failed: $(cat "$LIB_TMP/ws.out")"
+[[ "$(cat "$LIB_TMP/ws.out")" == *"stream ok"* ]] || fail "stream: $(cat "$LIB_TMP/ws.out")"
+
+step "FULLNAT: synproxy_wscale 0 and synproxy_mss 1200 apply to new handshakes"
+must sh -c "echo 0 >$SYS/synproxy_wscale"
+must sh -c "echo 1200 >$SYS/synproxy_mss"
+ip netns exec client fnat-traffic stream --tcp "$VIP:$PORT" --seconds 2 --rate-kbps 4000 \
+	--seed 4 >"$LIB_TMP/ws0.out" 2>&1 &
+spid=$!
+wait_until 10 grep -q "^stream connected: " "$LIB_TMP/ws0.out"
+ss_out=$(ip netns exec client ss -tin "( dport = :$PORT )")
+echo "$ss_out"
+[[ "$ss_out" == *"wscale:0,"* ]] || fail "the client did not see window scale 0: $ss_out"
+# 1200 less TOA's 8 bytes, less 12 of timestamps the client would use: none here.
+[[ "$ss_out" == *"mss:1192"* ]] || fail "the client's MSS is not 1192: $ss_out"
+wait "$spid" || fail "the stream failed: $(cat "$LIB_TMP/ws0.out")"
+must sh -c "echo 7 >$SYS/synproxy_wscale"
+must sh -c "echo 0 >$SYS/synproxy_mss"
+must_fail "" sh -c "echo 15 >$SYS/synproxy_wscale"
+must_fail "" sh -c "echo 100 >$SYS/synproxy_mss"
+
+step "a SYN flood from random sources: no SYN reaches a real server but the legitimate ones"
+ip netns exec client fnat-traffic stream --tcp "$VIP:$PORT" --seconds 10 --rate-kbps 400 \
+	--timeout-ms 4000 --seed 5 >"$LIB_TMP/flood-stream.out" 2>&1 &
+spid=$!
+wait_until 10 grep -q "^stream connected: " "$LIB_TMP/flood-stream.out"
+# A default route, as directors have: the SYN-ACKs to the flood's sources
+# go to the client's namespace, which does not forward them.
+must ip -n director route add default via "$CLIENT"
+syns0=$(($(syns_at rs1) + $(syns_at rs2)))
+cookies0=$(info cookies)
+ip netns exec client timeout -s INT 6 hping3 -S -p "$PORT" --flood --rand-source "$VIP" \
+	>"$LIB_TMP/flood.out" 2>&1 &
+fpid=$!
+sleep 1
+out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 100 --parallel 4 \
+	--bytes 100 --seed 6 --timeout-ms 3000 --allow-failures)
+wait "$fpid" || true
+sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$LIB_TMP/flood.out")
+ok=$(sed -n 's/.*result: \([0-9]*\) ok.*/\1/p' <<<"$out")
+syns=$(($(syns_at rs1) + $(syns_at rs2) - syns0))
+cookies=$(($(info cookies) - cookies0))
+others=$(entries_from_others)
+echo "flood: ${sent:-?} SYNs, $cookies cookies sent; legitimate: $ok of 100 ok;" \
+	"SYNs at the real servers: $syns; entries of other clients: $others"
+[ "${sent:-0}" -gt 1000 ] || fail "the flood sent ${sent:-nothing}: $(cat "$LIB_TMP/flood.out")"
+[ "$syns" -eq "$ok" ] || fail "$syns SYNs reached the real servers for $ok legitimate connections"
+[ "$others" -eq 0 ] || fail "$others entries of flood sources"
+[ "$ok" -ge 90 ] || fail "only $ok of 100 legitimate connections during the flood: $out"
+[ "$cookies" -ge $((sent * 3 / 4)) ] || fail "$cookies cookies for $sent SYNs"
+must ip -n director route del default via "$CLIENT"
+wait "$spid" || fail "the stream broke during the flood: $(cat "$LIB_TMP/flood-stream.out")"
+
+step "an ACK flood: counted as bad cookies, nothing reaches a real server"
+syns0=$(($(syns_at rs1) + $(syns_at rs2)))
+before=$(drops synproxy_bad_cookie)
+hping 2000 -A -p "$PORT" --rand-source -i u200
+bad=$(($(drops synproxy_bad_cookie) - before))
+echo "ACK flood: $bad of 2000 counted as synproxy_bad_cookie"
+# hping3's random sources include martians (0/8, 127/8, 224/3: an eighth)
+# that the stack drops before any hook sees them.
+[ "$bad" -ge 1600 ] || fail "only $bad of 2000 forged ACKs counted as bad cookies"
+[ "$(($(syns_at rs1) + $(syns_at rs2)))" -eq "$syns0" ] || fail "forged ACKs made SYNs to real servers"
+[ "$(entries_from_others)" -eq 0 ] || fail "forged ACKs made entries"
+
+step "failures after a valid ACK: no answer (reset after 15 s), refused (reset at once), no dest"
+lb -A -t "$VIP:$DARK_PORT" -s rr -j
+lb -P -t "$VIP:$DARK_PORT" -z "$LIP2"
+lb -a -t "$VIP:$DARK_PORT" -r "10.0.6.99:$DARK_PORT" -b
+lb -A -t "$VIP:$CLOSED_PORT" -s rr -j
+lb -P -t "$VIP:$CLOSED_PORT" -z "$LIP2"
+lb -a -t "$VIP:$CLOSED_PORT" -r "$RIP1:$CLOSED_PORT" -b
+lb -A -t "$VIP:$EMPTY_PORT" -s rr -j
+resets0=$(info rs_resets)
+out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$CLOSED_PORT" --count 3 --bytes 10 \
+	--seed 7 --timeout-ms 3000 --allow-failures)
+echo "$out"
+[[ "$out" == *"result: 0 ok, 3 failed"* && "$out" == *reset* ]] || fail "refused: $out"
+[ "$(($(info rs_resets) - resets0))" -eq 3 ] || fail "rs_resets: $(($(info rs_resets) - resets0)), not 3"
+timeouts0=$(drops synproxy_rs_timeout)
+start=${EPOCHREALTIME/./}
+out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$DARK_PORT" --count 1 --bytes 10 \
+	--seed 8 --timeout-ms $((30000 * SLOWDOWN)) --allow-failures)
+took=$(((${EPOCHREALTIME/./} - start) / 1000))
+echo "$out"
+echo "no answer: the client was reset after $took ms"
+[[ "$out" == *"result: 0 ok, 1 failed"* && "$out" == *reset* ]] || fail "no answer: $out"
+if [ "$took" -lt 14000 ] || [ "$took" -gt $((20000 * SLOWDOWN)) ]; then
+	fail "reset after $took ms, not 15 s"
+fi
+[ "$(($(drops synproxy_rs_timeout) - timeouts0))" -eq 1 ] || fail "synproxy_rs_timeout not counted once"
+cookies0=$(info cookies)
+nodest0=$(drops no_dest)
+hping 3 -S -p "$EMPTY_PORT" -i u100000
+[ "$(($(drops no_dest) - nodest0))" -eq 3 ] || fail "no_dest: $(($(drops no_dest) - nodest0)), not 3"
+[ "$(info cookies)" -eq "$cookies0" ] || fail "cookies sent for a service without dests"
+
+step "rmmod with handshakes pending (a server that never answers) frees them"
+pids=()
+for i in 1 2 3; do
+	ip netns exec client fnat-traffic connect --tcp "$VIP:$DARK_PORT" --count 4 --parallel 4 --bytes 10 \
+		--seed "$i" --timeout-ms 4000 --allow-failures >/dev/null 2>&1 &
+	pids+=($!)
+done
+wait_until 10 pending_at_least 12
+ip netns exec director fnatadm -Lnc | grep SYN_SENT | head -3
+lb -C
+lb_unload
+wait "${pids[@]}"
+lb_load
+
+step "NAT, fast path on and off: exchanges, the servers see the client, no flood SYN reaches them"
+topo_down
+topo_nat
+lb -A -t "$VIP:$PORT" -s rr -j
+lb -a -t "$VIP:$PORT" -r "$RIP1:$PORT" -m
+lb -a -t "$VIP:$PORT" -r "$RIP2:$PORT" -m
+count_syns
+for fast in 1 0; do
+	must sh -c "echo $fast >$SYS/fast_path"
+	out=$(exchanges 100 $((10 + fast)))
+	[[ "$out" == *"peers $CLIENT,"* ]] || fail "NAT servers did not see the client: $out"
+	out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 1 --bytes 2000000 \
+		--seed 12 --timeout-ms $((20000 * SLOWDOWN)))
+	[[ "$out" == *"result: 1 ok, 0 failed"* ]] || fail "NAT bulk (fast_path $fast): $out"
+done
+must sh -c "echo 1 >$SYS/fast_path"
+syns0=$(($(syns_at rs1) + $(syns_at rs2)))
+hping 3000 -S -p "$PORT" --rand-source -i u100
+[ "$(($(syns_at rs1) + $(syns_at rs2)))" -eq "$syns0" ] || fail "NAT: flood SYNs reached the servers"
+[ "$(entries_from_others)" -eq 0 ] || fail "NAT: entries of flood sources"
+topo_down
+lb_unload
