@@ -413,6 +413,102 @@ static void fnat_sync_bad_records(struct kunit *test)
 	}
 }
 
+/* The attribute of @type in the record at @rec, or NULL. */
+static u8 *find_attr(u8 *rec, unsigned int type)
+{
+	unsigned int len = get_unaligned_be16(rec + 2), off, alen;
+
+	for (off = sizeof(struct fnat_sync_rec); off < len;
+	     off += ALIGN(alen, 4)) {
+		alen = get_unaligned_be16(rec + off + 2);
+		if (get_unaligned_be16(rec + off) == type)
+			return rec + off;
+	}
+	return NULL;
+}
+
+/* One CONN record of @r alone in @data; returns the record. */
+static u8 *one_rec(u8 *data, const struct fnat_sync_conn_rec *r)
+{
+	struct fnat_sync_buf b;
+
+	fnat_sync_buf_init(&b, data, MSG_CAP);
+	WARN_ON(fnat_sync_put_conn(&b, r));
+	return data + sizeof(struct fnat_sync_hdr);
+}
+
+static enum fnat_sync_err decode_one(u8 *rec, struct fnat_sync_rec_view *v)
+{
+	return fnat_sync_rec_decode(rec, get_unaligned_be16(rec + 2), v);
+}
+
+/*
+ * A SYN proxy connection carries its offset and window scales; the flag
+ * and the attributes go together, on TCP NAT or FULLNAT only.
+ */
+static void fnat_sync_synproxy(struct kunit *test)
+{
+	u8 *data = kunit_kzalloc(test, MSG_CAP, GFP_KERNEL);
+	struct fnat_sync_conn_rec want[3] = { fullnat_rec(), nat_rec(),
+					      fullnat64_rec() };
+	static const u8 ws[3][3] = { { 7, 7, 9 }, { 0xff, 0xff, 0xff },
+				     { 14, 0, 0xff } };
+	struct fnat_sync_conn_rec r;
+	struct fnat_sync_rec_view v;
+	unsigned int i;
+	u8 *rec, *a;
+
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		want[i].flags |= FNAT_SYNC_CONN_F_SYNPROXY;
+		want[i].sp_delta = 0x89abcdef + i;
+		memcpy(want[i].sp_ws, ws[i], 3);
+		rec = one_rec(data, &want[i]);
+		KUNIT_ASSERT_EQ(test, decode_one(rec, &v), FNAT_SYNC_OK);
+		expect_same(test, &want[i], &v.conn, true);
+		KUNIT_EXPECT_EQ(test, v.conn.sp_delta, want[i].sp_delta);
+		KUNIT_EXPECT_EQ(test, memcmp(v.conn.sp_ws, ws[i], 3), 0);
+	}
+
+	/* Not on UDP, DR or TUN, nor on a template. */
+	r = udp_rec();
+	r.flags |= FNAT_SYNC_CONN_F_SYNPROXY;
+	KUNIT_EXPECT_EQ(test, decode_one(one_rec(data, &r), &v),
+			FNAT_SYNC_E_BAD_RECORD);
+	r = nat_rec();
+	r.fwd_method = FNAT_FWD_DR;
+	r.flags |= FNAT_SYNC_CONN_F_SYNPROXY;
+	KUNIT_EXPECT_EQ(test, decode_one(one_rec(data, &r), &v),
+			FNAT_SYNC_E_BAD_RECORD);
+	r = template_rec();
+	r.flags |= FNAT_SYNC_CONN_F_SYNPROXY;
+	KUNIT_EXPECT_EQ(test, decode_one(one_rec(data, &r), &v),
+			FNAT_SYNC_E_BAD_RECORD);
+	/* A window scale beyond 14 that is not "none". */
+	r = want[0];
+	r.sp_ws[2] = 15;
+	KUNIT_EXPECT_EQ(test, decode_one(one_rec(data, &r), &v),
+			FNAT_SYNC_E_BAD_RECORD);
+	/* The fourth byte must be 0. */
+	rec = one_rec(data, &want[0]);
+	a = find_attr(rec, FNAT_SYNC_A_SP_WSCALE);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	a[sizeof(struct fnat_sync_attr) + 3] = 1;
+	KUNIT_EXPECT_EQ(test, decode_one(rec, &v), FNAT_SYNC_E_BAD_RECORD);
+	/* The flag without one of its attributes (renamed to an unknown). */
+	rec = one_rec(data, &want[0]);
+	a = find_attr(rec, FNAT_SYNC_A_SP_DELTA);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	put_unaligned_be16(999, a);
+	KUNIT_EXPECT_EQ(test, decode_one(rec, &v), FNAT_SYNC_E_BAD_RECORD);
+	/* The attributes without the flag. */
+	rec = one_rec(data, &want[1]);
+	a = find_attr(rec, FNAT_SYNC_A_FLAGS);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	put_unaligned_be32(0, a + sizeof(struct fnat_sync_attr));
+	KUNIT_EXPECT_EQ(test, decode_one(rec, &v), FNAT_SYNC_E_BAD_RECORD);
+}
+
 /* Decodes whatever a message holds; the point is not to crash. */
 static int decode_any(const void *rec, unsigned int len, void *arg)
 {
@@ -569,6 +665,7 @@ static struct kunit_case fnat_sync_cases[] = {
 	KUNIT_CASE(fnat_sync_full_buffer),
 	KUNIT_CASE(fnat_sync_bad_headers),
 	KUNIT_CASE(fnat_sync_bad_records),
+	KUNIT_CASE(fnat_sync_synproxy),
 	KUNIT_CASE(fnat_sync_fuzz),
 	KUNIT_CASE(fnat_sync_mac),
 	KUNIT_CASE(fnat_sync_replay_window),

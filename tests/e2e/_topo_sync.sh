@@ -81,7 +81,12 @@ sync_rules() {
 	fi
 	for p in "$PORT" "$CONTROL_PORT"; do
 		for proto in -t -u; do
-			echo "-A $proto $VIP:$p -s rr"
+			# SYNC_SYNPROXY=1: the TCP services with the SYN proxy.
+			if [ "$proto" = -t ] && [ "${SYNC_SYNPROXY:-0}" = 1 ]; then
+				echo "-A $proto $VIP:$p -s rr -j"
+			else
+				echo "-A $proto $VIP:$p -s rr"
+			fi
 			if [ "$SYNC_MODE" = fullnat ]; then
 				echo "-P $proto $VIP:$p -z $LIP1"
 				echo "-P $proto $VIP:$p -z $LIP2"

@@ -17,7 +17,10 @@
 #   client is reset after 15 s, synproxy_rs_timeout), one that refuses
 #   (reset at once, rs_resets), a service with no dest (the SYN dropped as
 #   no_dest, no cookie sent);
-# - rmmod with handshakes pending frees them.
+# - rmmod with handshakes pending frees them;
+# - failover between two FULLNAT directors sharing a sync key: a proxied
+#   stream goes on through the backup byte for byte (its offsets synced),
+#   and the backup accepts the ACK to a cookie the master sent.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 LB=fnatadm
@@ -25,6 +28,8 @@ LB=fnatadm
 . "$(dirname "$0")/_topo.sh"
 # shellcheck source=_traffic.sh
 . "$(dirname "$0")/_traffic.sh"
+# shellcheck source=_topo_sync.sh
+. "$(dirname "$0")/_topo_sync.sh"
 
 SYS=/sys/kernel/fnat
 DARK_PORT=81   # over a real server that does not exist
@@ -70,6 +75,12 @@ entries_from_others() {
 # pending_at_least N: N entries or more wait for their real server.
 pending_at_least() {
 	[ "$(ip netns exec director fnatadm -Lnc | grep -c SYN_SENT)" -ge "$1" ]
+}
+
+# established_at NS SPORT: director NS lists the client's connection from
+# SPORT as ESTABLISHED.
+established_at() {
+	ip netns exec "$1" fnatadm -Lnc | grep -q "ESTABLISHED *$CLIENT:$2 "
 }
 
 # lb_fails MESSAGE ARGS...: fnatadm ARGS on the director fails saying MESSAGE.
@@ -268,4 +279,40 @@ hping 3000 -S -p "$PORT" --rand-source -i u100
 [ "$(($(syns_at rs1) + $(syns_at rs2)))" -eq "$syns0" ] || fail "NAT: flood SYNs reached the servers"
 [ "$(entries_from_others)" -eq 0 ] || fail "NAT: entries of flood sources"
 topo_down
+
+step "failover: a proxied stream goes on through the backup; the backup takes the master's cookies"
+SYNC_SYNPROXY=1 sync_topo fullnat
+printf 'fnat-synproxy-e2e shared key 0123\n' >"$LIB_TMP/key"
+lbn dir1 --start-daemon master --mcast-interface eth1 --syncid 5 --sync-key "$LIB_TMP/key"
+lbn dir2 --start-daemon backup --mcast-interface eth1 --syncid 5 --sync-key "$LIB_TMP/key"
+expect_contains "rr synproxy" ip netns exec dir2 fnatadm -Ln
+ip netns exec client fnat-traffic stream --tcp "$VIP:$PORT" --seconds $((6 * SLOWDOWN)) \
+	--rate-kbps 800 --timeout-ms 4000 --seed 30 >"$LIB_TMP/fo.out" 2>&1 &
+spid=$!
+wait_until 10 grep -q "^stream connected: " "$LIB_TMP/fo.out"
+sport=$(sed -n 's/^stream from [0-9.]*:\([0-9]*\) .*/\1/p' "$LIB_TMP/fo.out")
+wait_until 5 established_at dir2 "$sport" ||
+	fail "dir2 did not get the proxied connection: $(ip netns exec dir2 fnatadm -Lnc)"
+sleep 1
+sync_float_move dir1 dir2
+wait "$spid" || fail "the proxied stream did not survive the failover: $(cat "$LIB_TMP/fo.out")"
+[[ "$(cat "$LIB_TMP/fo.out")" == *"stream ok: "* ]] || fail "stream: $(cat "$LIB_TMP/fo.out")"
+out=$(must in_ns client fnat-traffic connect --tcp "$VIP:$PORT" --count 4 --bytes 100 --seed 31)
+[[ "$out" == *"result: 4 ok, 0 failed"* ]] || fail "new connections through dir2: $out"
+# A SYN answered by dir2, its ACK to dir1 after a move back: by hand, with
+# hping3 (ISN 1000) and the cookie read off the wire.
+ip netns exec client tcpdump -Z root -S -n -l -c 1 -i eth0 \
+	"src $VIP and tcp src port $PORT and tcp dst port 45000" >"$LIB_TMP/synack.out" 2>&1 &
+tpid=$!
+sleep 1
+hping 1 -S -p "$PORT" -s 45000 -k -M 1000
+wait "$tpid" || true
+cookie=$(sed -n 's/.*Flags \[S\.\], seq \([0-9]*\), ack 1001,.*/\1/p' "$LIB_TMP/synack.out")
+[ -n "$cookie" ] || fail "no SYN-ACK from dir2: $(cat "$LIB_TMP/synack.out")"
+sync_float_move dir2 dir1
+hping 1 -A -p "$PORT" -s 45000 -k -M 1001 -L $(((cookie + 1) % 4294967296))
+wait_until 5 established_at dir1 45000 ||
+	fail "dir1 did not take dir2's cookie: $(ip netns exec dir1 fnatadm -Lnc)"
+echo "dir1 accepted the ACK to dir2's cookie $cookie"
+sync_down
 lb_unload
