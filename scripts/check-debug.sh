@@ -50,7 +50,7 @@ done
 
 # The scenarios every change must pass under the checking kernel.
 debug_set=(smoke skeleton netlink_strict seeds sysfs_tunables fnat_fullnat fnat_forwarding
-	fnat_sync)
+	fnat_sync synproxy)
 # CI's share, which fits its time after make check: every netlink command
 # and its errors, then unload with a configuration; rmmod with entries and
 # under traffic, and netns deletion: where leaks and lock misuse would be.

@@ -237,7 +237,9 @@ std::vector<Attr> Generator::svc_key_attrs(const SvcKey& key) {
             attr_addr(FNAT_SVC_A_ADDR, key.addr), attr_be16(FNAT_SVC_A_PORT, key.port)};
 }
 
-void Generator::add_svc_settings(std::vector<Attr>& attrs, bool port_zero, std::string& recipe) {
+// svc: the service the request names, when it exists.
+void Generator::add_svc_settings(std::vector<Attr>& attrs, const ServiceRec* svc, bool port_zero,
+                                 std::string& recipe) {
     if (rng_.chance(500)) {
         if (rng_.chance(920)) {
             const std::string& name = rng_.pick(kSchedulers);
@@ -250,7 +252,14 @@ void Generator::add_svc_settings(std::vector<Attr>& attrs, bool port_zero, std::
             recipe += " sched='" + name + "'" + (nul ? "" : "(no NUL)");
         }
     }
-    if (port_zero && rng_.chance(700)) {
+    if (svc != nullptr && rng_.chance(120)) {
+        // Its own flags with the SYN proxy switched: on over the dests it
+        // has (refused over DR or TUN ones, or on UDP), or off again, so
+        // that DR and TUN dests can come.
+        const std::uint32_t flags = svc->flags ^ FNAT_SVC_F_SYNPROXY;
+        attrs.push_back(attr_u32(FNAT_SVC_A_FLAGS, flags));
+        recipe += " flags=" + std::to_string(flags) + " (synproxy switched)";
+    } else if (port_zero && rng_.chance(700)) {
         const std::uint32_t flags = FNAT_SVC_F_PERSISTENT | (rng_.u32() & 0x1e);
         attrs.push_back(attr_u32(FNAT_SVC_A_FLAGS, flags));
         recipe += " flags=" + std::to_string(flags);
@@ -294,7 +303,12 @@ Attr Generator::dest_attr(const ServiceRec* svc, const SvcKey& key, bool setting
                                attr_be16(FNAT_DEST_A_PORT, port)};
     recipe += " -> " + describe(af, addr) + ":" + std::to_string(port);
     if (settings) {
-        if (rng_.chance(600)) {
+        // A SYN proxy service takes NAT and FULLNAT only, and NEW_DEST
+        // without a method means DR: name one more often there, so that
+        // such services get dests, whose method SET_DEST then tries to
+        // change.
+        const bool proxied = svc != nullptr && (svc->flags & FNAT_SVC_F_SYNPROXY) != 0;
+        if (rng_.chance(proxied ? 850 : 600)) {
             // FULLNAT mostly where the service has local addresses.
             static const std::vector<std::uint8_t> methods = {
                 FNAT_FWD_DR,      FNAT_FWD_TUN,     FNAT_FWD_NAT,    FNAT_FWD_NAT,
@@ -495,7 +509,7 @@ Generator::Built Generator::build_write(const Config& config) {
         b.recipe += " " + describe(key);
         std::vector<Attr> attrs = svc_key_attrs(key);
         if (m.command != FNAT_CMD_DEL_SERVICE)
-            add_svc_settings(attrs, key.port == 0, b.recipe);
+            add_svc_settings(attrs, svc, key.port == 0, b.recipe);
         m.attrs.push_back(attr_nest(FNAT_A_SERVICE, std::move(attrs)));
         break;
     }

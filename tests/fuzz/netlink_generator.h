@@ -56,7 +56,8 @@ private:
     SvcKey pick_svc_key(const Config& config, const ServiceRec** existing,
                         unsigned existing_per_mille = 850);
     std::vector<Attr> svc_key_attrs(const SvcKey& key);
-    void add_svc_settings(std::vector<Attr>& attrs, bool port_zero, std::string& recipe);
+    void add_svc_settings(std::vector<Attr>& attrs, const ServiceRec* svc, bool port_zero,
+                          std::string& recipe);
     Attr dest_attr(const ServiceRec* svc, const SvcKey& key, bool settings, std::string& recipe);
     Attr laddr_attr(const ServiceRec* svc, const SvcKey& key, bool existing, std::string& recipe);
     Attr timeout_attr(std::string& recipe);

@@ -62,6 +62,9 @@ TEST(NetlinkGenerator, ReachesEveryCommandAndAnswer) {
     std::set<int> errors;
     std::set<std::string> messages;
     std::size_t most_services = 0, most_dests = 0, most_laddrs = 0, mutants_accepted = 0;
+    // Dests the SYN proxy services held at once, and the proxy turned on
+    // over a service that already had dests.
+    std::size_t most_proxied_dests = 0, proxied_over_dests = 0;
     bool daemon_ran = false;
     for (int i = 0; i < 40000; ++i) {
         const Generated r = g.next(config, kFamily);
@@ -75,7 +78,20 @@ TEST(NetlinkGenerator, ReachesEveryCommandAndAnswer) {
             errors.insert(o.error);
             messages.insert(o.extack);
         }
+        if (o.error == 0 && p.command == FNAT_CMD_SET_SERVICE)
+            for (const ServiceRec& after : o.after_or(config).services) {
+                const ServiceRec* before = config.find(after.key);
+                if (before != nullptr && !before->dests.empty() &&
+                    (before->flags & FNAT_SVC_F_SYNPROXY) == 0 &&
+                    (after.flags & FNAT_SVC_F_SYNPROXY) != 0)
+                    ++proxied_over_dests;
+            }
         config = o.after_or(config);
+        std::size_t proxied_dests = 0;
+        for (const ServiceRec& s : config.services)
+            if ((s.flags & FNAT_SVC_F_SYNPROXY) != 0)
+                proxied_dests += s.dests.size();
+        most_proxied_dests = std::max(most_proxied_dests, proxied_dests);
         most_services = std::max(most_services, config.services.size());
         most_dests = std::max(most_dests, config.dest_count());
         most_laddrs = std::max(most_laddrs, config.laddr_count());
@@ -95,8 +111,14 @@ TEST(NetlinkGenerator, ReachesEveryCommandAndAnswer) {
           "ambiguous or reserved bits set in nlmsg_flags",
           "Zero port specified for non-persistent service",
           "Lower threshold must not exceed the upper threshold",
-          "FULLNAT needs a local address: add one to the service first (-P)"})
+          "FULLNAT needs a local address: add one to the service first (-P)",
+          "SYN proxy is for TCP services",
+          "SYN proxy needs NAT or FULLNAT destinations: direct routing and tunnelled servers "
+          "answer clients past the director",
+          "A SYN proxy service forwards by NAT or FULLNAT only"})
         EXPECT_EQ(messages.count(m), 1U) << m;
+    EXPECT_GE(most_proxied_dests, 5U);
+    EXPECT_GT(proxied_over_dests, 0U);
     EXPECT_GE(most_services, 8U);
     EXPECT_GE(most_dests, 15U);
     EXPECT_GE(most_laddrs, 6U);

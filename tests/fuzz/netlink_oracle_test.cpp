@@ -139,6 +139,104 @@ TEST_F(NetlinkOracle, SynproxyOnlyOverNatAndFullnat) {
     EXPECT_EQ(config.services[0].flags, 0U);
 }
 
+// fnat_svc_settings_apply(): the scheduler, the netmask and the zero port
+// come before the SYN proxy's checks, the protocol before the dests.
+TEST_F(NetlinkOracle, SynproxyServiceChecksInTheModulesOrder) {
+    const Attr sp = attr_u32(FNAT_SVC_A_FLAGS, FNAT_SVC_F_SYNPROXY);
+    expect(
+        request(FNAT_CMD_NEW_SERVICE,
+                {svc(AF_INET, vip, 53, {sp, attr_str(FNAT_SVC_A_SCHED_NAME, "foo")}, IPPROTO_UDP)}),
+        ENOENT, "Scheduler not found");
+    expect(request(FNAT_CMD_NEW_SERVICE,
+                   {svc(AF_INET, vip, 53, {sp, attr_u8(FNAT_SVC_A_NETMASK, 33)}, IPPROTO_UDP)}),
+           EINVAL, "Netmask prefix length too long for the address family");
+    expect(request(FNAT_CMD_NEW_SERVICE, {svc(AF_INET, vip, 0, {sp}, IPPROTO_UDP)}), EINVAL,
+           "Zero port specified for non-persistent service");
+    expect(request(FNAT_CMD_NEW_SERVICE,
+                   {svc(AF_INET, vip, 0,
+                        {attr_u32(FNAT_SVC_A_FLAGS, FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SYNPROXY)},
+                        IPPROTO_UDP)}),
+           EINVAL, "SYN proxy is for TCP services");
+    // A UDP service with a DR dest: the protocol is what is wrong.
+    expect(request(FNAT_CMD_NEW_SERVICE, {svc(AF_INET, vip, 53, {}, IPPROTO_UDP)}), 0);
+    expect(request(FNAT_CMD_NEW_DEST,
+                   {svc(AF_INET, vip, 53, {}, IPPROTO_UDP), dest(AF_INET, v4(10, 0, 2, 1), 53)}),
+           0);
+    expect(request(FNAT_CMD_SET_SERVICE, {svc(AF_INET, vip, 53, {sp}, IPPROTO_UDP)}), EINVAL,
+           "SYN proxy is for TCP services");
+    // A persistent port-0 TCP service may be proxied; TUN over it may not.
+    expect(
+        request(FNAT_CMD_NEW_SERVICE,
+                {svc(AF_INET, vip, 0,
+                     {attr_u32(FNAT_SVC_A_FLAGS, FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SYNPROXY)})}),
+        0);
+    expect(request(FNAT_CMD_NEW_DEST,
+                   {svc(AF_INET, vip, 0), dest(AF_INET, v4(10, 0, 2, 1), 0,
+                                               {attr_u8(FNAT_DEST_A_FWD_METHOD, FNAT_FWD_TUN)})}),
+           EINVAL, "A SYN proxy service forwards by NAT or FULLNAT only");
+    // Turning it off, the zero port still needs persistence first.
+    expect(request(FNAT_CMD_SET_SERVICE, {svc(AF_INET, vip, 0, {attr_u32(FNAT_SVC_A_FLAGS, 0)})}),
+           EINVAL, "Zero port specified for non-persistent service");
+    ASSERT_EQ(config.services.size(), 2U);
+    EXPECT_EQ(config.services[1].flags, FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SYNPROXY);
+}
+
+// fnat_dest_key_check() first, then fnat_dest_conf_check(): the SYN proxy,
+// then the family, FULLNAT's local addresses and the thresholds; SET_DEST
+// looks the dest up first and keeps its method when the request names none.
+TEST_F(NetlinkOracle, SynproxyDestChecksInTheModulesOrder) {
+    const Addr16 vip6 = v6("2001:db8::1");
+    const auto fwd = [](std::uint8_t method) { return attr_u8(FNAT_DEST_A_FWD_METHOD, method); };
+    expect(request(FNAT_CMD_NEW_SERVICE,
+                   {svc(AF_INET6, vip6, 80, {attr_u32(FNAT_SVC_A_FLAGS, FNAT_SVC_F_SYNPROXY)})}),
+           0);
+    const Attr s = svc(AF_INET6, vip6, 80);
+    // A method out of range is the policy's, before any handler.
+    expect(request(FNAT_CMD_NEW_DEST, {s, dest(AF_INET6, v6("2001:db8:1::1"), 80, {fwd(5)})}),
+           ERANGE);
+    expect(request(FNAT_CMD_NEW_DEST, {s, dest(AF_INET6, v6("::"), 80, {fwd(FNAT_FWD_DR)})}),
+           EINVAL, "Address must be unicast");
+    // 6->4 by DR: the proxy's refusal before the family's.
+    expect(request(FNAT_CMD_NEW_DEST, {s, dest(AF_INET, v4(10, 1, 0, 1), 80)}), EINVAL,
+           "A SYN proxy service forwards by NAT or FULLNAT only");
+    expect(request(FNAT_CMD_NEW_DEST, {s, dest(AF_INET, v4(10, 1, 0, 1), 80, {fwd(FNAT_FWD_NAT)})}),
+           EAFNOSUPPORT, "Only FULLNAT (-b) can forward an IPv6 service to an IPv4 destination");
+    expect(request(FNAT_CMD_NEW_DEST,
+                   {s, dest(AF_INET6, v6("2001:db8:1::1"), 80,
+                            {fwd(FNAT_FWD_TUN), attr_u32(FNAT_DEST_A_L_THRESH, 5)})}),
+           EINVAL, "A SYN proxy service forwards by NAT or FULLNAT only");
+    expect(request(FNAT_CMD_NEW_DEST,
+                   {s, dest(AF_INET6, v6("2001:db8:1::1"), 80, {fwd(FNAT_FWD_FULLNAT)})}),
+           EINVAL, "FULLNAT needs a local address: add one to the service first (-P)");
+    expect(request(FNAT_CMD_NEW_DEST,
+                   {s, dest(AF_INET6, v6("2001:db8:1::1"), 8080, {fwd(FNAT_FWD_NAT)})}),
+           0);
+    // The dest is found before its new method is checked.
+    expect(request(FNAT_CMD_SET_DEST,
+                   {s, dest(AF_INET6, v6("2001:db8:1::1"), 8080, {fwd(FNAT_FWD_DR)})}),
+           ENOENT, "No such destination");
+    expect(request(FNAT_CMD_SET_DEST, {s, dest(AF_INET6, v6("2001:db8:1::1"), 8080,
+                                               {attr_u32(FNAT_DEST_A_WEIGHT, 3)})}),
+           0);
+    expect(request(FNAT_CMD_DEL_DEST, {s, dest(AF_INET6, v6("2001:db8:1::1"), 8080)}), 0);
+    // A NAT dest on the service's port, then TUN over it.
+    expect(request(FNAT_CMD_NEW_DEST,
+                   {s, dest(AF_INET6, v6("2001:db8:1::2"), 80, {fwd(FNAT_FWD_NAT)})}),
+           0);
+    expect(request(FNAT_CMD_SET_DEST,
+                   {s, dest(AF_INET6, v6("2001:db8:1::2"), 80, {fwd(FNAT_FWD_TUN)})}),
+           EINVAL, "A SYN proxy service forwards by NAT or FULLNAT only");
+    // Settings other than the flags leave the proxy on and are allowed.
+    expect(request(FNAT_CMD_SET_SERVICE,
+                   {svc(AF_INET6, vip6, 80, {attr_str(FNAT_SVC_A_SCHED_NAME, "rr")})}),
+           0);
+    ASSERT_EQ(config.services.size(), 1U);
+    EXPECT_EQ(config.services[0].flags, FNAT_SVC_F_SYNPROXY);
+    EXPECT_EQ(config.services[0].sched, "rr");
+    ASSERT_EQ(config.services[0].dests.size(), 1U);
+    EXPECT_EQ(config.services[0].dests[0].fwd, FNAT_FWD_NAT);
+}
+
 TEST_F(NetlinkOracle, ServiceChecksInTheModulesOrder) {
     expect(request(FNAT_CMD_NEW_SERVICE, {svc(AF_INET, vip, 0)}), EINVAL,
            "Zero port specified for non-persistent service");

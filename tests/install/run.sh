@@ -282,6 +282,10 @@ same "completion: fnatadm -A -t VIP -s mh -b mh-port,mh-f -> the scheduler flags
 	"mh-port,mh-fallback" "$(completions 'fnatadm -A -t 10.0.0.1:80 -s mh -b mh-port,mh-f' fnatadm -A -t 10.0.0.1:80 -s mh -b mh-port,mh-f)"
 same "completion: fnatadm -a -t VIP -r RIP -b --w -> --weight (-b is --fullnat there)" \
 	"--weight" "$(completions 'fnatadm -a -t 10.0.0.1:80 -r 10.0.1.1 -b --w' fnatadm -a -t 10.0.0.1:80 -r 10.0.1.1 -b --w)"
+same "completion: fnatadm -A -t VIP -j <TAB> -> enable disable" \
+	"$(lines disable enable)" "$(completions 'fnatadm -A -t 10.0.0.1:80 -j ' fnatadm -A -t 10.0.0.1:80 -j '')"
+same "completion: fnatadm -E -t VIP --synproxy --sch -> --scheduler (the value is optional)" \
+	"$(lines --sched-flags --scheduler)" "$(completions 'fnatadm -E -t 10.0.0.1:80 --synproxy --sch' fnatadm -E -t 10.0.0.1:80 --synproxy --sch)"
 same "completion: fnatadm -a -t VIP -r <TAB> -> nothing (an address)" \
 	"" "$(completions 'fnatadm -a -t 10.0.0.1:80 -r ' fnatadm -a -t 10.0.0.1:80 -r '')"
 # Every option of fnatadm -h (not its "Not supported yet" list), no other.

@@ -813,7 +813,7 @@ std::string usage_text() {
     return "fnatadm v" FNATADM_VERSION R"( - configure the fnat load balancer
 Usage:
   fnatadm -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask]
-          [-b sched-flags]
+          [-b sched-flags] [-j [enable|disable]]
   fnatadm -D virtual-service
   fnatadm -C
   fnatadm -R
@@ -885,6 +885,11 @@ Options:
   --netmask      -M netmask           persistent granularity mask: a dotted
                                       IPv4 mask or a prefix length (IPv6:
                                       a prefix length 0..128)
+  --synproxy     -j [enable|disable]  SYN proxy: the director answers SYNs
+                                      with cookies and connects to a real
+                                      server only for a valid ACK (TCP, NAT
+                                      and FULLNAT real servers); bare -j
+                                      enables; -E without it disables
   --real-server  -r server-address    server-address is IP[:port]; the port
                                       defaults to the service port; an
                                       IPv6 service may have IPv4 FULLNAT

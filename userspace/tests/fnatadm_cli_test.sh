@@ -74,6 +74,17 @@ check laddr-with-port 2 '^$' \
     -- --del-laddr -t 192.168.0.240:80 --laddr 10.0.9.1:80
 check get-laddr-stats 2 '^$' "Illegal 'stats' option with the 'get-laddr' command" -- -G --stats
 
+# The SYN proxy: -A and -E only; a bare -j, enable or disable.
+check help-synproxy 0 '--synproxy +-j \[enable\|disable\]' '' -- -h
+check synproxy-bad-value 2 '^$' \
+    "illegal synproxy parameter specified (-j 'on': must be enable or disable)" \
+    -- -A -t 192.168.0.240:80 -j on
+check synproxy-on-add-server 2 '^$' "Illegal 'synproxy' option with the 'add-server' command" \
+    -- -a -t 192.168.0.240:80 -r 192.168.0.223 -m --synproxy
+check synproxy-on-list 2 '^$' "Illegal 'synproxy' option with the 'list' command" -- -L -j
+check synproxy-twice 2 '^$' "multiple 'synproxy' options specified" \
+    -- -E -t 192.168.0.240:80 -j enable --synproxy
+
 # Connection sync: every check below fails before the kernel is contacted.
 check start-daemon-without-interface 2 '^$' \
     "You need to supply the 'mcast-interface' option for the 'start-daemon' command" \
@@ -111,6 +122,9 @@ check restore-bad-line 2 '^$' \
     "fnatadm: line 4: illegal weight specified (-w '70000': must be an integer 0..65535)" \
     -- -R < <(printf '%s\n' '# saved' '-A -t 192.168.0.240:80 -s rr' '' \
         '-a -t 192.168.0.240:80 -r 192.168.0.223 -w 70000')
+check restore-bad-synproxy 2 '^$' \
+    "fnatadm: line 2: illegal synproxy parameter specified (-j 'yes': must be enable or disable)" \
+    -- -R < <(printf '%s\n' '-A -t 192.168.0.240:80 -s rr -j' '-A -t 192.168.0.241:80 -s rr -j yes')
 check restore-nested 2 '^$' 'fnatadm: line 2: -R (--restore) is not allowed in restore input' \
     -- -R < <(printf '%s\n' '-C' '-R')
 check restore-list 2 '^$' 'fnatadm: line 1: -L (--list) is not allowed in restore input' \

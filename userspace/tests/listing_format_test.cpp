@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "lib/address.h"
 #include "lib/listing_format.h"
 #include "tests/test_model.h"
 
@@ -166,9 +167,37 @@ TEST(ListingText, SynproxyAfterThePersistence) {
     EXPECT_EQ(format_service_line(with_flags(make_service(vip, "wlc", 360),
                                              FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SYNPROXY)),
               "TCP  10.0.0.1:80 wlc persistent 360 synproxy\n");
+    EXPECT_EQ(format_service_line(with_flags(make_service(vip, "sh", 60, 24),
+                                             FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SCHED_SH_PORT |
+                                                 FNAT_SVC_F_SYNPROXY)),
+              "TCP  10.0.0.1:80 sh (sh-port) persistent 60 mask 255.255.255.0 synproxy\n");
+    const ServiceKey vip6{IPPROTO_TCP, parse_address("2001:db8::1"), 443};
+    EXPECT_EQ(format_service_line(with_flags(make_service(vip6, "rr", 60, 64),
+                                             FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SYNPROXY)),
+              "TCP  [2001:db8::1]:443 rr persistent 60 mask 64 synproxy\n");
     Table table;
     table.services.push_back({with_flags(make_service(vip, "wlc"), FNAT_SVC_F_SYNPROXY), {}});
     EXPECT_NE(format_listing_json(table).find(R"("synproxy": true,)"), std::string::npos);
+    EXPECT_EQ(format_listing_json(table).find(R"("synproxy": false,)"), std::string::npos);
+}
+
+TEST(ListingText, SynproxyInTheLayoutsThatShowTheServiceLine) {
+    Table table;
+    table.info = info_4096();
+    table.services.push_back(ServiceEntry{
+        with_flags(make_service(ServiceKey{IPPROTO_TCP, Address::ipv4(10, 0, 0, 1), 80}, "rr"),
+                   FNAT_SVC_F_SYNPROXY),
+        {dest(Address::ipv4(10, 0, 1, 1), 8080, ForwardMethod::Masquerade, 1, 3, 7)}});
+    EXPECT_EQ(format_listing_text(table),
+              "FNAT version 0.1.0 (size=4096)\n"
+              "Prot LocalAddress:Port Scheduler Flags\n"
+              "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+              "TCP  10.0.0.1:80 rr synproxy\n"
+              "  -> 10.0.1.1:8080                Masq    1      3          7         \n");
+    for (ListingColumns columns : {ListingColumns::Thresholds, ListingColumns::PersistentConn})
+        EXPECT_NE(format_listing_text(table, true, ListingStyle{columns})
+                      .find("\nTCP  10.0.0.1:80 rr synproxy\n"),
+                  std::string::npos);
 }
 
 TEST(ListingText, ShAndMhFlag3IsUnnamedLikeIpvsadm) {

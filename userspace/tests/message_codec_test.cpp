@@ -1074,6 +1074,48 @@ TEST(DecodeReply, InfoWithoutConnectionsOrDropsHasNone) {
     ASSERT_TRUE(reply.info.has_value());
     EXPECT_EQ(reply.info->num_conns, 0U);
     EXPECT_TRUE(reply.info->drops.empty());
+    EXPECT_EQ(reply.info->toa_added, 0U);
+    EXPECT_EQ(reply.info->synproxy_cookies, 0U);
+    EXPECT_EQ(reply.info->synproxy_acks, 0U);
+    EXPECT_EQ(reply.info->synproxy_rs_resets, 0U);
+}
+
+// The u64 counters of GET_INFO as the module puts them, each after a PAD
+// where nla_put_u64_64bit() needs one; distinct values, so that a swap shows.
+TEST(DecodeReply, InfoWithTheToaAndSynproxyCounters) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_INFO);
+    nlattr* nest = message.begin_nest(FNAT_A_INFO);
+    message.u32(FNAT_INFO_A_VERSION, FNAT_VERSION_CODE)
+        .u32(FNAT_INFO_A_CONN_TAB_SIZE, 4096)
+        .u64_64bit(FNAT_INFO_A_TOA_ADDED, 10, FNAT_INFO_A_PAD)
+        .u64_64bit(FNAT_INFO_A_TOA_SKIPPED, 3, FNAT_INFO_A_PAD)
+        .u64_64bit(FNAT_INFO_A_SYNPROXY_COOKIES, 0x0123'4567'89ab'cdefULL, FNAT_INFO_A_PAD)
+        .u64_64bit(FNAT_INFO_A_SYNPROXY_ACKS, 88, FNAT_INFO_A_PAD)
+        .u64_64bit(FNAT_INFO_A_SYNPROXY_RS_RESETS, 0xffff'ffff'ffff'ffffULL, FNAT_INFO_A_PAD)
+        .end_nest(nest);
+    std::vector<std::uint16_t> types =
+        test::nested_types(test::genl_attributes(message.header())[FNAT_A_INFO]);
+    EXPECT_NE(std::find(types.begin(), types.end(), FNAT_INFO_A_PAD), types.end());
+
+    Reply reply = decode_reply(message.header());
+    ASSERT_TRUE(reply.info.has_value());
+    EXPECT_EQ(reply.info->toa_added, 10U);
+    EXPECT_EQ(reply.info->toa_skipped, 3U);
+    EXPECT_EQ(reply.info->synproxy_cookies, 0x0123'4567'89ab'cdefULL);
+    EXPECT_EQ(reply.info->synproxy_acks, 88U);
+    EXPECT_EQ(reply.info->synproxy_rs_resets, 0xffff'ffff'ffff'ffffULL);
+}
+
+TEST(DecodeReply, SynproxyCounterOfTheWrongSizeIsAnError) {
+    test::MessageBuilder message(kFamily, 0, kSeq, kPortid);
+    message.genl(FNAT_CMD_GET_INFO);
+    nlattr* nest = message.begin_nest(FNAT_A_INFO);
+    message.u32(FNAT_INFO_A_VERSION, FNAT_VERSION_CODE)
+        .u32(FNAT_INFO_A_CONN_TAB_SIZE, 4096)
+        .u32(FNAT_INFO_A_SYNPROXY_RS_RESETS, 2)
+        .end_nest(nest);
+    EXPECT_EQ(decode_error(message), "FNAT_INFO_A_SYNPROXY_RS_RESETS has a bad length (4 bytes)");
 }
 
 TEST(DecodeReply, DropEntryNeedsNameAndCount) {

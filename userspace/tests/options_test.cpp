@@ -331,6 +331,21 @@ TEST(Options, Synproxy) {
     EXPECT_TRUE(parse({"-A", "-t", "10.0.0.1:80", "-j", "enable"}).synproxy);
     EXPECT_FALSE(parse({"-E", "-t", "10.0.0.1:80", "-j", "disable"}).synproxy);
     EXPECT_TRUE(parse({"-E", "-t", "10.0.0.1:80", "--synproxy=enable"}).synproxy);
+    EXPECT_FALSE(parse({"-E", "-t", "10.0.0.1:80", "--synproxy", "disable"}).synproxy);
+    EXPECT_FALSE(parse({"-A", "-t", "10.0.0.1:80", "-jdisable"}).synproxy);
+}
+
+TEST(Options, BareSynproxyLeavesTheNextOptionAlone) {
+    // The value is optional, as -p's: an option after -j is not its value.
+    Command command = parse({"-A", "-t", "10.0.0.1:80", "-j", "-p", "-s", "rr"});
+    EXPECT_TRUE(command.synproxy);
+    EXPECT_TRUE(command.persistent);
+    EXPECT_EQ(command.timeout, FNAT_PERSIST_DEFAULT);
+    EXPECT_EQ(command.scheduler, "rr");
+    command = parse({"-A", "-p", "-j", "-t", "10.0.0.1:0"});
+    EXPECT_TRUE(command.synproxy);
+    EXPECT_TRUE(command.persistent);
+    EXPECT_EQ(command.service->port, 0);
 }
 
 TEST(Options, SchedFlagsAreCheckedAgainstTheSchedulerWhateverTheOrder) {
@@ -864,6 +879,19 @@ INSTANTIATE_TEST_SUITE_P(
         Rejection{{"-D", "-t", "10.0.0.1:80", "-j"},
                   "Illegal 'synproxy' option with the 'delete-service' command"},
         Rejection{{"-A", "-t", "10.0.0.1:80", "-j", "-j"}, "multiple 'synproxy' options specified"},
+        Rejection{{"-E", "-t", "10.0.0.1:80", "-j", "--synproxy=disable"},
+                  "multiple 'synproxy' options specified"},
+        Rejection{{"-A", "-t", "10.0.0.1:80", "--synproxy=ENABLE"},
+                  "illegal synproxy parameter specified (-j 'ENABLE': must be enable or disable)"},
+        Rejection{{"-e", "-t", "10.0.0.1:80", "-r", "10.0.1.1", "-m", "--synproxy"},
+                  "Illegal 'synproxy' option with the 'edit-server' command"},
+        Rejection{{"-S", "-j"}, "Illegal 'synproxy' option with the 'save' command"},
+        Rejection{{"-Z", "-t", "10.0.0.1:80", "-j"},
+                  "Illegal 'synproxy' option with the 'zero' command"},
+        Rejection{{"-P", "-t", "10.0.0.1:80", "-z", "10.0.9.1", "-j"},
+                  "Illegal 'synproxy' option with the 'add-laddr' command"},
+        Rejection{{"--start-daemon", "master", "--mcast-interface", "eth0", "-j"},
+                  "Illegal 'synproxy' option with the 'start-daemon' command"},
         Rejection{{"-z", "10.0.9.1"}, "no command specified (see fnatadm -h)"},
         // -G takes -t/-u, -n and --json only.
         Rejection{{"-G", "-c"}, "Illegal 'connection' option with the 'get-laddr' command"},
@@ -1548,7 +1576,8 @@ TEST(Usage, ShowsTheNewForms) {
           "  fnatadm -L|l -c [virtual-service] [-n] [--json]\n",
           "  fnatadm -L|l --drops [-n] [--json]\n",
           "  fnatadm -L|l [virtual-service] [-n] --thresholds|--persistent-conn\n",
-          "          [-b sched-flags]\n", "  fnatadm -P|Q virtual-service -z local-address\n",
+          "          [-b sched-flags] [-j [enable|disable]]\n",
+          "  fnatadm -P|Q virtual-service -z local-address\n",
           "  fnatadm -G [virtual-service] [-n] [--json]\n",
           "  fnatadm -L|l --daemon [-n] [--json]\n",
           "  fnatadm --start-daemon {master|backup} --mcast-interface interface\n",

@@ -78,6 +78,15 @@ TEST(RequestBuilder, SynproxyJoinsTheFlagsWord) {
     // -E sends the whole word: without -j the proxy goes off.
     EXPECT_EQ(request_for({"-E", "-t", "192.168.0.240:80", "-s", "rr"}).service->flags, 0U);
     EXPECT_EQ(request_for({"-E", "-t", "192.168.0.240:80", "-j", "disable"}).service->flags, 0U);
+    EXPECT_EQ(request_for({"-A", "-t", "192.168.0.240:80"}).service->flags, 0U);
+    // -E turning it on is a SET_SERVICE with the whole word: scheduler,
+    // its flags and the proxy, no timeout when not persistent.
+    Request request = request_for(
+        {"-E", "-t", "192.168.0.240:80", "-s", "sh", "-b", "sh-port", "--synproxy=enable"});
+    EXPECT_EQ(request.command, FNAT_CMD_SET_SERVICE);
+    EXPECT_EQ(*request.service,
+              (ServiceSpec{kVip, "sh", FNAT_SVC_F_SCHED_SH_PORT | FNAT_SVC_F_SYNPROXY, std::nullopt,
+                           32}));
 }
 
 TEST(RequestBuilder, EditServiceSendsTheSchedFlagsWhole) {

@@ -107,8 +107,10 @@ public:
     std::function<bool(const Request&)> fail_when;
 
 private:
-    [[noreturn]] static void refuse(std::uint8_t command, int error) {
-        NetlinkError failure(error, ""); // no extack: fnatadm uses ipvsadm's texts
+    // Without extack fnatadm prints ipvsadm's texts; the refusals ipvsadm
+    // has no words for carry the module's.
+    [[noreturn]] static void refuse(std::uint8_t command, int error, const char* extack = "") {
+        NetlinkError failure(error, extack);
         failure.set_command(command);
         throw failure;
     }
@@ -138,11 +140,31 @@ private:
         service.netmask = spec.netmask.value_or(service.key.address.max_prefix());
     }
 
+    static bool direct(ForwardMethod forward) {
+        return forward == ForwardMethod::DirectRoute || forward == ForwardMethod::Tunnel;
+    }
+
+    // The SYN proxy's rules, as include/uapi/fnat.h words them: TCP only,
+    // and NAT or FULLNAT dests only, on the service's side and the dests'.
+    static void check_synproxy(const ServiceSpec& spec, const std::vector<Dest>& dests,
+                               std::uint8_t command) {
+        if ((spec.flags.value_or(0) & FNAT_SVC_F_SYNPROXY) == 0)
+            return;
+        if (spec.key.protocol != IPPROTO_TCP)
+            refuse(command, EINVAL, "SYN proxy is for TCP services");
+        if (std::any_of(dests.begin(), dests.end(),
+                        [](const Dest& dest) { return direct(dest.forward); }))
+            refuse(command, EINVAL,
+                   "SYN proxy needs NAT or FULLNAT destinations: direct routing and tunnelled "
+                   "servers answer clients past the director");
+    }
+
     void new_service(const ServiceSpec& spec) {
         for (const auto& entry : entries)
             if (entry.service.key == spec.key)
                 refuse(FNAT_CMD_NEW_SERVICE, EEXIST);
         check_scheduler(spec, FNAT_CMD_NEW_SERVICE);
+        check_synproxy(spec, {}, FNAT_CMD_NEW_SERVICE);
         Service service;
         service.key = spec.key;
         apply(service, spec);
@@ -152,6 +174,7 @@ private:
     void set_service(const ServiceSpec& spec) {
         ServiceEntry& entry = entry_of(spec.key, FNAT_CMD_SET_SERVICE);
         check_scheduler(spec, FNAT_CMD_SET_SERVICE);
+        check_synproxy(spec, entry.dests, FNAT_CMD_SET_SERVICE);
         apply(entry.service, spec);
     }
 
@@ -203,6 +226,9 @@ private:
     void change_dest(const Request& request) {
         ServiceEntry& entry = entry_of(request.service->key, request.command);
         check_dest_family(entry, request);
+        if (request.command != FNAT_CMD_DEL_DEST && entry.service.synproxy() &&
+            direct(request.dest->forward.value_or(ForwardMethod::DirectRoute)))
+            refuse(request.command, EINVAL, "A SYN proxy service forwards by NAT or FULLNAT only");
         check_fullnat(entry, request);
         const DestSpec& spec = *request.dest;
         auto found = std::find_if(entry.dests.begin(), entry.dests.end(),
@@ -703,6 +729,121 @@ TEST(Restore, RollbackKeepsTheSchedFlags) {
                                                  "-A -t 10.0.0.1:80 -s nope\n");
     EXPECT_EQ(failure.what, "line 2: Scheduler not found");
     EXPECT_EQ(describe(api), before);
+}
+
+// SYN proxy services over NAT, FULLNAT (with its local address) and
+// FULLNAT 6->4 real servers, and a service without the proxy over DR.
+ModelApi synproxy_model() {
+    ModelApi api;
+    auto add = [&](ServiceKey key, Service service, std::vector<Dest> dests,
+                   std::vector<LocalAddress> laddrs) {
+        service.key = key;
+        api.entries.push_back(ServiceEntry{service, std::move(dests), std::move(laddrs)});
+        api.entries.back().service.num_dests =
+            static_cast<std::uint32_t>(api.entries.back().dests.size());
+    };
+    auto proxied = [](Service service) {
+        service.flags |= FNAT_SVC_F_SYNPROXY;
+        return service;
+    };
+    const auto rip = [](std::uint8_t last) { return Address::ipv4(10, 0, 1, last); };
+    const ServiceKey v6{IPPROTO_TCP, parse_address("2001:db8::1"), 80};
+    add(v6, proxied(test::make_service(v6, "rr", 0, 128)),
+        {make_dest(rip(4), 80, ForwardMethod::FullNat, 1)},
+        {LocalAddress{Address::ipv4(10, 0, 9, 2), 0, 0, 0}});
+    const ServiceKey nat{IPPROTO_TCP, Address::ipv4(192, 168, 0, 10), 80};
+    add(nat, proxied(test::make_service(nat, "rr")),
+        {make_dest(rip(1), 8080, ForwardMethod::Masquerade, 1),
+         make_dest(rip(2), 8080, ForwardMethod::Masquerade, 2)},
+        {});
+    const ServiceKey fullnat{IPPROTO_TCP, Address::ipv4(192, 168, 0, 11), 443};
+    add(fullnat, proxied(test::make_service(fullnat, "wlc", 60)),
+        {make_dest(rip(3), 443, ForwardMethod::FullNat, 1)},
+        {LocalAddress{Address::ipv4(10, 0, 9, 1), 0, 0, 0}});
+    const ServiceKey dr{IPPROTO_TCP, Address::ipv4(192, 168, 0, 12), 80};
+    add(dr, test::make_service(dr, "rr"), {make_dest(rip(5), 80, ForwardMethod::DirectRoute, 1)},
+        {});
+    return api;
+}
+
+TEST(Restore, SynproxyRoundTrips) {
+    ModelApi original = synproxy_model();
+    const std::string saved = save(original);
+    EXPECT_EQ(saved, "-A -t 192.168.0.10:80 -s rr -j\n"
+                     "-a -t 192.168.0.10:80 -r 10.0.1.1:8080 -m -w 1\n"
+                     "-a -t 192.168.0.10:80 -r 10.0.1.2:8080 -m -w 2\n"
+                     "-A -t 192.168.0.11:443 -s wlc -p 60 -j\n"
+                     "-P -t 192.168.0.11:443 -z 10.0.9.1\n"
+                     "-a -t 192.168.0.11:443 -r 10.0.1.3:443 -b -w 1\n"
+                     "-A -t 192.168.0.12:80 -s rr\n"
+                     "-a -t 192.168.0.12:80 -r 10.0.1.5:80 -g -w 1\n"
+                     "-A -t [2001:db8::1]:80 -s rr -j\n"
+                     "-P -t [2001:db8::1]:80 -z 10.0.9.2\n"
+                     "-a -t [2001:db8::1]:80 -r 10.0.1.4:80 -b -w 1\n");
+    ModelApi restored;
+    restore(restored, saved);
+    EXPECT_EQ(save(restored), saved);
+    EXPECT_EQ(describe(restored), describe_sorted(original));
+    ASSERT_NE(describe(restored).find("service 6 192.168.0.11:443 wlc flags=" +
+                                      std::to_string(FNAT_SVC_F_PERSISTENT | FNAT_SVC_F_SYNPROXY) +
+                                      " timeout=60"),
+              std::string::npos)
+        << describe(restored);
+}
+
+TEST(Restore, SynproxyIsEnabledAndDisabledAsAlibabasIpvsadmSpellsIt) {
+    ModelApi api;
+    restore(api, "-A -t 10.0.0.1:80 -s rr -j enable\n"
+                 "-A -t 10.0.0.2:80 -s rr --synproxy\n"
+                 "-A -t 10.0.0.3:80 -s rr -j\n"
+                 "-A -t 10.0.0.4:80 -s rr -j\n"
+                 "-E -t 10.0.0.2:80 -s wrr -j disable\n"
+                 "-E -t 10.0.0.3:80 -s rr\n" // the whole flags word: the proxy goes off
+                 "-E -t 10.0.0.4:80 -s rr -p 30 --synproxy=enable\n");
+    EXPECT_EQ(save(api), "-A -t 10.0.0.1:80 -s rr -j\n"
+                         "-A -t 10.0.0.2:80 -s wrr\n"
+                         "-A -t 10.0.0.3:80 -s rr\n"
+                         "-A -t 10.0.0.4:80 -s rr -p 30 -j\n");
+}
+
+TEST(Restore, BadSynproxyValueChangesNothing) {
+    ModelApi api = synproxy_model();
+    const std::string before = describe(api);
+    const Failure failure = restore_failure(api, "-C\n-A -t 10.0.0.1:80 -s rr -j on\n");
+    EXPECT_FALSE(failure.failed_in_kernel);
+    EXPECT_EQ(failure.what,
+              "line 2: illegal synproxy parameter specified (-j 'on': must be enable or disable)");
+    EXPECT_TRUE(api.executed.empty());
+    EXPECT_EQ(describe(api), before);
+}
+
+// The module's refusals come with its words, and the rollback re-creates
+// the proxied services, flag, local addresses and real servers.
+TEST(Restore, SynproxyRefusalsRollBack) {
+    const std::string over_direct =
+        "SYN proxy needs NAT or FULLNAT destinations: direct routing and tunnelled servers "
+        "answer clients past the director";
+    const std::vector<std::pair<std::string, std::string>> cases{
+        // -a without a method is direct routing.
+        {"-C\n-A -t 10.0.0.1:80 -s rr -j\n-a -t 10.0.0.1:80 -r 10.0.1.1\n",
+         "line 3: A SYN proxy service forwards by NAT or FULLNAT only"},
+        {"-a -t 192.168.0.10:80 -r 10.0.1.9 -i\n",
+         "line 1: A SYN proxy service forwards by NAT or FULLNAT only"},
+        {"-e -t 192.168.0.10:80 -r 10.0.1.1:8080 -m -w 5\n"
+         "-e -t 192.168.0.11:443 -r 10.0.1.3:443 -g\n",
+         "line 2: A SYN proxy service forwards by NAT or FULLNAT only"},
+        {"-E -t 192.168.0.12:80 -s rr -j\n", "line 1: " + over_direct},
+        {"-A -u 10.0.0.1:53 -s rr -j\n", "line 1: SYN proxy is for TCP services"},
+    };
+    for (const auto& [input, message] : cases) {
+        ModelApi api = synproxy_model();
+        const std::string before = describe(api);
+        const Failure failure = restore_failure(api, input);
+        EXPECT_TRUE(failure.failed_in_kernel) << input;
+        EXPECT_EQ(failure.what, message) << input;
+        EXPECT_EQ(failure.rollback_error, "") << input;
+        EXPECT_EQ(describe(api), before) << input;
+    }
 }
 
 TEST(Restore, FailedRollbackIsReported) {
