@@ -28,6 +28,7 @@ if(FNAT_BUILD_TESTS)
         ${CMAKE_CURRENT_LIST_DIR}/netlink_generator_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/netlink_oracle_test.cpp
         ${CMAKE_CURRENT_LIST_DIR}/netlink_policy_test.cpp
+        ${CMAKE_CURRENT_LIST_DIR}/netlink_replies_test.cpp
     )
     target_compile_options(fnat_fuzz_netlink_tests PRIVATE ${FNAT_WARNINGS})
     target_link_libraries(fnat_fuzz_netlink_tests PRIVATE fnat_fuzz_netlink GTest::gtest

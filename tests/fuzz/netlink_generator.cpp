@@ -285,6 +285,11 @@ void Generator::add_svc_settings(std::vector<Attr>& attrs, const ServiceRec* svc
 
 Attr Generator::dest_attr(const ServiceRec* svc, const SvcKey& key, bool settings,
                           std::string& recipe) {
+    // A SYN proxy service takes NAT and FULLNAT only, and NEW_DEST without
+    // a method means DR: name one more often there, so that such services
+    // get dests; some on the service's port, the one SET_DEST to DR or TUN
+    // looks for.
+    const bool proxied = svc != nullptr && (svc->flags & FNAT_SVC_F_SYNPROXY) != 0;
     std::uint16_t af;
     Addr16 addr;
     std::uint16_t port;
@@ -297,17 +302,14 @@ Attr Generator::dest_attr(const ServiceRec* svc, const SvcKey& key, bool setting
         const std::uint16_t usual = key.af == AF_INET6 && rng_.chance(300) ? AF_INET : key.af;
         af = pick_family(usual == AF_INET6 ? AF_INET6 : AF_INET);
         addr = pick_addr(af, kRip4, kRip6, kOddRip);
-        port = rng_.chance(980) ? rng_.pick(kRports) : static_cast<std::uint16_t>(rng_.u32());
+        port = proxied && rng_.chance(400) ? key.port
+               : rng_.chance(980)          ? rng_.pick(kRports)
+                                           : static_cast<std::uint16_t>(rng_.u32());
     }
     std::vector<Attr> attrs = {attr_u16(FNAT_DEST_A_FAMILY, af), attr_addr(FNAT_DEST_A_ADDR, addr),
                                attr_be16(FNAT_DEST_A_PORT, port)};
     recipe += " -> " + describe(af, addr) + ":" + std::to_string(port);
     if (settings) {
-        // A SYN proxy service takes NAT and FULLNAT only, and NEW_DEST
-        // without a method means DR: name one more often there, so that
-        // such services get dests, whose method SET_DEST then tries to
-        // change.
-        const bool proxied = svc != nullptr && (svc->flags & FNAT_SVC_F_SYNPROXY) != 0;
         if (rng_.chance(proxied ? 850 : 600)) {
             // FULLNAT mostly where the service has local addresses.
             static const std::vector<std::uint8_t> methods = {

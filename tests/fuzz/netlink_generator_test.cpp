@@ -117,7 +117,7 @@ TEST(NetlinkGenerator, ReachesEveryCommandAndAnswer) {
           "answer clients past the director",
           "A SYN proxy service forwards by NAT or FULLNAT only"})
         EXPECT_EQ(messages.count(m), 1U) << m;
-    EXPECT_GE(most_proxied_dests, 5U);
+    EXPECT_GE(most_proxied_dests, 3U);
     EXPECT_GT(proxied_over_dests, 0U);
     EXPECT_GE(most_services, 8U);
     EXPECT_GE(most_dests, 15U);

@@ -280,6 +280,9 @@ std::string check_reply(const Outcome& outcome, const Config& config, std::uint1
                 return mismatch("FNAT_INFO_A_NUM_SERVICES", std::to_string(config.services.size()),
                                 std::to_string(services));
             need(info, FNAT_INFO_A_DROPS, 0, "FNAT_INFO_A_DROPS");
+            need(info, FNAT_INFO_A_SYNPROXY_COOKIES, 8, "FNAT_INFO_A_SYNPROXY_COOKIES");
+            need(info, FNAT_INFO_A_SYNPROXY_ACKS, 8, "FNAT_INFO_A_SYNPROXY_ACKS");
+            need(info, FNAT_INFO_A_SYNPROXY_RS_RESETS, 8, "FNAT_INFO_A_SYNPROXY_RS_RESETS");
             return {};
         }
         case ReplyKind::Timeouts: {
