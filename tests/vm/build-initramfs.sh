@@ -4,6 +4,7 @@
 #
 # Builds the initramfs the test VM boots from (see tests/vm/README.md):
 #   /init                      tests/vm/init.sh (runs one scenario, prints the verdict)
+#   /lib/fnat/kernel-reports.awk  tests/vm/kernel-reports.awk (init's log filter)
 #   busybox-static             every applet as a symlink, unless a real tool below
 #                              has the same name
 #   real tools + their libs    bash, ip, ss, tc, setpriv, nsenter, unshare, ipvsadm,
@@ -249,7 +250,7 @@ key_material=$(
 		grep ' installed$' || true
 	echo "required_mods ${required_mods[*]}"
 	echo "optional_mods ${optional_mods[*]}"
-	echo "scripts $(cat "$here/build-initramfs.sh" "$here/init.sh" | sha256sum | cut -c1-64)"
+	echo "scripts $(cat "$here/build-initramfs.sh" "$here/init.sh" "$here/kernel-reports.awk" | sha256sum | cut -c1-64)"
 	LC_ALL=C sort -u <<<"$files" | xargs -d '\n' stat -L -c '%n %s %Y'
 )
 key=$(sha256sum <<<"$key_material" | cut -c1-16)
@@ -348,6 +349,7 @@ build_base() {
 	depmod -b "$stage" "$kver" || die "depmod on the staged modules failed"
 
 	install -m 755 "$here/init.sh" "$stage/init"
+	install -D -m 644 "$here/kernel-reports.awk" "$stage/lib/fnat/kernel-reports.awk"
 
 	pack "$stage" "$work/base.cpio.gz"
 	# The staged modules dir is kept: the overlay re-runs depmod on it.
