@@ -792,15 +792,17 @@ static unsigned int fnat_core_fwd_icmp(struct fnat_netns *fn,
 				       const struct fnat_pkt *p)
 {
 	const struct fnat_tuple *o = &c->tuple[FNAT_DIR_ORIG];
+	u32 seq_sub = fnat_icmp_quote_seq_sub(c, FNAT_DIR_REPLY);
 	int err;
 
 	if (p->tuple.af == AF_INET6) {
 		struct in6_addr daddr = ipv6_hdr(skb)->daddr;
 
-		err = fnat_rewrite_icmp_v6(skb, p, &o->daddr.in6, &daddr, o, 0);
+		err = fnat_rewrite_icmp_v6(skb, p, &o->daddr.in6, &daddr, o,
+					   seq_sub);
 	} else {
 		err = fnat_rewrite_icmp_v4(skb, p, o->daddr.ip,
-					   ip_hdr(skb)->daddr, o, 0);
+					   ip_hdr(skb)->daddr, o, seq_sub);
 	}
 	if (err)
 		return fnat_drop(fn, FNAT_DROP_NO_MEM);

@@ -188,7 +188,7 @@ static void fnat_set2(__be16 *field, __be16 to, __sum16 *check)
  * host it reaches recognises the packet it sent. The quoted IP header
  * checksum and, where the quote holds it, the quoted TCP or UDP checksum
  * are adjusted as the real ones would be, and @inner_seq_sub is taken off a
- * quoted TCP sequence number (FULLNAT's offset; 0 for none); the ICMP
+ * quoted TCP sequence number (fnat_icmp_quote_seq_sub(); 0 for none); the ICMP
  * checksum, which covers
  * the whole message and is rarely needed, is computed afresh.
  */
@@ -228,7 +228,7 @@ int fnat_rewrite_icmp_v4(struct sk_buff *skb, const struct fnat_pkt *p,
 		fnat_set2(&iports[0], inner_to->sport, icheck);
 		fnat_set2(&iports[1], inner_to->dport, icheck);
 	}
-	/* FULLNAT: the quoted sequence number back into the client's space. */
+	/* The quoted sequence number back into its sender's space. */
 	if (p->inner.protocol == IPPROTO_TCP && inner_seq_sub) {
 		__be32 *seq = &((struct tcphdr *)iports)->seq;
 
@@ -306,7 +306,7 @@ int fnat_rewrite_icmp_v6(struct sk_buff *skb, const struct fnat_pkt *p,
 		fnat_set2(&iports[0], inner_to->sport, icheck);
 		fnat_set2(&iports[1], inner_to->dport, icheck);
 	}
-	/* FULLNAT: the quoted sequence number back into the client's space. */
+	/* The quoted sequence number back into its sender's space. */
 	if (p->inner.protocol == IPPROTO_TCP && inner_seq_sub) {
 		__be32 *seq = &((struct tcphdr *)iports)->seq;
 

@@ -75,12 +75,56 @@ u32 fnat_sp_wscale(void)
 	return READ_ONCE(fnat_sp_ws);
 }
 
+/*
+ * The value synproxy_wscale had before its last change, and when that was:
+ * cookies sent before it come back for a cookie's lifetime, and their ACKs
+ * must be read under the scale those SYN-ACKs announced.
+ */
+static u32 fnat_sp_ws_prev __read_mostly = 7;
+static unsigned long fnat_sp_ws_changed __read_mostly;
+static DEFINE_SPINLOCK(fnat_sp_ws_lock);
+
 int fnat_sp_set_wscale(u32 ws)
 {
 	if (ws > FNAT_SP_WS_MAX)
 		return -EINVAL;
-	WRITE_ONCE(fnat_sp_ws, ws);
+	spin_lock(&fnat_sp_ws_lock);
+	if (ws != fnat_sp_ws) {
+		WRITE_ONCE(fnat_sp_ws_prev, fnat_sp_ws);
+		WRITE_ONCE(fnat_sp_ws_changed, jiffies);
+		WRITE_ONCE(fnat_sp_ws, ws);
+	}
+	spin_unlock(&fnat_sp_ws_lock);
 	return 0;
+}
+
+/*
+ * Is the ACK's @cookie ours for @t and the client's @isn? On success
+ * @data holds the cookie's data and @ws the window scale its SYN-ACK
+ * announced: the current synproxy_wscale or, within a cookie's lifetime of
+ * a change, the one before (only the last change is remembered; an ACK to
+ * a cookie from before two changes in 192 s is refused as a bad cookie,
+ * never read under the wrong scale).
+ */
+static bool fnat_sp_check(struct fnat_netns *fn, const struct fnat_tuple *t,
+			  u32 isn, u32 cookie, u8 *data, u8 *ws)
+{
+	const struct fnat_sp_keys *keys = rcu_dereference(fn->sp_keys);
+	u32 count = fnat_sp_cookie_count();
+	u8 cur = fnat_sp_wscale(), prev;
+
+	if (fnat_sp_cookie_check(keys, t, isn, cookie, count, cur, data)) {
+		*ws = cur;
+		return true;
+	}
+	prev = READ_ONCE(fnat_sp_ws_prev);
+	if (prev == cur ||
+	    time_after(jiffies, READ_ONCE(fnat_sp_ws_changed) +
+				FNAT_SYNPROXY_COOKIE_LIFE * HZ) ||
+	    !fnat_sp_cookie_check(keys, t, isn, cookie, count, prev, data))
+		return false;
+	*ws = prev;
+	return true;
 }
 
 /*
@@ -292,7 +336,7 @@ unsigned int fnat_sp_syn(struct fnat_netns *fn, struct fnat_service *svc,
 	struct sk_buff *nskb;
 	struct tcphdr _th;
 	u32 isn, mss, cap;
-	u8 data;
+	u8 data, ws;
 
 	th = skb_header_pointer(skb, p->l4off, sizeof(_th), &_th);
 	if (!th || fnat_sp_read_opts(skb, p, &copts))
@@ -317,8 +361,8 @@ unsigned int fnat_sp_syn(struct fnat_netns *fn, struct fnat_service *svc,
 		mss -= p->tuple.af == AF_INET6 ? FNAT_TOA6_LEN : FNAT_TOA_LEN;
 	ours.mss = mss;
 	ours.sack = copts.sack;
-	ours.wscale = copts.wscale == FNAT_SP_WS_NONE ? FNAT_SP_WS_NONE :
-		      fnat_sp_wscale();
+	ws = fnat_sp_wscale();
+	ours.wscale = copts.wscale == FNAT_SP_WS_NONE ? FNAT_SP_WS_NONE : ws;
 
 	keys = rcu_dereference(fn->sp_keys);
 	seg = (struct fnat_sp_seg) {
@@ -328,7 +372,7 @@ unsigned int fnat_sp_syn(struct fnat_netns *fn, struct fnat_service *svc,
 		.sport	= p->tuple.dport,
 		.dport	= p->tuple.sport,
 		.seq	= fnat_sp_cookie(keys, &p->tuple, isn,
-					 fnat_sp_cookie_count(), data),
+					 fnat_sp_cookie_count(), ws, data),
 		.ack	= isn + 1,
 		.flags	= TCPHDR_SYN | TCPHDR_ACK,
 		/* Room for the segments held until the server answers. */
@@ -503,16 +547,14 @@ unsigned int fnat_sp_ack(struct fnat_netns *fn, struct fnat_service *svc,
 	bool created, held;
 	unsigned int v;
 	u32 seq, ack;
-	u8 data;
+	u8 data, ws;
 
 	th = skb_header_pointer(skb, p->l4off, sizeof(_th), &_th);
 	if (!th)
 		return fnat_sp_drop(fn, FNAT_DROP_L4_TRUNCATED);
 	seq = ntohl(th->seq);
 	ack = ntohl(th->ack_seq);
-	if (!fnat_sp_cookie_check(rcu_dereference(fn->sp_keys), &p->tuple,
-				  seq - 1, ack - 1, fnat_sp_cookie_count(),
-				  &data))
+	if (!fnat_sp_check(fn, &p->tuple, seq - 1, ack - 1, &data, &ws))
 		return fnat_sp_drop(fn, FNAT_DROP_SYNPROXY_BAD_COOKIE);
 	if (fnat_defense_drop_new()) {
 		fnat_sp_reset_from(fn, skb, p);
@@ -534,8 +576,7 @@ unsigned int fnat_sp_ack(struct fnat_netns *fn, struct fnat_service *svc,
 	pend->c_win = ntohs(th->window);
 	pend->mark = skb->mark;
 	sp->ws_client = pend->copts.wscale;
-	sp->ws_ann = sp->ws_client == FNAT_SP_WS_NONE ? FNAT_SP_WS_NONE :
-		     fnat_sp_wscale();
+	sp->ws_ann = sp->ws_client == FNAT_SP_WS_NONE ? FNAT_SP_WS_NONE : ws;
 	sp->ws_rs = FNAT_SP_WS_NONE;
 	sp->pend = pend;
 	INIT_LIST_HEAD(&sp->retry);
@@ -595,14 +636,13 @@ static unsigned int fnat_sp_restart(struct fnat_netns *fn,
 	struct fnat_service *svc = c->dest->svc;
 	const struct tcphdr *th;
 	struct tcphdr _th;
-	u8 data;
+	u8 data, ws;
 
 	th = skb_header_pointer(skb, p->l4off, sizeof(_th), &_th);
 	if (!th)
 		return fnat_sp_drop(fn, FNAT_DROP_L4_TRUNCATED);
-	if (!fnat_sp_cookie_check(rcu_dereference(fn->sp_keys), &p->tuple,
-				  ntohl(th->seq) - 1, ntohl(th->ack_seq) - 1,
-				  fnat_sp_cookie_count(), &data))
+	if (!fnat_sp_check(fn, &p->tuple, ntohl(th->seq) - 1,
+			   ntohl(th->ack_seq) - 1, &data, &ws))
 		return fnat_sp_drop(fn, FNAT_DROP_SYNPROXY_BAD_COOKIE);
 	fnat_conn_unlink(fnat_conns(), c);
 	return fnat_sp_ack(fn, svc, skb, p);

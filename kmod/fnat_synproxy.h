@@ -120,6 +120,24 @@ static inline void fnat_sp_tcp_adj(const struct fnat_conn *c,
 }
 
 /* Applies fnat_sp_tcp_adj() to a TCP segment of @c. */
+/*
+ * What an ICMP error travelling @dir must take off the sequence number of
+ * the TCP segment it quotes, so that the segment's sender recognises it
+ * (TCP ignores errors about sequence numbers outside its window): a
+ * request, seen by the server, carries FULLNAT's offset; a reply, seen by
+ * the client, the SYN proxy's once the server has answered.
+ */
+static inline u32 fnat_icmp_quote_seq_sub(const struct fnat_conn *c,
+					  enum fnat_conn_dir dir)
+{
+	const struct fnat_sp_conn *sp = c->sp;
+
+	if (dir == FNAT_DIR_REPLY)
+		return c->seq_delta;
+	/* Pairs with fnat_sp_rs_reply(): delta is set. */
+	return sp && smp_load_acquire(&sp->ready) ? sp->delta : 0;
+}
+
 static inline int fnat_sp_tcp_adjust(const struct fnat_conn *c,
 				     enum fnat_conn_dir dir,
 				     struct sk_buff *skb,

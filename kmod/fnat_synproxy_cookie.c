@@ -6,14 +6,17 @@
  * director must know when the client's ACK comes back, so that nothing is
  * stored for a SYN:
  *
- *	cookie = H0(tuple) + isn + (count << 24) + ((H1(tuple, count) + data)
- *		 mod 2^24)
+ *	cookie = H0(tuple) + isn + (count << 24) +
+ *		 ((H1(tuple, count, ws) + data) mod 2^24)
  *
  * H0 and H1 are SipHash under two keys of the netns, isn the client's
  * initial sequence number, count a 64-second period of the wall clock
- * (its low 8 bits travel) and data 8 bits of the client's SYN options:
- * the MSS as an index into fnat_sp_msstab (3 bits), the window scale
- * (4 bits) and SACK (1 bit). The kernel's own cookies have 2 bits of MSS
+ * (its low 8 bits travel), ws the window scale our SYN-ACK announces (the
+ * ACK must be read under the same one, even if synproxy_wscale changed
+ * meanwhile: it is hashed, not carried, and the checker tries the values
+ * it may have been) and data 8 bits of the client's SYN options: the MSS
+ * as an index into fnat_sp_msstab (3 bits), the window scale (4 bits) and
+ * SACK (1 bit). The kernel's own cookies have 2 bits of MSS
  * and leave window scale and SACK to the timestamp option, which clients
  * without timestamps do not send; their key and clock are also the host's,
  * where directors sharing a sync key share ours.
@@ -75,18 +78,31 @@ static u32 fnat_sp_hash(const siphash_key_t *key, const struct fnat_tuple *t,
 	return siphash(&in, sizeof(in), key);
 }
 
-u32 fnat_sp_cookie(const struct fnat_sp_keys *keys,
-		   const struct fnat_tuple *t, u32 isn, u32 count, u8 data)
+/*
+ * H1's last input: the period and the announced window scale. Periods
+ * since 1970 fit in 28 bits for another five centuries.
+ */
+static u32 fnat_sp_h1_in(u32 count, u8 ws)
 {
-	return fnat_sp_hash(&keys->k[0], t, 0) + isn + (count << 24) +
-	       ((fnat_sp_hash(&keys->k[1], t, count) + data) &
-		FNAT_SP_DATA_MASK);
+	return (count & 0x0fffffffU) | (u32)(ws & 0xf) << 28;
 }
 
-/* Is @cookie ours for @t and @isn, in period @count or next to it? */
+u32 fnat_sp_cookie(const struct fnat_sp_keys *keys,
+		   const struct fnat_tuple *t, u32 isn, u32 count, u8 ws,
+		   u8 data)
+{
+	return fnat_sp_hash(&keys->k[0], t, 0) + isn + (count << 24) +
+	       ((fnat_sp_hash(&keys->k[1], t, fnat_sp_h1_in(count, ws)) +
+		 data) & FNAT_SP_DATA_MASK);
+}
+
+/*
+ * Is @cookie ours for @t and @isn, made in period @count or next to it
+ * with window scale @ws?
+ */
 bool fnat_sp_cookie_check(const struct fnat_sp_keys *keys,
 			  const struct fnat_tuple *t, u32 isn, u32 cookie,
-			  u32 count, u8 *data)
+			  u32 count, u8 ws, u8 *data)
 {
 	u32 x = cookie - fnat_sp_hash(&keys->k[0], t, 0) - isn;
 	s8 age = (s8)(u8)(count - (x >> 24));
@@ -94,7 +110,8 @@ bool fnat_sp_cookie_check(const struct fnat_sp_keys *keys,
 
 	if (age < -1 || age > 1)
 		return false;
-	d = (x - fnat_sp_hash(&keys->k[1], t, count - age)) &
+	d = (x - fnat_sp_hash(&keys->k[1], t,
+			      fnat_sp_h1_in(count - age, ws))) &
 	    FNAT_SP_DATA_MASK;
 	if (d > U8_MAX)
 		return false;

@@ -28,10 +28,11 @@ struct fnat_sp_keys {
 
 u32 fnat_sp_cookie_count(void);
 u32 fnat_sp_cookie(const struct fnat_sp_keys *keys,
-		   const struct fnat_tuple *t, u32 isn, u32 count, u8 data);
+		   const struct fnat_tuple *t, u32 isn, u32 count, u8 ws,
+		   u8 data);
 bool fnat_sp_cookie_check(const struct fnat_sp_keys *keys,
 			  const struct fnat_tuple *t, u32 isn, u32 cookie,
-			  u32 count, u8 *data);
+			  u32 count, u8 ws, u8 *data);
 /* The options the proxy's SYN-ACK and SYN carry: at most 12 bytes. */
 #define FNAT_SP_OPTS_MAX	12
 

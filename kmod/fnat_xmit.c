@@ -285,7 +285,7 @@ unsigned int fnat_xmit_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	if (v != NF_ACCEPT)
 		return v;
 	if (fnat_rewrite_icmp_v4(skb, p, ip_hdr(skb)->saddr, r->saddr.ip, r,
-				 0)) {
+				 fnat_icmp_quote_seq_sub(c, FNAT_DIR_ORIG))) {
 		ip_rt_put(rt);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}
@@ -433,7 +433,7 @@ unsigned int fnat_xmit_icmp_fullnat(struct fnat_netns *fn,
 						  FNAT_DIR_REPLY :
 						  FNAT_DIR_ORIG];
 	__be32 dst = quote->saddr.ip, src = quote->daddr.ip;
-	u32 seq_sub = dir == FNAT_DIR_ORIG ? 0 : c->seq_delta;
+	u32 seq_sub = fnat_icmp_quote_seq_sub(c, dir);
 	struct rtable *rt;
 	unsigned int v;
 

@@ -304,7 +304,8 @@ unsigned int fnat_xmit6_icmp_nat(struct fnat_netns *fn, struct fnat_conn *c,
 	if (v != NF_ACCEPT)
 		return v;
 	outer_src = ipv6_hdr(skb)->saddr;
-	if (fnat_rewrite_icmp_v6(skb, p, &outer_src, &r->saddr.in6, r, 0)) {
+	if (fnat_rewrite_icmp_v6(skb, p, &outer_src, &r->saddr.in6, r,
+				 fnat_icmp_quote_seq_sub(c, FNAT_DIR_ORIG))) {
 		dst_release(dst);
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_MEM);
 	}
@@ -321,7 +322,7 @@ unsigned int fnat_xmit6_icmp_fullnat(struct fnat_netns *fn,
 						  FNAT_DIR_REPLY :
 						  FNAT_DIR_ORIG];
 	struct in6_addr dst_addr = quote->saddr.in6, src = quote->daddr.in6;
-	u32 seq_sub = dir == FNAT_DIR_ORIG ? 0 : c->seq_delta;
+	u32 seq_sub = fnat_icmp_quote_seq_sub(c, dir);
 	struct dst_entry *dst;
 	unsigned int v;
 

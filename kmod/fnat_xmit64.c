@@ -279,10 +279,10 @@ unsigned int fnat_xmit64_icmp(struct fnat_netns *fn, struct fnat_conn *c,
 				      &ntype, &ncode, &ninfo);
 	if (!known)
 		return fnat_xmit_drop(fn, FNAT_DROP_ICMP_UNTRANSLATABLE);
-	/* The server's sequence numbers go back to the client's. */
-	if (dir == FNAT_DIR_REPLY && sender->protocol == IPPROTO_TCP)
-		put_unaligned_be32(get_unaligned_be32(l4 + 4) - c->seq_delta,
-				   l4 + 4);
+	/* The quoted sequence number back into its sender's space. */
+	if (sender->protocol == IPPROTO_TCP)
+		put_unaligned_be32(get_unaligned_be32(l4 + 4) -
+				   fnat_icmp_quote_seq_sub(c, dir), l4 + 4);
 	quote = fnat_xmit_rebuild_quote(fn->net, sender, l4, sizeof(l4));
 	if (!quote)
 		return fnat_xmit_drop(fn, FNAT_DROP_NO_ROUTE);

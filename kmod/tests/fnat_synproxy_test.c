@@ -54,10 +54,13 @@ static struct fnat_tuple v6_tuple(void)
 	return t;
 }
 
+/* The window scale the tests' SYN-ACKs announce: the default. */
+#define TEST_WS 7
+
 static bool check(const struct fnat_sp_keys *k, const struct fnat_tuple *t,
 		  u32 isn, u32 cookie, u32 count, u8 *data)
 {
-	return fnat_sp_cookie_check(k, t, isn, cookie, count, data);
+	return fnat_sp_cookie_check(k, t, isn, cookie, count, TEST_WS, data);
 }
 
 /* Every data value comes back, from this period and its neighbours. */
@@ -78,7 +81,7 @@ static void fnat_sp_cookie_round_trip(struct kunit *test)
 				u32 isn = 0x9abc0000 + d * 977;
 
 				cookie = fnat_sp_cookie(&k, &tuples[t], isn,
-							counts[c], d);
+							counts[c], TEST_WS, d);
 				data = ~d;
 				KUNIT_EXPECT_TRUE(test, check(&k, &tuples[t],
 							      isn, cookie,
@@ -120,7 +123,8 @@ static void fnat_sp_cookie_bound(struct kunit *test)
 	fill_keys(&k, 1);
 	fill_keys(&other, 2);
 	for (i = 0; i < ARRAY_SIZE(base); i++) {
-		cookie = fnat_sp_cookie(&k, &base[i], 1000, 77, 0x5a);
+		cookie = fnat_sp_cookie(&k, &base[i], 1000, 77, TEST_WS,
+					0x5a);
 		KUNIT_ASSERT_TRUE(test, check(&k, &base[i], 1000, cookie, 77,
 					      &data));
 		KUNIT_EXPECT_FALSE(test, check(&other, &base[i], 1000, cookie,
@@ -159,6 +163,42 @@ static void fnat_sp_cookie_bound(struct kunit *test)
 					       "field %u of tuple %u", f, i);
 		}
 	}
+}
+
+/*
+ * The announced window scale is hashed: an ACK is read under the scale its
+ * SYN-ACK announced or refused, whatever synproxy_wscale says by then.
+ */
+static void fnat_sp_cookie_wscale(struct kunit *test)
+{
+	const struct fnat_tuple tuples[] = { v4_tuple(), v6_tuple() };
+	struct fnat_sp_keys k;
+	unsigned int t, ws, other, wrong = 0;
+	u32 cookie;
+	u8 data;
+
+	fill_keys(&k, 4);
+	for (t = 0; t < ARRAY_SIZE(tuples); t++) {
+		const struct fnat_tuple *tp = &tuples[t];
+
+		for (ws = 0; ws <= FNAT_SP_WS_MAX; ws++) {
+			cookie = fnat_sp_cookie(&k, tp, 3000, 500, ws, 0x21);
+			KUNIT_EXPECT_TRUE(test,
+					  fnat_sp_cookie_check(&k, tp, 3000,
+							       cookie, 500, ws,
+							       &data));
+			KUNIT_EXPECT_EQ(test, data, 0x21);
+			for (other = 0; other <= FNAT_SP_WS_MAX; other++) {
+				if (other == ws)
+					continue;
+				wrong += fnat_sp_cookie_check(&k, tp, 3000,
+							      cookie, 500,
+							      other, &data);
+			}
+		}
+	}
+	/* 420 tries at 2^8 / 2^24 each: none. */
+	KUNIT_EXPECT_EQ(test, wrong, 0U);
 }
 
 /*
@@ -325,6 +365,7 @@ static void fnat_sp_write(struct kunit *test)
 static struct kunit_case fnat_synproxy_cases[] = {
 	KUNIT_CASE(fnat_sp_cookie_round_trip),
 	KUNIT_CASE(fnat_sp_cookie_bound),
+	KUNIT_CASE(fnat_sp_cookie_wscale),
 	KUNIT_CASE(fnat_sp_cookie_forgery),
 	KUNIT_CASE(fnat_sp_data_mss),
 	KUNIT_CASE(fnat_sp_data_options),

@@ -7,6 +7,12 @@
 #   byte, a bulk transfer both ways, the client sees the announced window
 #   scale, real servers see the handshake from the local address (FULLNAT,
 #   with TOA) or the client (NAT), the counters (cookies, accepted);
+# - a cookie is read under the window scale its SYN-ACK announced: after a
+#   change of synproxy_wscale its ACK is still taken, after two refused;
+# - FULLNAT 6->4 from an IPv6 client;
+# - packet-too-big from the client's side (IPv4, ICMPv6 for 6->4, NAT)
+#   reaches the server that sent the reply in its own sequence space, so
+#   its TCP heeds it; one quoting a number outside the window is ignored;
 # - a SYN flood from random sources: not one SYN reaches a real server
 #   beyond the legitimate connections', no entry is made for it, a stream
 #   goes on and new connections succeed;
@@ -34,6 +40,8 @@ SYS=/sys/kernel/fnat
 DARK_PORT=81   # over a real server that does not exist
 CLOSED_PORT=82 # over rs1, where nothing listens on it
 EMPTY_PORT=83  # no dest at all
+CLIENT6=2001:db8:1::2 # FULLNAT 6->4
+VIP6=2001:db8:1::100
 
 command -v hping3 >/dev/null || fail "hping3 is not in the VM (scripts/install-deps.sh installs it)"
 # ss -i reads window scales and MSS through sock_diag, which a kernel may
@@ -78,9 +86,12 @@ count_syns() {
 	done
 }
 
-# entries_from_others: entries whose client is not the client's address.
+# entries_from_others: entries whose client is not one of the client's
+# addresses.
 entries_from_others() {
-	ip netns exec director fnatadm -Lnc | awk -v c="$CLIENT" 'NR > 2 && $4 !~ "^" c ":"' | wc -l
+	ip netns exec director fnatadm -Lnc |
+		awk -v c="$CLIENT:" -v c6="[$CLIENT6]:" 'NR > 2 && index($4, c) != 1 && index($4, c6) != 1' |
+		wc -l
 }
 
 # pending_at_least N: N entries or more wait for their real server.
@@ -108,6 +119,80 @@ exchanges() {
 		--bytes 300 --seed "$2")
 	echo "$out"
 	[[ "$out" == *"result: $1 ok, 0 failed"* ]] || fail "not $1 ok: $out"
+}
+
+# out_of_window_icmps NS: ICMP errors NS's TCP ignored for quoting a
+# sequence number outside the window (TcpExt OutOfWindowIcmps).
+out_of_window_icmps() {
+	ip netns exec "$1" awk '$1 == "TcpExt:" {
+		if (!f) { for (i = 2; i <= NF; i++) if ($i == "OutOfWindowIcmps") f = i }
+		else { print $f; exit } }' /proc/net/netstat
+}
+
+# ignored_since N: the real servers ignored more than N such errors.
+ignored_since() {
+	[ "$(($(out_of_window_icmps rs1) + $(out_of_window_icmps rs2)))" -gt "$1" ]
+}
+
+# route_mtu NS PEER: the path MTU NS's route to PEER has learned, if any.
+route_mtu() {
+	ip -n "$1" route get "$2" | sed -n 's/.* mtu \([0-9]*\).*/\1/p'
+}
+
+# learned PEER MTU: one real server's route to PEER learned MTU.
+learned() {
+	[ "$(route_mtu rs1 "$1")" = "$2" ] || [ "$(route_mtu rs2 "$1")" = "$2" ]
+}
+
+# too_big_reaches_server TARGET CLIENT PEER MTU SEEN SEED: a connection to
+# TARGET (VIP:PORT) from CLIENT is held open through the proxy while a
+# router on the client's side (played by the client) reports that a reply
+# was too big for MTU. The real server that sent it must heed the error:
+# its route to PEER (a local address, or the client for NAT) learns SEEN.
+# TCP heeds an ICMP error only when the sequence number it quotes is in its
+# window, so the director must move the quote from the cookie's sequence
+# space to the server's. First, an error quoting a number 2^31 away is
+# shown to reach a server and be ignored.
+too_big_reaches_server() {
+	local target=$1 client=$2 peer=$3 mtu=$4 seen=$5 seed=$6 vip cpid dpid line cport seq ign quoted
+	vip=${target%:*}
+	vip=${vip#[}
+	vip=${vip%]}
+	for n in rs1 rs2; do
+		must ip -n "$n" route flush cache
+		[ -z "$(route_mtu "$n" "$peer")" ] || fail "$n's route to $peer has a path MTU already"
+	done
+	ip netns exec client tcpdump -Z root -i eth0 -n -S -l "src host $vip and tcp src port $PORT and greater 100" \
+		>"$LIB_TMP/replies.txt" 2>"$LIB_TMP/tcpdump.err" &
+	dpid=$!
+	wait_until 10 grep -q "listening on" "$LIB_TMP/tcpdump.err"
+	ip netns exec client fnat-traffic connect --tcp "$target" --count 1 --bytes 300 --seed "$seed" \
+		--hold-ms $((30000 * SLOWDOWN)) >"$LIB_TMP/held.out" 2>&1 &
+	cpid=$!
+	wait_until 10 grep -q "Flags" "$LIB_TMP/replies.txt"
+	sleep 1
+	kill "$dpid"
+	wait "$dpid" 2>/dev/null || true
+	cat "$LIB_TMP/replies.txt"
+	# The last reply's end: the server's next sequence number, as the client sees it.
+	line=$(grep "Flags" "$LIB_TMP/replies.txt" | tail -n 1)
+	[[ "$line" =~ \.([0-9]+):\ Flags\ \[[^]]*\],\ seq\ [0-9]+:([0-9]+), ]] ||
+		fail "no reply with data seen from $target: $line"
+	cport=${BASH_REMATCH[1]}
+	seq=${BASH_REMATCH[2]}
+	if [[ "$client" == *:* ]]; then quoted="[$client]:$cport"; else quoted="$client:$cport"; fi
+	ign=$(($(out_of_window_icmps rs1) + $(out_of_window_icmps rs2)))
+	must in_ns client fnat-traffic icmp-error --quoted-from "$target" --quoted-to "$quoted" \
+		--seq $(((seq + 2147483648) % 4294967296)) --mtu "$mtu"
+	wait_until 10 ignored_since "$ign"
+	! learned "$peer" "$seen" || fail "a server heeded an error quoting a sequence number outside its window"
+	must in_ns client fnat-traffic icmp-error --quoted-from "$target" --quoted-to "$quoted" \
+		--seq "$seq" --mtu "$mtu"
+	wait_until 10 learned "$peer" "$seen"
+	echo "rs1: $(ip -n rs1 route get "$peer" | head -n 1); rs2: $(ip -n rs2 route get "$peer" | head -n 1)"
+	kill "$cpid" 2>/dev/null || true
+	wait "$cpid" 2>/dev/null || true
+	for n in rs1 rs2; do must ip -n "$n" route flush cache; done
 }
 
 step "load fnat; the FULLNAT network; refusals of what the SYN proxy cannot do"
@@ -184,6 +269,63 @@ must sh -c "echo 7 >$SYS/synproxy_wscale"
 must sh -c "echo 0 >$SYS/synproxy_mss"
 must_fail "" sh -c "echo 15 >$SYS/synproxy_wscale"
 must_fail "" sh -c "echo 100 >$SYS/synproxy_mss"
+
+step "synproxy_wscale changes: the ACK to a cookie from before the last change is taken, from before two refused"
+# syn_cookie SPORT: the cookie of the SYN-ACK to hping3's SYN from SPORT (ISN 1000).
+syn_cookie() {
+	local tpid
+	ip netns exec client tcpdump -Z root -S -n -l -c 1 -i eth0 \
+		"src $VIP and tcp src port $PORT and tcp dst port $1" >"$LIB_TMP/synack.out" 2>&1 &
+	tpid=$!
+	wait_until 10 grep -q "listening on" "$LIB_TMP/synack.out"
+	hping 1 -S -p "$PORT" -s "$1" -k -M 1000
+	wait "$tpid" || true
+	sed -n 's/.*Flags \[S\.\], seq \([0-9]*\), ack 1001,.*/\1/p' "$LIB_TMP/synack.out"
+}
+# bad_cookies_above N: synproxy_bad_cookie counted more than N.
+bad_cookies_above() {
+	[ "$(drops synproxy_bad_cookie)" -gt "$1" ]
+}
+# ack_cookie SPORT COOKIE: hping3's ACK to it.
+ack_cookie() {
+	hping 1 -A -p "$PORT" -s "$1" -k -M 1001 -L $((($2 + 1) % 4294967296))
+}
+a=$(syn_cookie 45001)
+b=$(syn_cookie 45002)
+[ -n "$a" ] && [ -n "$b" ] || fail "no SYN-ACK to hping3's SYNs: $(cat "$LIB_TMP/synack.out")"
+echo "cookies under synproxy_wscale 7: $a (port 45001), $b (port 45002)"
+must sh -c "echo 3 >$SYS/synproxy_wscale"
+ack_cookie 45001 "$a"
+wait_until 5 established_at director 45001 ||
+	fail "the ACK to a cookie from before the change was refused: $(ip netns exec director fnatadm -Lnc)"
+must sh -c "echo 5 >$SYS/synproxy_wscale"
+bad=$(drops synproxy_bad_cookie)
+ack_cookie 45002 "$b"
+wait_until 5 bad_cookies_above "$bad"
+! ip netns exec director fnatadm -Lnc | grep -q "$CLIENT:45002 " ||
+	fail "an ACK to a cookie from before two changes made a connection"
+must sh -c "echo 7 >$SYS/synproxy_wscale"
+
+step "FULLNAT 6->4: an IPv6 client through the proxy, 100 exchanges verified"
+must ip -n client addr add "$CLIENT6/64" dev eth0 nodad
+must ip -n director addr add 2001:db8:1::1/64 dev eth0 nodad
+must ip -n director addr add "$VIP6/64" dev eth0 nodad
+lb -A -t "[$VIP6]:$PORT" -s rr -j
+lb -P -t "[$VIP6]:$PORT" -z "$LIP1"
+lb -a -t "[$VIP6]:$PORT" -r "$RIP1:$PORT" -b
+lb -a -t "[$VIP6]:$PORT" -r "$RIP2:$PORT" -b
+acks0=$(info acks)
+out=$(must in_ns client fnat-traffic connect --tcp "[$VIP6]:$PORT" --count 100 --parallel 4 \
+	--bytes 300 --seed 6)
+echo "$out"
+[[ "$out" == *"result: 100 ok, 0 failed"* ]] || fail "6->4 through the proxy: $out"
+[[ "$out" == *"peers $LIP1,"* ]] || fail "the servers did not see the local address: $out"
+[ "$(($(info acks) - acks0))" -eq 100 ] || fail "$(($(info acks) - acks0)) IPv6 cookies accepted, not 100"
+
+step "FULLNAT: packet-too-big from the client's side reaches the server about what it sent (6->4, IPv4)"
+# 6->4: ICMPv6 MTU 1400 becomes frag-needed 1380 at the server.
+too_big_reaches_server "[$VIP6]:$PORT" "$CLIENT6" "$LIP1" 1400 1380 7
+too_big_reaches_server "$VIP:$PORT" "$CLIENT" "$LIP1" 1200 1200 8
 
 step "a SYN flood from random sources: no SYN reaches a real server but the legitimate ones"
 ip netns exec client fnat-traffic stream --tcp "$VIP:$PORT" --seconds 10 --rate-kbps 400 \
@@ -275,7 +417,7 @@ lb_unload
 wait "${pids[@]}"
 lb_load
 
-step "NAT, fast path on and off: exchanges, the servers see the client, no flood SYN reaches them"
+step "NAT, fast path on and off: exchanges, the servers see the client, frag-needed from the client's side reaches them, no flood SYN does"
 topo_down
 topo_nat
 lb -A -t "$VIP:$PORT" -s rr -j
@@ -291,6 +433,7 @@ for fast in 1 0; do
 	[[ "$out" == *"result: 1 ok, 0 failed"* ]] || fail "NAT bulk (fast_path $fast): $out"
 done
 must sh -c "echo 1 >$SYS/fast_path"
+too_big_reaches_server "$VIP:$PORT" "$CLIENT" "$CLIENT" 1200 1200 13
 syns0=$(($(syns_at rs1) + $(syns_at rs2)))
 hping 3000 -S -p "$PORT" --rand-source -i u100
 [ "$(($(syns_at rs1) + $(syns_at rs2)))" -eq "$syns0" ] || fail "NAT: flood SYNs reached the servers"

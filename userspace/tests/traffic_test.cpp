@@ -13,6 +13,7 @@
 #include "tools/traffic/failure.h"
 #include "tools/traffic/flow.h"
 #include "tools/traffic/garbage.h"
+#include "tools/traffic/icmp_error.h"
 #include "tools/traffic/latency.h"
 #include "tools/traffic/options.h"
 #include "tools/traffic/payload.h"
@@ -707,7 +708,8 @@ TEST(TrafficOptions, Stream) {
 TEST(TrafficOptions, SubcommandsAndHelp) {
     EXPECT_NE(error_of({}), "(accepted)");
     EXPECT_EQ(error_of({"bogus"}),
-              "unknown subcommand 'bogus' (serve, connect, stream, flow, garbage or udp-garbage)");
+              "unknown subcommand 'bogus' (serve, connect, stream, flow, garbage, udp-garbage or "
+              "icmp-error)");
     EXPECT_NE(error_of({"serve", "--tcp", "1", "connect"}), "(accepted)");
     for (std::vector<std::string> args :
          {std::vector<std::string>{"--help"}, {"-h"}, {"connect", "--help"}}) {
@@ -1171,6 +1173,100 @@ TEST(TrafficOptions, UdpGarbage) {
               "invalid --count '0': must be an integer 1..1000000");
     Invocation help = parse_arguments({"--help"});
     EXPECT_NE(std::get<HelpRequest>(help).text.find("sync-record"), std::string::npos);
+}
+
+// --- icmp-error --------------------------------------------------------------------
+
+TEST(TrafficIcmpError, Options) {
+    auto options =
+        parse_as<IcmpErrorOptions>({"icmp-error", "--quoted-from", "10.0.0.100:80", "--quoted-to",
+                                    "10.0.1.2:40000", "--seq", "4294967295", "--mtu", "1200"});
+    EXPECT_EQ(options.quoted_from, (Target{Address::ipv4(10, 0, 0, 100), 80}));
+    EXPECT_EQ(options.quoted_to, (Target{Address::ipv4(10, 0, 1, 2), 40000}));
+    EXPECT_EQ(options.seq, 4294967295U);
+    EXPECT_EQ(options.mtu, 1200U);
+    auto with = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), "icmp-error");
+        return error_of(args);
+    };
+    const std::vector<std::string> v4 = {"--quoted-from", "10.0.0.100:80", "--quoted-to",
+                                         "10.0.1.2:40000"};
+    auto v4_with = [&](std::vector<std::string> more) {
+        std::vector<std::string> args = v4;
+        args.insert(args.end(), more.begin(), more.end());
+        return with(args);
+    };
+    EXPECT_EQ(with({"--quoted-to", "10.0.1.2:1", "--seq", "1", "--mtu", "1200"}),
+              "icmp-error needs --quoted-from ADDR:PORT");
+    EXPECT_EQ(with({"--quoted-from", "10.0.1.2:1", "--seq", "1", "--mtu", "1200"}),
+              "icmp-error needs --quoted-to ADDR:PORT");
+    EXPECT_EQ(v4_with({"--mtu", "1200"}), "icmp-error needs --seq N");
+    EXPECT_EQ(v4_with({"--seq", "1"}), "icmp-error needs --mtu M");
+    EXPECT_EQ(v4_with({"--seq", "4294967296", "--mtu", "1200"}),
+              "invalid --seq '4294967296': must be an integer 0..4294967295");
+    EXPECT_EQ(v4_with({"--seq", "1", "--mtu", "67"}),
+              "invalid --mtu '67': must be an integer 68..1499");
+    EXPECT_EQ(v4_with({"--seq", "1", "--mtu", "1500"}),
+              "invalid --mtu '1500': must be an integer 68..1499");
+    EXPECT_EQ(with({"--quoted-from", "[2001:db8::1]:80", "--quoted-to", "[2001:db8:1::2]:1",
+                    "--seq", "1", "--mtu", "1279"}),
+              "invalid --mtu '1279': must be an integer 1280..1499");
+    EXPECT_EQ(with({"--quoted-from", "[2001:db8::1]:80", "--quoted-to", "10.0.1.2:1", "--seq", "1",
+                    "--mtu", "1280"}),
+              "--quoted-from '[2001:db8::1]:80' and --quoted-to '10.0.1.2:1' are of different "
+              "families");
+    EXPECT_NE(v4_with({"--seq", "1", "--mtu", "1200", "--count", "2"}), "(accepted)")
+        << "an option of another subcommand is refused";
+}
+
+TEST(TrafficIcmpError, FragmentationNeeded) {
+    IcmpErrorOptions options{Target{Address::ipv4(10, 0, 0, 100), 80},
+                             Target{Address::ipv4(10, 0, 1, 2), 40000}, 0x01020304, 1200};
+    Bytes message = icmp_error_message(options);
+    ASSERT_EQ(message.size(), 8U + 20U + 20U);
+    EXPECT_EQ(message[0], 3); // destination unreachable
+    EXPECT_EQ(message[1], 4); // fragmentation needed
+    EXPECT_EQ(internet_checksum(message), 0);
+    EXPECT_EQ(be16(message, 4), 0);    // unused
+    EXPECT_EQ(be16(message, 6), 1200); // next-hop MTU
+    // The quoted IP header: valid, 1500 bytes long, DF, TCP, the addresses.
+    EXPECT_EQ(message[8], 0x45);
+    EXPECT_EQ(be16(message, 10), kIcmpQuotedLength);
+    EXPECT_EQ(be16(message, 14), 0x4000);
+    EXPECT_EQ(message[17], 6);
+    EXPECT_EQ(internet_checksum(Bytes(message.begin() + 8, message.begin() + 28)), 0);
+    EXPECT_EQ(Bytes(message.begin() + 20, message.begin() + 24), (Bytes{10, 0, 0, 100}));
+    EXPECT_EQ(Bytes(message.begin() + 24, message.begin() + 28), (Bytes{10, 0, 1, 2}));
+    // The quoted TCP header: ports, sequence number, data offset 5, ACK.
+    EXPECT_EQ(be16(message, 28), 80);
+    EXPECT_EQ(be16(message, 30), 40000);
+    EXPECT_EQ(Bytes(message.begin() + 32, message.begin() + 36), (Bytes{1, 2, 3, 4}));
+    EXPECT_EQ(message[40], 0x50);
+    EXPECT_NE(message[41] & 0x10, 0);
+}
+
+TEST(TrafficIcmpError, PacketTooBig) {
+    IcmpErrorOptions options{Target{parse_address("2001:db8::1"), 80},
+                             Target{parse_address("2001:db8:1::2"), 40001}, 0xfffffffe, 1400};
+    Bytes message = icmp_error_message(options);
+    ASSERT_EQ(message.size(), 8U + 40U + 20U);
+    EXPECT_EQ(message[0], 2); // packet too big
+    EXPECT_EQ(message[1], 0);
+    EXPECT_EQ(be16(message, 2), 0); // the kernel's to fill in
+    EXPECT_EQ(be16(message, 4), 0);
+    EXPECT_EQ(be16(message, 6), 1400); // MTU, 32 bits
+    EXPECT_EQ(message[8] >> 4, 6);
+    EXPECT_EQ(be16(message, 12), kIcmpQuotedLength - 40);
+    EXPECT_EQ(message[14], 6); // next header: TCP
+    EXPECT_EQ(
+        Bytes(message.begin() + 16, message.begin() + 32),
+        Bytes(options.quoted_from.address.bytes.begin(), options.quoted_from.address.bytes.end()));
+    EXPECT_EQ(
+        Bytes(message.begin() + 32, message.begin() + 48),
+        Bytes(options.quoted_to.address.bytes.begin(), options.quoted_to.address.bytes.end()));
+    EXPECT_EQ(be16(message, 48), 80);
+    EXPECT_EQ(be16(message, 50), 40001);
+    EXPECT_EQ(Bytes(message.begin() + 52, message.begin() + 56), (Bytes{0xff, 0xff, 0xff, 0xfe}));
 }
 
 } // namespace

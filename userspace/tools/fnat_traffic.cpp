@@ -15,6 +15,8 @@
 //   fnat-traffic garbage --to ADDR:PORT --count N --kind KIND [--seed S]
 //   fnat-traffic udp-garbage --to ADDR:PORT --count N --kind KIND [--seed S]
 //                      [--syncid N]
+//   fnat-traffic icmp-error --quoted-from ADDR:PORT --quoted-to ADDR:PORT --seq N
+//                      --mtu M
 //
 // Addresses are numeric, IPv6 ones with a port in brackets ([2001:db8::1]:80).
 // The server answers each connection or datagram with its name and the client
@@ -25,7 +27,9 @@
 // on one real server (tools/traffic/flow.h). garbage sends malformed IPv4
 // packets from a raw socket, each refused by the module's packet parser with
 // a known drop reason (tools/traffic/garbage.h); udp-garbage sends datagrams
-// the session sync receiver drops (tools/traffic/udp_garbage.h).
+// the session sync receiver drops (tools/traffic/udp_garbage.h); icmp-error
+// sends the packet-too-big error a router would about a TCP segment
+// (tools/traffic/icmp_error.h).
 // Exit status: 0 success, 1 a failed exchange, stream or flow (or a socket that
 // could not be set up, or a failed send), 2 a wrong command line.
 #include <atomic>
@@ -40,6 +44,7 @@
 #include "tools/traffic/client.h"
 #include "tools/traffic/flow.h"
 #include "tools/traffic/garbage.h"
+#include "tools/traffic/icmp_error.h"
 #include "tools/traffic/options.h"
 #include "tools/traffic/server.h"
 #include "tools/traffic/socket.h"
@@ -96,6 +101,8 @@ int run(const fnat::traffic::Invocation& invocation) {
         return run_flow(*flow);
     if (const auto* udp_garbage = std::get_if<UdpGarbageOptions>(&invocation))
         return run_udp_garbage(*udp_garbage);
+    if (const auto* icmp_error = std::get_if<IcmpErrorOptions>(&invocation))
+        return run_icmp_error(*icmp_error);
     return run_stream(std::get<StreamOptions>(invocation));
 }
 

@@ -16,25 +16,13 @@
 namespace fnat::traffic {
 namespace {
 
-constexpr std::uint8_t kProtocolTcp = 6;
 constexpr std::uint8_t kProtocolUdp = 17;
-constexpr std::uint16_t kDontFragment = 0x4000;
 constexpr std::uint8_t kTcpSyn = 0x02;
 constexpr std::uint16_t kTcpWindow = 64240;
 constexpr std::size_t kUdpHeaderSize = 8;
 // A send the kernel could not queue (ENOBUFS) is tried again this often,
 // a millisecond apart, before the run fails.
 constexpr int kSendRetries = 1000;
-
-void put16(std::vector<std::uint8_t>& out, std::size_t at, std::uint16_t value) {
-    out[at] = static_cast<std::uint8_t>(value >> 8);
-    out[at + 1] = static_cast<std::uint8_t>(value);
-}
-
-void put32(std::vector<std::uint8_t>& out, std::size_t at, std::uint32_t value) {
-    put16(out, at, static_cast<std::uint16_t>(value >> 16));
-    put16(out, at + 2, static_cast<std::uint16_t>(value));
-}
 
 std::uint16_t draw16(std::mt19937& random, std::uint16_t low, std::uint16_t high) {
     return static_cast<std::uint16_t>(
@@ -46,7 +34,7 @@ std::uint32_t draw32(std::mt19937& random) {
 }
 
 std::uint8_t protocol_of(GarbageKind kind) {
-    return kind == GarbageKind::BadUdpLength ? kProtocolUdp : kProtocolTcp;
+    return kind == GarbageKind::BadUdpLength ? kProtocolUdp : kIpProtocolTcp;
 }
 
 std::size_t l4_size_of(GarbageKind kind) {
@@ -112,6 +100,16 @@ void send_packet(int fd, const std::vector<std::uint8_t>& packet, const SocketAd
 
 } // namespace
 
+void put16(std::vector<std::uint8_t>& out, std::size_t at, std::uint16_t value) {
+    out[at] = static_cast<std::uint8_t>(value >> 8);
+    out[at + 1] = static_cast<std::uint8_t>(value);
+}
+
+void put32(std::vector<std::uint8_t>& out, std::size_t at, std::uint32_t value) {
+    put16(out, at, static_cast<std::uint16_t>(value >> 16));
+    put16(out, at + 2, static_cast<std::uint16_t>(value));
+}
+
 std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes, std::uint32_t sum) {
     std::uint64_t total = sum;
     std::size_t at = 0;
@@ -141,7 +139,7 @@ std::vector<std::uint8_t> garbage_packet(GarbageKind kind, const Address& source
     packet[1] = 0;    // TOS
     put16(packet, 2, static_cast<std::uint16_t>(packet.size()));
     put16(packet, 4, draw16(random, 1, 0xffff)); // id; 0 would be the kernel's to pick
-    put16(packet, 6, kDontFragment);
+    put16(packet, 6, kIpDontFragment);
     packet[8] = kGarbageTtl;
     packet[9] = protocol_of(kind);
     put16(packet, 10, 0);

@@ -27,6 +27,12 @@ inline constexpr std::uint16_t kGarbageUdpLength = 200; // bad-udp-length's UDP 
 inline constexpr std::size_t kGarbageUdpPayload = 20;   // and its payload after the UDP header
 inline constexpr std::size_t kGarbageTruncatedL4 = 10;  // l4-truncated's bytes of TCP header
 inline constexpr std::size_t kTcpHeaderSize = 20;
+inline constexpr std::uint8_t kIpProtocolTcp = 6;
+inline constexpr std::uint16_t kIpDontFragment = 0x4000; // the IPv4 flags word's DF
+
+// Big-endian writes of 16 and 32 bits at out[at].
+void put16(std::vector<std::uint8_t>& out, std::size_t at, std::uint16_t value);
+void put32(std::vector<std::uint8_t>& out, std::size_t at, std::uint32_t value);
 
 // The Internet checksum (RFC 1071) of bytes, starting from the partial sum
 // `sum`: the value to store, big-endian, in the checksum field. Over a header

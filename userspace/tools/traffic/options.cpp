@@ -83,8 +83,17 @@ receiver drops (include/uapi/fnat.h), each kind for one reason:
 Bytes, sender id and sequence numbers come from --seed. It prints
 "udp-garbage: sent N KIND datagrams to ADDR:PORT".
 
+icmp-error sends, from a raw socket (needs CAP_NET_RAW), the error a router
+on the way would send about the TCP segment --quoted-from > --quoted-to with
+sequence number --seq that was too big for its next hop of --mtu bytes:
+ICMP fragmentation needed (--mtu 68..1499) or, for IPv6, ICMPv6 packet too
+big (--mtu 1280..1499). It goes to --quoted-from's address and quotes the
+segment's IP header (1500 bytes long, DF) and TCP header (ACK). It prints
+"icmp-error: sent packet-too-big (mtu M) to ADDR about SRC > DST seq N".
+
 Exit status: 0 success, 1 a failed exchange, stream or flow (connect exits 0
-with --allow-failures) or a failed garbage send, 2 a wrong command line.)";
+with --allow-failures) or a failed garbage or icmp-error send, 2 a wrong
+command line.)";
 
 std::uint64_t number(const std::string& option, const std::string& text, std::uint64_t min,
                      std::uint64_t max) {
@@ -175,6 +184,10 @@ struct GarbageArgs {
 
 struct FlowArgs {
     std::string udp, seconds, interval_ms, bytes, seed, max_lost, timeout_ms, source_port;
+};
+
+struct IcmpErrorArgs {
+    std::string quoted_from, quoted_to, seq, mtu;
 };
 
 struct UdpGarbageArgs {
@@ -347,6 +360,28 @@ UdpGarbageOptions udp_garbage_options(const CLI::App& app, const UdpGarbageArgs&
         options.seed = number("--seed", args.seed, 0, std::numeric_limits<std::uint64_t>::max());
     if (app.count("--syncid") > 0)
         options.syncid = static_cast<std::uint8_t>(number("--syncid", args.syncid, 0, 255));
+    return options;
+}
+
+IcmpErrorOptions icmp_error_options(const CLI::App& app, const IcmpErrorArgs& args) {
+    IcmpErrorOptions options;
+    if (app.count("--quoted-from") == 0)
+        throw UsageError("icmp-error needs --quoted-from ADDR:PORT");
+    options.quoted_from = remote_target("--quoted-from", args.quoted_from);
+    if (app.count("--quoted-to") == 0)
+        throw UsageError("icmp-error needs --quoted-to ADDR:PORT");
+    options.quoted_to = remote_target("--quoted-to", args.quoted_to);
+    if (options.quoted_from.address.family != options.quoted_to.address.family)
+        throw UsageError("--quoted-from '" + args.quoted_from + "' and --quoted-to '" +
+                         args.quoted_to + "' are of different families");
+    if (app.count("--seq") == 0)
+        throw UsageError("icmp-error needs --seq N");
+    options.seq = number32("--seq", args.seq, 0, std::numeric_limits<std::uint32_t>::max());
+    if (app.count("--mtu") == 0)
+        throw UsageError("icmp-error needs --mtu M");
+    options.mtu =
+        number32("--mtu", args.mtu,
+                 options.quoted_from.address.is_ipv6() ? kMinIcmpMtu6 : kMinIcmpMtu4, kMaxIcmpMtu);
     return options;
 }
 
@@ -570,13 +605,27 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
     udp_garbage->add_option("--syncid", udp_garbage_args.syncid, "sync-record's syncid (default 0)")
         ->option_text("N");
 
-    static const char* const kSubcommands[] = {"serve", "connect", "stream",
-                                               "flow",  "garbage", "udp-garbage"};
+    IcmpErrorArgs icmp_error_args;
+    CLI::App* icmp_error = app.add_subcommand(
+        "icmp-error", "send packet-too-big about a TCP segment, as a router would");
+    icmp_error
+        ->add_option("--quoted-from", icmp_error_args.quoted_from,
+                     "the segment's source, where the error goes")
+        ->option_text("ADDR:PORT");
+    icmp_error->add_option("--quoted-to", icmp_error_args.quoted_to, "the segment's destination")
+        ->option_text("ADDR:PORT");
+    icmp_error->add_option("--seq", icmp_error_args.seq, "the segment's sequence number")
+        ->option_text("N");
+    icmp_error->add_option("--mtu", icmp_error_args.mtu, "next-hop MTU (68..1499; IPv6 1280..1499)")
+        ->option_text("M");
+
+    static const char* const kSubcommands[] = {"serve",   "connect",     "stream",    "flow",
+                                               "garbage", "udp-garbage", "icmp-error"};
     if (!args.empty() && !args[0].starts_with("-") &&
         std::find(std::begin(kSubcommands), std::end(kSubcommands), args[0]) ==
             std::end(kSubcommands))
         throw UsageError("unknown subcommand '" + args[0] +
-                         "' (serve, connect, stream, flow, garbage or udp-garbage)");
+                         "' (serve, connect, stream, flow, garbage, udp-garbage or icmp-error)");
     std::vector<const char*> argv{"fnat-traffic"};
     for (const std::string& arg : args)
         argv.push_back(arg.c_str());
@@ -603,6 +652,8 @@ Invocation parse_arguments(const std::vector<std::string>& args) {
         return flow_options(*flow, flow_args);
     if (udp_garbage->parsed())
         return udp_garbage_options(*udp_garbage, udp_garbage_args);
+    if (icmp_error->parsed())
+        return icmp_error_options(*icmp_error, icmp_error_args);
     return stream_options(*stream, stream_args);
 }
 

@@ -1,6 +1,6 @@
 // The fnat-traffic command line (CLI11), parsed and validated into the
-// options of one subcommand: serve, connect, stream, flow, garbage or
-// udp-garbage. Everything
+// options of one subcommand: serve, connect, stream, flow, garbage,
+// udp-garbage or icmp-error. Everything
 // that can be checked without the network is checked here, so that a wrong
 // command line exits 2 with one message before any socket is opened.
 #pragma once
@@ -154,13 +154,26 @@ struct UdpGarbageOptions {
     std::uint8_t syncid = 0;
 };
 
+// `icmp-error`: a packet-too-big error about the TCP segment
+// quoted_from -> quoted_to (one family), sent to quoted_from's address.
+inline constexpr std::uint32_t kMinIcmpMtu4 = 68;
+inline constexpr std::uint32_t kMinIcmpMtu6 = 1280;
+inline constexpr std::uint32_t kMaxIcmpMtu = 1499; // below the quoted 1500
+
+struct IcmpErrorOptions {
+    Target quoted_from; // the segment's source: where the error goes
+    Target quoted_to;   // its destination (the client's own address, say)
+    std::uint32_t seq = 0;
+    std::uint32_t mtu = 0;
+};
+
 // --help anywhere: the text to print (exit status 0).
 struct HelpRequest {
     std::string text;
 };
 
 using Invocation = std::variant<HelpRequest, ServeOptions, ConnectOptions, StreamOptions,
-                                GarbageOptions, FlowOptions, UdpGarbageOptions>;
+                                GarbageOptions, FlowOptions, UdpGarbageOptions, IcmpErrorOptions>;
 
 // args without the program name. Throws UsageError.
 Invocation parse_arguments(const std::vector<std::string>& args);
